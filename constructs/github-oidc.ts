@@ -1,0 +1,125 @@
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Construct } from "constructs";
+
+const GITHUB_ISSUER = "token.actions.githubusercontent.com";
+
+export interface GithubOidcRolesProps {
+  /** Prefix for role names, e.g. acme-dev. */
+  readonly namePrefix: string;
+  /** `owner/repo` whose workflows may assume the roles. */
+  readonly repository: string;
+  /** Branch whose pushes may apply; version tags `v*` may apply too. */
+  readonly applyBranch: string;
+  /** State bucket the plan role reads. */
+  readonly stateBucketName: string;
+  /** Lock table the plan role takes locks in. */
+  readonly lockTableArn: string;
+  /** Region of the state bucket (for the KMS via-service condition). */
+  readonly region: string;
+}
+
+/**
+ * GitHub Actions OIDC federation with two roles: a read-only plan role for pull requests and an
+ * apply role for the apply branch and version tags. No long-lived keys.
+ */
+export class GithubOidcRoles extends Construct {
+  public readonly provider: IamOpenidConnectProvider;
+  public readonly planRole: IamRole;
+  public readonly applyRole: IamRole;
+
+  constructor(scope: Construct, id: string, props: GithubOidcRolesProps) {
+    super(scope, id);
+    this.provider = new IamOpenidConnectProvider(this, "provider", {
+      url: `https://${GITHUB_ISSUER}`,
+      clientIdList: ["sts.amazonaws.com"],
+    });
+
+    const trust = (subjects: string[]) =>
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Federated: this.provider.arn },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+              StringEquals: { [`${GITHUB_ISSUER}:aud`]: "sts.amazonaws.com" },
+              StringLike: { [`${GITHUB_ISSUER}:sub`]: subjects },
+            },
+          },
+        ],
+      });
+
+    this.planRole = new IamRole(this, "plan-role", {
+      name: `${props.namePrefix}-github-plan`,
+      description: "Assumed by pull-request workflows to run terraform plan; read-only.",
+      assumeRolePolicy: trust([`repo:${props.repository}:pull_request`]),
+      maxSessionDuration: 3600,
+    });
+    new IamRolePolicyAttachment(this, "plan-readonly", {
+      role: this.planRole.name,
+      policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess",
+    });
+    // Plan reads state and takes a lock; it never writes state.
+    new IamRolePolicy(this, "plan-state", {
+      role: this.planRole.id,
+      name: "terraform-state-plan",
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Action: ["s3:ListBucket"], Resource: `arn:aws:s3:::${props.stateBucketName}` },
+          { Effect: "Allow", Action: ["s3:GetObject"], Resource: `arn:aws:s3:::${props.stateBucketName}/*` },
+          { Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], Resource: props.lockTableArn },
+          {
+            Effect: "Allow",
+            Action: ["kms:Decrypt"],
+            Resource: "*",
+            Condition: { StringEquals: { "kms:ViaService": [`s3.${props.region}.amazonaws.com`, `dynamodb.${props.region}.amazonaws.com`] } },
+          },
+        ],
+      }),
+    });
+
+    this.applyRole = new IamRole(this, "apply-role", {
+      name: `${props.namePrefix}-github-apply`,
+      description: "Assumed by workflows on the apply branch and version tags to apply.",
+      assumeRolePolicy: trust([`repo:${props.repository}:ref:refs/heads/${props.applyBranch}`, `repo:${props.repository}:ref:refs/tags/v*`]),
+      maxSessionDuration: 3600,
+    });
+    new IamRolePolicyAttachment(this, "apply-poweruser", {
+      role: this.applyRole.name,
+      policyArn: "arn:aws:iam::aws:policy/PowerUserAccess",
+    });
+    // PowerUser excludes IAM; allow only the IAM the stacks manage: roles and policies under the prefix.
+    new IamRolePolicy(this, "apply-iam", {
+      role: this.applyRole.id,
+      name: "manage-platform-iam",
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: [
+              "iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:TagRole", "iam:UntagRole",
+              "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:GetRolePolicy",
+              "iam:ListRolePolicies", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:ListAttachedRolePolicies",
+              "iam:ListInstanceProfilesForRole", "iam:PassRole",
+            ],
+            Resource: `arn:aws:iam::*:role/${props.namePrefix}-*`,
+          },
+          {
+            Effect: "Allow",
+            Action: [
+              "iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:GetOpenIDConnectProvider",
+              "iam:TagOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint", "iam:AddClientIDToOpenIDConnectProvider",
+            ],
+            Resource: "arn:aws:iam::*:oidc-provider/*",
+          },
+        ],
+      }),
+    });
+  }
+}

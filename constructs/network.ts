@@ -1,0 +1,145 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+import { Route } from "@cdktf/provider-aws/lib/route";
+import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
+import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { Construct } from "constructs";
+import { cidrSubnet } from "./cidr";
+
+export type NatMode = "none" | "single" | "per-az";
+
+export interface NetworkProps {
+  /** Prefix for resource names, e.g. acme-dev. */
+  readonly namePrefix: string;
+  /** VPC address range. */
+  readonly cidr: string;
+  /** Availability zones, one public and one private subnet in each. */
+  readonly availabilityZones: string[];
+  /** NAT gateways for private egress: none, one shared, or one per AZ. @default "single" */
+  readonly natMode?: NatMode;
+  /** Send VPC flow logs to CloudWatch Logs. @default true */
+  readonly flowLogs?: boolean;
+  /** KMS key that encrypts the flow log group. @default AWS-managed encryption */
+  readonly kmsKeyArn?: string;
+  /** Flow log retention in days. @default 90 */
+  readonly logRetentionDays?: number;
+}
+
+/** Subnets are /+4 of the VPC: public ones from index 0, private ones from index 8. */
+const SUBNET_NEW_BITS = 4;
+const PRIVATE_SUBNET_OFFSET = 8;
+
+/** A VPC with public and private subnets per AZ, internet gateway, NAT per mode and flow logs. */
+export class Network extends Construct {
+  public readonly vpc: Vpc;
+  public readonly publicSubnets: Subnet[];
+  public readonly privateSubnets: Subnet[];
+  public readonly natGateways: NatGateway[];
+
+  constructor(scope: Construct, id: string, props: NetworkProps) {
+    super(scope, id);
+    const natMode = props.natMode ?? "single";
+    const azs = props.availabilityZones;
+    if (azs.length > PRIVATE_SUBNET_OFFSET) throw new Error(`at most ${PRIVATE_SUBNET_OFFSET} availability zones are supported, got ${azs.length}`);
+
+    this.vpc = new Vpc(this, "vpc", {
+      cidrBlock: props.cidr,
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      tags: { Name: props.namePrefix },
+    });
+
+    const igw = new InternetGateway(this, "igw", { vpcId: this.vpc.id, tags: { Name: props.namePrefix } });
+
+    this.publicSubnets = azs.map(
+      (az, i) =>
+        new Subnet(this, `public-${i}`, {
+          vpcId: this.vpc.id,
+          availabilityZone: az,
+          cidrBlock: cidrSubnet(props.cidr, SUBNET_NEW_BITS, i),
+          mapPublicIpOnLaunch: false,
+          tags: { Name: `${props.namePrefix}-public-${az}`, Tier: "public" },
+        }),
+    );
+    this.privateSubnets = azs.map(
+      (az, i) =>
+        new Subnet(this, `private-${i}`, {
+          vpcId: this.vpc.id,
+          availabilityZone: az,
+          cidrBlock: cidrSubnet(props.cidr, SUBNET_NEW_BITS, PRIVATE_SUBNET_OFFSET + i),
+          tags: { Name: `${props.namePrefix}-private-${az}`, Tier: "private" },
+        }),
+    );
+
+    const publicRoutes = new RouteTable(this, "public-rt", { vpcId: this.vpc.id, tags: { Name: `${props.namePrefix}-public` } });
+    new Route(this, "public-default", { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id });
+    this.publicSubnets.forEach((s, i) => new RouteTableAssociation(this, `public-rta-${i}`, { subnetId: s.id, routeTableId: publicRoutes.id }));
+
+    const natCount = natMode === "none" ? 0 : natMode === "single" ? 1 : azs.length;
+    this.natGateways = Array.from({ length: natCount }, (_, i) => {
+      const eip = new Eip(this, `nat-eip-${i}`, { domain: "vpc", tags: { Name: `${props.namePrefix}-nat-${i}` } });
+      return new NatGateway(this, `nat-${i}`, {
+        allocationId: eip.id,
+        subnetId: this.publicSubnets[i].id,
+        tags: { Name: `${props.namePrefix}-nat-${i}` },
+        dependsOn: [igw],
+      });
+    });
+
+    // One private route table per AZ so per-AZ NAT keeps traffic in its zone.
+    this.privateSubnets.forEach((s, i) => {
+      const rt = new RouteTable(this, `private-rt-${i}`, { vpcId: this.vpc.id, tags: { Name: `${props.namePrefix}-private-${azs[i]}` } });
+      if (natCount > 0) {
+        new Route(this, `private-default-${i}`, {
+          routeTableId: rt.id,
+          destinationCidrBlock: "0.0.0.0/0",
+          natGatewayId: this.natGateways[Math.min(i, natCount - 1)].id,
+        });
+      }
+      new RouteTableAssociation(this, `private-rta-${i}`, { subnetId: s.id, routeTableId: rt.id });
+    });
+
+    if (props.flowLogs ?? true) {
+      const group = new CloudwatchLogGroup(this, "flow-logs", {
+        name: `/aws/vpc/${props.namePrefix}/flow-logs`,
+        retentionInDays: props.logRetentionDays ?? 90,
+        kmsKeyId: props.kmsKeyArn,
+      });
+      const role = new IamRole(this, "flow-logs-role", {
+        name: `${props.namePrefix}-vpc-flow-logs`,
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+      });
+      new IamRolePolicy(this, "flow-logs-policy", {
+        role: role.id,
+        name: "write-flow-logs",
+        policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+              Resource: [group.arn, `${group.arn}:*`],
+            },
+          ],
+        }),
+      });
+      new FlowLog(this, "flow-log", {
+        vpcId: this.vpc.id,
+        trafficType: "ALL",
+        logDestinationType: "cloud-watch-logs",
+        logDestination: group.arn,
+        iamRoleArn: role.arn,
+      });
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+
+/** Moves objects older than `days` to a cheaper storage class. */
+export interface BucketTransition {
+  /** Age in days at which objects move. */
+  readonly days: number;
+  /** Target storage class, e.g. GLACIER or STANDARD_IA. */
+  readonly storageClass: string;
+}
+
+export interface PrivateBucketProps {
+  /** Globally unique bucket name. */
+  readonly bucketName: string;
+  /** KMS key for SSE-KMS; without it the bucket uses SSE-S3 (AES256). */
+  readonly kmsKeyArn?: string;
+  /** Keep old object versions. @default true */
+  readonly versioned?: boolean;
+  /** Days after which noncurrent versions are deleted. @default 90 */
+  readonly noncurrentVersionExpirationDays?: number;
+  /** Storage-class transitions for current objects. @default none */
+  readonly transitions?: BucketTransition[];
+  /** Bucket that receives server access logs, with this prefix. @default no access logging */
+  readonly accessLogs?: { readonly bucketName: string; readonly prefix: string };
+  /** Allow destroy to delete a bucket that still holds objects. @default false */
+  readonly forceDestroy?: boolean;
+  /** Refuse `destroy` at plan time (lifecycle prevent_destroy). @default false */
+  readonly preventDestroy?: boolean;
+  /** Extra policy statements, added to the TLS-only statement. @default none */
+  readonly extraPolicyStatements?: Record<string, unknown>[];
+}
+
+/**
+ * An S3 bucket that is private by construction: public access blocked, bucket-owner-enforced
+ * ownership, encryption at rest, TLS-only policy, versioning and noncurrent-version expiry.
+ */
+export class PrivateBucket extends Construct {
+  public readonly bucket: S3Bucket;
+  public readonly bucketName: string;
+  public readonly bucketArn: string;
+  /** Resources that must exist before the bucket is used (policy, encryption, public access block). */
+  public readonly ready: ITerraformDependable[];
+
+  constructor(scope: Construct, id: string, props: PrivateBucketProps) {
+    super(scope, id);
+    const versioned = props.versioned ?? true;
+
+    this.bucket = new S3Bucket(this, "bucket", {
+      bucket: props.bucketName,
+      forceDestroy: props.forceDestroy ?? false,
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
+    });
+    this.bucketName = this.bucket.bucket;
+    this.bucketArn = this.bucket.arn;
+
+    const publicAccess = new S3BucketPublicAccessBlock(this, "public-access", {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+
+    const ownership = new S3BucketOwnershipControls(this, "ownership", {
+      bucket: this.bucket.id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
+
+    const encryption = new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+      bucket: this.bucket.id,
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: props.kmsKeyArn
+            ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }
+            : { sseAlgorithm: "AES256" },
+          bucketKeyEnabled: props.kmsKeyArn ? true : undefined,
+        },
+      ],
+    });
+
+    const versioning = new S3BucketVersioningA(this, "versioning", {
+      bucket: this.bucket.id,
+      versioningConfiguration: { status: versioned ? "Enabled" : "Suspended" },
+    });
+
+    const policy = new S3BucketPolicy(this, "policy", {
+      bucket: this.bucket.id,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
+          ...(props.extraPolicyStatements ?? []),
+        ],
+      }),
+      // A bucket policy applied before the public access block can be rejected as public.
+      dependsOn: [publicAccess],
+    });
+
+    new S3BucketLifecycleConfiguration(this, "lifecycle", {
+      bucket: this.bucket.id,
+      rule: [
+        {
+          id: "expire-noncurrent-versions",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays ?? 90 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+        ...(props.transitions && props.transitions.length > 0
+          ? [
+              {
+                id: "transition-current-versions",
+                status: "Enabled",
+                filter: [{ prefix: "" }],
+                transition: props.transitions.map((t) => ({ days: t.days, storageClass: t.storageClass })),
+              },
+            ]
+          : []),
+      ],
+      dependsOn: [versioning],
+    });
+
+    if (props.accessLogs) {
+      new S3BucketLoggingA(this, "logging", {
+        bucket: this.bucket.id,
+        targetBucket: props.accessLogs.bucketName,
+        targetPrefix: props.accessLogs.prefix,
+      });
+    }
+
+    this.ready = [publicAccess, ownership, encryption, versioning, policy];
+  }
+}

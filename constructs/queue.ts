@@ -1,0 +1,47 @@
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueueRedrivePolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-policy";
+import { Construct } from "constructs";
+
+export interface QueueWithDeadLetterProps {
+  /** Name of the main queue; the dead-letter queue gets a `-dlq` suffix. */
+  readonly queueName: string;
+  /** KMS key for SSE-KMS; without it the queues use SQS-managed SSE. */
+  readonly kmsKeyArn?: string;
+  /** Receives before a message moves to the dead-letter queue. @default 5 */
+  readonly maxReceiveCount?: number;
+  /** Visibility timeout of the main queue, seconds. @default 60 */
+  readonly visibilityTimeoutSeconds?: number;
+  /** How long the dead-letter queue keeps messages, seconds. @default 1209600 (14 days) */
+  readonly deadLetterRetentionSeconds?: number;
+}
+
+/** An encrypted SQS queue with a dead-letter queue and a redrive policy between them. */
+export class QueueWithDeadLetter extends Construct {
+  public readonly queue: SqsQueue;
+  public readonly deadLetterQueue: SqsQueue;
+
+  constructor(scope: Construct, id: string, props: QueueWithDeadLetterProps) {
+    super(scope, id);
+    const encryption = props.kmsKeyArn
+      ? { kmsMasterKeyId: props.kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300 }
+      : { sqsManagedSseEnabled: true };
+
+    this.deadLetterQueue = new SqsQueue(this, "dlq", {
+      name: `${props.queueName}-dlq`,
+      messageRetentionSeconds: props.deadLetterRetentionSeconds ?? 1_209_600,
+      ...encryption,
+    });
+    this.queue = new SqsQueue(this, "queue", {
+      name: props.queueName,
+      visibilityTimeoutSeconds: props.visibilityTimeoutSeconds ?? 60,
+      ...encryption,
+    });
+    new SqsQueueRedrivePolicy(this, "redrive", {
+      queueUrl: this.queue.url,
+      redrivePolicy: JSON.stringify({
+        deadLetterTargetArn: this.deadLetterQueue.arn,
+        maxReceiveCount: props.maxReceiveCount ?? 5,
+      }),
+    });
+  }
+}

@@ -1,0 +1,26 @@
+import type { EnvironmentSpec } from "./define";
+
+/** Values every environment shares; environment files state only what differs. */
+export const base = {
+  project: "acme",
+  region: "eu-west-1",
+  network: { vpcCidr: "10.0.0.0/16", azCount: 2, natMode: "single", flowLogs: true },
+  dns: { privateZone: "acme.internal" },
+  deletionProtection: true,
+  logRetentionDays: 90,
+  github: { repository: "acme/platform", applyBranch: "main" },
+  eks: {
+    enabled: false,
+    version: "1.31",
+    nodeInstanceTypes: ["t3.large"],
+    nodeMinSize: 1,
+    nodeDesiredSize: 2,
+    nodeMaxSize: 4,
+    publicEndpoint: false,
+  },
+  modules: {
+    "file-processing": { enabled: true, settings: {} },
+    "data-pipeline": { enabled: true, settings: {} },
+    "order-tracking": { enabled: true, settings: {} },
+  },
+} satisfies Omit<EnvironmentSpec, "name" | "accountId">;

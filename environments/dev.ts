@@ -1,0 +1,11 @@
+import { base } from "./base";
+import { defineEnvironment } from "./define";
+
+export const dev = defineEnvironment({
+  ...base,
+  name: "dev",
+  accountId: "111111111111",
+  network: { ...base.network, vpcCidr: "10.10.0.0/16" },
+  deletionProtection: false,
+  logRetentionDays: 14,
+});

@@ -1,0 +1,80 @@
+import type { z } from "zod";
+import { dev } from "./dev";
+import { localEnvironment } from "./local";
+import { prod } from "./prod";
+import { type Environment, type EnvironmentInput, environmentSchema } from "./schema";
+import { staging } from "./staging";
+
+export type { Environment } from "./schema";
+
+/** Raised for configuration that must stop synth before anything is written. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** Every environment, unvalidated, in deploy order of risk. */
+export function environmentInputs(env: NodeJS.ProcessEnv = process.env): EnvironmentInput[] {
+  return [localEnvironment(env), dev, staging, prod];
+}
+
+function formatIssues(envName: string, error: z.ZodError): string {
+  const lines = error.issues.map((issue) => {
+    const path = issue.path.length ? issue.path.join(".") : "(root)";
+    return `  - ${path}: ${issue.message}`;
+  });
+  return `environment "${envName}" is invalid:\n${lines.join("\n")}`;
+}
+
+/** Validates one environment; the error names the environment, each field path and the reason. */
+export function parseEnvironment(input: unknown): Environment {
+  const result = environmentSchema.safeParse(input);
+  if (result.success) return result.data;
+  const name = typeof (input as { name?: unknown })?.name === "string" ? (input as { name: string }).name : "(unnamed)";
+  throw new ConfigError(formatIssues(name, result.error));
+}
+
+/**
+ * Parses the selection of environments to synthesize, e.g. PLATFORM_ENVIRONMENTS="dev,local".
+ * Empty or unset selects every environment.
+ */
+export function selectEnvironments(inputs: EnvironmentInput[], selection: string | undefined): EnvironmentInput[] {
+  const wanted = (selection ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (wanted.length === 0) return inputs;
+  const known = inputs.map((e) => e.name);
+  const unknown = wanted.filter((w) => !known.includes(w));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      `unknown environment ${unknown.map((u) => `"${u}"`).join(", ")} in PLATFORM_ENVIRONMENTS; valid names: ${known.join(", ")}`,
+    );
+  }
+  return inputs.filter((e) => wanted.includes(e.name));
+}
+
+/** Selects and validates environments; every error from every environment is reported together. */
+export function loadEnvironments(
+  inputs: EnvironmentInput[] = environmentInputs(),
+  selection: string | undefined = process.env.PLATFORM_ENVIRONMENTS,
+): Environment[] {
+  const names = inputs.map((e) => e.name);
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate) throw new ConfigError(`environment "${duplicate}" is defined twice; environment names must be unique`);
+  const selected = selectEnvironments(inputs, selection);
+  const errors: string[] = [];
+  const parsed: Environment[] = [];
+  for (const input of selected) {
+    try {
+      parsed.push(parseEnvironment(input));
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      errors.push(e.message);
+    }
+  }
+  if (errors.length > 0) throw new ConfigError(errors.join("\n"));
+  return parsed;
+}

@@ -1,0 +1,39 @@
+import { base } from "./base";
+import { defineEnvironment } from "./define";
+
+/** Default emulator endpoint, the port LocalStack listens on. */
+export const DEFAULT_LOCAL_ENDPOINT = "http://localhost:4566";
+
+/**
+ * The emulator endpoint, resolved the way tflocal resolves it: AWS_ENDPOINT_URL, else
+ * LOCALSTACK_HOSTNAME with EDGE_PORT, else localhost:4566.
+ */
+export function resolveLocalEndpoint(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.AWS_ENDPOINT_URL) return env.AWS_ENDPOINT_URL.replace(/\/+$/, "");
+  if (env.LOCALSTACK_HOSTNAME) return `http://${env.LOCALSTACK_HOSTNAME}:${env.EDGE_PORT || "4566"}`;
+  return DEFAULT_LOCAL_ENDPOINT;
+}
+
+/** The environment of a laptop or CI machine, running against an AWS emulator. */
+export function localEnvironment(env: NodeJS.ProcessEnv = process.env) {
+  return defineEnvironment({
+    ...base,
+    name: "local",
+    // The account id LocalStack reports for test credentials.
+    accountId: "000000000000",
+    region: env.AWS_DEFAULT_REGION || "us-east-1",
+    endpoint: resolveLocalEndpoint(env),
+    // Nothing local is kept: destroy must be able to remove it all.
+    network: { ...base.network, natMode: "single" },
+    deletionProtection: false,
+    logRetentionDays: 1,
+    kubeconfig: env.PLATFORM_LOCAL_KUBECONFIG
+      ? { path: env.PLATFORM_LOCAL_KUBECONFIG, context: env.PLATFORM_LOCAL_KUBE_CONTEXT || "kind-acme" }
+      : undefined,
+    modules: {
+      ...base.modules,
+      // The emulator runs neither RDS engines nor ECS tasks behind an ALB; the queue side still deploys.
+      "order-tracking": { enabled: true, settings: { database: { enabled: false }, service: { enabled: false } } },
+    },
+  });
+}

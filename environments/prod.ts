@@ -1,0 +1,15 @@
+import { base } from "./base";
+import { defineEnvironment } from "./define";
+
+export const prod = defineEnvironment({
+  ...base,
+  name: "prod",
+  accountId: "333333333333",
+  network: { ...base.network, vpcCidr: "10.30.0.0/16", azCount: 3, natMode: "per-az" },
+  logRetentionDays: 365,
+  eks: { ...base.eks, enabled: true, nodeMinSize: 3, nodeDesiredSize: 3, nodeMaxSize: 9 },
+  modules: {
+    ...base.modules,
+    "order-tracking": { enabled: true, settings: { database: { instanceClass: "db.t4g.medium", multiAz: true }, service: { desiredCount: 3 } } },
+  },
+});

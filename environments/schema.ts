@@ -1,0 +1,120 @@
+import { z } from "zod";
+
+/** Names an environment may take; stack names start with it (`dev-foundation`). */
+const envName = z.string().regex(/^[a-z][a-z0-9]{1,15}$/, "must be 2-16 lowercase letters or digits, starting with a letter");
+const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
+const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as eu-west-1");
+const cidr = z
+  .string()
+  .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "must be an IPv4 CIDR block such as 10.0.0.0/16")
+  .refine((v) => v.split("/")[0].split(".").every((o) => Number(o) <= 255), "has an octet above 255")
+  .refine((v) => {
+    const bits = Number(v.split("/")[1]);
+    return bits >= 16 && bits <= 24;
+  }, "prefix must be between /16 and /24 so every AZ gets a public and a private subnet");
+const s3BucketName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)");
+
+export const natModes = ["none", "single", "per-az"] as const;
+
+export const tagsSchema = z.object({
+  Project: z.string().min(1),
+  Environment: z.string().min(1),
+  Owner: z.string().min(1),
+  CostCenter: z.string().min(1),
+  ManagedBy: z.string().min(1),
+});
+
+/** Settings shared by every module entry; each module adds its own through its settings schema. */
+export const moduleEntrySchema = z
+  .object({
+    enabled: z.boolean(),
+    settings: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+export const eksSchema = z
+  .object({
+    enabled: z.boolean(),
+    version: z.string().regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as 1.31"),
+    nodeInstanceTypes: z.array(z.string().min(1)).min(1),
+    nodeMinSize: z.number().int().min(0),
+    nodeDesiredSize: z.number().int().min(0),
+    nodeMaxSize: z.number().int().min(1),
+    publicEndpoint: z.boolean(),
+  })
+  .strict()
+  .refine((e) => e.nodeMinSize <= e.nodeDesiredSize && e.nodeDesiredSize <= e.nodeMaxSize, {
+    message: "node group sizes must satisfy min <= desired <= max",
+  });
+
+/** Kubernetes access for module workloads when the cluster is not an EKS cluster of ours (Kind). */
+export const kubeconfigSchema = z
+  .object({
+    path: z.string().min(1),
+    context: z.string().min(1),
+  })
+  .strict();
+
+export const githubSchema = z
+  .object({
+    /** `owner/repo` whose workflows may assume the plan and apply roles. */
+    repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/repo"),
+    /** Branch whose pushes may apply. */
+    applyBranch: z.string().min(1),
+  })
+  .strict();
+
+export const environmentSchema = z
+  .object({
+    name: envName,
+    project: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/, "must be 2-21 lowercase letters, digits or hyphens"),
+    accountId,
+    allowedAccountIds: z.array(accountId).min(1),
+    region,
+    /** Where the emulator listens; set only for environments that run against one. */
+    endpoint: z.url({ message: "must be a URL such as http://localhost:4566" }).optional(),
+    state: z
+      .object({
+        bucket: s3BucketName,
+        lockTable: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a valid DynamoDB table name"),
+        keyPrefix: z.string().regex(/^[a-z0-9][a-z0-9/_-]*[a-z0-9]$/, "must be a path like acme/dev without leading or trailing slash"),
+      })
+      .strict(),
+    network: z
+      .object({
+        vpcCidr: cidr,
+        azCount: z.number().int().min(1).max(6),
+        natMode: z.enum(natModes),
+        flowLogs: z.boolean(),
+      })
+      .strict(),
+    dns: z.object({ privateZone: z.string().regex(/^[a-z0-9.-]+\.[a-z]+$/, "must be a domain name") }).strict(),
+    /** Stateful resources refuse destroy (prevent_destroy, deletion protection). */
+    deletionProtection: z.boolean(),
+    logRetentionDays: z.number().int().positive(),
+    tags: tagsSchema,
+    github: githubSchema,
+    eks: eksSchema,
+    kubeconfig: kubeconfigSchema.optional(),
+    modules: z.record(z.string(), moduleEntrySchema),
+  })
+  .strict()
+  .refine((e) => e.allowedAccountIds.includes(e.accountId), {
+    message: "allowedAccountIds must include accountId",
+    path: ["allowedAccountIds"],
+  })
+  .refine((e) => e.tags.Environment === e.name, {
+    message: "tags.Environment must equal the environment name",
+    path: ["tags", "Environment"],
+  })
+  .refine((e) => !(e.eks.enabled && e.kubeconfig), {
+    message: "set either eks.enabled or kubeconfig, not both: workloads go to one cluster",
+    path: ["kubeconfig"],
+  });
+
+/** A validated environment. */
+export type Environment = z.infer<typeof environmentSchema>;
+/** What an environment file writes before defaults are derived. */
+export type EnvironmentInput = z.input<typeof environmentSchema>;

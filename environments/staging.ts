@@ -1,0 +1,10 @@
+import { base } from "./base";
+import { defineEnvironment } from "./define";
+
+export const staging = defineEnvironment({
+  ...base,
+  name: "staging",
+  accountId: "222222222222",
+  network: { ...base.network, vpcCidr: "10.20.0.0/16", azCount: 3 },
+  logRetentionDays: 30,
+});

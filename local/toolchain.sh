@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Builds (or reuses) the offline toolchain: OpenTofu and the Terraform providers from their Go
+# modules, a provider filesystem mirror with a CLI config that installs only from it, and a Python
+# virtualenv with tflocal and the AWS emulator. Idempotent: every piece is skipped when present.
+#
+#   local/toolchain.sh            build what is missing, print the env to use
+#   local/toolchain.sh --env      print only the `export` lines (eval "$(local/toolchain.sh --env)")
+#
+# Cache root: $PLATFORM_TOOLCHAIN_DIR (default ~/.cache/cdktf-platform/toolchain). Nothing is written
+# into the repository.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=local/toolchain.versions
+source "$here/toolchain.versions"
+
+root="${PLATFORM_TOOLCHAIN_DIR:-$HOME/.cache/cdktf-platform/toolchain}"
+bin="$root/bin"
+mirror="$root/providers"
+venv="$root/venv"
+cli_config="$root/tofu.rc"
+logs="$root/logs"
+# Go builds of the providers are memory hungry; two packages at a time fits 2 cores comfortably.
+go_parallel="${TOOLCHAIN_GO_PARALLELISM:-2}"
+
+say() { printf '[toolchain] %s\n' "$*" >&2; }
+
+print_env() {
+  cat <<EOF
+export PLATFORM_TOOLCHAIN_DIR="$root"
+export PATH="$bin:$venv/bin:\$PATH"
+export TERRAFORM_BINARY_NAME="$bin/tofu"
+export TF_CLI_CONFIG_FILE="$cli_config"
+export TF_CMD="$bin/tofu"
+export CHECKPOINT_DISABLE=1
+EOF
+}
+
+if [[ "${1:-}" == "--env" ]]; then
+  print_env
+  exit 0
+fi
+
+mkdir -p "$bin" "$mirror" "$logs"
+
+# go mod download prints the module directory; building inside it makes its go.mod (and replace
+# directives) the main module, exactly as upstream builds it.
+module_dir() {
+  go mod download -json "$1@$2" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("Dir") or sys.exit("go mod download: "+d.get("Error","no Dir")))'
+}
+
+# Runs a build under /usr/bin/time so the note on build cost is measured, not guessed.
+timed_build() {
+  local name="$1"; shift
+  local log="$logs/build-$name.log"
+  say "building $name (log: $log)"
+  local start=$SECONDS
+  if ! /usr/bin/time -v "$@" >"$log" 2>&1; then
+    tail -30 "$log" >&2
+    say "build of $name failed; see $log"
+    exit 1
+  fi
+  local rss
+  rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /,"",$2); print int($2/1024)}' "$log")
+  say "built $name in $((SECONDS - start)) s, peak RSS ${rss} MiB"
+  printf '%s\t%s\t%s\n' "$name" "$((SECONDS - start))" "$rss" >>"$logs/build-times.tsv"
+}
+
+build_tofu() {
+  if [[ -x "$bin/tofu" ]] && "$bin/tofu" version | grep -q "v$TOFU_VERSION"; then
+    return
+  fi
+  local dir
+  dir=$(module_dir github.com/opentofu/opentofu "v$TOFU_VERSION")
+  (cd "$dir" && timed_build tofu go build -p "$go_parallel" -trimpath \
+    -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" -o "$bin/tofu.tmp" ./cmd/tofu)
+  mv "$bin/tofu.tmp" "$bin/tofu"
+}
+
+# The mirror is laid out under OpenTofu's default registry host; ask the built binary for it rather
+# than hard-coding it, so the layout always matches the binary that reads it.
+registry_host() {
+  local probe
+  probe=$(mktemp -d)
+  printf 'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n' >"$probe/main.tf"
+  (cd "$probe" && "$bin/tofu" providers 2>/dev/null) | grep -oP 'provider\[\K[^/]+(?=/hashicorp/aws\])' | head -1
+  rm -rf "$probe"
+}
+
+# build_provider NAME MODULE PSEUDO_VERSION LABEL
+build_provider() {
+  local name="$1" module="$2" pseudo="$3" label="$4"
+  local host
+  host=$(registry_host)
+  [[ -n "$host" ]] || { say "could not read the default registry host from $bin/tofu"; exit 1; }
+  local target="$mirror/$host/hashicorp/$name/$label/linux_amd64"
+  local exe="$target/terraform-provider-${name}_v$label"
+  [[ -x "$exe" ]] && return
+  mkdir -p "$target"
+  local dir
+  dir=$(module_dir "$module" "$pseudo")
+  (cd "$dir" && timed_build "provider-$name" go build -p "$go_parallel" -trimpath -ldflags "-s -w" -o "$exe.tmp" .)
+  mv "$exe.tmp" "$exe"
+}
+
+write_cli_config() {
+  # Providers come only from the mirror: no direct block, so nothing is fetched from a registry.
+  cat >"$cli_config.tmp" <<EOF
+provider_installation {
+  filesystem_mirror {
+    path    = "$mirror"
+    include = ["*/hashicorp/*"]
+  }
+}
+disable_checkpoint = true
+EOF
+  mv "$cli_config.tmp" "$cli_config"
+}
+
+build_venv() {
+  if [[ -x "$venv/bin/tflocal" && -f "$venv/.requirements" ]] && cmp -s "$venv/.requirements" "$here/requirements.txt"; then
+    return
+  fi
+  say "creating Python virtualenv at $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+  cp "$here/requirements.txt" "$venv/.requirements"
+}
+
+what="${1:-all}"
+case "$what" in
+  all|tofu|providers|venv) ;;
+  *) say "unknown target '$what': use all, tofu, providers, venv or --env"; exit 2 ;;
+esac
+
+if [[ "$what" == all || "$what" == tofu ]]; then build_tofu; fi
+if [[ "$what" == all || "$what" == providers ]]; then
+  build_provider aws github.com/hashicorp/terraform-provider-aws "$AWS_PROVIDER_PSEUDO" "$AWS_PROVIDER_VERSION"
+  build_provider kubernetes github.com/hashicorp/terraform-provider-kubernetes "$KUBERNETES_PROVIDER_PSEUDO" "$KUBERNETES_PROVIDER_VERSION"
+  build_provider helm github.com/hashicorp/terraform-provider-helm "$HELM_PROVIDER_PSEUDO" "$HELM_PROVIDER_VERSION"
+fi
+if [[ "$what" == all || "$what" == venv ]]; then build_venv; fi
+write_cli_config
+
+if [[ "$what" == all ]]; then
+  say "ready; use it with: eval \"\$(local/toolchain.sh --env)\""
+fi

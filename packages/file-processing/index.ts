@@ -1,0 +1,115 @@
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import { TerraformOutput } from "cdktf";
+import { z } from "zod";
+import { PrivateBucket } from "../../constructs/private-bucket";
+import { QueueWithDeadLetter } from "../../constructs/queue";
+import { defineModule } from "../module";
+
+export const settings = z
+  .object({
+    /** Seconds a worker has to process one file before the message reappears. */
+    visibilityTimeoutSeconds: z.number().int().min(0).max(43_200).default(300),
+    /** Failed receives before a message moves to the dead-letter queue. */
+    maxReceiveCount: z.number().int().min(1).max(1000).default(5),
+    /** Days processed files stay in STANDARD before moving to Glacier. */
+    processedGlacierAfterDays: z.number().int().min(30).default(90),
+  })
+  .strict();
+
+export const fileProcessing = defineModule({
+  name: "file-processing",
+  owner: "@acme/ingest-team",
+  description: "Inbox bucket whose uploads queue work for a worker that writes to the processed bucket.",
+  consumes: ["kms_key_arn", "log_bucket_name"],
+  image: true,
+  settings,
+  build({ scope, env, settings: s, foundation, name }) {
+    const kmsKeyArn = foundation.string("kms_key_arn");
+    const logBucket = foundation.string("log_bucket_name");
+    const common = { kmsKeyArn, forceDestroy: !env.deletionProtection, preventDestroy: env.deletionProtection };
+
+    const inbox = new PrivateBucket(scope, "inbox", {
+      ...common,
+      bucketName: name(`inbox-${env.accountId}`),
+      accessLogs: { bucketName: logBucket, prefix: `s3/${name("inbox")}/` },
+    });
+    const processed = new PrivateBucket(scope, "processed", {
+      ...common,
+      bucketName: name(`processed-${env.accountId}`),
+      transitions: [{ days: s.processedGlacierAfterDays, storageClass: "GLACIER" }],
+      accessLogs: { bucketName: logBucket, prefix: `s3/${name("processed")}/` },
+    });
+
+    // S3 cannot publish to a queue encrypted with a customer key it may not use, so SQS-managed SSE.
+    const work = new QueueWithDeadLetter(scope, "work", {
+      queueName: name("work"),
+      maxReceiveCount: s.maxReceiveCount,
+      visibilityTimeoutSeconds: s.visibilityTimeoutSeconds,
+    });
+
+    const queuePolicy = new SqsQueuePolicy(scope, "work-policy", {
+      queueUrl: work.queue.url,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "InboxUploadsEnqueue",
+            Effect: "Allow",
+            Principal: { Service: "s3.amazonaws.com" },
+            Action: "sqs:SendMessage",
+            Resource: work.queue.arn,
+            Condition: { ArnEquals: { "aws:SourceArn": inbox.bucketArn }, StringEquals: { "aws:SourceAccount": env.accountId } },
+          },
+        ],
+      }),
+    });
+
+    new S3BucketNotification(scope, "inbox-events", {
+      bucket: inbox.bucket.id,
+      queue: [{ queueArn: work.queue.arn, events: ["s3:ObjectCreated:*"] }],
+      dependsOn: [queuePolicy],
+    });
+
+    const worker = new IamRole(scope, "worker-role", {
+      name: name("worker"),
+      description: "Runs the file-processing worker: reads the inbox, writes processed files.",
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+    });
+    new IamRolePolicy(scope, "worker-policy", {
+      role: worker.id,
+      name: "file-processing",
+      policy: JSON.stringify(workerPolicy({ inboxArn: inbox.bucketArn, processedArn: processed.bucketArn, queueArn: work.queue.arn, kmsKeyArn })),
+    });
+
+    new TerraformOutput(scope, "inbox_bucket_name", { value: inbox.bucketName, description: "Bucket that receives files to process." });
+    new TerraformOutput(scope, "processed_bucket_name", { value: processed.bucketName, description: "Bucket the worker writes results to." });
+    new TerraformOutput(scope, "work_queue_url", { value: work.queue.url, description: "Queue of inbox upload events." });
+    new TerraformOutput(scope, "dead_letter_queue_url", { value: work.deadLetterQueue.url, description: "Events that failed processing too often." });
+    new TerraformOutput(scope, "worker_role_arn", { value: worker.arn, description: "IAM role of the worker." });
+  },
+});
+
+/** The worker's permissions, scoped to exactly this module's bucket, queue and key ARNs. */
+export function workerPolicy(arns: { inboxArn: string; processedArn: string; queueArn: string; kmsKeyArn: string }) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "ReadInbox", Effect: "Allow", Action: ["s3:GetObject", "s3:DeleteObject"], Resource: `${arns.inboxArn}/*` },
+      { Sid: "ListInbox", Effect: "Allow", Action: ["s3:ListBucket"], Resource: arns.inboxArn },
+      { Sid: "WriteProcessed", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${arns.processedArn}/*` },
+      {
+        Sid: "ConsumeWork",
+        Effect: "Allow",
+        Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
+        Resource: arns.queueArn,
+      },
+      { Sid: "UseDataKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: arns.kmsKeyArn },
+    ],
+  };
+}

@@ -1,0 +1,7 @@
+import { dataPipeline } from "./data-pipeline";
+import { fileProcessing } from "./file-processing";
+import type { ModuleDefinition } from "./module";
+import { orderTracking } from "./order-tracking";
+
+/** Every deployable module. Environments enable them by name. */
+export const MODULES: readonly ModuleDefinition[] = [fileProcessing, dataPipeline, orderTracking] as unknown as ModuleDefinition[];

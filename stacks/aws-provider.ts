@@ -1,0 +1,56 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { Environment } from "../environments";
+import { EMULATOR_CREDENTIALS } from "./state";
+
+/** Services the stacks call; each gets the emulator endpoint in environments that have one. */
+export const EMULATED_SERVICES = [
+  "cloudwatch",
+  "dynamodb",
+  "ec2",
+  "ecr",
+  "ecs",
+  "eks",
+  "elbv2",
+  "iam",
+  "kinesis",
+  "kms",
+  "logs",
+  "rds",
+  "route53",
+  "s3",
+  "secretsmanager",
+  "sns",
+  "sqs",
+  "sts",
+] as const;
+
+/**
+ * Version constraint written for the AWS provider. The bindings were generated for 6.25.0; any 6.x
+ * from there on accepts what they write.
+ */
+export const AWS_PROVIDER_CONSTRAINT = ">= 6.25.0, < 7.0.0";
+
+/** The AWS provider of a stack: region, allowed accounts, default tags, emulator endpoints. */
+export function awsProvider(scope: Construct, env: Environment, extraTags: Record<string, string> = {}): AwsProvider {
+  const emulator = env.endpoint
+    ? {
+        ...EMULATOR_CREDENTIALS,
+        endpoints: [Object.fromEntries(EMULATED_SERVICES.map((s) => [s, env.endpoint]))],
+        s3UsePathStyle: true,
+        skipCredentialsValidation: true,
+        skipMetadataApiCheck: "true",
+        skipRegionValidation: true,
+      }
+    : {};
+  // The bindings pin the exact version they were generated from; widen it to the constraint.
+  TerraformStack.of(scope).addOverride("terraform.required_providers.aws.version", AWS_PROVIDER_CONSTRAINT);
+  return new AwsProvider(scope, "aws", {
+    region: env.region,
+    // The emulator answers GetCallerIdentity too, so the account guard holds locally as well.
+    allowedAccountIds: env.allowedAccountIds,
+    defaultTags: [{ tags: { ...env.tags, ...extraTags } }],
+    ...emulator,
+  });
+}

@@ -1,0 +1,70 @@
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { PrivateBucket } from "../constructs/private-bucket";
+import type { Environment } from "../environments";
+import { awsProvider } from "./aws-provider";
+import { stackName } from "./naming";
+import { stateBackendConfig } from "./state";
+
+export interface BootstrapStackProps {
+  readonly env: Environment;
+  /**
+   * Keep this stack's state in a local file at this path instead of the bucket it creates: the
+   * first apply, before the bucket exists. @default state in the environment's state bucket
+   */
+  readonly localStatePath?: string;
+}
+
+/** The state bucket, lock table and state KMS key of one environment. Applied first. */
+export class BootstrapStack extends TerraformStack {
+  public static readonly STACK = "bootstrap";
+  public readonly stateBucket: PrivateBucket;
+  public readonly lockTable: DynamodbTable;
+
+  constructor(scope: Construct, props: BootstrapStackProps) {
+    const { env } = props;
+    super(scope, stackName(env, BootstrapStack.STACK));
+    awsProvider(this, env, { Stack: BootstrapStack.STACK });
+    if (props.localStatePath) {
+      new LocalBackend(this, { path: props.localStatePath });
+    } else {
+      new S3Backend(this, stateBackendConfig(env, BootstrapStack.STACK));
+    }
+    const protect = env.deletionProtection;
+
+    const key = new KmsKey(this, "state-key", {
+      description: `Encrypts Terraform state and locks of ${env.project} ${env.name}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: protect ? 30 : 7,
+      lifecycle: protect ? { preventDestroy: true } : undefined,
+    });
+    new KmsAlias(this, "state-key-alias", { name: `alias/${env.state.bucket}`, targetKeyId: key.keyId });
+
+    this.stateBucket = new PrivateBucket(this, "state", {
+      bucketName: env.state.bucket,
+      kmsKeyArn: key.arn,
+      versioned: true,
+      noncurrentVersionExpirationDays: 90,
+      forceDestroy: !protect,
+      preventDestroy: protect,
+    });
+
+    this.lockTable = new DynamodbTable(this, "lock-table", {
+      name: env.state.lockTable,
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: "LockID",
+      attribute: [{ name: "LockID", type: "S" }],
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
+      deletionProtectionEnabled: protect,
+      lifecycle: protect ? { preventDestroy: true } : undefined,
+    });
+
+    new TerraformOutput(this, "state_bucket_name", { value: this.stateBucket.bucketName, description: "Bucket that holds every stack's state." });
+    new TerraformOutput(this, "lock_table_name", { value: this.lockTable.name, description: "DynamoDB table that holds state locks." });
+    new TerraformOutput(this, "state_kms_key_arn", { value: key.arn, description: "KMS key that encrypts state objects and locks." });
+  }
+}

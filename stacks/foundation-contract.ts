@@ -1,0 +1,48 @@
+/**
+ * The FoundationOutputs contract: every output the foundation publishes, its type and description,
+ * in one place. The foundation must provide each of them; modules may read only these names.
+ */
+
+export type OutputType = "string" | "list" | "map";
+
+export interface OutputSpec {
+  readonly type: OutputType;
+  readonly description: string;
+  readonly sensitive?: boolean;
+}
+
+export const FOUNDATION_OUTPUTS = {
+  vpc_id: { type: "string", description: "ID of the environment's VPC." },
+  vpc_cidr: { type: "string", description: "IPv4 range of the VPC." },
+  public_subnet_ids: { type: "list", description: "Public subnet IDs, one per availability zone (load balancers)." },
+  private_subnet_ids: { type: "list", description: "Private subnet IDs, one per availability zone (workloads, databases)." },
+  private_zone_id: { type: "string", description: "Route53 private hosted zone ID for internal names." },
+  private_zone_name: { type: "string", description: "Domain name of the private hosted zone." },
+  kms_key_arn: { type: "string", description: "ARN of the environment's KMS key for data at rest." },
+  log_bucket_name: { type: "string", description: "Central bucket that receives S3 access logs and load balancer logs." },
+  log_group_name: { type: "string", description: "Central CloudWatch Logs group for platform events." },
+  ecr_repository_urls: { type: "map", description: "ECR repository URL per module name." },
+  ecr_repository_arns: { type: "map", description: "ECR repository ARN per module name." },
+  plan_role_arn: { type: "string", description: "IAM role that pull-request workflows assume to run plan (read-only)." },
+  apply_role_arn: { type: "string", description: "IAM role that main-branch and tag workflows assume to apply." },
+  eks_cluster_name: { type: "string", description: "EKS cluster name; empty when the environment has no EKS cluster." },
+  eks_cluster_endpoint: { type: "string", description: "EKS API server endpoint; empty without EKS." },
+  eks_cluster_ca_data: { type: "string", description: "Base64 certificate authority data of the EKS API; empty without EKS." },
+  eks_oidc_provider_arn: { type: "string", description: "ARN of the cluster's IAM OIDC provider for IRSA; empty without EKS." },
+  eks_oidc_provider_url: { type: "string", description: "Issuer URL of the cluster's OIDC provider, without https://; empty without EKS." },
+} as const satisfies Record<string, OutputSpec>;
+
+export type FoundationOutputName = keyof typeof FOUNDATION_OUTPUTS;
+
+type ValueOf<T extends OutputType> = T extends "string" ? string : T extends "list" ? string[] : Record<string, string>;
+
+/** The value type of each foundation output, as a consumer sees it. */
+export type FoundationOutputs = {
+  [K in FoundationOutputName]: ValueOf<(typeof FOUNDATION_OUTPUTS)[K]["type"]>;
+};
+
+export const FOUNDATION_OUTPUT_NAMES = Object.keys(FOUNDATION_OUTPUTS) as FoundationOutputName[];
+
+export function isFoundationOutput(name: string): name is FoundationOutputName {
+  return Object.prototype.hasOwnProperty.call(FOUNDATION_OUTPUTS, name);
+}

@@ -1,0 +1,174 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
+import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
+import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { GithubOidcRoles } from "../constructs/github-oidc";
+import { Network } from "../constructs/network";
+import { PrivateBucket } from "../constructs/private-bucket";
+import type { Environment } from "../environments";
+import { availabilityZones } from "../environments/regions";
+import { awsProvider } from "./aws-provider";
+import { FOUNDATION_OUTPUTS, type FoundationOutputs } from "./foundation-contract";
+import { FoundationStack as FOUNDATION } from "./foundation-stack-name";
+import { resourcePrefix, stackName } from "./naming";
+import { stateBackendConfig } from "./state";
+
+export interface FoundationStackProps {
+  readonly env: Environment;
+  /** Modules enabled in this environment that ship an image: each gets an ECR repository. */
+  readonly imageModules: string[];
+}
+
+/** Shared platform of one environment; publishes the FoundationOutputs contract. */
+export class FoundationStack extends TerraformStack {
+  public static readonly STACK = FOUNDATION;
+  public readonly network: Network;
+
+  constructor(scope: Construct, props: FoundationStackProps) {
+    const { env } = props;
+    super(scope, stackName(env, FOUNDATION));
+    awsProvider(this, env, { Stack: FOUNDATION });
+    new S3Backend(this, stateBackendConfig(env, FOUNDATION));
+    const prefix = resourcePrefix(env);
+    const protect = env.deletionProtection;
+
+    const key = new KmsKey(this, "key", {
+      description: `Encrypts data at rest of ${prefix}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: protect ? 30 : 7,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "AccountAdministers",
+            Effect: "Allow",
+            Principal: { AWS: `arn:aws:iam::${env.accountId}:root` },
+            Action: "kms:*",
+            Resource: "*",
+          },
+          {
+            Sid: "CloudWatchLogsEncrypts",
+            Effect: "Allow",
+            Principal: { Service: `logs.${env.region}.amazonaws.com` },
+            Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            Resource: "*",
+            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${env.region}:${env.accountId}:*` } },
+          },
+        ],
+      }),
+    });
+    new KmsAlias(this, "key-alias", { name: `alias/${prefix}`, targetKeyId: key.keyId });
+
+    this.network = new Network(this, "network", {
+      namePrefix: prefix,
+      cidr: env.network.vpcCidr,
+      availabilityZones: availabilityZones(env.region, env.network.azCount),
+      natMode: env.network.natMode,
+      flowLogs: env.network.flowLogs,
+      kmsKeyArn: key.arn,
+      logRetentionDays: env.logRetentionDays,
+    });
+
+    const zone = new Route53Zone(this, "private-zone", {
+      name: env.dns.privateZone,
+      comment: `Internal names of ${prefix}`,
+      vpc: [{ vpcId: this.network.vpc.id }],
+      forceDestroy: !protect,
+    });
+
+    // Server access logs cannot be delivered to SSE-KMS buckets, so this one uses SSE-S3.
+    const logs = new PrivateBucket(this, "logs", {
+      bucketName: `${prefix}-logs-${env.accountId}`,
+      noncurrentVersionExpirationDays: 30,
+      transitions: [{ days: 90, storageClass: "GLACIER" }],
+      forceDestroy: !protect,
+      preventDestroy: protect,
+      extraPolicyStatements: [
+        {
+          Sid: "S3ServerAccessLogs",
+          Effect: "Allow",
+          Principal: { Service: "logging.s3.amazonaws.com" },
+          Action: "s3:PutObject",
+          Resource: `arn:aws:s3:::${prefix}-logs-${env.accountId}/*`,
+          Condition: { StringEquals: { "aws:SourceAccount": env.accountId } },
+        },
+      ],
+    });
+
+    const logGroup = new CloudwatchLogGroup(this, "platform-logs", {
+      name: `/${env.project}/${env.name}/platform`,
+      retentionInDays: env.logRetentionDays,
+      kmsKeyId: key.arn,
+    });
+
+    const repositories = props.imageModules.map((module) => {
+      const repo = new EcrRepository(this, `ecr-${module}`, {
+        name: `${env.project}/${module}`,
+        imageTagMutability: "IMMUTABLE",
+        imageScanningConfiguration: { scanOnPush: true },
+        encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: key.arn }],
+        forceDelete: !protect,
+      });
+      new EcrLifecyclePolicy(this, `ecr-${module}-lifecycle`, {
+        repository: repo.name,
+        policy: JSON.stringify({
+          rules: [
+            {
+              rulePriority: 1,
+              description: "Expire untagged images after 14 days",
+              selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 14 },
+              action: { type: "expire" },
+            },
+          ],
+        }),
+      });
+      return { module, repo };
+    });
+
+    const github = new GithubOidcRoles(this, "github", {
+      namePrefix: prefix,
+      repository: env.github.repository,
+      applyBranch: env.github.applyBranch,
+      stateBucketName: env.state.bucket,
+      lockTableArn: `arn:aws:dynamodb:${env.region}:${env.accountId}:table/${env.state.lockTable}`,
+      region: env.region,
+    });
+
+    const outputs: FoundationOutputs = {
+      vpc_id: this.network.vpc.id,
+      vpc_cidr: this.network.vpc.cidrBlock,
+      public_subnet_ids: this.network.publicSubnets.map((s) => s.id),
+      private_subnet_ids: this.network.privateSubnets.map((s) => s.id),
+      private_zone_id: zone.zoneId,
+      private_zone_name: zone.name,
+      kms_key_arn: key.arn,
+      log_bucket_name: logs.bucketName,
+      log_group_name: logGroup.name,
+      ecr_repository_urls: Object.fromEntries(repositories.map(({ module, repo }) => [module, repo.repositoryUrl])),
+      ecr_repository_arns: Object.fromEntries(repositories.map(({ module, repo }) => [module, repo.arn])),
+      plan_role_arn: github.planRole.arn,
+      apply_role_arn: github.applyRole.arn,
+      eks_cluster_name: "",
+      eks_cluster_endpoint: "",
+      eks_cluster_ca_data: "",
+      eks_oidc_provider_arn: "",
+      eks_oidc_provider_url: "",
+    };
+    publishOutputs(this, outputs);
+  }
+}
+
+/** One Terraform output per contract entry, with the contract's description. */
+function publishOutputs(stack: TerraformStack, outputs: FoundationOutputs): void {
+  for (const [name, spec] of Object.entries(FOUNDATION_OUTPUTS)) {
+    new TerraformOutput(stack, name, {
+      value: outputs[name as keyof FoundationOutputs],
+      description: spec.description,
+      sensitive: "sensitive" in spec ? Boolean(spec.sensitive) : undefined,
+    });
+  }
+}

@@ -1,0 +1,38 @@
+import type { S3BackendConfig } from "cdktf";
+import type { Environment } from "../environments";
+import { stackName } from "./naming";
+
+/** Credentials every AWS emulator accepts; they grant nothing anywhere else. */
+export const EMULATOR_CREDENTIALS = { accessKey: "test", secretKey: "test" } as const;
+
+/** State object key of a stack: derived from its name, so no two stacks can share one. */
+export function stateKey(env: Environment, stack: string): string {
+  return `${env.state.keyPrefix}/${stackName(env, stack)}/terraform.tfstate`;
+}
+
+/**
+ * The S3 backend configuration of a stack. The ONE source of backend settings: the stack's own
+ * backend and every terraform_remote_state that reads it are built from this function, so the key a
+ * module reads is by construction the key the foundation writes.
+ */
+export function stateBackendConfig(env: Environment, stack: string): S3BackendConfig {
+  const config: S3BackendConfig = {
+    bucket: env.state.bucket,
+    key: stateKey(env, stack),
+    region: env.region,
+    dynamodbTable: env.state.lockTable,
+    encrypt: true,
+  };
+  if (!env.endpoint) return config;
+  // tflocal never reads *.tf.json, so emulator settings must already be in the config it leaves alone.
+  return {
+    ...config,
+    ...EMULATOR_CREDENTIALS,
+    endpoints: { s3: env.endpoint, dynamodb: env.endpoint, sts: env.endpoint, iam: env.endpoint },
+    usePathStyle: true,
+    skipCredentialsValidation: true,
+    skipRequestingAccountId: true,
+    skipMetadataApiCheck: true,
+    skipRegionValidation: true,
+  };
+}

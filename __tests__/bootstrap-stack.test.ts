@@ -1,0 +1,88 @@
+import { Testing } from "cdktf";
+import { BootstrapStack } from "../stacks/bootstrap-stack";
+import { env, onlyResource, policy, resourcesOf, synthJson } from "./helpers";
+
+function bootstrap(name: string, localStatePath?: string) {
+  return synthJson(new BootstrapStack(Testing.app(), { env: env(name), localStatePath }));
+}
+
+describe("BootstrapStack", () => {
+  const prod = bootstrap("prod");
+  const local = bootstrap("local");
+
+  test("is named <env>-bootstrap", () => {
+    expect(new BootstrapStack(Testing.app(), { env: env("dev") }).node.id).toBe("dev-bootstrap");
+  });
+
+  test("state bucket: versioned, KMS-encrypted, public access blocked, owner enforced", () => {
+    expect(onlyResource(prod, "aws_s3_bucket")).toMatchObject({ bucket: "acme-prod-tfstate-333333333333" });
+    expect(onlyResource(prod, "aws_s3_bucket_versioning")).toMatchObject({ versioning_configuration: { status: "Enabled" } });
+    const sse = onlyResource(prod, "aws_s3_bucket_server_side_encryption_configuration") as { rule: { apply_server_side_encryption_by_default: Record<string, string> }[] };
+    expect(sse.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe("aws:kms");
+    expect(sse.rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toBe("${aws_kms_key.state-key.arn}");
+    expect(onlyResource(prod, "aws_s3_bucket_public_access_block")).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(onlyResource(prod, "aws_s3_bucket_ownership_controls")).toMatchObject({ rule: { object_ownership: "BucketOwnerEnforced" } });
+  });
+
+  test("state bucket denies every request without TLS", () => {
+    const doc = policy(onlyResource(prod, "aws_s3_bucket_policy").policy);
+    expect(doc.Statement).toContainEqual(
+      expect.objectContaining({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+    );
+  });
+
+  test("noncurrent state versions expire", () => {
+    const lifecycle = onlyResource(prod, "aws_s3_bucket_lifecycle_configuration") as { rule: Record<string, unknown>[] };
+    expect(lifecycle.rule[0]).toMatchObject({ status: "Enabled", noncurrent_version_expiration: [{ noncurrent_days: 90 }] });
+  });
+
+  test("lock table: LockID hash key, on-demand, PITR, KMS encryption", () => {
+    expect(onlyResource(prod, "aws_dynamodb_table")).toMatchObject({
+      name: "acme-prod-tflock",
+      hash_key: "LockID",
+      attribute: [{ name: "LockID", type: "S" }],
+      billing_mode: "PAY_PER_REQUEST",
+      point_in_time_recovery: { enabled: true },
+      server_side_encryption: { enabled: true, kms_key_arn: "${aws_kms_key.state-key.arn}" },
+    });
+  });
+
+  test("outside local, bucket, table and key refuse destroy", () => {
+    expect(onlyResource(prod, "aws_s3_bucket")).toMatchObject({ lifecycle: { prevent_destroy: true }, force_destroy: false });
+    expect(onlyResource(prod, "aws_dynamodb_table")).toMatchObject({ lifecycle: { prevent_destroy: true }, deletion_protection_enabled: true });
+    expect(onlyResource(prod, "aws_kms_key")).toMatchObject({ lifecycle: { prevent_destroy: true }, enable_key_rotation: true });
+  });
+
+  test("local can be destroyed", () => {
+    expect(onlyResource(local, "aws_s3_bucket").lifecycle).toBeUndefined();
+    expect(onlyResource(local, "aws_s3_bucket").force_destroy).toBe(true);
+    expect(onlyResource(local, "aws_dynamodb_table")).toMatchObject({ deletion_protection_enabled: false });
+  });
+
+  test("state lives in its own bucket under a key derived from the stack name", () => {
+    expect(prod.terraform.backend?.s3).toMatchObject({
+      bucket: "acme-prod-tfstate-333333333333",
+      key: "acme/prod/prod-bootstrap/terraform.tfstate",
+      dynamodb_table: "acme-prod-tflock",
+      encrypt: true,
+      region: "eu-west-1",
+    });
+  });
+
+  test("before its bucket exists, state is a local file", () => {
+    const first = bootstrap("dev", "/tmp/dev-bootstrap.tfstate");
+    expect(first.terraform.backend).toEqual({ local: { path: "/tmp/dev-bootstrap.tfstate" } });
+  });
+
+  test("publishes bucket, table and key with descriptions", () => {
+    for (const name of ["state_bucket_name", "lock_table_name", "state_kms_key_arn"]) {
+      expect(prod.output?.[name]?.description).toBeTruthy();
+    }
+    expect(Object.keys(resourcesOf(prod, "aws_kms_alias"))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,63 @@
+import { App, Testing, type TerraformStack } from "cdktf";
+import { buildPlatform, type EnvironmentPlan, planPlatform } from "../app";
+import { type Environment, environmentInputs, loadEnvironments } from "../environments";
+import type { EnvironmentInput } from "../environments/schema";
+import { MODULES } from "../packages";
+
+/** Synthesized Terraform JSON of a stack. */
+export type StackJson = {
+  terraform: { backend?: Record<string, Record<string, unknown>>; required_providers?: Record<string, unknown> };
+  provider?: Record<string, Record<string, unknown>[]>;
+  resource?: Record<string, Record<string, Record<string, unknown>>>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
+  output?: Record<string, { value: unknown; description?: string; sensitive?: boolean }>;
+};
+
+export function synthJson(stack: TerraformStack): StackJson {
+  return JSON.parse(Testing.synth(stack)) as StackJson;
+}
+
+/** Resources of one type, by their logical id. */
+export function resourcesOf(json: StackJson, type: string): Record<string, Record<string, unknown>> {
+  return json.resource?.[type] ?? {};
+}
+
+export function onlyResource(json: StackJson, type: string): Record<string, unknown> {
+  const all = Object.values(resourcesOf(json, type));
+  if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}`);
+  return all[0];
+}
+
+/** A validated environment by name, with the emulator endpoint fixed for local. */
+export function env(name: string): Environment {
+  return loadEnvironments(environmentInputs({}), name)[0];
+}
+
+/** Raw input of an environment, to derive broken variants from. */
+export function input(name: string): EnvironmentInput {
+  const found = environmentInputs({}).find((e) => e.name === name);
+  if (!found) throw new Error(`no environment ${name}`);
+  return structuredClone(found);
+}
+
+/** The whole platform as `cdktf synth` builds it, for every environment. */
+export function platform(): { app: App; plans: EnvironmentPlan[] } {
+  const app = Testing.app();
+  const plans = planPlatform(loadEnvironments(environmentInputs({}), undefined), MODULES);
+  buildPlatform(app, plans);
+  return { app, plans };
+}
+
+/** Every stack of an app by name. */
+export function stacksOf(app: App): Map<string, TerraformStack> {
+  const map = new Map<string, TerraformStack>();
+  for (const child of app.node.children) {
+    if ("dependencies" in child) map.set(child.node.id, child as TerraformStack);
+  }
+  return map;
+}
+
+/** Parses an IAM policy document that was written as a JSON string. */
+export function policy(doc: unknown): { Statement: Record<string, unknown>[] } {
+  return JSON.parse(String(doc));
+}

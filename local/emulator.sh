@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Starts, stops and checks the local AWS emulator on 127.0.0.1:4566.
+#
+#   local/emulator.sh start|stop|status|logs
+#
+# EMULATOR picks the implementation: `localstack` (LocalStack in Docker, local/docker-compose.yml),
+# `moto` (moto's server from the toolchain virtualenv, no Docker needed) or `auto` (default:
+# LocalStack when a Docker engine answers, else moto). Logs and the pid live in $EMULATOR_DIR
+# (default ~/.cache/cdktf-platform/emulator).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+port="${EMULATOR_PORT:-4566}"
+host="127.0.0.1"
+state_dir="${EMULATOR_DIR:-$HOME/.cache/cdktf-platform/emulator}"
+pid_file="$state_dir/moto.pid"
+log_file="$state_dir/emulator.log"
+timeout_s="${EMULATOR_READY_TIMEOUT:-60}"
+mkdir -p "$state_dir"
+
+say() { printf '[emulator] %s\n' "$*" >&2; }
+
+kind() {
+  case "${EMULATOR:-auto}" in
+    localstack|moto) echo "${EMULATOR}" ;;
+    auto) if docker info >/dev/null 2>&1; then echo localstack; else echo moto; fi ;;
+    *) say "EMULATOR must be localstack, moto or auto, not '${EMULATOR}'"; exit 2 ;;
+  esac
+}
+
+health_url() {
+  if [[ "$1" == localstack ]]; then echo "http://$host:$port/_localstack/health"; else echo "http://$host:$port/moto-api/"; fi
+}
+
+wait_ready() {
+  local url; url=$(health_url "$1")
+  local deadline=$((SECONDS + timeout_s))
+  until curl -fsS -o /dev/null "$url" 2>/dev/null; do
+    if ((SECONDS > deadline)); then
+      say "not ready after ${timeout_s}s at $url; last log lines:"
+      tail -20 "$log_file" >&2 || true
+      exit 1
+    fi
+    sleep 0.5
+  done
+  say "$1 ready on http://$host:$port"
+}
+
+moto_bin() {
+  # The toolchain's pinned moto first, then whatever is on PATH.
+  local pinned="${PLATFORM_TOOLCHAIN_DIR:-$HOME/.cache/cdktf-platform/toolchain}/venv/bin/moto_server"
+  if [[ -x "$pinned" ]]; then echo "$pinned"; return; fi
+  if command -v moto_server >/dev/null 2>&1; then command -v moto_server; return; fi
+  say "moto_server not found; run local/toolchain.sh venv first"
+  exit 1
+}
+
+start() {
+  local k; k=$(kind)
+  if curl -fsS -o /dev/null "$(health_url "$k")" 2>/dev/null; then
+    say "$k already answering on $host:$port"
+    return
+  fi
+  if [[ "$k" == localstack ]]; then
+    docker compose -f "$here/docker-compose.yml" up -d >>"$log_file" 2>&1
+  else
+    # Accounts: LocalStack reports 000000000000 for test credentials; make moto agree.
+    MOTO_ACCOUNT_ID=000000000000 nohup "$(moto_bin)" -H "$host" -p "$port" >>"$log_file" 2>&1 &
+    echo $! >"$pid_file"
+  fi
+  wait_ready "$k"
+}
+
+stop() {
+  if [[ -f "$pid_file" ]]; then
+    local pid; pid=$(cat "$pid_file")
+    if kill "$pid" 2>/dev/null; then say "stopped moto (pid $pid)"; fi
+    rm -f "$pid_file"
+  fi
+  if [[ "$(kind)" == localstack ]]; then docker compose -f "$here/docker-compose.yml" down >>"$log_file" 2>&1 && say "stopped LocalStack"; fi
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) k=$(kind); if curl -fsS -o /dev/null "$(health_url "$k")"; then say "$k up on $host:$port"; else say "$k down"; exit 1; fi ;;
+  logs) cat "$log_file" ;;
+  *) echo "usage: local/emulator.sh start|stop|status|logs" >&2; exit 2 ;;
+esac

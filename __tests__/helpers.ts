@@ -11,6 +11,7 @@ export type StackJson = {
   resource?: Record<string, Record<string, Record<string, unknown>>>;
   data?: Record<string, Record<string, Record<string, unknown>>>;
   output?: Record<string, { value: unknown; description?: string; sensitive?: boolean }>;
+  locals?: Record<string, unknown>;
 };
 
 export function synthJson(stack: TerraformStack): StackJson {

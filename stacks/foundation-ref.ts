@@ -1,4 +1,4 @@
-import { DataTerraformRemoteStateS3, Fn, Token } from "cdktf";
+import { DataTerraformRemoteStateS3, Fn, TerraformLocal } from "cdktf";
 import { Construct } from "constructs";
 import type { Environment } from "../environments";
 import { FOUNDATION_OUTPUTS, type FoundationOutputName, type FoundationOutputs, isFoundationOutput } from "./foundation-contract";
@@ -13,6 +13,8 @@ import { stateBackendConfig } from "./state";
 export class FoundationRef<C extends FoundationOutputName> extends Construct {
   public readonly remoteState: DataTerraformRemoteStateS3;
   private readonly consumes: ReadonlySet<string>;
+  private readonly moduleName: string;
+  private readonly entries = new Map<string, TerraformLocal>();
 
   constructor(scope: Construct, id: string, env: Environment, consumes: readonly C[], moduleName: string) {
     super(scope, id);
@@ -27,8 +29,6 @@ export class FoundationRef<C extends FoundationOutputName> extends Construct {
     this.remoteState = new DataTerraformRemoteStateS3(this, "foundation", stateBackendConfig(env, FoundationStack));
     this.moduleName = moduleName;
   }
-
-  private readonly moduleName: string;
 
   private check(name: string): void {
     if (!this.consumes.has(name)) {
@@ -50,10 +50,19 @@ export class FoundationRef<C extends FoundationOutputName> extends Construct {
     return this.remoteState.getList(name);
   }
 
-  /** One entry of a map output, e.g. this module's ECR repository URL. */
+  /**
+   * One entry of a map output, e.g. this module's ECR repository URL. Returned through a local
+   * value so the reference carries no quoted key and survives being embedded in JSON strings.
+   */
   public entry<K extends C & MapOutputs>(name: K, key: string): string {
     this.check(name);
-    return Token.asString(Fn.lookup(this.remoteState.get(name), key));
+    const id = `${name}_${key}`.replace(/[^A-Za-z0-9_]/g, "_");
+    let local = this.entries.get(id);
+    if (!local) {
+      local = new TerraformLocal(this, id, Fn.lookup(this.remoteState.get(name), key));
+      this.entries.set(id, local);
+    }
+    return local.asString;
   }
 }
 

@@ -1,0 +1,88 @@
+import { Testing } from "cdktf";
+import { FOUNDATION_OUTPUTS } from "../stacks/foundation-contract";
+import { FoundationStack } from "../stacks/foundation-stack";
+import { env, onlyResource, policy, resourcesOf, synthJson } from "./helpers";
+
+function foundation(name: string, imageModules = ["file-processing", "order-tracking"]) {
+  return synthJson(new FoundationStack(Testing.app(), { env: env(name), imageModules }));
+}
+
+describe("FoundationStack", () => {
+  const prod = foundation("prod");
+  const dev = foundation("dev");
+
+  test("VPC with one public and one private subnet per AZ, in distinct ranges", () => {
+    expect(onlyResource(prod, "aws_vpc")).toMatchObject({ cidr_block: "10.30.0.0/16", enable_dns_hostnames: true });
+    const subnets = Object.values(resourcesOf(prod, "aws_subnet"));
+    expect(subnets).toHaveLength(6);
+    expect(subnets.map((s) => s.availability_zone).sort()).toEqual(["eu-west-1a", "eu-west-1a", "eu-west-1b", "eu-west-1b", "eu-west-1c", "eu-west-1c"]);
+    expect(new Set(subnets.map((s) => s.cidr_block)).size).toBe(6);
+    expect(subnets.map((s) => s.cidr_block)).toContain("10.30.128.0/20");
+  });
+
+  test("NAT follows the mode: per-az in prod, single in dev", () => {
+    expect(Object.keys(resourcesOf(prod, "aws_nat_gateway"))).toHaveLength(3);
+    expect(Object.keys(resourcesOf(dev, "aws_nat_gateway"))).toHaveLength(1);
+    const privateDefaults = Object.values(resourcesOf(prod, "aws_route")).filter((r) => r.nat_gateway_id);
+    expect(new Set(privateDefaults.map((r) => r.nat_gateway_id)).size).toBe(3);
+  });
+
+  test("VPC flow logs go to an encrypted CloudWatch log group", () => {
+    expect(onlyResource(prod, "aws_flow_log")).toMatchObject({ traffic_type: "ALL", log_destination_type: "cloud-watch-logs" });
+    const groups = Object.values(resourcesOf(prod, "aws_cloudwatch_log_group"));
+    expect(groups.every((g) => String(g.kms_key_id).includes("aws_kms_key.key.arn"))).toBe(true);
+  });
+
+  test("a private Route53 zone attached to the VPC", () => {
+    expect(onlyResource(prod, "aws_route53_zone")).toMatchObject({ name: "acme.internal", vpc: [{ vpc_id: expect.stringContaining("aws_vpc") }] });
+  });
+
+  test("one ECR repository per image module: scan on push, immutable, KMS, untagged expiry", () => {
+    const repos = resourcesOf(prod, "aws_ecr_repository");
+    expect(Object.values(repos).map((r) => r.name).sort()).toEqual(["acme/file-processing", "acme/order-tracking"]);
+    for (const repo of Object.values(repos)) {
+      expect(repo).toMatchObject({ image_tag_mutability: "IMMUTABLE", image_scanning_configuration: { scan_on_push: true }, encryption_configuration: [{ encryption_type: "KMS" }] });
+    }
+    const lifecycle = JSON.parse(String(Object.values(resourcesOf(prod, "aws_ecr_lifecycle_policy"))[0].policy));
+    expect(lifecycle.rules[0].selection).toMatchObject({ tagStatus: "untagged", countType: "sinceImagePushed" });
+  });
+
+  test("GitHub OIDC: plan role for pull requests only, apply role for the branch and version tags", () => {
+    expect(onlyResource(prod, "aws_iam_openid_connect_provider")).toMatchObject({ client_id_list: ["sts.amazonaws.com"] });
+    const roles = resourcesOf(prod, "aws_iam_role");
+    const trustOf = (suffix: string) => {
+      const role = Object.values(roles).find((r) => String(r.name).endsWith(suffix));
+      return policy(role?.assume_role_policy).Statement[0] as { Condition: Record<string, Record<string, unknown>> };
+    };
+    expect(trustOf("github-plan").Condition.StringLike["token.actions.githubusercontent.com:sub"]).toEqual(["repo:acme/platform:pull_request"]);
+    expect(trustOf("github-apply").Condition.StringLike["token.actions.githubusercontent.com:sub"]).toEqual([
+      "repo:acme/platform:ref:refs/heads/main",
+      "repo:acme/platform:ref:refs/tags/v*",
+    ]);
+    expect(trustOf("github-plan").Condition.StringEquals["token.actions.githubusercontent.com:aud"]).toBe("sts.amazonaws.com");
+  });
+
+  test("the plan role cannot write state", () => {
+    const inline = Object.values(resourcesOf(prod, "aws_iam_role_policy")).find((p) => p.name === "terraform-state-plan");
+    const actions = policy(inline?.policy).Statement.flatMap((s) => s.Action as string[]);
+    expect(actions).toContain("s3:GetObject");
+    expect(actions).not.toContain("s3:PutObject");
+  });
+
+  test("publishes exactly the FoundationOutputs contract, each output described", () => {
+    expect(Object.keys(prod.output ?? {}).sort()).toEqual(Object.keys(FOUNDATION_OUTPUTS).sort());
+    for (const [name, spec] of Object.entries(FOUNDATION_OUTPUTS)) {
+      expect(prod.output?.[name]?.description).toBe(spec.description);
+    }
+  });
+
+  test("central log bucket and log group", () => {
+    const buckets = Object.values(resourcesOf(prod, "aws_s3_bucket"));
+    expect(buckets.map((b) => b.bucket)).toEqual(["acme-prod-logs-333333333333"]);
+    expect(Object.values(resourcesOf(prod, "aws_cloudwatch_log_group")).map((g) => g.name)).toContain("/acme/prod/platform");
+  });
+
+  test("state in the environment's bucket under acme/<env>/<env>-foundation", () => {
+    expect(dev.terraform.backend?.s3).toMatchObject({ key: "acme/dev/dev-foundation/terraform.tfstate", bucket: "acme-dev-tfstate-111111111111" });
+  });
+});

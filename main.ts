@@ -16,3 +16,7 @@ try {
 const app = new App();
 buildPlatform(app, plans, { bootstrapLocalStatePath: process.env.PLATFORM_BOOTSTRAP_LOCAL_STATE || undefined });
 app.synth();
+if (!process.env.CDKTF_OUTDIR) {
+  const stacks = plans.reduce((n, p) => n + 2 + p.modules.length, 0);
+  console.log(`synthesized ${stacks} stacks for ${plans.map((p) => p.env.name).join(", ")} into ${app.outdir}/stacks`);
+}

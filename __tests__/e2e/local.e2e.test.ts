@@ -1,0 +1,237 @@
+/**
+ * End to end against the local emulator with the real toolchain: bootstrap with state migration,
+ * cdktf deploy (parallel modules), tflocal, resource checks with the AWS SDK, no-change plans,
+ * lock safety, destroy in reverse layer order and a clean emulator afterwards.
+ */
+import { DeleteItemCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, ScanCommand, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { ECRClient, DescribeRepositoriesCommand } from "@aws-sdk/client-ecr";
+import { KinesisClient, ListStreamsCommand } from "@aws-sdk/client-kinesis";
+import { GetBucketEncryptionCommand, GetBucketVersioningCommand, GetObjectCommand, HeadObjectCommand, ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { environmentInputs, loadEnvironments } from "../../environments";
+import { sdkConfig } from "../../scripts/aws";
+import { stateKey } from "../../stacks/state";
+import { REPO, must, phase, run, start, timings, toolchainEnv, waitForOutput } from "./run";
+
+const env = loadEnvironments(environmentInputs({}), "local")[0];
+const tools = toolchainEnv();
+const OUT = join(REPO, "cdktf.out", "stacks");
+const MODULE_STACKS = ["local-file-processing", "local-data-pipeline", "local-order-tracking"];
+/** Deployed through cdktf; the last module goes through tflocal to prove the JSON works there too. */
+const CDKTF_MODULES = MODULE_STACKS.slice(0, 2);
+const TFLOCAL_STACK = MODULE_STACKS[2];
+const ALL_STACKS = ["local-bootstrap", "local-foundation", ...MODULE_STACKS];
+
+const aws = sdkConfig(env);
+const s3 = new S3Client(aws);
+const dynamo = new DynamoDBClient(aws);
+const ec2 = new EC2Client(aws);
+const sqs = new SQSClient(aws);
+
+const tofu = (dir: string, args: string[], log: string, input?: string) =>
+  run(tools.TERRAFORM_BINARY_NAME!, args, { cwd: join(OUT, dir), env: tools, log, input });
+const CDKTF = join(REPO, "node_modules", ".bin", "cdktf");
+const cdktf = (args: string[], log: string) => run(CDKTF, args, { env: tools, log });
+const tflocalEnv = { ...tools, TF_CMD: tools.TERRAFORM_BINARY_NAME, AWS_ENDPOINT_URL: env.endpoint };
+
+/** Steps depend on each other: after a failure the rest report it instead of piling up noise. */
+let broken: string | undefined;
+function step(name: string, body: () => Promise<void>, timeoutSeconds = 900) {
+  test(
+    name,
+    async () => {
+      if (broken) throw new Error(`not run: earlier step "${broken}" failed`);
+      try {
+        await phase(name, body);
+      } catch (e) {
+        broken = name;
+        throw e;
+      }
+    },
+    timeoutSeconds * 1000,
+  );
+}
+
+async function lockItems(): Promise<Record<string, string>[]> {
+  const items = await dynamo.send(new ScanCommand({ TableName: env.state.lockTable }));
+  return (items.Items ?? []).map((i) => Object.fromEntries(Object.entries(i).map(([k, v]) => [k, v.S ?? ""])));
+}
+
+beforeAll(async () => {
+  await must("bash", [join(REPO, "local", "emulator.sh"), "stop"], { log: "emulator.log" });
+  await must("bash", [join(REPO, "local", "emulator.sh"), "start"], { log: "emulator.log" });
+  for (const stack of ALL_STACKS) rmSync(join(OUT, stack), { recursive: true, force: true });
+  rmSync(join(REPO, ".bootstrap", "local.tfstate"), { force: true });
+}, 120_000);
+
+afterAll(async () => {
+  await run("bash", [join(REPO, "local", "emulator.sh"), "stop"], { log: "emulator.log" });
+  console.log(
+    ["e2e phase timings (s):", ...timings.map((t) => `  ${t.phase.padEnd(60)} ${t.seconds.toFixed(1)}`)].join("\n"),
+  );
+});
+
+describe("local environment, end to end", () => {
+  step("bootstrap applies, then migrates its state into the bucket it created", async () => {
+    await must("bash", ["scripts/bootstrap.sh", "local"], { env: tools, log: "bootstrap.log" });
+    await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, "bootstrap") }));
+    expect(existsSync(join(REPO, ".bootstrap", "local.tfstate"))).toBe(false);
+  });
+
+  step("bootstrap is idempotent: a second run re-applies from the bucket", async () => {
+    const again = await must("bash", ["scripts/bootstrap.sh", "local"], { env: tools, log: "bootstrap.log" });
+    expect(again.output).toContain("state object: present");
+    expect(again.output).toMatch(/No changes|0 added, 0 changed, 0 destroyed/);
+  });
+
+  step("state bucket is versioned and KMS-encrypted; lock table keyed on LockID", async () => {
+    const versioning = await s3.send(new GetBucketVersioningCommand({ Bucket: env.state.bucket }));
+    expect(versioning.Status).toBe("Enabled");
+    const encryption = await s3.send(new GetBucketEncryptionCommand({ Bucket: env.state.bucket }));
+    expect(encryption.ServerSideEncryptionConfiguration?.Rules?.[0].ApplyServerSideEncryptionByDefault?.SSEAlgorithm).toBe("aws:kms");
+    const table = await dynamo.send(new DescribeTableCommand({ TableName: env.state.lockTable }));
+    expect(table.Table?.KeySchema).toEqual([{ AttributeName: "LockID", KeyType: "HASH" }]);
+    expect(table.Table?.BillingModeSummary?.BillingMode).toBe("PAY_PER_REQUEST");
+  });
+
+  step("cdktf deploy: foundation, then independent modules in parallel", async () => {
+    await must(CDKTF, ["deploy", "local-foundation", "--auto-approve"], { env: tools, log: "deploy-foundation.log" });
+    const parallel = await must(CDKTF, ["deploy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2", "--ignore-missing-stack-dependencies"], {
+      env: tools,
+      log: "deploy-modules.log",
+    });
+    timings.push({ phase: "  modules deployed in parallel (cdktf)", seconds: parallel.seconds });
+  });
+
+  step("tflocal deploys a synthesized stack directory unchanged", async () => {
+    const dir = TFLOCAL_STACK;
+    await must("tflocal", ["init", "-input=false"], { cwd: join(OUT, dir), env: tflocalEnv, log: "tflocal.log" });
+    await must("tflocal", ["apply", "-input=false", "-auto-approve"], { cwd: join(OUT, dir), env: tflocalEnv, log: "tflocal.log" });
+    expect(existsSync(join(OUT, dir, "localstack_providers_override.tf"))).toBe(false);
+  });
+
+  step("resources exist with the expected properties", async () => {
+    const vpcs = await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "tag:Project", Values: ["acme"] }] }));
+    expect(vpcs.Vpcs?.map((v) => v.CidrBlock)).toEqual([env.network.vpcCidr]);
+    const subnets = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcs.Vpcs![0].VpcId!] }] }));
+    expect(subnets.Subnets).toHaveLength(env.network.azCount * 2);
+
+    const work = await sqs.send(new GetQueueUrlCommand({ QueueName: "acme-local-file-processing-work" }));
+    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: work.QueueUrl, AttributeNames: ["RedrivePolicy"] }));
+    expect(JSON.parse(attrs.Attributes!.RedrivePolicy!)).toMatchObject({ deadLetterTargetArn: expect.stringContaining("acme-local-file-processing-work-dlq"), maxReceiveCount: 5 });
+
+    const buckets = (await s3.send(new ListBucketsCommand({}))).Buckets!.map((b) => b.Name);
+    expect(buckets).toEqual(
+      expect.arrayContaining([
+        env.state.bucket,
+        "acme-local-logs-000000000000",
+        "acme-local-file-processing-inbox-000000000000",
+        "acme-local-data-pipeline-raw-000000000000",
+        "acme-local-data-pipeline-curated-000000000000",
+      ]),
+    );
+    const repos = await new ECRClient(aws).send(new DescribeRepositoriesCommand({}));
+    expect(repos.repositories?.map((r) => r.repositoryName).sort()).toEqual(["acme/data-pipeline", "acme/file-processing", "acme/order-tracking"]);
+    const streams = await new KinesisClient(aws).send(new ListStreamsCommand({}));
+    expect(streams.StreamNames).toContain("acme-local-data-pipeline-events");
+
+    for (const stack of ["bootstrap", "foundation", ...MODULE_STACKS.map((s) => s.replace("local-", ""))]) {
+      const object = await s3.send(new GetObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, stack) }));
+      const state = JSON.parse(await object.Body!.transformToString());
+      expect(state.resources.length).toBeGreaterThan(0);
+    }
+    expect(await lockItems()).toEqual(expect.not.arrayContaining([expect.objectContaining({ Info: expect.any(String) })]));
+  });
+
+  step("plan of every stack shows no changes", async () => {
+    for (const stack of ALL_STACKS) {
+      const plan = await tofu(stack, ["plan", "-input=false", "-detailed-exitcode", "-lock-timeout=30s"], `plan-${stack}.log`);
+      expect({ stack, code: plan.code, tail: plan.code === 0 ? "" : plan.output.slice(-2000) }).toEqual({ stack, code: 0, tail: "" });
+    }
+  });
+
+  step("two applies of one stack at once: the second fails on the lock, state intact", async () => {
+    const dir = "local-file-processing";
+    const key = stateKey(env, "file-processing");
+    const before = await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: key }));
+    // The first apply plans a replacement, then waits at its approval prompt holding the lock.
+    const first = start(tools.TERRAFORM_BINARY_NAME!, ["apply", "-input=true", "-replace=aws_sqs_queue_policy.work-policy"], {
+      cwd: join(OUT, dir),
+      env: tools,
+      log: "lock-first.log",
+    });
+    await waitForOutput(first, (o) => o.includes("Enter a value:"), 120_000);
+    const second = await tofu(dir, ["apply", "-input=false", "-auto-approve", "-lock-timeout=0s"], "lock-second.log");
+    expect(second.code).not.toBe(0);
+    expect(second.output).toContain("Error acquiring the state lock");
+    expect(second.output).toMatch(/Lock Info:[\s\S]*Operation: +OperationTypeApply/);
+    first.write("no\n");
+    first.end();
+    const firstResult = await first.done;
+    expect(firstResult.output).toContain("Apply cancelled");
+    const after = await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: key }));
+    expect(after.ETag).toBe(before.ETag);
+    expect((await lockItems()).filter((i) => i.Info)).toEqual([]);
+  });
+
+  step("a stack that fails in a parallel deploy leaves no other stack's lock held", async () => {
+    // Another operator holds data-pipeline's lock; file-processing deploys beside it.
+    const foreignLock = {
+      LockID: { S: `${env.state.bucket}/${stateKey(env, "data-pipeline")}` },
+      Info: { S: JSON.stringify({ ID: "e2e-foreign-lock", Operation: "OperationTypeApply", Who: "someone@elsewhere", Version: "1.10.6", Created: new Date().toISOString(), Path: "" }) },
+    };
+    await dynamo.send(new PutItemCommand({ TableName: env.state.lockTable, Item: foreignLock }));
+    try {
+      const deploy = await cdktf(["deploy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2", "--ignore-missing-stack-dependencies"], "deploy-with-lock-held.log");
+      expect(deploy.code).not.toBe(0);
+      expect(deploy.output).toContain("e2e-foreign-lock");
+      const held = (await lockItems()).filter((i) => i.Info);
+      expect(held.map((i) => i.LockID)).toEqual([foreignLock.LockID.S]);
+    } finally {
+      await dynamo.send(new DeleteItemCommand({ TableName: env.state.lockTable, Key: { LockID: foreignLock.LockID } }));
+    }
+    const plan = await tofu("local-file-processing", ["plan", "-input=false", "-detailed-exitcode"], "plan-after-lock.log");
+    expect(plan.code).toBe(0);
+  });
+
+  step("destroy in reverse layer order: modules, foundation, bootstrap", async () => {
+    await must("tflocal", ["destroy", "-input=false", "-auto-approve"], { cwd: join(OUT, TFLOCAL_STACK), env: tflocalEnv, log: "destroy.log" });
+    await must(CDKTF, ["destroy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2", "--ignore-missing-stack-dependencies"], { env: tools, log: "destroy.log" });
+    await must(CDKTF, ["destroy", "local-foundation", "--auto-approve", "--ignore-missing-stack-dependencies"], { env: tools, log: "destroy.log" });
+    await must("bash", ["scripts/bootstrap.sh", "local", "--destroy"], { env: tools, log: "destroy.log" });
+  });
+
+  step("nothing the stacks created is left", async () => {
+    expect((await s3.send(new ListBucketsCommand({}))).Buckets ?? []).toEqual([]);
+    expect((await dynamo.send(new ListTablesCommand({}))).TableNames ?? []).toEqual([]);
+    expect((await sqs.send(new ListQueuesCommand({}))).QueueUrls ?? []).toEqual([]);
+    expect((await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "tag:Project", Values: ["acme"] }] }))).Vpcs).toEqual([]);
+    expect((await new ECRClient(aws).send(new DescribeRepositoriesCommand({}))).repositories ?? []).toEqual([]);
+    expect((await new KinesisClient(aws).send(new ListStreamsCommand({}))).StreamNames ?? []).toEqual([]);
+  });
+});
+
+describe("every synthesized stack of every environment", () => {
+  test("passes tofu validate with the mirrored providers", async () => {
+    await phase("synth all environments + tofu validate every stack", async () => {
+      await must("node", ["-r", "./scripts/register.js", "main.ts"], { env: { PLATFORM_ENVIRONMENTS: "" }, log: "validate.log" });
+      const work = join(REPO, ".e2e", "validate");
+      rmSync(work, { recursive: true, force: true });
+      const stacks = readdirSync(OUT);
+      expect(stacks).toHaveLength(20);
+      const failures: string[] = [];
+      for (const stack of stacks) {
+        const dir = join(work, stack);
+        mkdirSync(dir, { recursive: true });
+        copyFileSync(join(OUT, stack, "cdk.tf.json"), join(dir, "cdk.tf.json"));
+        const init = await run(tools.TERRAFORM_BINARY_NAME!, ["init", "-backend=false", "-input=false"], { cwd: dir, env: tools, log: "validate.log" });
+        const validate = init.code === 0 ? await run(tools.TERRAFORM_BINARY_NAME!, ["validate", "-no-color"], { cwd: dir, env: tools, log: "validate.log" }) : init;
+        if (validate.code !== 0) failures.push(`${stack}:\n${validate.output.slice(-1500)}`);
+      }
+      expect(failures).toEqual([]);
+    });
+  }, 900_000);
+});

@@ -1,0 +1,13 @@
+import type { Environment } from "../environments";
+import { EMULATOR_CREDENTIALS } from "../stacks/state";
+
+/** AWS SDK v3 client settings for an environment: the emulator's endpoint and test keys locally. */
+export function sdkConfig(env: Environment) {
+  if (!env.endpoint) return { region: env.region };
+  return {
+    region: env.region,
+    endpoint: env.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: EMULATOR_CREDENTIALS.accessKey, secretAccessKey: EMULATOR_CREDENTIALS.secretKey },
+  };
+}

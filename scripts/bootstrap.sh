@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Applies an environment's bootstrap stack and keeps its state in the bucket it creates.
+#
+#   npm run bootstrap -- <environment>             apply (first run: apply, then migrate state)
+#   npm run bootstrap -- <environment> --destroy   move state out of the bucket, then destroy
+#
+# First run: apply with state in a local file (the bucket does not exist yet), then migrate that
+# state into the new bucket and delete the local copy. Later runs: plain apply against the bucket.
+# Safe to re-run at any point, including after an interrupted first run.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+source scripts/toolchain-env.sh
+
+env_name="${1:-}"
+action="${2:-apply}"
+if [[ -z "$env_name" || ! "$action" =~ ^(apply|--destroy)$ ]]; then
+  echo "usage: npm run bootstrap -- <environment> [--destroy]   (e.g. local, dev)" >&2
+  exit 2
+fi
+stack="$env_name-bootstrap"
+out="${CDKTF_OUTDIR:-cdktf.out}"
+dir="$out/stacks/$stack"
+local_state_dir="$repo/.bootstrap"
+local_state="$local_state_dir/$env_name.tfstate"
+
+say() { printf '[bootstrap %s] %s\n' "$env_name" "$*" >&2; }
+synth() { PLATFORM_ENVIRONMENTS="$env_name" PLATFORM_BOOTSTRAP_LOCAL_STATE="$1" node -r ./scripts/register.js main.ts; }
+tf() { (cd "$dir" && "$TERRAFORM_BINARY_NAME" "$@"); }
+remote() { node -r ./scripts/register.js scripts/state.ts exists "$env_name" bootstrap; }
+
+# Also validates the environment name: synth lists the valid ones on a typo.
+synth ""
+status=$(remote)
+say "state object: $status"
+
+if [[ "$action" == --destroy ]]; then
+  if [[ "$status" != present ]]; then
+    say "no state in the bucket; nothing to destroy"
+    exit 0
+  fi
+  # The bucket being destroyed holds this stack's state: move the state out first.
+  tf init -input=false -reconfigure >/dev/null
+  mkdir -p "$local_state_dir"
+  synth "$local_state"
+  tf init -input=false -migrate-state -force-copy >/dev/null
+  if tf destroy -input=false -auto-approve; then
+    rm -f "$local_state" "$local_state.backup"
+    say "destroyed"
+    exit 0
+  fi
+  say "destroy failed or was refused (prevent_destroy outside local); moving state back into the bucket"
+  synth ""
+  tf init -input=false -migrate-state -force-copy >/dev/null
+  rm -f "$local_state" "$local_state.backup"
+  exit 1
+fi
+
+if [[ "$status" == present && ! -f "$local_state" ]]; then
+  tf init -input=false -reconfigure >/dev/null
+  tf apply -input=false -auto-approve
+  say "applied; state stays in the environment's state bucket"
+  exit 0
+fi
+
+if [[ "$status" == present && -f "$local_state" ]]; then
+  say "both $local_state and the state in the bucket exist; refusing to choose."
+  say "If the bucket copy is current, delete the local file; if not, move it aside and re-run after restoring."
+  exit 1
+fi
+
+mkdir -p "$local_state_dir"
+say "first apply with local state ($local_state)"
+synth "$local_state"
+rm -rf "$dir/.terraform" "$dir/.terraform.lock.hcl"
+tf init -input=false >/dev/null
+tf apply -input=false -auto-approve
+
+say "migrating state into the bucket"
+synth ""
+tf init -input=false -migrate-state -force-copy >/dev/null
+if [[ "$(remote)" != present ]]; then
+  say "migration did not write the state object; local state kept at $local_state"
+  exit 1
+fi
+# The remote copy is now the only truth; a stale local copy would invite split-brain applies.
+rm -f "$local_state" "$local_state.backup"
+# Reading the migrated state back must show the infrastructure exactly as applied.
+if ! tf plan -input=false -detailed-exitcode >/dev/null; then
+  say "after migration the plan is not empty; inspect with: (cd $dir && $TERRAFORM_BINARY_NAME plan)"
+  exit 1
+fi
+say "done: state migrated to the bucket; plan from it shows no changes"

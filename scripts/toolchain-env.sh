@@ -1,0 +1,19 @@
+# Sourced by the project's scripts: use the offline toolchain (tofu + provider mirror) unless the
+# caller already chose a Terraform binary, or has terraform/tofu installed the usual way.
+if [[ -z "${TERRAFORM_BINARY_NAME:-}" ]]; then
+  _toolchain="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/local/toolchain.sh"
+  _root="${PLATFORM_TOOLCHAIN_DIR:-$HOME/.cache/cdktf-platform/toolchain}"
+  if [[ -x "$_root/bin/tofu" ]]; then
+    eval "$("$_toolchain" --env)"
+  elif command -v tofu >/dev/null 2>&1; then
+    export TERRAFORM_BINARY_NAME=tofu
+  elif command -v terraform >/dev/null 2>&1; then
+    export TERRAFORM_BINARY_NAME=terraform
+  else
+    echo "no Terraform binary: run local/toolchain.sh (builds OpenTofu offline) or install tofu/terraform" >&2
+    exit 1
+  fi
+  unset _toolchain _root
+fi
+export CHECKPOINT_DISABLE=1
+export CDKTF_DISABLE_PLUGIN_CACHE_ENV=1

@@ -55,13 +55,16 @@ timed_build() {
   local log="$logs/build-$name.log"
   say "building $name (log: $log)"
   local start=$SECONDS
-  if ! /usr/bin/time -v "$@" >"$log" 2>&1; then
+  local timer=()
+  [[ -x /usr/bin/time ]] && timer=(/usr/bin/time -v)
+  if ! "${timer[@]}" "$@" >"$log" 2>&1; then
     tail -30 "$log" >&2
     say "build of $name failed; see $log"
     exit 1
   fi
   local rss
   rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /,"",$2); print int($2/1024)}' "$log")
+  rss="${rss:-unknown}"
   say "built $name in $((SECONDS - start)) s, peak RSS ${rss} MiB"
   printf '%s\t%s\t%s\n' "$name" "$((SECONDS - start))" "$rss" >>"$logs/build-times.tsv"
 }

@@ -10,6 +10,14 @@ export const prod = defineEnvironment({
   eks: { ...base.eks, enabled: true, nodeMinSize: 3, nodeDesiredSize: 3, nodeMaxSize: 9 },
   modules: {
     ...base.modules,
+    "file-processing": {
+      enabled: true,
+      settings: { workload: { imageTag: "1.4.2", replicas: 3, cpuRequest: "250m", memoryRequest: "256Mi", cpuLimit: "1", memoryLimit: "1Gi" } },
+    },
+    "data-pipeline": {
+      enabled: true,
+      settings: { streamMode: "ON_DEMAND", workload: { imageTag: "2.0.1", cpuRequest: "500m", memoryRequest: "1Gi", cpuLimit: "2", memoryLimit: "4Gi" } },
+    },
     "order-tracking": { enabled: true, settings: { database: { instanceClass: "db.t4g.medium", multiAz: true }, service: { desiredCount: 3 } } },
   },
 });

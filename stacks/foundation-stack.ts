@@ -6,6 +6,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { EksClusterWithIrsa } from "../constructs/eks-cluster";
 import { GithubOidcRoles } from "../constructs/github-oidc";
 import { Network } from "../constructs/network";
 import { PrivateBucket } from "../constructs/private-bucket";
@@ -138,6 +139,21 @@ export class FoundationStack extends TerraformStack {
       region: env.region,
     });
 
+    const eks = env.eks.enabled
+      ? new EksClusterWithIrsa(this, "eks", {
+          name: prefix,
+          version: env.eks.version,
+          subnetIds: this.network.privateSubnets.map((s) => s.id),
+          kmsKeyArn: key.arn,
+          nodeInstanceTypes: env.eks.nodeInstanceTypes,
+          nodeMinSize: env.eks.nodeMinSize,
+          nodeDesiredSize: env.eks.nodeDesiredSize,
+          nodeMaxSize: env.eks.nodeMaxSize,
+          publicEndpoint: env.eks.publicEndpoint,
+          logRetentionDays: env.logRetentionDays,
+        })
+      : undefined;
+
     const outputs: FoundationOutputs = {
       vpc_id: this.network.vpc.id,
       vpc_cidr: this.network.vpc.cidrBlock,
@@ -152,11 +168,12 @@ export class FoundationStack extends TerraformStack {
       ecr_repository_arns: Object.fromEntries(repositories.map(({ module, repo }) => [module, repo.arn])),
       plan_role_arn: github.planRole.arn,
       apply_role_arn: github.applyRole.arn,
-      eks_cluster_name: "",
-      eks_cluster_endpoint: "",
-      eks_cluster_ca_data: "",
-      eks_oidc_provider_arn: "",
-      eks_oidc_provider_url: "",
+      // Empty without EKS, so the contract has the same shape in every environment.
+      eks_cluster_name: eks?.cluster.name ?? "",
+      eks_cluster_endpoint: eks?.cluster.endpoint ?? "",
+      eks_cluster_ca_data: eks?.cluster.certificateAuthority.get(0).data ?? "",
+      eks_oidc_provider_arn: eks?.oidcProvider.arn ?? "",
+      eks_oidc_provider_url: eks?.oidcIssuer ?? "",
     };
     publishOutputs(this, outputs);
   }

@@ -2,9 +2,12 @@ import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { KinesisStream } from "@cdktf/provider-aws/lib/kinesis-stream";
 import { TerraformOutput } from "cdktf";
 import { z } from "zod";
+import { KubernetesApp } from "../../constructs/kubernetes-app";
 import { PrivateBucket } from "../../constructs/private-bucket";
 import { QueueWithDeadLetter } from "../../constructs/queue";
+import { clusterAccess, KUBERNETES_INPUTS } from "../../stacks/kubernetes";
 import { defineModule } from "../module";
+import { WORKLOAD_DEFAULTS, workloadSettings } from "../workload";
 
 const LAKE_ZONES = ["raw", "processed", "curated"] as const;
 
@@ -24,6 +27,10 @@ export const settings = z
     shardCount: z.number().int().min(1).max(500).default(1),
     /** Hours the stream keeps records. */
     streamRetentionHours: z.number().int().min(24).max(8760).default(24),
+    /** When the batch job runs on the environment's cluster (cron syntax). */
+    batchSchedule: z.string().regex(/^(\S+\s+){4}\S+$/, "must be a five-field cron schedule").default("15 * * * *"),
+    /** The batch job on the environment's cluster. */
+    workload: workloadSettings.default(WORKLOAD_DEFAULTS),
   })
   .strict();
 
@@ -31,13 +38,14 @@ export const dataPipeline = defineModule({
   name: "data-pipeline",
   owner: "@acme/data-team",
   description: "Data lake (raw, processed, curated), an event stream, a metadata table and a job queue.",
-  consumes: ["kms_key_arn", "log_bucket_name"],
+  consumes: ["kms_key_arn", "log_bucket_name", ...KUBERNETES_INPUTS],
   image: true,
   settings,
   build({ scope, env, settings: s, foundation, name }) {
     const kmsKeyArn = foundation.string("kms_key_arn");
     const logBucket = foundation.string("log_bucket_name");
 
+    const buckets: Record<string, PrivateBucket> = {};
     for (const zone of LAKE_ZONES) {
       const days = s.glacierAfterDays[zone];
       const bucket = new PrivateBucket(scope, `lake-${zone}`, {
@@ -48,6 +56,7 @@ export const dataPipeline = defineModule({
         forceDestroy: !env.deletionProtection,
         preventDestroy: env.deletionProtection,
       });
+      buckets[zone] = bucket;
       new TerraformOutput(scope, `${zone}_bucket_name`, { value: bucket.bucketName, description: `Data lake ${zone} zone bucket.` });
     }
 
@@ -77,8 +86,50 @@ export const dataPipeline = defineModule({
 
     const jobs = new QueueWithDeadLetter(scope, "jobs", { queueName: name("jobs"), kmsKeyArn });
 
+    const cluster = clusterAccess(scope, env, foundation);
+    if (cluster) {
+      new KubernetesApp(scope, "batch", {
+        name: "data-pipeline",
+        cluster,
+        roleName: name("batch-irsa"),
+        image: `${foundation.entry("ecr_repository_urls", "data-pipeline")}:${s.workload.imageTag}`,
+        resources: s.workload,
+        config: {
+          RAW_BUCKET: buckets.raw.bucketName,
+          PROCESSED_BUCKET: buckets.processed.bucketName,
+          CURATED_BUCKET: buckets.curated.bucketName,
+          METADATA_TABLE: table.name,
+          JOBS_QUEUE_URL: jobs.queue.url,
+          AWS_REGION: env.region,
+        },
+        policy: batchPolicy({
+          rawArn: buckets.raw.bucketArn,
+          writeArns: [buckets.processed.bucketArn, buckets.curated.bucketArn],
+          tableArn: table.arn,
+          queueArn: jobs.queue.arn,
+          kmsKeyArn,
+        }),
+        workload: { kind: "cronjob", schedule: s.batchSchedule, command: ["/app/batch"], deadlineSeconds: 3000 },
+      });
+    }
+
     new TerraformOutput(scope, "stream_name", { value: stream.name, description: "Kinesis stream of pipeline events." });
     new TerraformOutput(scope, "metadata_table_name", { value: table.name, description: "DynamoDB table of dataset metadata." });
     new TerraformOutput(scope, "jobs_queue_url", { value: jobs.queue.url, description: "Queue of pipeline jobs." });
   },
 });
+
+/** The batch job's permissions: read raw, write processed and curated, its table, queue and key. */
+export function batchPolicy(arns: { rawArn: string; writeArns: string[]; tableArn: string; queueArn: string; kmsKeyArn: string }) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "ReadRaw", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${arns.rawArn}/*` },
+      { Sid: "ListLake", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [arns.rawArn, ...arns.writeArns] },
+      { Sid: "WriteLake", Effect: "Allow", Action: ["s3:PutObject"], Resource: arns.writeArns.map((a) => `${a}/*`) },
+      { Sid: "Metadata", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"], Resource: arns.tableArn },
+      { Sid: "Jobs", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: arns.queueArn },
+      { Sid: "UseDataKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: arns.kmsKeyArn },
+    ],
+  };
+}

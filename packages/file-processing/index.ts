@@ -3,10 +3,14 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { TerraformOutput } from "cdktf";
+import { join } from "node:path";
 import { z } from "zod";
+import { KubernetesApp } from "../../constructs/kubernetes-app";
 import { PrivateBucket } from "../../constructs/private-bucket";
 import { QueueWithDeadLetter } from "../../constructs/queue";
+import { clusterAccess, KUBERNETES_INPUTS } from "../../stacks/kubernetes";
 import { defineModule } from "../module";
+import { WORKLOAD_DEFAULTS, workloadSettings } from "../workload";
 
 export const settings = z
   .object({
@@ -16,6 +20,8 @@ export const settings = z
     maxReceiveCount: z.number().int().min(1).max(1000).default(5),
     /** Days processed files stay in STANDARD before moving to Glacier. */
     processedGlacierAfterDays: z.number().int().min(30).default(90),
+    /** The worker on the environment's cluster (Helm chart in ./chart). */
+    workload: workloadSettings.default(WORKLOAD_DEFAULTS),
   })
   .strict();
 
@@ -23,7 +29,7 @@ export const fileProcessing = defineModule({
   name: "file-processing",
   owner: "@acme/ingest-team",
   description: "Inbox bucket whose uploads queue work for a worker that writes to the processed bucket.",
-  consumes: ["kms_key_arn", "log_bucket_name"],
+  consumes: ["kms_key_arn", "log_bucket_name", ...KUBERNETES_INPUTS],
   image: true,
   settings,
   build({ scope, env, settings: s, foundation, name }) {
@@ -73,6 +79,7 @@ export const fileProcessing = defineModule({
       dependsOn: [queuePolicy],
     });
 
+    const permissions = workerPolicy({ inboxArn: inbox.bucketArn, processedArn: processed.bucketArn, queueArn: work.queue.arn, kmsKeyArn });
     const worker = new IamRole(scope, "worker-role", {
       name: name("worker"),
       description: "Runs the file-processing worker: reads the inbox, writes processed files.",
@@ -84,8 +91,22 @@ export const fileProcessing = defineModule({
     new IamRolePolicy(scope, "worker-policy", {
       role: worker.id,
       name: "file-processing",
-      policy: JSON.stringify(workerPolicy({ inboxArn: inbox.bucketArn, processedArn: processed.bucketArn, queueArn: work.queue.arn, kmsKeyArn })),
+      policy: JSON.stringify(permissions),
     });
+
+    const cluster = clusterAccess(scope, env, foundation);
+    if (cluster) {
+      new KubernetesApp(scope, "worker", {
+        name: "file-processing",
+        cluster,
+        roleName: name("worker-irsa"),
+        image: `${foundation.entry("ecr_repository_urls", "file-processing")}:${s.workload.imageTag}`,
+        resources: s.workload,
+        config: { INBOX_BUCKET: inbox.bucketName, PROCESSED_BUCKET: processed.bucketName, WORK_QUEUE_URL: work.queue.url, AWS_REGION: env.region },
+        policy: permissions,
+        workload: { kind: "helm", chartDir: join(__dirname, "chart"), replicas: s.workload.replicas, port: 8080, healthPath: "/healthz" },
+      });
+    }
 
     new TerraformOutput(scope, "inbox_bucket_name", { value: inbox.bucketName, description: "Bucket that receives files to process." });
     new TerraformOutput(scope, "processed_bucket_name", { value: processed.bucketName, description: "Bucket the worker writes results to." });

@@ -1,0 +1,140 @@
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { TerraformStack, Testing } from "cdktf";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { KubernetesApp } from "../constructs/kubernetes-app";
+import { environmentInputs, loadEnvironments } from "../environments";
+import { dataPipeline } from "../packages/data-pipeline";
+import { fileProcessing } from "../packages/file-processing";
+import { FoundationStack } from "../stacks/foundation-stack";
+import { ModuleStack } from "../stacks/module-stack";
+import { env, onlyResource, policy, resourcesOf, synthJson } from "./helpers";
+
+const prodEnv = env("prod");
+const prodFoundation = synthJson(new FoundationStack(Testing.app(), { env: prodEnv, imageModules: ["file-processing"] }));
+const devFoundation = synthJson(new FoundationStack(Testing.app(), { env: env("dev"), imageModules: [] }));
+
+function moduleStack(module: typeof fileProcessing | typeof dataPipeline, e = prodEnv) {
+  const settings = module.settings.parse(e.modules[module.name].settings);
+  const app = Testing.app();
+  const stack = new ModuleStack(app, { env: e, module, settings });
+  return { app, stack, json: synthJson(stack) };
+}
+
+describe("EKS in the foundation", () => {
+  test("cluster: private endpoint, all control-plane logs, KMS-encrypted secrets", () => {
+    expect(onlyResource(prodFoundation, "aws_eks_cluster")).toMatchObject({
+      name: "acme-prod",
+      version: "1.31",
+      vpc_config: { endpoint_private_access: true, endpoint_public_access: false },
+      enabled_cluster_log_types: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+      encryption_config: { resources: ["secrets"] },
+    });
+  });
+
+  test("managed node group sized from the environment", () => {
+    expect(onlyResource(prodFoundation, "aws_eks_node_group")).toMatchObject({ scaling_config: { min_size: 3, desired_size: 3, max_size: 9 } });
+  });
+
+  test("IRSA OIDC provider from the cluster issuer, and its outputs in the contract", () => {
+    const oidc = Object.values(resourcesOf(prodFoundation, "aws_iam_openid_connect_provider")).find((p) => String(p.url).includes("aws_eks_cluster"));
+    expect(oidc).toMatchObject({ client_id_list: ["sts.amazonaws.com"] });
+    expect(prodFoundation.output?.eks_oidc_provider_arn.value).toMatch(/aws_iam_openid_connect_provider\.eks_oidc_.*\.arn/);
+    expect(prodFoundation.output?.eks_cluster_endpoint.value).toMatch(/aws_eks_cluster\..*\.endpoint/);
+  });
+
+  test("environments without EKS publish empty EKS outputs and no cluster", () => {
+    expect(resourcesOf(devFoundation, "aws_eks_cluster")).toEqual({});
+    expect(devFoundation.output?.eks_cluster_name.value).toBe("");
+  });
+});
+
+describe("module workloads on Kubernetes", () => {
+  const fp = moduleStack(fileProcessing);
+  const dp = moduleStack(dataPipeline);
+
+  test("providers come from the foundation's remote state, tokens from aws eks get-token, no credentials", () => {
+    const k8s = fp.json.provider?.kubernetes[0] as Record<string, unknown>;
+    expect(k8s.host).toMatch(/^\$\{data\.terraform_remote_state\.foundation_[0-9A-F]+\.outputs\.eks_cluster_endpoint\}$/);
+    expect(k8s.cluster_ca_certificate).toMatch(/base64decode\(data\.terraform_remote_state\.foundation_.*eks_cluster_ca_data\)/);
+    expect(k8s.exec).toMatchObject({ command: "aws", args: expect.arrayContaining(["eks", "get-token", "--region", "eu-west-1"]) });
+    expect(k8s).not.toHaveProperty("token");
+    expect(k8s).not.toHaveProperty("client_key");
+    const helm = fp.json.provider?.helm[0] as { kubernetes: Record<string, unknown> };
+    expect(helm.kubernetes).toEqual(k8s);
+  });
+
+  test("IRSA role trusts exactly this namespace and service account", () => {
+    const role = Object.values(resourcesOf(fp.json, "aws_iam_role")).find((r) => String(r.name).endsWith("worker-irsa"));
+    const statement = policy(role?.assume_role_policy).Statement[0] as { Principal: { Federated: string }; Condition: { StringEquals: Record<string, string> } };
+    expect(statement.Principal.Federated).toContain("outputs.eks_oidc_provider_arn");
+    const conditions = Object.entries(statement.Condition.StringEquals);
+    expect(conditions).toContainEqual([expect.stringMatching(/outputs\.eks_oidc_provider_url\}:sub$/), "system:serviceaccount:file-processing:file-processing"]);
+    expect(conditions).toContainEqual([expect.stringMatching(/:aud$/), "sts.amazonaws.com"]);
+  });
+
+  test("service account carries the IRSA role annotation", () => {
+    const sa = onlyResource(fp.json, "kubernetes_service_account_v1") as { metadata: { annotations: Record<string, string> } };
+    expect(sa.metadata.annotations["eks.amazonaws.com/role-arn"]).toMatch(/aws_iam_role\.worker_irsa-role_.*\.arn/);
+  });
+
+  test("Helm release from the chart kept in the repo, copied into the stack as an asset", () => {
+    const release = onlyResource(fp.json, "helm_release") as { chart: string; values: string[] };
+    expect(release.chart).toMatch(/^assets\//);
+    expect(existsSync(join(__dirname, "..", "packages", "file-processing", "chart", "Chart.yaml"))).toBe(true);
+    const values = JSON.parse(release.values[0]);
+    expect(values).toMatchObject({ replicas: 3, resources: { limits: { cpu: "1", memory: "1Gi" }, requests: { cpu: "250m", memory: "256Mi" } } });
+    expect(values.image).toMatch(/^\$\{local\.foundation_ecr_repository_urls_file_processing_[0-9A-F]+\}:1\.4\.2$/);
+  });
+
+  test("the chart's deployment declares liveness and readiness probes", () => {
+    const template = readFileSync(join(__dirname, "..", "packages", "file-processing", "chart", "templates", "deployment.yaml"), "utf8");
+    expect(template).toContain("livenessProbe:");
+    expect(template).toContain("readinessProbe:");
+    expect(template).toContain("toYaml .Values.resources");
+  });
+
+  test("batch module runs a CronJob with requests and limits, from its ECR repository", () => {
+    const cron = onlyResource(dp.json, "kubernetes_cron_job_v1") as { spec: { schedule: string; job_template: { spec: { template: { spec: { container: Record<string, unknown>[] } } } } } };
+    expect(cron.spec.schedule).toBe("15 * * * *");
+    const container = cron.spec.job_template.spec.template.spec.container[0];
+    expect(container.resources).toEqual({ requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } });
+    expect(container.image).toMatch(/:2\.0\.1$/);
+  });
+
+  test("environments without a cluster get no Kubernetes resources or providers", () => {
+    const dev = moduleStack(fileProcessing, env("dev"));
+    expect(dev.json.provider?.kubernetes).toBeUndefined();
+    expect(resourcesOf(dev.json, "helm_release")).toEqual({});
+  });
+
+  test("local with a kubeconfig (Kind) deploys workloads there without IRSA", () => {
+    const kind = loadEnvironments(environmentInputs({ PLATFORM_LOCAL_KUBECONFIG: "/home/dev/.kube/config" }), "local")[0];
+    const local = moduleStack(fileProcessing, kind);
+    expect(local.json.provider?.kubernetes[0]).toEqual({ config_path: "/home/dev/.kube/config", config_context: "kind-acme" });
+    expect(Object.values(resourcesOf(local.json, "aws_iam_role")).some((r) => String(r.name).endsWith("irsa"))).toBe(false);
+    expect(Object.keys(resourcesOf(local.json, "helm_release"))).toHaveLength(1);
+  });
+
+  test("a Deployment workload gets probes, requests and limits", () => {
+    const stack = new TerraformStack(Testing.app(), "probe-test");
+    new KubernetesApp(stack, "api", {
+      name: "api",
+      cluster: { kubernetes: new KubernetesProvider(stack, "k", { configPath: "/k" }), helm: new HelmProvider(stack, "h", {}) },
+      image: "repo/api:1.0.0",
+      resources: { cpuRequest: "100m", memoryRequest: "128Mi", cpuLimit: "500m", memoryLimit: "512Mi" },
+      config: { MODE: "api" },
+      policy: { Version: "2012-10-17", Statement: [] },
+      roleName: "api",
+      workload: { kind: "deployment", replicas: 2, port: 8080, healthPath: "/health" },
+    });
+    const json = synthJson(stack);
+    const deployment = onlyResource(json, "kubernetes_deployment_v1") as { spec: { replicas: string; template: { spec: { container: Record<string, unknown>[] } } } };
+    const container = deployment.spec.template.spec.container[0];
+    expect(deployment.spec.replicas).toBe("2");
+    expect(container.liveness_probe).toMatchObject({ http_get: { path: "/health", port: "8080" } });
+    expect(container.readiness_probe).toMatchObject({ http_get: { path: "/health", port: "8080" } });
+    expect(container.resources).toEqual({ requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } });
+  });
+});

@@ -1,0 +1,94 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
+import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+
+export interface EksClusterProps {
+  /** Cluster name. */
+  readonly name: string;
+  /** Kubernetes minor version, e.g. 1.31. */
+  readonly version: string;
+  /** Private subnets for the control plane ENIs and the nodes. */
+  readonly subnetIds: string[];
+  /** KMS key that envelope-encrypts Kubernetes secrets and the control-plane log group. */
+  readonly kmsKeyArn: string;
+  /** Node instance types of the managed node group. */
+  readonly nodeInstanceTypes: string[];
+  readonly nodeMinSize: number;
+  readonly nodeDesiredSize: number;
+  readonly nodeMaxSize: number;
+  /** Expose the API endpoint publicly as well as privately. @default false */
+  readonly publicEndpoint?: boolean;
+  /** Control-plane log retention in days. @default 90 */
+  readonly logRetentionDays?: number;
+}
+
+const CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+
+const trust = (service: string) =>
+  JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] });
+
+/**
+ * An EKS cluster with private API access, all control-plane logs, KMS-encrypted secrets, a managed
+ * node group and the IAM OIDC provider that IRSA roles trust.
+ */
+export class EksClusterWithIrsa extends Construct {
+  public readonly cluster: EksCluster;
+  public readonly oidcProvider: IamOpenidConnectProvider;
+  /** Issuer URL without the scheme, as IRSA trust conditions name it. */
+  public readonly oidcIssuer: string;
+
+  constructor(scope: Construct, id: string, props: EksClusterProps) {
+    super(scope, id);
+    const logs = new CloudwatchLogGroup(this, "logs", {
+      // EKS writes to exactly this name; creating it first sets retention and encryption.
+      name: `/aws/eks/${props.name}/cluster`,
+      retentionInDays: props.logRetentionDays ?? 90,
+      kmsKeyId: props.kmsKeyArn,
+    });
+
+    const clusterRole = new IamRole(this, "cluster-role", { name: `${props.name}-eks-cluster`, assumeRolePolicy: trust("eks.amazonaws.com") });
+    const clusterPolicy = new IamRolePolicyAttachment(this, "cluster-policy", {
+      role: clusterRole.name,
+      policyArn: "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
+    });
+
+    this.cluster = new EksCluster(this, "cluster", {
+      name: props.name,
+      version: props.version,
+      roleArn: clusterRole.arn,
+      vpcConfig: {
+        subnetIds: props.subnetIds,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: props.publicEndpoint ?? false,
+      },
+      enabledClusterLogTypes: CONTROL_PLANE_LOGS,
+      encryptionConfig: { resources: ["secrets"], provider: { keyArn: props.kmsKeyArn } },
+      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+      dependsOn: [logs, clusterPolicy],
+    });
+
+    const nodeRole = new IamRole(this, "node-role", { name: `${props.name}-eks-node`, assumeRolePolicy: trust("ec2.amazonaws.com") });
+    const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"].map(
+      (policy) => new IamRolePolicyAttachment(this, `node-${policy}`, { role: nodeRole.name, policyArn: `arn:aws:iam::aws:policy/${policy}` }),
+    );
+    new EksNodeGroup(this, "nodes", {
+      clusterName: this.cluster.name,
+      nodeGroupName: "default",
+      nodeRoleArn: nodeRole.arn,
+      subnetIds: props.subnetIds,
+      instanceTypes: props.nodeInstanceTypes,
+      scalingConfig: { minSize: props.nodeMinSize, desiredSize: props.nodeDesiredSize, maxSize: props.nodeMaxSize },
+      updateConfig: { maxUnavailable: 1 },
+      dependsOn: nodePolicies,
+    });
+
+    const issuer = this.cluster.identity.get(0).oidc.get(0).issuer;
+    this.oidcProvider = new IamOpenidConnectProvider(this, "oidc", { url: issuer, clientIdList: ["sts.amazonaws.com"] });
+    this.oidcIssuer = Fn.replace(issuer, "https://", "");
+  }
+}

@@ -1,0 +1,190 @@
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { Release } from "@cdktf/provider-helm/lib/release";
+import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import { CronJobV1 } from "@cdktf/provider-kubernetes/lib/cron-job-v1";
+import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
+import { AssetType, TerraformAsset } from "cdktf";
+import { Construct } from "constructs";
+import type { ClusterAccess } from "../stacks/kubernetes";
+
+/** CPU and memory requests and limits of one container. */
+export interface ContainerResources {
+  readonly cpuRequest: string;
+  readonly memoryRequest: string;
+  readonly cpuLimit: string;
+  readonly memoryLimit: string;
+}
+
+/** A long-running service: Deployment with HTTP liveness and readiness probes. */
+export interface DeploymentWorkload {
+  readonly kind: "deployment";
+  readonly replicas: number;
+  readonly port: number;
+  /** HTTP path both probes call. */
+  readonly healthPath: string;
+}
+
+/** A batch job on a schedule. */
+export interface CronJobWorkload {
+  readonly kind: "cronjob";
+  /** Cron schedule, e.g. "0 * * * *". */
+  readonly schedule: string;
+  readonly command: string[];
+  /** A run that takes longer is killed. */
+  readonly deadlineSeconds: number;
+}
+
+/** A Helm chart kept in the repository; values get image, service account, resources and config. */
+export interface HelmWorkload {
+  readonly kind: "helm";
+  /** Directory of the chart; it is copied into the stack as an asset, nothing is fetched. */
+  readonly chartDir: string;
+  readonly replicas: number;
+  readonly port: number;
+  readonly healthPath: string;
+}
+
+export interface KubernetesAppProps {
+  /** Name of the namespace, service account and workload. */
+  readonly name: string;
+  readonly cluster: ClusterAccess;
+  /** Full image reference, repository and tag. */
+  readonly image: string;
+  readonly resources: ContainerResources;
+  /** Non-secret configuration, mounted as environment variables from a ConfigMap. */
+  readonly config: Record<string, string>;
+  /** The workload's AWS permissions (IAM policy document); granted through IRSA where available. */
+  readonly policy: Record<string, unknown>;
+  /** IAM role name for IRSA. */
+  readonly roleName: string;
+  readonly workload: DeploymentWorkload | CronJobWorkload | HelmWorkload;
+}
+
+/**
+ * A module's Kubernetes runtime: namespace, IRSA service account (an IAM role trusting exactly this
+ * namespace/service account through the cluster's OIDC provider), ConfigMap and the workload.
+ */
+export class KubernetesApp extends Construct {
+  public readonly role?: IamRole;
+
+  constructor(scope: Construct, id: string, props: KubernetesAppProps) {
+    super(scope, id);
+    const { name, cluster } = props;
+    const provider = cluster.kubernetes;
+    const labels = { "app.kubernetes.io/name": name, "app.kubernetes.io/managed-by": "cdktf" };
+
+    const namespace = new NamespaceV1(this, "namespace", { provider, metadata: { name, labels } });
+    const ns = namespace.metadata.name;
+
+    const annotations: Record<string, string> = {};
+    if (cluster.irsa) {
+      const issuer = cluster.irsa.oidcIssuer;
+      this.role = new IamRole(this, "irsa-role", {
+        name: props.roleName,
+        description: `Service account ${name}/${name} on the environment's EKS cluster`,
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Federated: cluster.irsa.oidcProviderArn },
+              Action: "sts:AssumeRoleWithWebIdentity",
+              Condition: {
+                StringEquals: { [`${issuer}:sub`]: `system:serviceaccount:${name}:${name}`, [`${issuer}:aud`]: "sts.amazonaws.com" },
+              },
+            },
+          ],
+        }),
+      });
+      new IamRolePolicy(this, "irsa-policy", { role: this.role.id, name, policy: JSON.stringify(props.policy) });
+      annotations["eks.amazonaws.com/role-arn"] = this.role.arn;
+    }
+    const account = new ServiceAccountV1(this, "service-account", {
+      provider,
+      metadata: { name, namespace: ns, labels, annotations },
+      automountServiceAccountToken: true,
+    });
+
+    const config = new ConfigMapV1(this, "config", { provider, metadata: { name, namespace: ns, labels }, data: props.config });
+
+    const container = {
+      name,
+      image: props.image,
+      envFrom: [{ configMapRef: { name: config.metadata.name } }],
+      resources: {
+        requests: { cpu: props.resources.cpuRequest, memory: props.resources.memoryRequest },
+        limits: { cpu: props.resources.cpuLimit, memory: props.resources.memoryLimit },
+      },
+      securityContext: { runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
+    };
+    const w = props.workload;
+    if (w.kind === "deployment") {
+      const probe = { httpGet: { path: w.healthPath, port: String(w.port) }, periodSeconds: 10 };
+      new DeploymentV1(this, "deployment", {
+        provider,
+        metadata: { name, namespace: ns, labels },
+        spec: {
+          replicas: String(w.replicas),
+          selector: { matchLabels: labels },
+          template: {
+            metadata: { labels },
+            spec: {
+              serviceAccountName: account.metadata.name,
+              container: [
+                {
+                  ...container,
+                  port: [{ containerPort: w.port }],
+                  livenessProbe: { ...probe, initialDelaySeconds: 15 },
+                  readinessProbe: { ...probe, initialDelaySeconds: 5 },
+                },
+              ],
+            },
+          },
+        },
+      });
+    } else if (w.kind === "cronjob") {
+      new CronJobV1(this, "cronjob", {
+        provider,
+        metadata: { name, namespace: ns, labels },
+        spec: {
+          schedule: w.schedule,
+          concurrencyPolicy: "Forbid",
+          jobTemplate: {
+            metadata: { labels },
+            spec: {
+              backoffLimit: 2,
+              activeDeadlineSeconds: w.deadlineSeconds,
+              template: {
+                metadata: { labels },
+                spec: { serviceAccountName: account.metadata.name, restartPolicy: "Never", container: [{ ...container, command: w.command }] },
+              },
+            },
+          },
+        },
+      });
+    } else {
+      const chart = new TerraformAsset(this, "chart", { path: w.chartDir, type: AssetType.DIRECTORY });
+      new Release(this, "release", {
+        provider: cluster.helm,
+        name,
+        namespace: ns,
+        chart: chart.path,
+        atomic: true,
+        values: [
+          JSON.stringify({
+            image: props.image,
+            replicas: w.replicas,
+            port: w.port,
+            healthPath: w.healthPath,
+            serviceAccountName: account.metadata.name,
+            configMapName: config.metadata.name,
+            resources: container.resources,
+          }),
+        ],
+      });
+    }
+  }
+}

@@ -48,7 +48,8 @@ describe("FoundationStack", () => {
   });
 
   test("GitHub OIDC: plan role for pull requests only, apply role for the branch and version tags", () => {
-    expect(onlyResource(prod, "aws_iam_openid_connect_provider")).toMatchObject({ client_id_list: ["sts.amazonaws.com"] });
+    const github = Object.values(resourcesOf(prod, "aws_iam_openid_connect_provider")).filter((p) => p.url === "https://token.actions.githubusercontent.com");
+    expect(github).toEqual([expect.objectContaining({ client_id_list: ["sts.amazonaws.com"] })]);
     const roles = resourcesOf(prod, "aws_iam_role");
     const trustOf = (suffix: string) => {
       const role = Object.values(roles).find((r) => String(r.name).endsWith(suffix));

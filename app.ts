@@ -50,19 +50,55 @@ export function planPlatform(envs: Environment[], registry: readonly ModuleDefin
 export interface BuildOptions {
   /** Bootstrap state in a local file (first apply of an environment); see BootstrapStack. */
   readonly bootstrapLocalStatePath?: string;
+  /** Only these stacks (names or globs such as `dev-*`); see selectStacks. @default every stack */
+  readonly stacks?: ReadonlySet<string>;
 }
 
-/** Adds every stack of every planned environment: bootstrap, then foundation, then modules. */
+/** Every stack name the plans produce, in layer order per environment. */
+export function stackNames(plans: EnvironmentPlan[]): string[] {
+  return plans.flatMap(({ env, modules }) => [
+    `${env.name}-${BootstrapStack.STACK}`,
+    `${env.name}-${FoundationStack.STACK}`,
+    ...modules.map((m) => `${env.name}-${m.module.name}`),
+  ]);
+}
+
+/**
+ * Resolves a comma list of stack names or globs (PLATFORM_STACKS="dev-foundation,local-*") to
+ * stack names. A pattern that matches nothing is an error that lists the valid names.
+ */
+export function selectStacks(plans: EnvironmentPlan[], selection: string | undefined): ReadonlySet<string> | undefined {
+  const patterns = (selection ?? "").split(",").map((p) => p.trim()).filter(Boolean);
+  if (patterns.length === 0) return undefined;
+  const names = stackNames(plans);
+  const selected = new Set<string>();
+  for (const pattern of patterns) {
+    const regex = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+    const matches = names.filter((n) => regex.test(n));
+    if (matches.length === 0) throw new ConfigError(`unknown stack "${pattern}" in PLATFORM_STACKS; valid names: ${names.join(", ")}`);
+    matches.forEach((m) => selected.add(m));
+  }
+  return selected;
+}
+
+/**
+ * Adds the stacks of every planned environment: bootstrap, then foundation, then modules, each
+ * depending on the layer below. With a stack selection only those are built (and synthesized).
+ */
 export function buildPlatform(app: App, plans: EnvironmentPlan[], options: BuildOptions = {}): void {
+  const wanted = (name: string) => !options.stacks || options.stacks.has(name);
   for (const { env, modules } of plans) {
-    const bootstrap = new BootstrapStack(app, { env, localStatePath: options.bootstrapLocalStatePath });
-    const foundation = new FoundationStack(app, {
-      env,
-      imageModules: modules.filter((m) => m.module.image).map((m) => m.module.name),
-    });
-    foundation.addDependency(bootstrap);
+    const bootstrap = wanted(`${env.name}-${BootstrapStack.STACK}`)
+      ? new BootstrapStack(app, { env, localStatePath: options.bootstrapLocalStatePath })
+      : undefined;
+    const foundation = wanted(`${env.name}-${FoundationStack.STACK}`)
+      ? new FoundationStack(app, { env, imageModules: modules.filter((m) => m.module.image).map((m) => m.module.name) })
+      : undefined;
+    if (foundation && bootstrap) foundation.addDependency(bootstrap);
     for (const { module, settings } of modules) {
-      new ModuleStack(app, { env, module, settings }).addDependency(foundation);
+      if (!wanted(`${env.name}-${module.name}`)) continue;
+      const stack = new ModuleStack(app, { env, module, settings });
+      if (foundation) stack.addDependency(foundation);
     }
   }
 }

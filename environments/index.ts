@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { cidrsOverlap } from "../constructs/cidr";
 import { dev } from "./dev";
 import { localEnvironment } from "./local";
 import { prod } from "./prod";
@@ -76,5 +77,20 @@ export function loadEnvironments(
     }
   }
   if (errors.length > 0) throw new ConfigError(errors.join("\n"));
+  checkDistinctNetworks(parsed);
   return parsed;
+}
+
+/** Environments may be peered or routed to each other later, so their VPC ranges must not overlap. */
+function checkDistinctNetworks(envs: Environment[]): void {
+  for (let i = 0; i < envs.length; i++) {
+    for (let j = i + 1; j < envs.length; j++) {
+      const [a, b] = [envs[i], envs[j]];
+      if (cidrsOverlap(a.network.vpcCidr, b.network.vpcCidr)) {
+        throw new ConfigError(
+          `environment "${b.name}": network.vpcCidr ${b.network.vpcCidr} overlaps environment "${a.name}" (${a.network.vpcCidr}); give each environment its own range`,
+        );
+      }
+    }
+  }
 }

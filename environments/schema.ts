@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { REGION_AZ_LETTERS } from "./regions";
 
 /** Names an environment may take; stack names start with it (`dev-foundation`). */
 const envName = z.string().regex(/^[a-z][a-z0-9]{1,15}$/, "must be 2-16 lowercase letters or digits, starting with a letter");
@@ -108,6 +109,18 @@ export const environmentSchema = z
   .refine((e) => e.tags.Environment === e.name, {
     message: "tags.Environment must equal the environment name",
     path: ["tags", "Environment"],
+  })
+  .refine((e) => !REGION_AZ_LETTERS[e.region] || e.network.azCount <= REGION_AZ_LETTERS[e.region].length, {
+    message: "is more than the region has availability zones",
+    path: ["network", "azCount"],
+  })
+  .refine((e) => e.region in REGION_AZ_LETTERS, {
+    message: "has no availability zone list in environments/regions.ts; add the region there",
+    path: ["region"],
+  })
+  .refine((e) => e.name !== "prod" || e.deletionProtection, {
+    message: "must be true in prod: stateful resources there refuse destroy",
+    path: ["deletionProtection"],
   })
   .refine((e) => !(e.eks.enabled && e.kubeconfig), {
     message: "set either eks.enabled or kubeconfig, not both: workloads go to one cluster",

@@ -1,0 +1,145 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { planPlatform, selectStacks } from "../app";
+import { ConfigError, environmentInputs, loadEnvironments, parseEnvironment } from "../environments";
+import { MODULES } from "../packages";
+import type { ModuleDefinition } from "../packages/module";
+import { FoundationRef } from "../stacks/foundation-ref";
+import { env, input } from "./helpers";
+import { TerraformStack, Testing } from "cdktf";
+
+function messageOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(Error);
+    return (e as Error).message;
+  }
+  throw new Error("expected an error, nothing was thrown");
+}
+
+const plans = () => planPlatform(loadEnvironments(environmentInputs({}), undefined), MODULES);
+
+describe("bad input is refused with a message that says what and how to fix", () => {
+  test("more AZs than the region has", () => {
+    const bad = input("staging");
+    bad.network.azCount = 4;
+    expect(messageOf(() => parseEnvironment(bad))).toContain("network.azCount: is more than the region has availability zones");
+  });
+
+  test("a region without a zone list", () => {
+    const bad = input("dev");
+    bad.region = "me-central-1";
+    expect(messageOf(() => parseEnvironment(bad))).toContain("region: has no availability zone list in environments/regions.ts");
+  });
+
+  test("prod without deletion protection", () => {
+    const bad = input("prod");
+    bad.deletionProtection = false;
+    expect(messageOf(() => parseEnvironment(bad))).toContain("deletionProtection: must be true in prod");
+  });
+
+  test("overlapping VPC ranges of two environments", () => {
+    const a = input("dev");
+    const b = input("staging");
+    b.network.vpcCidr = "10.10.128.0/17";
+    expect(messageOf(() => loadEnvironments([a, b], undefined))).toBe(
+      'environment "staging": network.vpcCidr 10.10.128.0/17 overlaps environment "dev" (10.10.0.0/16); give each environment its own range',
+    );
+  });
+
+  test("an unknown module in an environment", () => {
+    const bad = input("dev");
+    bad.modules = { ...bad.modules, "file-procesing": { enabled: true, settings: {} } };
+    const [parsed] = loadEnvironments([bad], undefined);
+    expect(messageOf(() => planPlatform([parsed], MODULES))).toBe(
+      'environment "dev": modules.file-procesing: unknown module; known modules: file-processing, data-pipeline, order-tracking',
+    );
+  });
+
+  test("a module registered twice", () => {
+    expect(messageOf(() => planPlatform([env("dev")], [...MODULES, MODULES[0]]))).toBe(
+      'module "file-processing" is registered twice in packages/index.ts; module names must be unique',
+    );
+  });
+
+  test("module settings that fail the module's schema, with environment and path", () => {
+    const bad = input("dev");
+    bad.modules = { ...bad.modules, "order-tracking": { enabled: true, settings: { service: { desiredCount: -1 } } } };
+    const [parsed] = loadEnvironments([bad], undefined);
+    expect(messageOf(() => planPlatform([parsed], MODULES))).toMatch(/^environment "dev": modules\.order-tracking\.settings\.service\.desiredCount: /);
+  });
+
+  test("a module consuming an output the foundation does not publish", () => {
+    const stack = new TerraformStack(Testing.app(), "x");
+    const consumes = ["vpc_id", "database_url"] as unknown as "vpc_id"[];
+    expect(messageOf(() => new FoundationRef(stack, "foundation", env("dev"), consumes, "billing"))).toMatch(
+      /^module "billing" consumes "database_url", which the foundation does not publish; FoundationOutputs has: vpc_id, /,
+    );
+  });
+
+  test("a module reading a foundation output it did not declare", () => {
+    const stack = new TerraformStack(Testing.app(), "x");
+    const ref = new FoundationRef(stack, "foundation", env("dev"), ["vpc_id"], "billing") as unknown as FoundationRef<"vpc_id" | "kms_key_arn">;
+    expect(messageOf(() => ref.string("kms_key_arn"))).toBe(
+      'module "billing" reads foundation output "kms_key_arn" without declaring it; add it to the module\'s consumes list',
+    );
+  });
+
+  test("a module named like a platform stack", () => {
+    const clash = { ...MODULES[0], name: "foundation" } as ModuleDefinition;
+    expect(messageOf(() => planPlatform([env("dev")], [clash]))).toBe('module name "foundation" is reserved for a platform stack; rename the module');
+  });
+
+  test("an unknown stack name lists the valid ones; globs select", () => {
+    expect(messageOf(() => selectStacks(plans(), "dev-foundaton"))).toMatch(/^unknown stack "dev-foundaton" in PLATFORM_STACKS; valid names: local-bootstrap, /);
+    expect([...(selectStacks(plans(), "prod-*,dev-foundation") ?? [])].sort()).toEqual([
+      "dev-foundation",
+      "prod-bootstrap",
+      "prod-data-pipeline",
+      "prod-file-processing",
+      "prod-foundation",
+      "prod-order-tracking",
+    ]);
+  });
+
+  test("ConfigError is what the CLI turns into exit 1", () => {
+    expect(messageOf(() => loadEnvironments(environmentInputs({}), "qa"))).toContain('unknown environment "qa"');
+    expect(() => loadEnvironments(environmentInputs({}), "qa")).toThrow(ConfigError);
+  });
+});
+
+describe("synth as a process", () => {
+  const root = join(__dirname, "..");
+  const synth = (extra: NodeJS.ProcessEnv) => {
+    const outdir = join(mkdtempSync(join(tmpdir(), "synth-")), "out");
+    const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "main.ts"], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, PLATFORM_ENVIRONMENTS: "", PLATFORM_STACKS: "", CDKTF_OUTDIR: outdir, ...extra },
+    });
+    return { ...result, outdir };
+  };
+
+  test("invalid config exits 1, names environment, path and reason, and writes nothing", () => {
+    const result = synth({ AWS_ENDPOINT_URL: "not a url" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('synth stopped, nothing was written:\nenvironment "local" is invalid:\n  - endpoint: must be a URL');
+    expect(existsSync(result.outdir)).toBe(false);
+  });
+
+  test("a typo in the environment selection exits 1 with the valid names", () => {
+    const result = synth({ PLATFORM_ENVIRONMENTS: "stagin" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('unknown environment "stagin" in PLATFORM_ENVIRONMENTS; valid names: local, dev, staging, prod');
+    expect(existsSync(result.outdir)).toBe(false);
+  });
+
+  test("a stack selection synthesizes only those stacks", () => {
+    const result = synth({ PLATFORM_STACKS: "dev-foundation" });
+    expect(result.status).toBe(0);
+    expect(readdirSync(join(result.outdir, "stacks"))).toEqual(["dev-foundation"]);
+  });
+});

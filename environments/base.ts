@@ -18,9 +18,4 @@ export const base = {
     nodeMaxSize: 4,
     publicEndpoint: false,
   },
-  modules: {
-    "file-processing": { enabled: true, settings: {} },
-    "data-pipeline": { enabled: true, settings: {} },
-    "order-tracking": { enabled: true, settings: {} },
-  },
-} satisfies Omit<EnvironmentSpec, "name" | "accountId">;
+} satisfies Omit<EnvironmentSpec, "name" | "accountId" | "modules">;

@@ -1,5 +1,6 @@
 import { base } from "./base";
 import { defineEnvironment } from "./define";
+import { moduleEntries } from "./modules";
 
 export const dev = defineEnvironment({
   ...base,
@@ -8,4 +9,5 @@ export const dev = defineEnvironment({
   network: { ...base.network, vpcCidr: "10.10.0.0/16" },
   deletionProtection: false,
   logRetentionDays: 14,
+  modules: moduleEntries("dev"),
 });

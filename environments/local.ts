@@ -1,5 +1,6 @@
 import { base } from "./base";
 import { defineEnvironment } from "./define";
+import { moduleEntries } from "./modules";
 
 /** Default emulator endpoint, the port LocalStack listens on. */
 export const DEFAULT_LOCAL_ENDPOINT = "http://localhost:4566";
@@ -30,10 +31,6 @@ export function localEnvironment(env: NodeJS.ProcessEnv = process.env) {
     kubeconfig: env.PLATFORM_LOCAL_KUBECONFIG
       ? { path: env.PLATFORM_LOCAL_KUBECONFIG, context: env.PLATFORM_LOCAL_KUBE_CONTEXT || "kind-acme" }
       : undefined,
-    modules: {
-      ...base.modules,
-      // The emulator runs neither RDS engines nor ECS tasks behind an ALB; the queue side still deploys.
-      "order-tracking": { enabled: true, settings: { database: { enabled: false }, service: { enabled: false } } },
-    },
+    modules: moduleEntries("local"),
   });
 }

@@ -1,5 +1,6 @@
 import { base } from "./base";
 import { defineEnvironment } from "./define";
+import { moduleEntries } from "./modules";
 
 export const staging = defineEnvironment({
   ...base,
@@ -7,4 +8,5 @@ export const staging = defineEnvironment({
   accountId: "222222222222",
   network: { ...base.network, vpcCidr: "10.20.0.0/16", azCount: 3 },
   logRetentionDays: 30,
+  modules: moduleEntries("staging"),
 });

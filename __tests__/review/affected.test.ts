@@ -1,0 +1,97 @@
+import { execFileSync } from "node:child_process";
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { planPlatform } from "../../app";
+import { environmentInputs, loadEnvironments } from "../../environments";
+import { MODULES } from "../../packages";
+import { affectedStacks, changedFiles, inLayerOrder, platformStacks } from "../../review/affected";
+
+const source = join(__dirname, "..", "..");
+const plans = planPlatform(loadEnvironments(environmentInputs({}), undefined), MODULES);
+const stacks = platformStacks(plans.map((p) => ({ name: p.env.name, modules: p.modules.map((m) => m.module.name) })));
+let repo: string;
+
+const git = (...args: string[]) => execFileSync("git", ["-C", repo, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+
+/** Commits an edit to each file on a new branch from main and returns the affected stack names, sorted. */
+function affectedBy(files: string[]): string[] {
+  git("checkout", "-q", "-B", `change-${Math.random().toString(36).slice(2)}`, "main");
+  for (const f of files) {
+    mkdirSync(dirname(join(repo, f)), { recursive: true });
+    appendFileSync(join(repo, f), "\n// edited\n");
+  }
+  git("add", "-A");
+  git("commit", "-q", "-m", `edit ${files.join(" ")}`);
+  return affectedStacks(repo, stacks, changedFiles(repo, "main")).map((a) => a.stack).sort();
+}
+
+beforeAll(() => {
+  // A real history: the project's tracked files committed as main in a scratch repository.
+  repo = mkdtempSync(join(tmpdir(), "affected-"));
+  const files = execFileSync("git", ["-C", source, "ls-files", "--cached", "--others", "--exclude-standard"], { encoding: "utf8" }).split("\n").filter(Boolean);
+  for (const f of files) {
+    mkdirSync(dirname(join(repo, f)), { recursive: true });
+    copyFileSync(join(source, f), join(repo, f));
+  }
+  git("init", "-q", "-b", "main");
+  git("-c", "user.email=ci@example.com", "-c", "user.name=ci", "add", "-A");
+  execFileSync("git", ["-C", repo, "-c", "user.email=ci@example.com", "-c", "user.name=ci", "commit", "-q", "-m", "base"]);
+  git("config", "user.email", "ci@example.com");
+  git("config", "user.name", "ci");
+});
+
+afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+const envs = ["dev", "local", "prod", "staging"];
+const all = (stack: string) => envs.map((e) => `${e}-${stack}`);
+
+describe("affected stacks from real git history", () => {
+  test("a module's code affects that module's stacks in every environment", () => {
+    expect(affectedBy(["packages/data-pipeline/index.ts"])).toEqual(all("data-pipeline"));
+  });
+
+  test("a module's chart affects its stacks; its README affects nothing", () => {
+    expect(affectedBy(["packages/file-processing/chart/values.yaml"])).toEqual(all("file-processing"));
+    expect(affectedBy(["packages/file-processing/README.md"])).toEqual([]);
+  });
+
+  test("an environment file affects that environment's stacks only", () => {
+    expect(affectedBy(["environments/dev.ts"])).toEqual(["dev-bootstrap", "dev-data-pipeline", "dev-file-processing", "dev-foundation", "dev-order-tracking"]);
+  });
+
+  test("a module's settings file affects the module and every foundation (its ECR repository)", () => {
+    expect(affectedBy(["environments/modules/order-tracking.ts"])).toEqual([...all("foundation"), ...all("order-tracking")].sort());
+  });
+
+  test("a shared construct affects exactly the stacks whose code imports it", () => {
+    // PrivateBucket: the state bucket, the log bucket, and the modules that keep buckets.
+    expect(affectedBy(["constructs/private-bucket.ts"])).toEqual([...all("bootstrap"), ...all("foundation"), ...all("data-pipeline"), ...all("file-processing")].sort());
+    // QueueWithDeadLetter: every module, neither bootstrap nor foundation.
+    expect(affectedBy(["constructs/queue.ts"])).toEqual([...all("data-pipeline"), ...all("file-processing"), ...all("order-tracking")].sort());
+  });
+
+  test("the foundation stack affects foundations only; the backend config affects everything", () => {
+    expect(affectedBy(["stacks/foundation-stack.ts"])).toEqual(all("foundation"));
+    expect(affectedBy(["stacks/state.ts"])).toHaveLength(20);
+  });
+
+  test("base values, dependencies and the composition root affect every stack", () => {
+    expect(affectedBy(["environments/base.ts"])).toHaveLength(20);
+    expect(affectedBy(["package-lock.json"])).toHaveLength(20);
+  });
+
+  test("docs, tests and local tooling affect nothing", () => {
+    expect(affectedBy(["README.md", "__tests__/contract.test.ts", "local/emulator.sh"])).toEqual([]);
+  });
+
+  test("results come in layer order with the files that caused them", () => {
+    git("checkout", "-q", "-B", "two-layers", "main");
+    appendFileSync(join(repo, "stacks/bootstrap-stack.ts"), "\n// edited\n");
+    appendFileSync(join(repo, "packages/order-tracking/index.ts"), "\n// edited\n");
+    git("commit", "-qam", "two layers");
+    const result = inLayerOrder(affectedStacks(repo, stacks, changedFiles(repo, "main")));
+    expect(result.map((r) => r.layer)).toEqual(["bootstrap", "bootstrap", "bootstrap", "bootstrap", "module", "module", "module", "module"]);
+    expect(result[0].because).toEqual(["stacks/bootstrap-stack.ts"]);
+  });
+});

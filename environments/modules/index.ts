@@ -1,0 +1,16 @@
+import { dataPipeline } from "./data-pipeline";
+import { fileProcessing } from "./file-processing";
+import { orderTracking } from "./order-tracking";
+import type { ModuleEnvironments } from "./types";
+
+/** Per-environment module entries, one file per module (see CODEOWNERS). */
+export const MODULE_ENVIRONMENTS: Record<string, ModuleEnvironments> = {
+  "file-processing": fileProcessing,
+  "data-pipeline": dataPipeline,
+  "order-tracking": orderTracking,
+};
+
+/** The `modules` field of one environment. */
+export function moduleEntries(environment: string) {
+  return Object.fromEntries(Object.entries(MODULE_ENVIRONMENTS).map(([name, envs]) => [name, envs[environment] ?? envs.default]));
+}

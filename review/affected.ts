@@ -1,0 +1,131 @@
+/**
+ * Which stacks a change affects, derived from the code: the import graph of the TypeScript sources
+ * decides which stacks a shared file reaches, the environment files decide which environments.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+
+/** One stack of the platform as the affected analysis sees it. */
+export interface StackInfo {
+  readonly name: string;
+  readonly env: string;
+  /** bootstrap, foundation or module: the layer decides apply order. */
+  readonly layer: "bootstrap" | "foundation" | "module";
+  /** Repository-relative source files the stack's code starts from. */
+  readonly roots: string[];
+  /** Repository-relative directories whose every file belongs to the stack (charts, assets). */
+  readonly dirs: string[];
+}
+
+export interface AffectedStack {
+  readonly stack: string;
+  readonly env: string;
+  readonly layer: StackInfo["layer"];
+  /** The changed files that reach this stack. */
+  readonly because: string[];
+}
+
+/** Files that shape every stack without being imported by one: dependencies and the CLI config. */
+const GLOBAL_FILES = ["package.json", "package-lock.json", "cdktf.json", "tsconfig.json", "main.ts", "app.ts", "scripts/register.js"];
+const IMPORT = /(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\s*\(\s*["']([^"']+)["']\s*\)|require\(\s*["']([^"']+)["']\s*\)|import\s+["']([^"']+)["']/g;
+
+function resolveImport(repo: string, from: string, spec: string): string | undefined {
+  if (!spec.startsWith(".")) return undefined;
+  const base = resolve(repo, dirname(from), spec);
+  for (const candidate of [`${base}.ts`, join(base, "index.ts"), base]) {
+    if (existsSync(candidate) && statSync(candidate).isFile()) return relative(repo, candidate);
+  }
+  return undefined;
+}
+
+/** Relative imports of every file reachable from `roots`, including the roots. */
+export function importClosure(repo: string, roots: string[], stopAt: ReadonlySet<string> = new Set()): Set<string> {
+  const seen = new Set<string>();
+  const queue = [...roots];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file) || !existsSync(join(repo, file))) continue;
+    seen.add(file);
+    const source = readFileSync(join(repo, file), "utf8");
+    for (const match of source.matchAll(IMPORT)) {
+      const target = resolveImport(repo, file, match[1] ?? match[2] ?? match[3] ?? match[4]);
+      if (target && !seen.has(target) && !stopAt.has(target)) queue.push(target);
+    }
+  }
+  return seen;
+}
+
+/** The stacks of the platform with their code roots, from the environments and modules in `repo`. */
+export function platformStacks(envs: { name: string; modules: string[] }[], moduleDir = "packages"): StackInfo[] {
+  return envs.flatMap(({ name, modules }) => [
+    { name: `${name}-bootstrap`, env: name, layer: "bootstrap" as const, roots: ["stacks/bootstrap-stack.ts"], dirs: [] },
+    { name: `${name}-foundation`, env: name, layer: "foundation" as const, roots: ["stacks/foundation-stack.ts"], dirs: [] },
+    ...modules.map((m) => ({
+      name: `${name}-${m}`,
+      env: name,
+      layer: "module" as const,
+      roots: ["stacks/module-stack.ts", `${moduleDir}/${m}/index.ts`],
+      dirs: [`${moduleDir}/${m}/`],
+    })),
+  ]);
+}
+
+/**
+ * Maps changed files to stacks. A stack is affected by a file in the import closure of its roots,
+ * in its own directories, in its environment's configuration, or by a global file. Two kinds of
+ * configuration file are boundaries the import graph does not cross: an environment file
+ * (`environments/dev.ts` reaches dev's stacks only) and a module's settings file
+ * (`environments/modules/<m>.ts` reaches that module's stacks, and every foundation, whose ECR
+ * repositories follow which modules are enabled).
+ */
+export function affectedStacks(repo: string, stacks: StackInfo[], changed: string[]): AffectedStack[] {
+  const envNames = [...new Set(stacks.map((s) => s.env))];
+  const envFile = (env: string) => `environments/${env}.ts`;
+  const moduleFile = (stack: StackInfo) => `environments/modules/${stack.name.slice(stack.env.length + 1)}.ts`;
+  const moduleFiles = new Set(stacks.filter((s) => s.layer === "module").map(moduleFile));
+  const envFiles = new Set([...envNames.map(envFile), ...moduleFiles]);
+  const configRoots = ["environments", "environments/modules"]
+    .flatMap((dir) => (existsSync(join(repo, dir)) ? readdirSync(join(repo, dir)).filter((f) => f.endsWith(".ts")).map((f) => `${dir}/${f}`) : []))
+    .filter((f) => !envFiles.has(f));
+  const shared = importClosure(repo, configRoots, envFiles);
+  const closures = new Map<string, Set<string>>();
+  const result: AffectedStack[] = [];
+  for (const stack of stacks) {
+    const key = stack.roots.join("|");
+    if (!closures.has(key)) closures.set(key, importClosure(repo, stack.roots, envFiles));
+    const code = closures.get(key)!;
+    const ownConfig = importClosure(repo, [envFile(stack.env)], envFiles);
+    const because = changed.filter(
+      (file) =>
+        GLOBAL_FILES.includes(file) ||
+        code.has(file) ||
+        shared.has(file) ||
+        ownConfig.has(file) ||
+        file === envFile(stack.env) ||
+        (stack.layer === "module" && file === moduleFile(stack)) ||
+        (stack.layer === "foundation" && moduleFiles.has(file)) ||
+        stack.dirs.some((d) => file.startsWith(d) && !file.endsWith(".md")),
+    );
+    if (because.length > 0) result.push({ stack: stack.name, env: stack.env, layer: stack.layer, because });
+  }
+  return result;
+}
+
+/** Files changed between the merge base of `base` and HEAD, plus uncommitted changes when asked. */
+export function changedFiles(repo: string, base: string, includeWorkingTree = false): string[] {
+  const git = (...args: string[]) => execFileSync("git", ["-C", repo, ...args], { encoding: "utf8" });
+  const files = new Set(git("diff", "--name-only", `${base}...HEAD`).split("\n").filter(Boolean));
+  if (includeWorkingTree) {
+    for (const f of git("diff", "--name-only", "HEAD").split("\n").filter(Boolean)) files.add(f);
+    for (const f of git("ls-files", "--others", "--exclude-standard").split("\n").filter(Boolean)) files.add(f);
+  }
+  return [...files].sort();
+}
+
+const LAYER_ORDER = { bootstrap: 0, foundation: 1, module: 2 };
+
+/** Sorted so that applying in this order respects the layers. */
+export function inLayerOrder(stacks: AffectedStack[]): AffectedStack[] {
+  return [...stacks].sort((a, b) => LAYER_ORDER[a.layer] - LAYER_ORDER[b.layer] || a.stack.localeCompare(b.stack));
+}

@@ -46,3 +46,32 @@ export const FOUNDATION_OUTPUT_NAMES = Object.keys(FOUNDATION_OUTPUTS) as Founda
 export function isFoundationOutput(name: string): name is FoundationOutputName {
   return Object.prototype.hasOwnProperty.call(FOUNDATION_OUTPUTS, name);
 }
+
+/**
+ * Stand-in values of every foundation output, so a module's plan can be reviewed before its
+ * environment's foundation exists (a new environment, or a pull request that adds both). Plan only:
+ * a stack synthesized with them refuses to apply.
+ */
+export function mockFoundationOutputs(env: { readonly accountId: string; readonly region: string; readonly project: string }): FoundationOutputs {
+  const arn = (service: string, resource: string) => `arn:aws:${service}:${env.region}:${env.accountId}:${resource}`;
+  return {
+    vpc_id: "vpc-0mock0000000000000",
+    vpc_cidr: "10.99.0.0/16",
+    public_subnet_ids: ["subnet-0mockpublic000000a", "subnet-0mockpublic000000b"],
+    private_subnet_ids: ["subnet-0mockprivate00000a", "subnet-0mockprivate00000b"],
+    private_zone_id: "Z0MOCK000000000000000",
+    private_zone_name: "mock.internal",
+    kms_key_arn: arn("kms", "key/00000000-0000-0000-0000-000000000000"),
+    log_bucket_name: `${env.project}-mock-logs-${env.accountId}`,
+    log_group_name: `/${env.project}/mock/platform`,
+    ecr_repository_urls: {},
+    ecr_repository_arns: {},
+    plan_role_arn: `arn:aws:iam::${env.accountId}:role/mock-github-plan`,
+    apply_role_arn: `arn:aws:iam::${env.accountId}:role/mock-github-apply`,
+    eks_cluster_name: "mock-cluster",
+    eks_cluster_endpoint: "https://mock-cluster.invalid",
+    eks_cluster_ca_data: "",
+    eks_oidc_provider_arn: `arn:aws:iam::${env.accountId}:oidc-provider/oidc.eks.${env.region}.amazonaws.com/id/MOCK`,
+    eks_oidc_provider_url: `oidc.eks.${env.region}.amazonaws.com/id/MOCK`,
+  };
+}

@@ -1,7 +1,13 @@
-import { DataTerraformRemoteStateS3, Fn, TerraformLocal } from "cdktf";
-import { Construct } from "constructs";
+import { Aspects, DataResource, DataTerraformRemoteStateS3, Fn, type IAspect, TerraformLocal, TerraformResource, TerraformStack } from "cdktf";
+import { Construct, type IConstruct } from "constructs";
 import type { Environment } from "../environments";
-import { FOUNDATION_OUTPUTS, type FoundationOutputName, type FoundationOutputs, isFoundationOutput } from "./foundation-contract";
+import {
+  FOUNDATION_OUTPUTS,
+  type FoundationOutputName,
+  type FoundationOutputs,
+  isFoundationOutput,
+  mockFoundationOutputs,
+} from "./foundation-contract";
 import { FoundationStack } from "./foundation-stack-name";
 import { stateBackendConfig } from "./state";
 
@@ -11,12 +17,18 @@ import { stateBackendConfig } from "./state";
  * outputs the module declared it consumes.
  */
 export class FoundationRef<C extends FoundationOutputName> extends Construct {
-  public readonly remoteState: DataTerraformRemoteStateS3;
+  /** The remote state data source; absent when planning with mock outputs. */
+  public readonly remoteState?: DataTerraformRemoteStateS3;
+  private readonly mock?: FoundationOutputs;
   private readonly consumes: ReadonlySet<string>;
   private readonly moduleName: string;
   private readonly entries = new Map<string, TerraformLocal>();
 
-  constructor(scope: Construct, id: string, env: Environment, consumes: readonly C[], moduleName: string) {
+  /**
+   * @param mock plan with mockFoundationOutputs instead of reading the foundation's state; the stack
+   *   then refuses to apply (see MockApplyGuard).
+   */
+  constructor(scope: Construct, id: string, env: Environment, consumes: readonly C[], moduleName: string, mock = false) {
     super(scope, id);
     const unknown = consumes.filter((c) => !isFoundationOutput(c));
     if (unknown.length > 0) {
@@ -26,8 +38,15 @@ export class FoundationRef<C extends FoundationOutputName> extends Construct {
       );
     }
     this.consumes = new Set(consumes);
-    this.remoteState = new DataTerraformRemoteStateS3(this, "foundation", stateBackendConfig(env, FoundationStack));
     this.moduleName = moduleName;
+    if (mock) {
+      this.mock = mockFoundationOutputs(env);
+      Aspects.of(TerraformStack.of(this)).add(new MockApplyGuard(new DataResource(this, "mock-apply-guard", {
+        provisioners: [{ type: "local-exec", command: `echo "${MOCK_REFUSAL}" >&2; exit 1` }],
+      })));
+    } else {
+      this.remoteState = new DataTerraformRemoteStateS3(this, "foundation", stateBackendConfig(env, FoundationStack));
+    }
   }
 
   private check(name: string): void {
@@ -41,13 +60,13 @@ export class FoundationRef<C extends FoundationOutputName> extends Construct {
   /** A string output, e.g. `vpc_id`. */
   public string<K extends C & StringOutputs>(name: K): string {
     this.check(name);
-    return this.remoteState.getString(name);
+    return this.mock ? (this.mock[name] as string) : this.remoteState!.getString(name);
   }
 
   /** A list output, e.g. `private_subnet_ids`. */
   public list<K extends C & ListOutputs>(name: K): string[] {
     this.check(name);
-    return this.remoteState.getList(name);
+    return this.mock ? (this.mock[name] as string[]) : this.remoteState!.getList(name);
   }
 
   /**
@@ -56,10 +75,11 @@ export class FoundationRef<C extends FoundationOutputName> extends Construct {
    */
   public entry<K extends C & MapOutputs>(name: K, key: string): string {
     this.check(name);
+    if (this.mock) return (this.mock[name] as Record<string, string>)[key] ?? `mock-${name}-${key}`;
     const id = `${name}_${key}`.replace(/[^A-Za-z0-9_]/g, "_");
     let local = this.entries.get(id);
     if (!local) {
-      local = new TerraformLocal(this, id, Fn.lookup(this.remoteState.get(name), key));
+      local = new TerraformLocal(this, id, Fn.lookup(this.remoteState!.get(name), key));
       this.entries.set(id, local);
     }
     return local.asString;
@@ -70,3 +90,21 @@ type OutputsOfType<T> = { [K in FoundationOutputName]: FoundationOutputs[K] exte
 type StringOutputs = OutputsOfType<string>;
 type ListOutputs = OutputsOfType<string[]>;
 type MapOutputs = Exclude<FoundationOutputName, StringOutputs | ListOutputs>;
+
+export const MOCK_REFUSAL = "refusing to apply: this stack was synthesized with mock foundation outputs (PLATFORM_MOCK_FOUNDATION), for plan only";
+
+/**
+ * Makes every resource of a stack depend on a guard whose creation fails, so an apply of a plan
+ * made with mock outputs stops before it changes anything. Plans are unaffected: provisioners run
+ * only on apply.
+ */
+class MockApplyGuard implements IAspect {
+  constructor(private readonly guard: DataResource) {}
+
+  visit(node: IConstruct): void {
+    if (node instanceof TerraformResource && node !== this.guard) {
+      const dependsOn = node.dependsOn ?? [];
+      if (!dependsOn.includes(this.guard.fqn)) node.dependsOn = [...dependsOn, this.guard.fqn];
+    }
+  }
+}

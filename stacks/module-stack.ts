@@ -13,6 +13,8 @@ export interface ModuleStackProps<S> {
   readonly module: ModuleDefinition;
   /** Settings already validated against the module's schema. */
   readonly settings: S;
+  /** Plan against mockFoundationOutputs instead of the foundation's state; apply is refused. @default false */
+  readonly mockFoundation?: boolean;
 }
 
 /**
@@ -27,7 +29,7 @@ export class ModuleStack<S = unknown> extends TerraformStack {
     super(scope, stackName(env, module.name));
     awsProvider(this, env, { Stack: module.name, Team: module.owner });
     new S3Backend(this, stateBackendConfig(env, module.name));
-    this.foundation = new FoundationRef(this, "foundation", env, module.consumes, module.name);
+    this.foundation = new FoundationRef(this, "foundation", env, module.consumes, module.name, props.mockFoundation);
     module.build({
       scope: this,
       env,

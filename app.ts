@@ -1,6 +1,7 @@
 import type { App } from "cdktf";
-import { ConfigError, type Environment } from "./environments";
+import { ConfigError, type Environment, environmentInputs } from "./environments";
 import type { ModuleDefinition } from "./packages/module";
+import { PolicyGate } from "./policies";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { FoundationStack } from "./stacks/foundation-stack";
 import { ModuleStack } from "./stacks/module-stack";
@@ -52,6 +53,8 @@ export interface BuildOptions {
   readonly bootstrapLocalStatePath?: string;
   /** Only these stacks (names or globs such as `dev-*`); see selectStacks. @default every stack */
   readonly stacks?: ReadonlySet<string>;
+  /** Module stacks planned against mock foundation outputs (plan only; apply is refused). @default none */
+  readonly mockFoundation?: ReadonlySet<string>;
 }
 
 /** Every stack name the plans produce, in layer order per environment. */
@@ -67,7 +70,7 @@ export function stackNames(plans: EnvironmentPlan[]): string[] {
  * Resolves a comma list of stack names or globs (PLATFORM_STACKS="dev-foundation,local-*") to
  * stack names. A pattern that matches nothing is an error that lists the valid names.
  */
-export function selectStacks(plans: EnvironmentPlan[], selection: string | undefined): ReadonlySet<string> | undefined {
+export function selectStacks(plans: EnvironmentPlan[], selection: string | undefined, variable = "PLATFORM_STACKS"): ReadonlySet<string> | undefined {
   const patterns = (selection ?? "").split(",").map((p) => p.trim()).filter(Boolean);
   if (patterns.length === 0) return undefined;
   const names = stackNames(plans);
@@ -75,7 +78,7 @@ export function selectStacks(plans: EnvironmentPlan[], selection: string | undef
   for (const pattern of patterns) {
     const regex = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
     const matches = names.filter((n) => regex.test(n));
-    if (matches.length === 0) throw new ConfigError(`unknown stack "${pattern}" in PLATFORM_STACKS; valid names: ${names.join(", ")}`);
+    if (matches.length === 0) throw new ConfigError(`unknown stack "${pattern}" in ${variable}; valid names: ${names.join(", ")}`);
     matches.forEach((m) => selected.add(m));
   }
   return selected;
@@ -84,20 +87,28 @@ export function selectStacks(plans: EnvironmentPlan[], selection: string | undef
 /**
  * Adds the stacks of every planned environment: bootstrap, then foundation, then modules, each
  * depending on the layer below. With a stack selection only those are built (and synthesized).
+ * Every stack gets the policy pack (policies/): a violation in any stack fails synth.
  */
 export function buildPlatform(app: App, plans: EnvironmentPlan[], options: BuildOptions = {}): void {
   const wanted = (name: string) => !options.stacks || options.stacks.has(name);
+  // A partial build cannot tell a stale suppression from one for a stack it did not build.
+  const everyEnvironment = environmentInputs({}).every((input) => plans.some((p) => p.env.name === input.name));
+  const gate = new PolicyGate({ reportUnusedSuppressions: everyEnvironment && !options.stacks });
   for (const { env, modules } of plans) {
     const bootstrap = wanted(`${env.name}-${BootstrapStack.STACK}`)
       ? new BootstrapStack(app, { env, localStatePath: options.bootstrapLocalStatePath })
       : undefined;
+    if (bootstrap) gate.apply(bootstrap, env);
     const foundation = wanted(`${env.name}-${FoundationStack.STACK}`)
       ? new FoundationStack(app, { env, imageModules: modules.filter((m) => m.module.image).map((m) => m.module.name) })
       : undefined;
+    if (foundation) gate.apply(foundation, env);
     if (foundation && bootstrap) foundation.addDependency(bootstrap);
     for (const { module, settings } of modules) {
       if (!wanted(`${env.name}-${module.name}`)) continue;
-      const stack = new ModuleStack(app, { env, module, settings });
+      const name = `${env.name}-${module.name}`;
+      const stack = new ModuleStack(app, { env, module, settings, mockFoundation: options.mockFoundation?.has(name) ?? false });
+      gate.apply(stack, env);
       if (foundation) stack.addDependency(foundation);
     }
   }

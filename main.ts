@@ -2,22 +2,35 @@ import { App } from "cdktf";
 import { buildPlatform, planPlatform, selectStacks } from "./app";
 import { ConfigError, loadEnvironments } from "./environments";
 import { MODULES } from "./packages";
+import { PolicyViolationError } from "./policies";
+
+/** Known ways synth refuses input end with their message and exit 1; anything else is a bug and keeps its trace. */
+function stop(e: unknown): never {
+  if (e instanceof ConfigError) console.error(`synth stopped, nothing was written:\n${e.message}`);
+  else if (e instanceof PolicyViolationError) console.error(`synth stopped by the policy pack:\n${e.message}`);
+  else throw e;
+  process.exit(1);
+}
 
 // Validate everything first: a config error must stop synth before anything is written.
 let plans;
 let stacks;
+let mockFoundation;
 try {
   plans = planPlatform(loadEnvironments(), MODULES);
   stacks = selectStacks(plans, process.env.PLATFORM_STACKS);
+  mockFoundation = selectStacks(plans, process.env.PLATFORM_MOCK_FOUNDATION, "PLATFORM_MOCK_FOUNDATION");
 } catch (e) {
-  if (!(e instanceof ConfigError)) throw e;
-  console.error(`synth stopped, nothing was written:\n${e.message}`);
-  process.exit(1);
+  stop(e);
 }
 
 const app = new App();
-buildPlatform(app, plans, { bootstrapLocalStatePath: process.env.PLATFORM_BOOTSTRAP_LOCAL_STATE || undefined, stacks });
-app.synth();
+try {
+  buildPlatform(app, plans, { bootstrapLocalStatePath: process.env.PLATFORM_BOOTSTRAP_LOCAL_STATE || undefined, stacks, mockFoundation });
+  app.synth();
+} catch (e) {
+  stop(e);
+}
 if (!process.env.CDKTF_OUTDIR) {
   const count = app.node.children.length;
   console.log(`synthesized ${count} stacks for ${plans.map((p) => p.env.name).join(", ")} into ${app.outdir}/stacks`);

@@ -41,6 +41,7 @@ export class FoundationStack extends TerraformStack {
       description: `Encrypts data at rest of ${prefix}`,
       enableKeyRotation: true,
       deletionWindowInDays: protect ? 30 : 7,
+      lifecycle: protect ? { preventDestroy: true } : undefined,
       policy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [

@@ -7,13 +7,26 @@ import { DeleteItemCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand
 import { DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { ECRClient, DescribeRepositoriesCommand } from "@aws-sdk/client-ecr";
 import { KinesisClient, ListStreamsCommand } from "@aws-sdk/client-kinesis";
-import { GetBucketEncryptionCommand, GetBucketVersioningCommand, GetObjectCommand, HeadObjectCommand, ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  GetBucketEncryptionCommand,
+  GetBucketVersioningCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListBucketsCommand,
+  ListObjectVersionsCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { App } from "cdktf";
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { environmentInputs, loadEnvironments } from "../../environments";
 import { sdkConfig } from "../../scripts/aws";
+import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { stateKey } from "../../stacks/state";
+import { MOCK_REFUSAL } from "../../stacks/foundation-ref";
+import { expectRenderedPlan } from "../review/plan-assertions";
+import { planFixture } from "./plan-fixture";
 import { REPO, must, phase, run, start, timings, toolchainEnv, waitForOutput } from "./run";
 
 const env = loadEnvironments(environmentInputs({}), "local")[0];
@@ -97,6 +110,23 @@ describe("local environment, end to end", () => {
     expect(table.Table?.BillingModeSummary?.BillingMode).toBe("PAY_PER_REQUEST");
   });
 
+  step("before the foundation exists, a module plans against mock outputs and its apply is refused", async () => {
+    const out = join(REPO, ".e2e", "plans");
+    const plan = await run("npm", ["run", "--silent", "plan", "--", "local-file-processing", "--mock-foundation=if-missing", "--out", out], { env: tools, log: "plan-mock.log" });
+    expect(plan.code).toBe(2);
+    expect(plan.output).toContain("Planned against **mock foundation outputs**");
+    expect(plan.output).toMatch(/### `local-file-processing`: \d+ to create, 0 to update, 0 to replace, 0 to destroy/);
+    const apply = await run(tools.TERRAFORM_BINARY_NAME!, ["apply", "-input=false", join(out, "local-file-processing.tfplan")], {
+      cwd: join(out, "cdktf.out", "stacks", "local-file-processing"),
+      env: tools,
+      log: "plan-mock.log",
+    });
+    expect(apply.code).not.toBe(0);
+    expect(apply.output).toContain(MOCK_REFUSAL);
+    const buckets = (await s3.send(new ListBucketsCommand({}))).Buckets!.map((b) => b.Name);
+    expect(buckets.filter((b) => b?.includes("file-processing"))).toEqual([]);
+  });
+
   step("cdktf deploy: foundation, then independent modules in parallel", async () => {
     await must(CDKTF, ["deploy", "local-foundation", "--auto-approve"], { env: tools, log: "deploy-foundation.log" });
     const parallel = await must(CDKTF, ["deploy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2", "--ignore-missing-stack-dependencies"], {
@@ -144,6 +174,16 @@ describe("local environment, end to end", () => {
       expect(state.resources.length).toBeGreaterThan(0);
     }
     expect(await lockItems()).toEqual(expect.not.arrayContaining([expect.objectContaining({ Info: expect.any(String) })]));
+  });
+
+  step("npm run plan renders a stack's real plan and exits 0 when nothing changes", async () => {
+    const out = join(REPO, ".e2e", "plans");
+    const plan = await run("npm", ["run", "--silent", "plan", "--", "local-data-pipeline", "--out", out], { env: tools, log: "plan-cli.log" });
+    expect({ code: plan.code, tail: plan.output.slice(-1500) }).toEqual({ code: 0, tail: expect.stringContaining("### `local-data-pipeline`: no changes") });
+  });
+
+  step("plan summary of a real plan with create, update, replace, destroy and secrets", async () => {
+    expectRenderedPlan(JSON.parse(await planFixture(tools, env.endpoint!)));
   });
 
   step("plan of every stack shows no changes", async () => {
@@ -195,6 +235,53 @@ describe("local environment, end to end", () => {
     }
     const plan = await tofu("local-file-processing", ["plan", "-input=false", "-detailed-exitcode"], "plan-after-lock.log");
     expect(plan.code).toBe(0);
+  });
+
+  step("a previous state version restores a damaged state (README runbook)", async () => {
+    const dir = "local-file-processing";
+    const key = stateKey(env, "file-processing");
+    const address = "aws_sqs_queue_policy.work-policy";
+    const versions = async () =>
+      ((await s3.send(new ListObjectVersionsCommand({ Bucket: env.state.bucket, Prefix: key }))).Versions ?? []).filter((v) => v.Key === key);
+    const good = (await versions()).find((v) => v.IsLatest)!;
+    // Damage: a resource dropped from state by mistake; the next plan would create it again.
+    await must(tools.TERRAFORM_BINARY_NAME!, ["state", "rm", address], { cwd: join(OUT, dir), env: tools, log: "restore.log" });
+    const damaged = await tofu(dir, ["plan", "-input=false", "-detailed-exitcode"], "restore.log");
+    expect(damaged.code).toBe(2);
+    expect((await versions()).length).toBeGreaterThan(1);
+    // Runbook: fetch the last good version and push it back as the current state.
+    const previous = await s3.send(new GetObjectCommand({ Bucket: env.state.bucket, Key: key, VersionId: good.VersionId }));
+    const restoredFile = join(REPO, ".e2e", "restored.tfstate");
+    writeFileSync(restoredFile, await previous.Body!.transformToString());
+    await must(tools.TERRAFORM_BINARY_NAME!, ["state", "push", "-force", restoredFile], { cwd: join(OUT, dir), env: tools, log: "restore.log" });
+    const restored = await tofu(dir, ["plan", "-input=false", "-detailed-exitcode"], "restore.log");
+    expect(restored.code).toBe(0);
+  });
+
+  step("a bootstrap with prevent_destroy (as outside local) refuses destroy", async () => {
+    const guarded = { ...env, name: "guard", deletionProtection: true, state: { ...env.state, bucket: "acme-guard-tfstate-000000000000", lockTable: "acme-guard-tflock" } };
+    const dir = join(REPO, ".e2e", "guard");
+    rmSync(dir, { recursive: true, force: true });
+    const synthGuard = (protect: boolean) => {
+      const app = new App({ outdir: dir });
+      new BootstrapStack(app, { env: { ...guarded, deletionProtection: protect }, localStatePath: join(dir, "guard.tfstate") });
+      app.synth();
+      return join(dir, "stacks", "guard-bootstrap");
+    };
+    const stackDir = synthGuard(true);
+    const guardTofu = (args: string[]) => run(tools.TERRAFORM_BINARY_NAME!, args, { cwd: stackDir, env: tools, log: "guard.log" });
+    expect((await guardTofu(["init", "-input=false"])).code).toBe(0);
+    expect((await guardTofu(["apply", "-input=false", "-auto-approve"])).code).toBe(0);
+    const refused = await guardTofu(["destroy", "-input=false", "-auto-approve"]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain("Instance cannot be destroyed");
+    expect(refused.output).toContain("prevent_destroy");
+    const stillThere = (await s3.send(new ListBucketsCommand({}))).Buckets!.map((b) => b.Name);
+    expect(stillThere).toContain("acme-guard-tfstate-000000000000");
+    // Clean up the way an operator would: lift the protection in code, apply, then destroy.
+    synthGuard(false);
+    expect((await guardTofu(["apply", "-input=false", "-auto-approve"])).code).toBe(0);
+    expect((await guardTofu(["destroy", "-input=false", "-auto-approve"])).code).toBe(0);
   });
 
   step("destroy in reverse layer order: modules, foundation, bootstrap", async () => {

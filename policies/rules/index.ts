@@ -1,0 +1,35 @@
+import type { PolicyRule } from "../rule";
+import { deletionProtection } from "./deletion-protection";
+import { dynamodbEncryption } from "./dynamodb-encryption";
+import { ecrEncryption } from "./ecr-encryption";
+import { eksSecretsEncryption } from "./eks-secrets-encryption";
+import { iamNoAdmin } from "./iam-no-admin";
+import { kinesisEncryption } from "./kinesis-encryption";
+import { logGroupEncryption } from "./log-group-encryption";
+import { noPublicIngress } from "./no-public-ingress";
+import { rdsEncryption } from "./rds-encryption";
+import { rdsNotPublic } from "./rds-not-public";
+import { requiredTags } from "./required-tags";
+import { s3Encryption } from "./s3-encryption";
+import { s3PublicAccessBlock } from "./s3-public-access-block";
+import { s3TlsOnly } from "./s3-tls-only";
+import { sqsEncryption } from "./sqs-encryption";
+
+/** Every rule of the pack, in the order the README lists them. */
+export const RULES: readonly PolicyRule[] = [
+  s3Encryption,
+  s3PublicAccessBlock,
+  s3TlsOnly,
+  dynamodbEncryption,
+  rdsEncryption,
+  rdsNotPublic,
+  sqsEncryption,
+  kinesisEncryption,
+  ecrEncryption,
+  logGroupEncryption,
+  eksSecretsEncryption,
+  noPublicIngress,
+  requiredTags,
+  iamNoAdmin,
+  deletionProtection,
+];

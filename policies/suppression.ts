@@ -1,0 +1,43 @@
+import { ConfigError } from "../environments";
+import type { PolicyRule } from "./rule";
+
+/** Permission for one resource (or a glob of them) to break one rule, and why. */
+export interface Suppression {
+  /** Rule id, e.g. ACME-DEL-1. */
+  readonly id: string;
+  /** Construct path, exact or with `*` for any run of characters (`/` included), e.g. `*-foundation/key`. */
+  readonly path: string;
+  /** Why this resource may break the rule; required, shown in the README. */
+  readonly reason: string;
+}
+
+/** Whether a suppression's path pattern covers a construct path. */
+export function suppressionMatches(suppression: Pick<Suppression, "path">, path: string): boolean {
+  const pattern = suppression.path.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
+  return new RegExp(`^${pattern}$`).test(path);
+}
+
+/** One line that names a suppression in messages. */
+export function describeSuppression(s: Suppression): string {
+  return `${s.id} on "${s.path}"`;
+}
+
+/**
+ * Refuses entries without a reason, for rules that do not exist, without a path, or listed twice,
+ * before any stack is synthesized.
+ */
+export function checkSuppressions(suppressions: readonly Suppression[], rules: readonly PolicyRule[]): void {
+  const ids = rules.map((r) => r.id);
+  const seen = new Set<string>();
+  const errors: string[] = [];
+  suppressions.forEach((s, i) => {
+    const entry = `entry ${i + 1} (${describeSuppression(s)})`;
+    if (!ids.includes(s.id)) errors.push(`${entry}: unknown rule id; known ids: ${ids.join(", ")}`);
+    if (typeof s.path !== "string" || s.path.trim() === "") errors.push(`${entry}: path is required: the construct path it applies to`);
+    if (typeof s.reason !== "string" || s.reason.trim() === "") errors.push(`${entry}: reason is required: say why this resource may break the rule`);
+    const key = `${s.id} ${s.path}`;
+    if (seen.has(key)) errors.push(`${entry}: listed twice`);
+    seen.add(key);
+  });
+  if (errors.length > 0) throw new ConfigError(`policies/suppressions.ts is invalid:\n${errors.map((e) => `  - ${e}`).join("\n")}`);
+}

@@ -99,11 +99,13 @@ describe("stack names and order", () => {
     }
   });
 
-  test("every provider has default tags and allowed account ids", () => {
+  test("every provider has default tags; every real-account provider is pinned to its account", () => {
     for (const [name, stack] of json) {
-      const aws = stack.provider?.aws[0] as { default_tags: { tags: Record<string, string> }[]; allowed_account_ids: string[] };
+      const aws = stack.provider?.aws[0] as { default_tags: { tags: Record<string, string> }[]; allowed_account_ids?: string[] };
       expect(aws.default_tags[0].tags).toMatchObject({ Project: "acme", Environment: name.split("-")[0], ManagedBy: "cdktf" });
-      expect(aws.allowed_account_ids).toHaveLength(1);
+      const envName = name.split("-")[0];
+      if (envName === "local") expect(aws.allowed_account_ids).toBeUndefined();
+      else expect(aws.allowed_account_ids).toEqual([plans.find((p) => p.env.name === envName)!.env.accountId]);
     }
   });
 });

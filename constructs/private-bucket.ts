@@ -36,6 +36,8 @@ export interface PrivateBucketProps {
   readonly preventDestroy?: boolean;
   /** Extra policy statements, added to the TLS-only statement. @default none */
   readonly extraPolicyStatements?: Record<string, unknown>[];
+  /** Deny every request that does not use TLS. @default true */
+  readonly denyInsecureTransport?: boolean;
 }
 
 /**
@@ -91,25 +93,30 @@ export class PrivateBucket extends Construct {
       versioningConfiguration: { status: versioned ? "Enabled" : "Suspended" },
     });
 
-    const policy = new S3BucketPolicy(this, "policy", {
-      bucket: this.bucket.id,
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-          ...(props.extraPolicyStatements ?? []),
-        ],
-      }),
-      // A bucket policy applied before the public access block can be rejected as public.
-      dependsOn: [publicAccess],
-    });
+    const statements = [
+      ...((props.denyInsecureTransport ?? true)
+        ? [
+            {
+              Sid: "DenyInsecureTransport",
+              Effect: "Deny",
+              Principal: "*",
+              Action: "s3:*",
+              Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+              Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+          ]
+        : []),
+      ...(props.extraPolicyStatements ?? []),
+    ];
+    const policy =
+      statements.length > 0
+        ? new S3BucketPolicy(this, "policy", {
+            bucket: this.bucket.id,
+            policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+            // A bucket policy applied before the public access block can be rejected as public.
+            dependsOn: [publicAccess],
+          })
+        : undefined;
 
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket: this.bucket.id,
@@ -143,6 +150,6 @@ export class PrivateBucket extends Construct {
       });
     }
 
-    this.ready = [publicAccess, ownership, encryption, versioning, policy];
+    this.ready = [publicAccess, ownership, encryption, versioning, ...(policy ? [policy] : [])];
   }
 }

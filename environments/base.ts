@@ -7,6 +7,7 @@ export const base = {
   network: { vpcCidr: "10.0.0.0/16", azCount: 2, natMode: "single", flowLogs: true },
   dns: { privateZone: "acme.internal" },
   deletionProtection: true,
+  s3TlsOnly: true,
   logRetentionDays: 90,
   github: { repository: "acme/platform", applyBranch: "main" },
   eks: {

@@ -27,6 +27,9 @@ export function localEnvironment(env: NodeJS.ProcessEnv = process.env) {
     // Nothing local is kept: destroy must be able to remove it all.
     network: { ...base.network, natMode: "single" },
     deletionProtection: false,
+    // The emulator listens on plain HTTP, and moto applies a bucket policy's Deny without its
+    // aws:SecureTransport condition, so a TLS-only policy would lock everyone out of the bucket.
+    s3TlsOnly: false,
     logRetentionDays: 1,
     kubeconfig: env.PLATFORM_LOCAL_KUBECONFIG
       ? { path: env.PLATFORM_LOCAL_KUBECONFIG, context: env.PLATFORM_LOCAL_KUBE_CONTEXT || "kind-acme" }

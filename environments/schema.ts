@@ -94,6 +94,8 @@ export const environmentSchema = z
     dns: z.object({ privateZone: z.string().regex(/^[a-z0-9.-]+\.[a-z]+$/, "must be a domain name") }).strict(),
     /** Stateful resources refuse destroy (prevent_destroy, deletion protection). */
     deletionProtection: z.boolean(),
+    /** Bucket policies deny requests without TLS; only an emulator on plain HTTP may turn this off. */
+    s3TlsOnly: z.boolean(),
     logRetentionDays: z.number().int().positive(),
     tags: tagsSchema,
     github: githubSchema,
@@ -117,6 +119,10 @@ export const environmentSchema = z
   .refine((e) => e.region in REGION_AZ_LETTERS, {
     message: "has no availability zone list in environments/regions.ts; add the region there",
     path: ["region"],
+  })
+  .refine((e) => e.s3TlsOnly || e.endpoint !== undefined, {
+    message: "may be false only for an environment that runs against an emulator (endpoint set)",
+    path: ["s3TlsOnly"],
   })
   .refine((e) => e.name !== "prod" || e.deletionProtection, {
     message: "must be true in prod: stateful resources there refuse destroy",

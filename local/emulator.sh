@@ -46,12 +46,11 @@ wait_ready() {
   say "$1 ready on http://$host:$port"
 }
 
-moto_bin() {
-  # The toolchain's pinned moto first, then whatever is on PATH.
-  local pinned="${PLATFORM_TOOLCHAIN_DIR:-$HOME/.cache/cdktf-platform/toolchain}/venv/bin/moto_server"
-  if [[ -x "$pinned" ]]; then echo "$pinned"; return; fi
-  if command -v moto_server >/dev/null 2>&1; then command -v moto_server; return; fi
-  say "moto_server not found; run local/toolchain.sh venv first"
+moto_python() {
+  # The toolchain's virtualenv has the pinned moto (local/requirements.txt).
+  local python="${PLATFORM_TOOLCHAIN_DIR:-$HOME/.cache/cdktf-platform/toolchain}/venv/bin/python"
+  if [[ -x "$python" ]] && "$python" -c "import moto.server" 2>/dev/null; then echo "$python"; return; fi
+  say "moto is not installed; run local/toolchain.sh venv first"
   exit 1
 }
 
@@ -65,7 +64,8 @@ start() {
     docker compose -f "$here/docker-compose.yml" up -d >>"$log_file" 2>&1
   else
     # Accounts: LocalStack reports 000000000000 for test credentials; make moto agree.
-    MOTO_ACCOUNT_ID=000000000000 nohup "$(moto_bin)" -H "$host" -p "$port" >>"$log_file" 2>&1 &
+    # AWS managed policies (ReadOnlyAccess, ...) exist in every account; moto loads them on request.
+    MOTO_ACCOUNT_ID=000000000000 MOTO_IAM_LOAD_MANAGED_POLICIES=true nohup "$(moto_python)" "$here/moto_server.py" -H "$host" -p "$port" >>"$log_file" 2>&1 &
     echo $! >"$pid_file"
   fi
   wait_ready "$k"

@@ -111,8 +111,7 @@ write_cli_config() {
   cat >"$cli_config.tmp" <<EOF
 provider_installation {
   filesystem_mirror {
-    path    = "$mirror"
-    include = ["*/hashicorp/*"]
+    path = "$mirror"
   }
 }
 disable_checkpoint = true

@@ -13,6 +13,8 @@ interface Change {
   readonly after_unknown?: unknown;
   readonly before_sensitive?: unknown;
   readonly after_sensitive?: unknown;
+  /** Attribute paths that force a replacement. */
+  readonly replace_paths?: (string | number)[][];
 }
 
 interface ResourceChange {
@@ -76,6 +78,10 @@ function containsTrue(marks: unknown): boolean {
   return false;
 }
 
+function isEmpty(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === "object" && Object.keys(value).length === 0);
+}
+
 function show(value: unknown): string {
   const text = JSON.stringify(value);
   if (text === undefined) return "null";
@@ -99,6 +105,8 @@ export function attributeDiff(change: Change): string[] {
   const before = leaves(change.before ?? {});
   const after = leaves(change.after ?? {});
   const unknown = leaves(change.after_unknown ?? {});
+  const replacing = change.actions.includes("delete") && change.actions.includes("create");
+  const forcing = new Set((change.replace_paths ?? []).map((p) => pathText(p)));
   const keys = [...new Set([...before.keys(), ...after.keys(), ...[...unknown.entries()].filter(([, v]) => v.value === true).map(([k]) => k)])].sort();
   const lines: string[] = [];
   for (const key of keys) {
@@ -106,18 +114,17 @@ export function attributeDiff(change: Change): string[] {
     const a = after.get(key);
     const path = (a ?? b ?? unknown.get(key))!.path;
     const afterUnknown = markedAt(change.after_unknown, path);
-    const beforeText = b === undefined ? undefined : markedAt(change.before_sensitive, path) ? SENSITIVE : show(b.value);
-    const afterText = afterUnknown ? KNOWN_AFTER_APPLY : a === undefined ? undefined : markedAt(change.after_sensitive, path) ? SENSITIVE : show(a.value);
-    if (beforeText === afterText && !afterUnknown) continue;
-    if (b !== undefined && a !== undefined && JSON.stringify(b.value) === JSON.stringify(a.value) && !afterUnknown) continue;
-    if (beforeText === undefined || b?.value === null) {
-      if (afterText === undefined || (a?.value === null && !afterUnknown)) continue;
-      lines.push(`+ ${key} = ${afterText}`);
-    } else if (afterText === undefined || (a?.value === null && !afterUnknown)) {
-      lines.push(`- ${key} = ${beforeText}`);
-    } else {
-      lines.push(`~ ${key}: ${beforeText} -> ${afterText}`);
-    }
+    const hadValue = !isEmpty(b?.value);
+    const hasValue = !isEmpty(a?.value);
+    // Compare the real values; masking happens only when printing. Empty and absent are the same.
+    if (!afterUnknown && (hadValue || hasValue ? JSON.stringify(b?.value) === JSON.stringify(a?.value) : true)) continue;
+    // A replacement recomputes every attribute; only those that force it are worth a line.
+    if (afterUnknown && replacing && !forcing.has(key)) continue;
+    const beforeText = markedAt(change.before_sensitive, path) ? SENSITIVE : show(b?.value);
+    const afterText = afterUnknown ? KNOWN_AFTER_APPLY : markedAt(change.after_sensitive, path) ? SENSITIVE : show(a?.value);
+    if (!hadValue && (hasValue || afterUnknown)) lines.push(`+ ${key} = ${afterText}`);
+    else if (hadValue && !hasValue && !afterUnknown) lines.push(`- ${key} = ${beforeText}`);
+    else if (hadValue) lines.push(`~ ${key}: ${beforeText} -> ${afterText}`);
   }
   return lines;
 }

@@ -27,7 +27,7 @@ local_state="$local_state_dir/$env_name.tfstate"
 say() { printf '[bootstrap %s] %s\n' "$env_name" "$*" >&2; }
 synth() { PLATFORM_ENVIRONMENTS="$env_name" PLATFORM_BOOTSTRAP_LOCAL_STATE="$1" node -r ./scripts/register.js main.ts; }
 tf() { (cd "$dir" && "$TERRAFORM_BINARY_NAME" "$@"); }
-remote() { node -r ./scripts/register.js scripts/state.ts exists "$env_name" bootstrap; }
+remote() { NODE_NO_WARNINGS=1 node -r ./scripts/register.js scripts/state.ts exists "$env_name" bootstrap; }
 
 # Also validates the environment name: synth lists the valid ones on a typo.
 synth ""
@@ -86,8 +86,9 @@ fi
 # The remote copy is now the only truth; a stale local copy would invite split-brain applies.
 rm -f "$local_state" "$local_state.backup"
 # Reading the migrated state back must show the infrastructure exactly as applied.
-if ! tf plan -input=false -detailed-exitcode >/dev/null; then
-  say "after migration the plan is not empty; inspect with: (cd $dir && $TERRAFORM_BINARY_NAME plan)"
+if ! plan_output=$(tf plan -input=false -no-color -detailed-exitcode 2>&1); then
+  printf '%s\n' "$plan_output" >&2
+  say "after migration the plan is not empty (above); the state is in the bucket, re-run to converge"
   exit 1
 fi
 say "done: state migrated to the bucket; plan from it shows no changes"

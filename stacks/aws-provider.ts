@@ -1,11 +1,11 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AwsProvider, type AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { Environment } from "../environments";
 import { EMULATOR_CREDENTIALS } from "./state";
 
-/** Services the stacks call; each gets the emulator endpoint in environments that have one. */
-export const EMULATED_SERVICES = [
+/** Services the stacks call (binding property names); each gets the emulator endpoint where there is one. */
+export const EMULATED_SERVICES: readonly (keyof AwsProviderEndpoints)[] = [
   "cloudwatch",
   "dynamodb",
   "ec2",
@@ -20,11 +20,13 @@ export const EMULATED_SERVICES = [
   "rds",
   "route53",
   "s3",
+  "s3Control",
   "secretsmanager",
   "sns",
   "sqs",
+  "ssm",
   "sts",
-] as const;
+];
 
 /**
  * Version constraint written for the AWS provider. The bindings were generated for 6.25.0; any 6.x
@@ -42,14 +44,16 @@ export function awsProvider(scope: Construct, env: Environment, extraTags: Recor
         skipCredentialsValidation: true,
         skipMetadataApiCheck: "true",
         skipRegionValidation: true,
+        // With an account id the provider reads bucket tags through S3 Control at
+        // <account>.<endpoint host>, a name no emulator on localhost resolves; without one it uses
+        // plain S3 tagging. The account guard cannot hold then, so it applies to real accounts only.
+        skipRequestingAccountId: true,
       }
-    : {};
+    : { allowedAccountIds: env.allowedAccountIds };
   // The bindings pin the exact version they were generated from; widen it to the constraint.
   TerraformStack.of(scope).addOverride("terraform.required_providers.aws.version", AWS_PROVIDER_CONSTRAINT);
   return new AwsProvider(scope, "aws", {
     region: env.region,
-    // The emulator answers GetCallerIdentity too, so the account guard holds locally as well.
-    allowedAccountIds: env.allowedAccountIds,
     defaultTags: [{ tags: { ...env.tags, ...extraTags } }],
     ...emulator,
   });

@@ -44,6 +44,7 @@ export class BootstrapStack extends TerraformStack {
     new KmsAlias(this, "state-key-alias", { name: `alias/${env.state.bucket}`, targetKeyId: key.keyId });
 
     this.stateBucket = new PrivateBucket(this, "state", {
+      denyInsecureTransport: env.s3TlsOnly,
       bucketName: env.state.bucket,
       kmsKeyArn: key.arn,
       versioned: true,

@@ -84,6 +84,7 @@ export class FoundationStack extends TerraformStack {
 
     // Server access logs cannot be delivered to SSE-KMS buckets, so this one uses SSE-S3.
     const logs = new PrivateBucket(this, "logs", {
+      denyInsecureTransport: env.s3TlsOnly,
       bucketName: `${prefix}-logs-${env.accountId}`,
       noncurrentVersionExpirationDays: 30,
       transitions: [{ days: 90, storageClass: "GLACIER" }],

@@ -55,6 +55,7 @@ export const dataPipeline = defineModule({
         accessLogs: { bucketName: logBucket, prefix: `s3/${name(zone)}/` },
         forceDestroy: !env.deletionProtection,
         preventDestroy: env.deletionProtection,
+        denyInsecureTransport: env.s3TlsOnly,
       });
       buckets[zone] = bucket;
       new TerraformOutput(scope, `${zone}_bucket_name`, { value: bucket.bucketName, description: `Data lake ${zone} zone bucket.` });

@@ -1,0 +1,65 @@
+import { validateWorkflow } from "@action-validator/core";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+
+const dir = join(__dirname, "..", "..", ".github", "workflows");
+const files = readdirSync(dir).filter((f) => f.endsWith(".yml"));
+const text = (f: string) => readFileSync(join(dir, f), "utf8");
+type Step = { uses?: string; run?: string; with?: Record<string, unknown> };
+type Job = { steps?: Step[]; uses?: string; permissions?: Record<string, string>; environment?: string; needs?: string[] | string };
+const workflow = (f: string) => parse(text(f)) as { on: unknown; permissions?: Record<string, string>; jobs: Record<string, Job> };
+
+describe("GitHub workflows", () => {
+  test("there are workflows for pull requests and for applying", () => {
+    expect(files.sort()).toEqual(["apply-stack.yml", "apply.yml", "pull-request.yml"]);
+  });
+
+  test.each(files)("%s passes the workflow schema (action-validator)", (f) => {
+    const result = validateWorkflow(text(f));
+    expect(result.errors).toEqual([]);
+  });
+
+  test.each(files)("%s pins every action to a full commit SHA with its version noted", (f) => {
+    const uses = [...text(f).matchAll(/uses:\s*(\S+)(.*)$/gm)].map((m) => ({ ref: m[1], comment: m[2] }));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const { ref, comment } of uses) {
+      if (ref.startsWith("./")) continue;
+      expect(ref).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+      expect(comment).toMatch(/# v\d+\.\d+\.\d+/);
+    }
+  });
+
+  test.each(files)("%s grants read-only contents by default and writes only where a job needs it", (f) => {
+    const wf = workflow(f);
+    expect(wf.permissions).toEqual({ contents: "read" });
+    for (const job of Object.values(wf.jobs)) {
+      for (const [scope, level] of Object.entries(job.permissions ?? {})) {
+        if (level === "write") expect(["id-token", "pull-requests"]).toContain(scope);
+      }
+    }
+  });
+
+  test("pull requests test, compute affected stacks, plan them in a matrix, then comment", () => {
+    const jobs = workflow("pull-request.yml").jobs;
+    expect(jobs.test.steps?.map((s) => s.run).filter(Boolean)).toEqual(["npm ci", "npm test"]);
+    expect(jobs.affected.steps?.find((s) => s.run?.includes("npm run --silent affected -- --base"))).toBeDefined();
+    expect(jobs.plan.steps?.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))?.with?.["role-to-assume"]).toContain("AWS_PLAN_ROLE_ARN_");
+    expect(jobs.plan.steps?.find((s) => s.run?.includes("npm run plan --"))?.run).toContain("--mock-foundation=if-missing");
+    expect(jobs.comment.steps?.find((s) => s.run?.includes("pr-comments"))).toBeDefined();
+    expect(jobs.comment.needs).toEqual(["affected", "plan"]);
+  });
+
+  test("main applies in layer order with the apply role, behind each environment's GitHub environment", () => {
+    const jobs = workflow("apply.yml").jobs;
+    expect(jobs.foundation.needs).toEqual(["affected", "bootstrap"]);
+    expect(jobs.modules.needs).toEqual(["affected", "foundation"]);
+    const apply = workflow("apply-stack.yml").jobs.apply;
+    expect(apply.environment).toBe("${{ matrix.env }}");
+    const steps = apply.steps ?? [];
+    expect(steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))?.with?.["role-to-assume"]).toContain("AWS_APPLY_ROLE_ARN_");
+    // Mock foundation outputs are for plans only.
+    expect(text("apply-stack.yml")).not.toContain("--mock-foundation");
+    expect(text("apply-stack.yml")).not.toContain("PLATFORM_MOCK_FOUNDATION");
+  });
+});

@@ -1,6 +1,9 @@
 import type { Environment } from "../environments";
 import { EMULATOR_CREDENTIALS } from "../stacks/state";
 
+// The SDK warns that releases after January 2027 need Node 22; the lockfile pins this release.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 /** AWS SDK v3 client settings for an environment: the emulator's endpoint and test keys locally. */
 export function sdkConfig(env: Environment) {
   if (!env.endpoint) return { region: env.region };

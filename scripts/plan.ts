@@ -76,6 +76,7 @@ async function main(): Promise<number> {
     mock === "always" ? new Set(stacks.filter((s) => moduleStacks.has(s))) : mock === "if-missing" ? await foundationMissing(plans, stacks) : new Set<string>();
 
   const outdir = join(out, "cdktf.out");
+  mkdirSync(out, { recursive: true });
   const synth = spawnSync(process.execPath, ["-r", "./scripts/register.js", "main.ts"], {
     cwd: repo,
     encoding: "utf8",
@@ -83,7 +84,6 @@ async function main(): Promise<number> {
   });
   if (synth.status !== 0) fail(`synth failed:\n${synth.stderr}`);
 
-  mkdirSync(out, { recursive: true });
   let changes = false;
   for (const stack of stacks) {
     const dir = join(outdir, "stacks", stack);

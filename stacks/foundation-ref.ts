@@ -103,8 +103,10 @@ class MockApplyGuard implements IAspect {
 
   visit(node: IConstruct): void {
     if (node instanceof TerraformResource && node !== this.guard) {
+      // depends_on takes a bare reference, not the interpolated fqn.
+      const guard = `${this.guard.terraformResourceType}.${this.guard.friendlyUniqueId}`;
       const dependsOn = node.dependsOn ?? [];
-      if (!dependsOn.includes(this.guard.fqn)) node.dependsOn = [...dependsOn, this.guard.fqn];
+      if (!dependsOn.includes(guard)) node.dependsOn = [...dependsOn, guard];
     }
   }
 }

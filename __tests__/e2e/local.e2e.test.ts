@@ -7,6 +7,7 @@ import { DeleteItemCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand
 import { DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { ECRClient, DescribeRepositoriesCommand } from "@aws-sdk/client-ecr";
 import { KinesisClient, ListStreamsCommand } from "@aws-sdk/client-kinesis";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 import {
   GetBucketEncryptionCommand,
   GetBucketVersioningCommand,
@@ -43,6 +44,8 @@ const s3 = new S3Client(aws);
 const dynamo = new DynamoDBClient(aws);
 const ec2 = new EC2Client(aws);
 const sqs = new SQSClient(aws);
+// The Kinesis client defaults to HTTP/2, which the emulator does not speak.
+const kinesis = new KinesisClient({ ...aws, requestHandler: new NodeHttpHandler() });
 
 const tofu = (dir: string, args: string[], log: string, input?: string) =>
   run(tools.TERRAFORM_BINARY_NAME!, args, { cwd: join(OUT, dir), env: tools, log, input });
@@ -163,7 +166,7 @@ describe("local environment, end to end", () => {
     );
     const repos = await new ECRClient(aws).send(new DescribeRepositoriesCommand({}));
     expect(repos.repositories?.map((r) => r.repositoryName).sort()).toEqual(["acme/data-pipeline", "acme/file-processing", "acme/order-tracking"]);
-    const streams = await new KinesisClient(aws).send(new ListStreamsCommand({}));
+    const streams = await kinesis.send(new ListStreamsCommand({}));
     expect(streams.StreamNames).toContain("acme-local-data-pipeline-events");
 
     for (const stack of ["bootstrap", "foundation", ...MODULE_STACKS.map((s) => s.replace("local-", ""))]) {
@@ -304,7 +307,7 @@ describe("local environment, end to end", () => {
     expect((await sqs.send(new ListQueuesCommand({}))).QueueUrls ?? []).toEqual([]);
     expect((await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "tag:Project", Values: ["acme"] }] }))).Vpcs).toEqual([]);
     expect((await new ECRClient(aws).send(new DescribeRepositoriesCommand({}))).repositories ?? []).toEqual([]);
-    expect((await new KinesisClient(aws).send(new ListStreamsCommand({}))).StreamNames ?? []).toEqual([]);
+    expect((await kinesis.send(new ListStreamsCommand({}))).StreamNames ?? []).toEqual([]);
   });
 });
 

@@ -70,7 +70,8 @@ timed_build() {
 }
 
 build_tofu() {
-  if [[ -x "$bin/tofu" ]] && "$bin/tofu" version | grep -q "v$TOFU_VERSION"; then
+  # Compare captured output: `tofu version | grep -q` fails under pipefail when grep exits first.
+  if [[ -x "$bin/tofu" && "$("$bin/tofu" version 2>/dev/null)" == *"OpenTofu v$TOFU_VERSION"* ]]; then
     return
   fi
   local dir

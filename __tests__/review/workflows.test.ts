@@ -42,7 +42,7 @@ describe("GitHub workflows", () => {
 
   test("pull requests test, compute affected stacks, plan them in a matrix, then comment", () => {
     const jobs = workflow("pull-request.yml").jobs;
-    expect(jobs.test.steps?.map((s) => s.run).filter(Boolean)).toEqual(["npm ci", "npm test"]);
+    expect(jobs.test.steps?.map((s) => s.run).filter(Boolean)).toEqual(["npm install --no-audit --no-fund", "npm test"]);
     expect(jobs.affected.steps?.find((s) => s.run?.includes("npm run --silent affected -- --base"))).toBeDefined();
     expect(jobs.plan.steps?.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))?.with?.["role-to-assume"]).toContain("AWS_PLAN_ROLE_ARN_");
     expect(jobs.plan.steps?.find((s) => s.run?.includes("npm run plan --"))?.run).toContain("--mock-foundation=if-missing");

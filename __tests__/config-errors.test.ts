@@ -7,18 +7,10 @@ import { ConfigError, environmentInputs, loadEnvironments, parseEnvironment } fr
 import { MODULES } from "../packages";
 import type { ModuleDefinition } from "../packages/module";
 import { FoundationRef } from "../stacks/foundation-ref";
-import { env, input } from "./helpers";
+import { env, input, thrownMessage } from "./helpers";
 import { TerraformStack, Testing } from "cdktf";
 
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(Error);
-    return (e as Error).message;
-  }
-  throw new Error("expected an error, nothing was thrown");
-}
+const messageOf = (fn: () => unknown) => thrownMessage(fn);
 
 const plans = () => planPlatform(loadEnvironments(environmentInputs({}), undefined), MODULES);
 

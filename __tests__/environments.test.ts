@@ -1,16 +1,8 @@
 import { ConfigError, environmentInputs, loadEnvironments, parseEnvironment } from "../environments";
 import { DEFAULT_LOCAL_ENDPOINT, localEnvironment, resolveLocalEndpoint } from "../environments/local";
-import { input } from "./helpers";
+import { input, thrownMessage } from "./helpers";
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error("expected a ConfigError, nothing was thrown");
-}
+const errorOf = (fn: () => unknown) => thrownMessage(fn, ConfigError);
 
 describe("environments", () => {
   test("the four environments validate, in order", () => {

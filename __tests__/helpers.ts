@@ -62,3 +62,14 @@ export function stacksOf(app: App): Map<string, TerraformStack> {
 export function policy(doc: unknown): { Statement: Record<string, unknown>[] } {
   return JSON.parse(String(doc));
 }
+
+/** The message of the error `fn` throws, checking its class; fails when nothing is thrown. */
+export function thrownMessage(fn: () => unknown, type: new (...args: never[]) => Error = Error): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(type);
+    return (e as Error).message;
+  }
+  throw new Error(`expected ${type.name} to be thrown, nothing was`);
+}

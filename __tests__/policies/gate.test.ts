@@ -8,19 +8,14 @@ import { RULES } from "../../policies/rules";
 import { logGroupEncryption } from "../../policies/rules/log-group-encryption";
 import { sqsEncryption } from "../../policies/rules/sqs-encryption";
 import type { Suppression } from "../../policies/suppression";
+import { thrownMessage } from "../helpers";
 import { DEV, line, run, TAGS } from "./check";
 
 const rules = [sqsEncryption];
 const plainQueue = (s: TerraformStack) => new SqsQueue(s, "queue", { name: "plain" });
 
 function refusal(suppressions: Suppression[]): string {
-  try {
-    new PolicyGate({ suppressions });
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error("expected the gate to refuse the suppressions");
+  return thrownMessage(() => new PolicyGate({ suppressions }), ConfigError);
 }
 
 describe("a violation fails synth with rule id, path, what is wrong and the fix", () => {

@@ -8,11 +8,16 @@
 - SQS: SetQueueAttributes without a Policy (e.g. setting the redrive policy) clears the queue's
   access policy in moto; AWS changes only the attributes named. The provider then waits forever
   for the policy it set to show.
+- SQS: AWS returns RedrivePolicy and Policy as the compact JSON it was given; moto adds spaces,
+  which the provider reports as a change on every plan.
+- Kinesis: CreateStream's Tags are dropped by moto; AWS applies them.
 """
 
+import json
 import sys
 
 import xmltodict
+from moto.kinesis.responses import KinesisResponse
 from moto.route53.responses import Route53
 from moto.s3.responses import S3Response
 from moto.sqs.models import Queue
@@ -61,6 +66,33 @@ def _set_queue_attributes_keep_policy(self, attributes, now=None):
 
 
 Queue._set_attributes = _set_queue_attributes_keep_policy
+
+_queue_attributes = Queue.attributes.fget
+
+
+def _queue_attributes_compact(self):
+    result = _queue_attributes(self)
+    if "RedrivePolicy" in result:
+        result["RedrivePolicy"] = json.dumps(self.redrive_policy, separators=(",", ":"))
+    if result.get("Policy"):
+        result["Policy"] = json.dumps(json.loads(result["Policy"]), separators=(",", ":"))
+    return result
+
+
+Queue.attributes = property(_queue_attributes_compact)
+
+_create_stream = KinesisResponse.create_stream
+
+
+def _create_stream_with_tags(self):
+    result = _create_stream(self)
+    tags = self._get_param("Tags")
+    if tags:
+        self.kinesis_backend.add_tags_to_stream(None, self._get_param("StreamName"), tags)
+    return result
+
+
+KinesisResponse.create_stream = _create_stream_with_tags
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

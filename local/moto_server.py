@@ -72,7 +72,7 @@ _queue_attributes = Queue.attributes.fget
 
 def _queue_attributes_compact(self):
     result = _queue_attributes(self)
-    if "RedrivePolicy" in result:
+    if self.redrive_policy:
         result["RedrivePolicy"] = json.dumps(self.redrive_policy, separators=(",", ":"))
     if result.get("Policy"):
         result["Policy"] = json.dumps(json.loads(result["Policy"]), separators=(",", ":"))

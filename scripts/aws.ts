@@ -14,3 +14,8 @@ export function sdkConfig(env: Environment) {
     credentials: { accessKeyId: EMULATOR_CREDENTIALS.accessKey, secretAccessKey: EMULATOR_CREDENTIALS.secretKey },
   };
 }
+
+/** The HTTP status of a failed SDK call, when the service answered. */
+export function httpStatus(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+}

@@ -11,7 +11,7 @@ import { ConfigError, loadEnvironments } from "../environments";
 import { MODULES } from "../packages";
 import { summarizePlan } from "../review/plan-summary";
 import { stateKey } from "../stacks/state";
-import { sdkConfig } from "./aws";
+import { httpStatus, sdkConfig } from "./aws";
 
 const repo = resolve(__dirname, "..");
 const USAGE = "usage: npm run plan -- <stack or glob>[,...] [--mock-foundation | --mock-foundation=if-missing] [--out DIR]";
@@ -47,7 +47,7 @@ async function foundationMissing(plans: EnvironmentPlan[], stacks: string[]): Pr
     try {
       await new S3Client(sdkConfig(env)).send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, "foundation") }));
     } catch (e) {
-      const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      const status = httpStatus(e);
       if (status !== 404 && status !== 403 && (e as Error).name !== "NoSuchBucket") throw e;
       mine.forEach((s) => missing.add(s));
     }

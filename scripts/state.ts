@@ -3,7 +3,7 @@
 import { HeadBucketCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { ConfigError, loadEnvironments } from "../environments";
 import { stateKey } from "../stacks/state";
-import { sdkConfig } from "./aws";
+import { httpStatus, sdkConfig } from "./aws";
 
 async function main(): Promise<void> {
   const [command, envName, stack] = process.argv.slice(2);
@@ -16,15 +16,14 @@ async function main(): Promise<void> {
   try {
     await s3.send(new HeadBucketCommand({ Bucket: env.state.bucket }));
   } catch (e) {
-    const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (status === 404) return void console.log("no-bucket");
+    if (httpStatus(e) === 404) return void console.log("no-bucket");
     throw e;
   }
   try {
     await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, stack) }));
     console.log("present");
   } catch (e) {
-    if ((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return void console.log("no-object");
+    if (httpStatus(e) === 404) return void console.log("no-object");
     throw e;
   }
 }

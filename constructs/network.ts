@@ -1,4 +1,5 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -54,6 +55,14 @@ export class Network extends Construct {
       enableDnsHostnames: true,
       enableDnsSupport: true,
       tags: { Name: props.namePrefix },
+    });
+
+    // Every VPC comes with a default security group that lets its members talk to each other and
+    // reach anywhere. Taking it over without rules leaves it denying all, so nothing that lands in
+    // it by accident (a resource created without a security group) gets traffic.
+    new DefaultSecurityGroup(this, "default-sg", {
+      vpcId: this.vpc.id,
+      tags: { Name: `${props.namePrefix}-default-deny-all` },
     });
 
     const igw = new InternetGateway(this, "igw", { vpcId: this.vpc.id, tags: { Name: props.namePrefix } });

@@ -1,6 +1,9 @@
 import { Testing } from "cdktf";
 import { BootstrapStack } from "../stacks/bootstrap-stack";
-import { env, onlyResource, policy, resourcesOf, synthJson } from "./helpers";
+import { env, onlyResource, policy, resourcesOf, resourceUnder, type StackJson, synthJson } from "./helpers";
+
+/** A resource of the state bucket construct. */
+const state = (json: StackJson, type: string) => resourceUnder(json, type, "state");
 
 function bootstrap(name: string, localStatePath?: string) {
   return synthJson(new BootstrapStack(Testing.app(), { env: env(name), localStatePath }));
@@ -15,30 +18,57 @@ describe("BootstrapStack", () => {
   });
 
   test("state bucket: versioned, KMS-encrypted, public access blocked, owner enforced", () => {
-    expect(onlyResource(prod, "aws_s3_bucket")).toMatchObject({ bucket: "acme-prod-tfstate-333333333333" });
-    expect(onlyResource(prod, "aws_s3_bucket_versioning")).toMatchObject({ versioning_configuration: { status: "Enabled" } });
-    const sse = onlyResource(prod, "aws_s3_bucket_server_side_encryption_configuration") as { rule: { apply_server_side_encryption_by_default: Record<string, string> }[] };
+    expect(state(prod, "aws_s3_bucket")).toMatchObject({ bucket: "acme-prod-tfstate-333333333333" });
+    expect(state(prod, "aws_s3_bucket_versioning")).toMatchObject({ versioning_configuration: { status: "Enabled" } });
+    const sse = state(prod, "aws_s3_bucket_server_side_encryption_configuration") as { rule: { apply_server_side_encryption_by_default: Record<string, string> }[] };
     expect(sse.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe("aws:kms");
     expect(sse.rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toBe("${aws_kms_key.state-key.arn}");
-    expect(onlyResource(prod, "aws_s3_bucket_public_access_block")).toMatchObject({
+    expect(state(prod, "aws_s3_bucket_public_access_block")).toMatchObject({
       block_public_acls: true,
       block_public_policy: true,
       ignore_public_acls: true,
       restrict_public_buckets: true,
     });
-    expect(onlyResource(prod, "aws_s3_bucket_ownership_controls")).toMatchObject({ rule: { object_ownership: "BucketOwnerEnforced" } });
+    expect(state(prod, "aws_s3_bucket_ownership_controls")).toMatchObject({ rule: { object_ownership: "BucketOwnerEnforced" } });
   });
 
   test("state bucket denies every request without TLS", () => {
-    const doc = policy(onlyResource(prod, "aws_s3_bucket_policy").policy);
+    const doc = policy(state(prod, "aws_s3_bucket_policy").policy);
     expect(doc.Statement).toContainEqual(
       expect.objectContaining({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
     );
   });
 
   test("noncurrent state versions expire", () => {
-    const lifecycle = onlyResource(prod, "aws_s3_bucket_lifecycle_configuration") as { rule: Record<string, unknown>[] };
+    const lifecycle = state(prod, "aws_s3_bucket_lifecycle_configuration") as { rule: Record<string, unknown>[] };
     expect(lifecycle.rule[0]).toMatchObject({ status: "Enabled", noncurrent_version_expiration: [{ noncurrent_days: 90 }] });
+  });
+
+  test("state bucket access is logged to its own SSE-S3 bucket that admits only S3 log delivery", () => {
+    const logs = (type: string) => resourceUnder(prod, type, "state-access-logs");
+    const logging = state(prod, "aws_s3_bucket_logging");
+    expect(logging).toMatchObject({ target_bucket: "${aws_s3_bucket.state-access-logs_bucket_2091920F.bucket}", target_prefix: "state/" });
+    // S3 checks the target's policy when logging is switched on, so the policy comes first.
+    expect(logging.depends_on).toContain(`aws_s3_bucket_policy.${Object.keys(resourcesOf(prod, "aws_s3_bucket_policy")).find((id) => id.startsWith("state-access-logs_"))}`);
+    expect(logs("aws_s3_bucket")).toMatchObject({ bucket: "acme-prod-tfstate-logs-333333333333", lifecycle: { prevent_destroy: true } });
+    const sse = logs("aws_s3_bucket_server_side_encryption_configuration") as { rule: { apply_server_side_encryption_by_default: Record<string, string> }[] };
+    expect(sse.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe("AES256");
+    expect(logs("aws_s3_bucket_public_access_block")).toMatchObject({ block_public_policy: true, restrict_public_buckets: true });
+    const allow = policy(logs("aws_s3_bucket_policy").policy).Statement.find((s) => s.Effect === "Allow");
+    expect(allow).toEqual({
+      Sid: "S3ServerAccessLogs",
+      Effect: "Allow",
+      Principal: { Service: "logging.s3.amazonaws.com" },
+      Action: "s3:PutObject",
+      Resource: "arn:aws:s3:::acme-prod-tfstate-logs-333333333333/*",
+      Condition: { StringEquals: { "aws:SourceAccount": "333333333333" } },
+    });
+  });
+
+  test("the state key's policy is stated: the account administers it through IAM", () => {
+    expect(policy(onlyResource(prod, "aws_kms_key").policy).Statement).toEqual([
+      { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: "kms:*", Resource: "*" },
+    ]);
   });
 
   test("lock table: LockID hash key, on-demand, PITR, KMS encryption", () => {
@@ -53,14 +83,14 @@ describe("BootstrapStack", () => {
   });
 
   test("outside local, bucket, table and key refuse destroy", () => {
-    expect(onlyResource(prod, "aws_s3_bucket")).toMatchObject({ lifecycle: { prevent_destroy: true }, force_destroy: false });
+    expect(state(prod, "aws_s3_bucket")).toMatchObject({ lifecycle: { prevent_destroy: true }, force_destroy: false });
     expect(onlyResource(prod, "aws_dynamodb_table")).toMatchObject({ lifecycle: { prevent_destroy: true }, deletion_protection_enabled: true });
     expect(onlyResource(prod, "aws_kms_key")).toMatchObject({ lifecycle: { prevent_destroy: true }, enable_key_rotation: true });
   });
 
   test("local can be destroyed", () => {
-    expect(onlyResource(local, "aws_s3_bucket").lifecycle).toBeUndefined();
-    expect(onlyResource(local, "aws_s3_bucket").force_destroy).toBe(true);
+    expect(state(local, "aws_s3_bucket").lifecycle).toBeUndefined();
+    expect(state(local, "aws_s3_bucket").force_destroy).toBe(true);
     expect(onlyResource(local, "aws_dynamodb_table")).toMatchObject({ deletion_protection_enabled: false });
   });
 

@@ -33,6 +33,18 @@ describe("bad input is refused with a message that says what and how to fix", ()
     expect(messageOf(() => parseEnvironment(bad))).toContain("deletionProtection: must be true in prod");
   });
 
+  test("prod keeping logs for less than a year", () => {
+    const bad = input("prod");
+    bad.logRetentionDays = 90;
+    expect(messageOf(() => parseEnvironment(bad))).toContain("logRetentionDays: must be at least 365 in prod");
+  });
+
+  test("a state bucket that would receive its own access logs", () => {
+    const bad = input("dev");
+    bad.state = { ...bad.state, accessLogBucket: bad.state.bucket };
+    expect(messageOf(() => parseEnvironment(bad))).toContain("state.accessLogBucket: must differ from state.bucket");
+  });
+
   test("overlapping VPC ranges of two environments", () => {
     const a = input("dev");
     const b = input("staging");

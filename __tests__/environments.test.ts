@@ -12,7 +12,12 @@ describe("environments", () => {
 
   test("state names are derived from project, environment and account", () => {
     const [dev] = loadEnvironments(environmentInputs({}), "dev");
-    expect(dev.state).toEqual({ bucket: "acme-dev-tfstate-111111111111", lockTable: "acme-dev-tflock", keyPrefix: "acme/dev" });
+    expect(dev.state).toEqual({
+      bucket: "acme-dev-tfstate-111111111111",
+      accessLogBucket: "acme-dev-tfstate-logs-111111111111",
+      lockTable: "acme-dev-tflock",
+      keyPrefix: "acme/dev",
+    });
     expect(dev.allowedAccountIds).toEqual(["111111111111"]);
   });
 

@@ -29,6 +29,13 @@ export function onlyResource(json: StackJson, type: string): Record<string, unkn
   return all[0];
 }
 
+/** The one resource of `type` under the construct `id` of the stack (logical ids start `<id>_`). */
+export function resourceUnder(json: StackJson, type: string, id: string): Record<string, unknown> {
+  const found = Object.entries(resourcesOf(json, type)).filter(([logicalId]) => logicalId.startsWith(`${id}_`));
+  if (found.length !== 1) throw new Error(`expected exactly one ${type} under ${id}, found ${found.length}`);
+  return found[0][1];
+}
+
 /** A validated environment by name, with the emulator endpoint fixed for local. */
 export function env(name: string): Environment {
   return loadEnvironments(environmentInputs({}), name)[0];

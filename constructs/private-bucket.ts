@@ -28,8 +28,11 @@ export interface PrivateBucketProps {
   readonly noncurrentVersionExpirationDays?: number;
   /** Storage-class transitions for current objects. @default none */
   readonly transitions?: BucketTransition[];
-  /** Bucket that receives server access logs, with this prefix. @default no access logging */
-  readonly accessLogs?: { readonly bucketName: string; readonly prefix: string };
+  /**
+   * Bucket that receives server access logs, with this prefix; `after` names what must exist first
+   * when that bucket is created in the same stack (S3 checks its policy). @default no access logging
+   */
+  readonly accessLogs?: { readonly bucketName: string; readonly prefix: string; readonly after?: ITerraformDependable[] };
   /** Allow destroy to delete a bucket that still holds objects. @default false */
   readonly forceDestroy?: boolean;
   /** Refuse `destroy` at plan time (lifecycle prevent_destroy). @default false */
@@ -147,6 +150,7 @@ export class PrivateBucket extends Construct {
         bucket: this.bucket.id,
         targetBucket: props.accessLogs.bucketName,
         targetPrefix: props.accessLogs.prefix,
+        dependsOn: props.accessLogs.after,
       });
     }
 

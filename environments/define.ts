@@ -13,7 +13,7 @@ export type EnvironmentSpec = Omit<EnvironmentInput, Derived> & {
 };
 
 /**
- * Fills in the derived fields: state bucket, lock table and key prefix from project, name and
+ * Fills in the derived fields: state bucket, its access log bucket, lock table and key prefix from project, name and
  * account; tags from the environment; allowed accounts from the account. Overrides win.
  * Validation happens later, once, in loadEnvironments.
  */
@@ -24,6 +24,7 @@ export function defineEnvironment(spec: EnvironmentSpec): EnvironmentInput {
     allowedAccountIds: spec.allowedAccountIds ?? [accountId],
     state: {
       bucket: `${project}-${name}-tfstate-${accountId}`,
+      accessLogBucket: `${project}-${name}-tfstate-logs-${accountId}`,
       lockTable: `${project}-${name}-tflock`,
       keyPrefix: `${project}/${name}`,
       ...spec.state,

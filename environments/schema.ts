@@ -79,6 +79,8 @@ export const environmentSchema = z
     state: z
       .object({
         bucket: s3BucketName,
+        /** Receives the state bucket's server access logs (who read or wrote which state, when). */
+        accessLogBucket: s3BucketName,
         lockTable: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a valid DynamoDB table name"),
         keyPrefix: z.string().regex(/^[a-z0-9][a-z0-9/_-]*[a-z0-9]$/, "must be a path like acme/dev without leading or trailing slash"),
       })
@@ -127,6 +129,14 @@ export const environmentSchema = z
   .refine((e) => e.name !== "prod" || e.deletionProtection, {
     message: "must be true in prod: stateful resources there refuse destroy",
     path: ["deletionProtection"],
+  })
+  .refine((e) => e.name !== "prod" || e.logRetentionDays >= 365, {
+    message: "must be at least 365 in prod: audit and incident work needs a year of logs",
+    path: ["logRetentionDays"],
+  })
+  .refine((e) => e.state.accessLogBucket !== e.state.bucket, {
+    message: "must differ from state.bucket: a bucket cannot receive its own access logs",
+    path: ["state", "accessLogBucket"],
   })
   .refine((e) => !(e.eks.enabled && e.kubeconfig), {
     message: "set either eks.enabled or kubeconfig, not both: workloads go to one cluster",

@@ -18,10 +18,11 @@ export interface BootstrapStackProps {
   readonly localStatePath?: string;
 }
 
-/** The state bucket, lock table and state KMS key of one environment. Applied first. */
+/** The state bucket (and its access log bucket), lock table and state KMS key of one environment. Applied first. */
 export class BootstrapStack extends TerraformStack {
   public static readonly STACK = "bootstrap";
   public readonly stateBucket: PrivateBucket;
+  public readonly accessLogBucket: PrivateBucket;
   public readonly lockTable: DynamodbTable;
 
   constructor(scope: Construct, props: BootstrapStackProps) {
@@ -40,8 +41,43 @@ export class BootstrapStack extends TerraformStack {
       enableKeyRotation: true,
       deletionWindowInDays: protect ? 30 : 7,
       lifecycle: protect ? { preventDestroy: true } : undefined,
+      // Stated rather than left to AWS's default, so review sees who may use the key: the account's
+      // IAM policies decide (the state bucket and lock table are reached through them).
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "AccountAdministers",
+            Effect: "Allow",
+            Principal: { AWS: `arn:aws:iam::${env.accountId}:root` },
+            Action: "kms:*",
+            Resource: "*",
+          },
+        ],
+      }),
     });
     new KmsAlias(this, "state-key-alias", { name: `alias/${env.state.bucket}`, targetKeyId: key.keyId });
+
+    // Who read or wrote which state object, and when. S3 delivers server access logs only to
+    // buckets with SSE-S3 default encryption, so this one cannot use the state key.
+    const accessLogBucket = env.state.accessLogBucket;
+    this.accessLogBucket = new PrivateBucket(this, "state-access-logs", {
+      denyInsecureTransport: env.s3TlsOnly,
+      bucketName: accessLogBucket,
+      noncurrentVersionExpirationDays: 30,
+      forceDestroy: !protect,
+      preventDestroy: protect,
+      extraPolicyStatements: [
+        {
+          Sid: "S3ServerAccessLogs",
+          Effect: "Allow",
+          Principal: { Service: "logging.s3.amazonaws.com" },
+          Action: "s3:PutObject",
+          Resource: `arn:aws:s3:::${accessLogBucket}/*`,
+          Condition: { StringEquals: { "aws:SourceAccount": env.accountId } },
+        },
+      ],
+    });
 
     this.stateBucket = new PrivateBucket(this, "state", {
       denyInsecureTransport: env.s3TlsOnly,
@@ -51,6 +87,7 @@ export class BootstrapStack extends TerraformStack {
       noncurrentVersionExpirationDays: 90,
       forceDestroy: !protect,
       preventDestroy: protect,
+      accessLogs: { bucketName: this.accessLogBucket.bucketName, prefix: "state/", after: this.accessLogBucket.ready },
     });
 
     this.lockTable = new DynamodbTable(this, "lock-table", {

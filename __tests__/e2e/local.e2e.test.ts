@@ -269,7 +269,7 @@ describe("local environment, end to end", () => {
   });
 
   step("a bootstrap with prevent_destroy (as outside local) refuses destroy", async () => {
-    const guarded = { ...env, name: "guard", deletionProtection: true, state: { ...env.state, bucket: "acme-guard-tfstate-000000000000", lockTable: "acme-guard-tflock" } };
+    const guarded = { ...env, name: "guard", deletionProtection: true, state: { ...env.state, bucket: "acme-guard-tfstate-000000000000", accessLogBucket: "acme-guard-tfstate-logs-000000000000", lockTable: "acme-guard-tflock" } };
     const dir = join(REPO, ".e2e", "guard");
     rmSync(dir, { recursive: true, force: true });
     const synthGuard = (protect: boolean) => {

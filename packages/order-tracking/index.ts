@@ -1,5 +1,7 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsAcmCertificate } from "@cdktf/provider-aws/lib/data-aws-acm-certificate";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
@@ -15,10 +17,17 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { TerraformOutput } from "cdktf";
 import { z } from "zod";
+import { AlbWebAcl } from "../../constructs/alb-web-acl";
 import { QueueWithDeadLetter } from "../../constructs/queue";
 import { defineModule } from "../module";
 
 const POSTGRES_PORT = 5432;
+const HTTPS_PORT = 443;
+const HTTP_PORT = 80;
+/** TLS 1.2 and 1.3 only, forward-secret ciphers. */
+const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/** PostgreSQL logs RDS exports to CloudWatch. */
+const DB_LOG_EXPORTS = ["postgresql", "upgrade"];
 
 export const settings = z
   .object({
@@ -31,9 +40,12 @@ export const settings = z
         allocatedStorageGb: z.number().int().min(20).max(65_536).default(20),
         multiAz: z.boolean().default(false),
         backupRetentionDays: z.number().int().min(1).max(35).default(7),
+        /** Statements slower than this are logged, in milliseconds. */
+        slowStatementMs: z.number().int().min(0).default(1000),
       })
       .strict()
-      .default({ enabled: true, instanceClass: "db.t4g.micro", engineVersion: "16.4", allocatedStorageGb: 20, multiAz: false, backupRetentionDays: 7 }),
+      // Parsed like an empty object, so the field defaults above apply.
+      .prefault({}),
     service: z
       .object({
         /** The emulator cannot run ECS tasks behind a load balancer; local switches this off. */
@@ -45,9 +57,24 @@ export const settings = z
         memoryMb: z.number().int().default(512),
         containerPort: z.number().int().min(1).max(65_535).default(8080),
         healthCheckPath: z.string().startsWith("/").default("/health"),
+        /**
+         * Domain the API answers on. The load balancer serves HTTPS only, with the ISSUED ACM
+         * certificate for this domain in the environment's account and region (issued outside
+         * this stack, with the domain's DNS); HTTP redirects to HTTPS.
+         */
+        domain: z
+          .string()
+          .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase domain name such as orders.example.com")
+          .optional(),
+        /** Requests per 5 minutes from one IP address before the web ACL blocks it. */
+        rateLimitPer5Minutes: z.number().int().min(100).default(2000),
       })
       .strict()
-      .default({ enabled: true, imageTag: "0.1.0", desiredCount: 1, cpu: 256, memoryMb: 512, containerPort: 8080, healthCheckPath: "/health" }),
+      .refine((svc) => !svc.enabled || svc.domain !== undefined, {
+        message: "is required while the service is enabled: the load balancer serves HTTPS only, with the ACM certificate of this domain",
+        path: ["domain"],
+      })
+      .prefault({}),
   })
   .strict();
 
@@ -66,6 +93,8 @@ export const orderTracking = defineModule({
 
     const events = new QueueWithDeadLetter(scope, "events", { queueName: name("events"), kmsKeyArn });
     new TerraformOutput(scope, "events_queue_url", { value: events.queue.url, description: "Queue of order events." });
+
+    if (!s.database.enabled && !s.service.enabled) return;
 
     const serviceSg = new SecurityGroup(scope, "service-sg", {
       name: name("service"),
@@ -93,8 +122,40 @@ export const orderTracking = defineModule({
         description: "Tasks reach PostgreSQL",
       });
       const subnets = new DbSubnetGroup(scope, "db-subnets", { name: name("db"), subnetIds: privateSubnets });
+      const engineMajor = s.database.engineVersion.split(".")[0];
+      const parameters = new DbParameterGroup(scope, "db-parameters", {
+        name: name(`db-postgres${engineMajor}`),
+        family: `postgres${engineMajor}`,
+        description: "Order tracking PostgreSQL: TLS only, DDL and slow statements logged",
+        parameter: [
+          { name: "rds.force_ssl", value: "1" },
+          { name: "log_statement", value: "ddl" },
+          { name: "log_min_duration_statement", value: String(s.database.slowStatementMs) },
+        ],
+      });
+      const identifier = name("db");
+      // Created here rather than by RDS on first export, so they are encrypted and expire.
+      const dbLogGroups = DB_LOG_EXPORTS.map(
+        (log) =>
+          new CloudwatchLogGroup(scope, `db-logs-${log}`, {
+            name: `/aws/rds/instance/${identifier}/${log}`,
+            retentionInDays: env.logRetentionDays,
+            kmsKeyId: kmsKeyArn,
+          }),
+      );
+      const monitoring = new IamRole(scope, "db-monitoring-role", {
+        name: name("db-monitoring"),
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+      });
+      new IamRolePolicyAttachment(scope, "db-monitoring-managed", {
+        role: monitoring.name,
+        policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+      });
       db = new DbInstance(scope, "db", {
-        identifier: name("db"),
+        identifier,
         engine: "postgres",
         engineVersion: s.database.engineVersion,
         instanceClass: s.database.instanceClass,
@@ -117,6 +178,14 @@ export const orderTracking = defineModule({
         copyTagsToSnapshot: true,
         autoMinorVersionUpgrade: true,
         iamDatabaseAuthenticationEnabled: true,
+        parameterGroupName: parameters.name,
+        enabledCloudwatchLogsExports: DB_LOG_EXPORTS,
+        performanceInsightsEnabled: true,
+        performanceInsightsKmsKeyId: kmsKeyArn,
+        performanceInsightsRetentionPeriod: 7,
+        monitoringInterval: 60,
+        monitoringRoleArn: monitoring.arn,
+        dependsOn: dbLogGroups,
         lifecycle: protect ? { preventDestroy: true } : undefined,
       });
       new TerraformOutput(scope, "db_endpoint", { value: db.endpoint, description: "PostgreSQL endpoint (host:port)." });
@@ -130,13 +199,21 @@ export const orderTracking = defineModule({
 
     const port = s.service.containerPort;
     const albSg = new SecurityGroup(scope, "alb-sg", { name: name("alb"), description: "Order tracking load balancer", vpcId });
+    new VpcSecurityGroupIngressRule(scope, "alb-https", {
+      securityGroupId: albSg.id,
+      cidrIpv4: "0.0.0.0/0",
+      ipProtocol: "tcp",
+      fromPort: HTTPS_PORT,
+      toPort: HTTPS_PORT,
+      description: "Public HTTPS to the load balancer",
+    });
     new VpcSecurityGroupIngressRule(scope, "alb-http", {
       securityGroupId: albSg.id,
       cidrIpv4: "0.0.0.0/0",
       ipProtocol: "tcp",
-      fromPort: 80,
-      toPort: 80,
-      description: "Public HTTP to the load balancer",
+      fromPort: HTTP_PORT,
+      toPort: HTTP_PORT,
+      description: "Public HTTP, answered only with a redirect to HTTPS",
     });
     new VpcSecurityGroupEgressRule(scope, "alb-to-service", {
       securityGroupId: albSg.id,
@@ -181,11 +258,32 @@ export const orderTracking = defineModule({
       vpcId,
       healthCheck: { path: s.service.healthCheckPath, matcher: "200-299", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
     });
+    // Issued outside this stack with the domain's DNS; the plan fails if it is missing.
+    const certificate = new DataAwsAcmCertificate(scope, "certificate", {
+      domain: s.service.domain as string,
+      statuses: ["ISSUED"],
+      mostRecent: true,
+    });
+    new LbListener(scope, "https", {
+      loadBalancerArn: alb.arn,
+      port: HTTPS_PORT,
+      protocol: "HTTPS",
+      sslPolicy: TLS_POLICY,
+      certificateArn: certificate.arn,
+      defaultAction: [{ type: "forward", targetGroupArn: targets.arn }],
+    });
     new LbListener(scope, "http", {
       loadBalancerArn: alb.arn,
-      port: 80,
+      port: HTTP_PORT,
       protocol: "HTTP",
-      defaultAction: [{ type: "forward", targetGroupArn: targets.arn }],
+      defaultAction: [{ type: "redirect", redirect: { protocol: "HTTPS", port: String(HTTPS_PORT), statusCode: "HTTP_301" } }],
+    });
+    new AlbWebAcl(scope, "waf", {
+      name: name("api"),
+      loadBalancerArn: alb.arn,
+      rateLimitPer5Minutes: s.service.rateLimitPer5Minutes,
+      kmsKeyArn,
+      logRetentionDays: env.logRetentionDays,
     });
 
     const logGroup = new CloudwatchLogGroup(scope, "service-logs", {
@@ -279,6 +377,7 @@ export const orderTracking = defineModule({
       dependsOn: [alb],
     });
 
-    new TerraformOutput(scope, "alb_dns_name", { value: alb.dnsName, description: "Public DNS name of the order tracking API." });
+    new TerraformOutput(scope, "alb_dns_name", { value: alb.dnsName, description: "DNS name of the load balancer; point the API's domain at it." });
+    new TerraformOutput(scope, "api_url", { value: `https://${s.service.domain}`, description: "Where the order tracking API answers." });
   },
 });

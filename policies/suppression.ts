@@ -11,10 +11,15 @@ export interface Suppression {
   readonly reason: string;
 }
 
+/** Whether `value` matches `pattern`: exact, with `*` for any run of characters (`/` included). */
+export function globMatches(pattern: string, value: string): boolean {
+  const regex = pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
+  return new RegExp(`^${regex}$`).test(value);
+}
+
 /** Whether a suppression's path pattern covers a construct path. */
 export function suppressionMatches(suppression: Pick<Suppression, "path">, path: string): boolean {
-  const pattern = suppression.path.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
-  return new RegExp(`^${pattern}$`).test(path);
+  return globMatches(suppression.path, path);
 }
 
 /** One line that names a suppression in messages. */

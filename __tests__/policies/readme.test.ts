@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RULES } from "../../policies/rules";
+import { CHECKOV_SUPPRESSIONS } from "../../policies/checkov-suppressions";
 import { SUPPRESSIONS } from "../../policies/suppressions";
 
 const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
@@ -26,5 +27,9 @@ describe("README policy pack section matches the code", () => {
 
   test("the suppressions table equals policies/suppressions.ts", () => {
     expect(table("### Suppressions")).toEqual(SUPPRESSIONS.map((s) => [s.id, `\`${s.path}\``, s.reason]));
+  });
+
+  test("the Checkov suppressions table equals policies/checkov-suppressions.ts", () => {
+    expect(table("### Checkov")).toEqual(CHECKOV_SUPPRESSIONS.map((s) => [s.check, `\`${s.path}\``, s.reason]));
   });
 });

@@ -1,0 +1,59 @@
+// Checkov over the synthesized Terraform JSON of every stack, with the documented suppressions:
+//   npm run checkov                      synthesize every stack into a temporary directory and scan it
+//   npm run checkov -- --dir <stacks>    scan an existing synth output (e.g. cdktf.out/stacks)
+// Exit 0 when every failed check is suppressed with a reason, 1 otherwise.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App } from "cdktf";
+import { buildPlatform, planPlatform } from "../app";
+import { loadEnvironments } from "../environments";
+import { MODULES } from "../packages";
+import { checkCheckovSuppressions, checkovExecutable, describeTriage, pinnedCheckovVersion, scanWithCheckov, triageCheckov } from "../policies/checkov";
+import { CHECKOV_SUPPRESSIONS } from "../policies/checkov-suppressions";
+
+const repo = join(__dirname, "..");
+const args = process.argv.slice(2);
+const dirIndex = args.indexOf("--dir");
+if (args.some((a, i) => a.startsWith("--") && a !== "--dir" && i !== dirIndex + 1) || (dirIndex >= 0 && !args[dirIndex + 1])) {
+  console.error("usage: npm run checkov [-- --dir <directory with one folder per stack>]");
+  process.exit(2);
+}
+
+async function main(): Promise<number> {
+  checkCheckovSuppressions(CHECKOV_SUPPRESSIONS);
+  const exe = checkovExecutable(pinnedCheckovVersion(repo));
+  let stacksDir = dirIndex >= 0 ? args[dirIndex + 1] : undefined;
+  let scratch: string | undefined;
+  if (!stacksDir) {
+    scratch = mkdtempSync(join(tmpdir(), "checkov-synth-"));
+    const app = new App({ outdir: scratch });
+    buildPlatform(app, planPlatform(loadEnvironments(), MODULES));
+    app.synth();
+    stacksDir = join(scratch, "stacks");
+  }
+  try {
+    const scan = await scanWithCheckov(exe, stacksDir);
+    const triage = triageCheckov(scan.findings, CHECKOV_SUPPRESSIONS);
+    console.log(
+      `checkov ${scan.version} over ${stacksDir}: ${scan.passed} passed, ${scan.failed} failed ` +
+        `(${triage.suppressed.length} suppressed with a reason, ${triage.failing.length} not suppressed); ` +
+        `${triage.unused.length} unused suppression(s)`,
+    );
+    if (triage.failing.length > 0 || triage.unused.length > 0) {
+      console.log(describeTriage(triage));
+      return 1;
+    }
+    return 0;
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: Error) => {
+    console.error(e.message);
+    process.exit(1);
+  },
+);

@@ -4,12 +4,13 @@
  * lock safety, destroy in reverse layer order and a clean emulator afterwards.
  */
 import { DeleteItemCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, ScanCommand, ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import { DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { ECRClient, DescribeRepositoriesCommand } from "@aws-sdk/client-ecr";
 import { KinesisClient, ListStreamsCommand } from "@aws-sdk/client-kinesis";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import {
   GetBucketEncryptionCommand,
+  GetBucketLoggingCommand,
   GetBucketVersioningCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -109,6 +110,8 @@ describe("local environment, end to end", () => {
     expect(versioning.Status).toBe("Enabled");
     const encryption = await s3.send(new GetBucketEncryptionCommand({ Bucket: env.state.bucket }));
     expect(encryption.ServerSideEncryptionConfiguration?.Rules?.[0].ApplyServerSideEncryptionByDefault?.SSEAlgorithm).toBe("aws:kms");
+    const logging = await s3.send(new GetBucketLoggingCommand({ Bucket: env.state.bucket }));
+    expect(logging.LoggingEnabled).toMatchObject({ TargetBucket: env.state.accessLogBucket, TargetPrefix: "state/" });
     const table = await dynamo.send(new DescribeTableCommand({ TableName: env.state.lockTable }));
     expect(table.Table?.KeySchema).toEqual([{ AttributeName: "LockID", KeyType: "HASH" }]);
     expect(table.Table?.BillingModeSummary?.BillingMode).toBe("PAY_PER_REQUEST");
@@ -149,6 +152,11 @@ describe("local environment, end to end", () => {
     expect(vpcs.Vpcs?.map((v) => v.CidrBlock)).toEqual([env.network.vpcCidr]);
     const subnets = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcs.Vpcs![0].VpcId!] }] }));
     expect(subnets.Subnets).toHaveLength(env.network.azCount * 2);
+    // The default security group is taken over with no rules: it denies everything.
+    const defaults = await ec2.send(
+      new DescribeSecurityGroupsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcs.Vpcs![0].VpcId!] }, { Name: "group-name", Values: ["default"] }] }),
+    );
+    expect(defaults.SecurityGroups?.map((g) => [g.IpPermissions, g.IpPermissionsEgress])).toEqual([[[], []]]);
 
     const work = await sqs.send(new GetQueueUrlCommand({ QueueName: "acme-local-file-processing-work" }));
     const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: work.QueueUrl, AttributeNames: ["RedrivePolicy"] }));

@@ -5,6 +5,10 @@
 #    declared so that multi-stack runs keep layer order, not to forbid deploying one layer).
 #  - with the offline toolchain, `terraform providers lock` (which asks a registry) is skipped:
 #    init already records the mirrored providers' hashes.
+#  - destroy runs one stack at a time: with --ignore-missing-stack-dependencies, cdktf-cli 0.21.0
+#    picks the next stack to destroy among those not yet done, running ones included, so with
+#    --parallelism above 1 it starts the running stack again; the new run fails on the state lock,
+#    the first run blocks on a terminal nobody reads any more, and destroy never ends.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -14,6 +18,18 @@ export CDKTF_DISABLE_PLUGIN_CACHE_ENV=1
 command="${1:-}"
 shift || true
 extra=()
+if [[ "$command" == destroy ]]; then
+  args=()
+  while (($#)); do
+    case "$1" in
+      --parallelism) shift 2 || { echo "--parallelism needs a value" >&2; exit 2; } ;;
+      --parallelism=*) shift ;;
+      *) args+=("$1"); shift ;;
+    esac
+  done
+  set -- ${args[@]+"${args[@]}"}
+  extra+=(--parallelism 1)
+fi
 case "$command" in
   deploy | destroy) extra+=(--ignore-missing-stack-dependencies) ;&
   diff) [[ -n "${TF_CLI_CONFIG_FILE:-}" ]] && extra+=(--skip-provider-lock) ;;

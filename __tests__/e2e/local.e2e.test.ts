@@ -304,7 +304,8 @@ describe("local environment, end to end", () => {
 
   step("destroy in reverse layer order: modules, foundation, bootstrap", async () => {
     await must("tflocal", ["destroy", "-input=false", "-auto-approve"], { cwd: join(OUT, TFLOCAL_STACK), env: tflocalEnv, log: "destroy.log" });
-    await mustCdktf(["destroy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2"], "destroy.log");
+    // One stack at a time: see scripts/cdktf.sh on cdktf-cli 0.21.0 and parallel destroy.
+    await mustCdktf(["destroy", ...CDKTF_MODULES, "--auto-approve"], "destroy.log");
     await mustCdktf(["destroy", "local-foundation", "--auto-approve"], "destroy.log");
     await must("bash", ["scripts/bootstrap.sh", "local", "--destroy"], { env: tools, log: "destroy.log" });
   });

@@ -35,4 +35,4 @@ case "$command" in
   diff) [[ -n "${TF_CLI_CONFIG_FILE:-}" ]] && extra+=(--skip-provider-lock) ;;
   "") echo "usage: scripts/cdktf.sh deploy|destroy|diff <stack...> [cdktf flags]" >&2; exit 2 ;;
 esac
-exec "$repo/node_modules/.bin/cdktf" "$command" "$@" "${extra[@]}"
+exec "${PLATFORM_CDKTF_BIN:-$repo/node_modules/.bin/cdktf}" "$command" "$@" "${extra[@]}"

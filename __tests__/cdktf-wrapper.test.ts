@@ -8,38 +8,43 @@ const repo = join(__dirname, "..");
 const fake = join(mkdtempSync(join(tmpdir(), "fake-cdktf-")), "cdktf");
 writeFileSync(fake, '#!/usr/bin/env bash\nprintf "%s\\n" "$@"\n', { mode: 0o755 });
 
-function wrapper(...args: string[]): string[] {
+/** What scripts/cdktf.sh hands to cdktf; a Terraform binary is given, so the toolchain is left alone. */
+function wrapper(args: string[], cliConfig = ""): string[] {
   const out = execFileSync("bash", [join(repo, "scripts", "cdktf.sh"), ...args], {
-    // A Terraform binary chosen by the caller: the wrapper then leaves the toolchain alone.
-    env: { ...process.env, PLATFORM_CDKTF_BIN: fake, TERRAFORM_BINARY_NAME: "tofu", TF_CLI_CONFIG_FILE: "" },
+    env: { ...process.env, PLATFORM_CDKTF_BIN: fake, TERRAFORM_BINARY_NAME: "tofu", TF_CLI_CONFIG_FILE: cliConfig },
     encoding: "utf8",
   });
   return out.trim().split("\n");
 }
 
+const IGNORE = "--ignore-missing-stack-dependencies";
+
 describe("scripts/cdktf.sh", () => {
-  test("deploy keeps the caller's parallelism and may deploy one layer alone", () => {
-    expect(wrapper("deploy", "dev-a", "dev-b", "--parallelism", "2")).toEqual(["deploy", "dev-a", "dev-b", "--parallelism", "2", "--ignore-missing-stack-dependencies"]);
+  test("one stack by name deploys without its lower layers in the same run", () => {
+    expect(wrapper(["deploy", "dev-foundation"])).toEqual(["deploy", "dev-foundation", IGNORE]);
+    expect(wrapper(["deploy", "dev-a", "--var", "x=1", "--parallelism", "3"])).toEqual(["deploy", "dev-a", "--var", "x=1", "--parallelism", "3", IGNORE]);
   });
 
-  test("destroy runs one stack at a time, whatever parallelism was asked for", () => {
-    expect(wrapper("destroy", "dev-a", "dev-b", "--auto-approve", "--parallelism", "2")).toEqual([
+  test("several stacks or a glob keep cdktf's dependency order and checks", () => {
+    expect(wrapper(["deploy", "dev-a", "dev-b", "--parallelism", "2"])).toEqual(["deploy", "dev-a", "dev-b", "--parallelism", "2"]);
+    expect(wrapper(["deploy", "dev-*"])).toEqual(["deploy", "dev-*"]);
+    expect(wrapper(["destroy", "dev-a", "dev-b", "--parallelism", "2"])).toEqual(["destroy", "dev-a", "dev-b", "--parallelism", "2"]);
+  });
+
+  test("a destroy that ignores dependencies runs one stack at a time, whatever parallelism was asked for", () => {
+    expect(wrapper(["destroy", "dev-foundation", "--auto-approve", "--parallelism", "2"])).toEqual([
       "destroy",
-      "dev-a",
-      "dev-b",
+      "dev-foundation",
       "--auto-approve",
+      IGNORE,
       "--parallelism",
       "1",
-      "--ignore-missing-stack-dependencies",
     ]);
-    expect(wrapper("destroy", "dev-a", "--parallelism=4")).toEqual(["destroy", "dev-a", "--parallelism", "1", "--ignore-missing-stack-dependencies"]);
+    expect(wrapper(["destroy", "dev-a", "dev-b", IGNORE, "--parallelism=4"])).toEqual(["destroy", "dev-a", "dev-b", IGNORE, "--parallelism", "1"]);
   });
 
   test("the offline toolchain's CLI config skips the registry lock", () => {
-    const out = execFileSync("bash", [join(repo, "scripts", "cdktf.sh"), "diff", "dev-a"], {
-      env: { ...process.env, PLATFORM_CDKTF_BIN: fake, TERRAFORM_BINARY_NAME: "tofu", TF_CLI_CONFIG_FILE: "/x/tofu.rc" },
-      encoding: "utf8",
-    });
-    expect(out.trim().split("\n")).toEqual(["diff", "dev-a", "--skip-provider-lock"]);
+    expect(wrapper(["diff", "dev-a"], "/x/tofu.rc")).toEqual(["diff", "dev-a", "--skip-provider-lock"]);
+    expect(wrapper(["diff", "dev-a"])).toEqual(["diff", "dev-a"]);
   });
 });

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # cdktf with the project's toolchain: `npm run deploy -- <stack...>`, `npm run destroy -- ...`,
 # `npm run diff -- <stack>`; any cdktf flag passes through.
-#  - deploy/destroy of a stack by name works without its dependencies in the same run (they are
-#    declared so that multi-stack runs keep layer order, not to forbid deploying one layer).
+#  - one stack named exactly deploys or destroys without the stacks it depends on, or that depend
+#    on it, in the same run (--ignore-missing-stack-dependencies): layers go one run at a time.
+#    Several stacks or a glob keep cdktf's dependency handling: dependencies deploy first and
+#    dependants are destroyed first, independent stacks in parallel up to --parallelism, and a
+#    selection missing a stack it needs is refused with that stack's name.
+#  - with --ignore-missing-stack-dependencies (added here or by the caller) cdktf-cli 0.21.0 runs
+#    stacks in the order named, ignoring dependencies, and its destroy picks the next stack among
+#    those not yet done, running ones included: with --parallelism above 1 it starts a running stack
+#    again (the new run fails on the state lock, the first blocks on a terminal nobody reads) and
+#    never ends. So a destroy with that flag runs one stack at a time.
 #  - with the offline toolchain, `terraform providers lock` (which asks a registry) is skipped:
 #    init already records the mirrored providers' hashes.
-#  - destroy runs one stack at a time: with --ignore-missing-stack-dependencies, cdktf-cli 0.21.0
-#    picks the next stack to destroy among those not yet done, running ones included, so with
-#    --parallelism above 1 it starts the running stack again; the new run fails on the state lock,
-#    the first run blocks on a terminal nobody reads any more, and destroy never ends.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -18,7 +22,18 @@ export CDKTF_DISABLE_PLUGIN_CACHE_ENV=1
 command="${1:-}"
 shift || true
 extra=()
-if [[ "$command" == destroy ]]; then
+# Stack names and globs among the arguments (values of cdktf's value-taking flags excluded).
+stacks=()
+takes_value=" --parallelism --terraform-parallelism --var --var-file --outputs-file --app -a --output -o "
+previous=""
+for arg in "$@"; do
+  if [[ "$arg" != -* && "$takes_value" != *" $previous "* ]]; then stacks+=("$arg"); fi
+  previous="$arg"
+done
+if [[ "$command" =~ ^(deploy|destroy)$ && ${#stacks[@]} -eq 1 && "${stacks[0]}" != *[*?[]* && " $* " != *" --ignore-missing-stack-dependencies "* ]]; then
+  extra+=(--ignore-missing-stack-dependencies)
+fi
+if [[ "$command" == destroy && " $* ${extra[*]-} " == *" --ignore-missing-stack-dependencies "* ]]; then
   args=()
   while (($#)); do
     case "$1" in
@@ -31,8 +46,7 @@ if [[ "$command" == destroy ]]; then
   extra+=(--parallelism 1)
 fi
 case "$command" in
-  deploy | destroy) extra+=(--ignore-missing-stack-dependencies) ;&
-  diff) [[ -n "${TF_CLI_CONFIG_FILE:-}" ]] && extra+=(--skip-provider-lock) ;;
+  deploy | destroy | diff) [[ -n "${TF_CLI_CONFIG_FILE:-}" ]] && extra+=(--skip-provider-lock) ;;
   "") echo "usage: scripts/cdktf.sh deploy|destroy|diff <stack...> [cdktf flags]" >&2; exit 2 ;;
 esac
 exec "${PLATFORM_CDKTF_BIN:-$repo/node_modules/.bin/cdktf}" "$command" "$@" "${extra[@]}"

@@ -6,6 +6,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { trustedByService } from "./iam";
 
 export interface EksClusterProps {
   /** Cluster name. */
@@ -29,9 +30,6 @@ export interface EksClusterProps {
 
 const CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
-const trust = (service: string) =>
-  JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] });
-
 /**
  * An EKS cluster with private API access, all control-plane logs, KMS-encrypted secrets, a managed
  * node group and the IAM OIDC provider that IRSA roles trust.
@@ -51,7 +49,7 @@ export class EksClusterWithIrsa extends Construct {
       kmsKeyId: props.kmsKeyArn,
     });
 
-    const clusterRole = new IamRole(this, "cluster-role", { name: `${props.name}-eks-cluster`, assumeRolePolicy: trust("eks.amazonaws.com") });
+    const clusterRole = new IamRole(this, "cluster-role", { name: `${props.name}-eks-cluster`, assumeRolePolicy: trustedByService("eks.amazonaws.com") });
     const clusterPolicy = new IamRolePolicyAttachment(this, "cluster-policy", {
       role: clusterRole.name,
       policyArn: "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
@@ -72,7 +70,7 @@ export class EksClusterWithIrsa extends Construct {
       dependsOn: [logs, clusterPolicy],
     });
 
-    const nodeRole = new IamRole(this, "node-role", { name: `${props.name}-eks-node`, assumeRolePolicy: trust("ec2.amazonaws.com") });
+    const nodeRole = new IamRole(this, "node-role", { name: `${props.name}-eks-node`, assumeRolePolicy: trustedByService("ec2.amazonaws.com") });
     const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"].map(
       (policy) => new IamRolePolicyAttachment(this, `node-${policy}`, { role: nodeRole.name, policyArn: `arn:aws:iam::aws:policy/${policy}` }),
     );

@@ -13,6 +13,7 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Construct } from "constructs";
 import { cidrSubnet } from "./cidr";
+import { trustedByService } from "./iam";
 
 export type NatMode = "none" | "single" | "per-az";
 
@@ -123,10 +124,7 @@ export class Network extends Construct {
       });
       const role = new IamRole(this, "flow-logs-role", {
         name: `${props.namePrefix}-vpc-flow-logs`,
-        assumeRolePolicy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
-        }),
+        assumeRolePolicy: trustedByService("vpc-flow-logs.amazonaws.com"),
       });
       new IamRolePolicy(this, "flow-logs-policy", {
         role: role.id,

@@ -37,6 +37,12 @@ export interface PrivateBucketProps {
   readonly forceDestroy?: boolean;
   /** Refuse `destroy` at plan time (lifecycle prevent_destroy). @default false */
   readonly preventDestroy?: boolean;
+  /**
+   * This bucket receives S3 server access logs from buckets of this account: its policy admits the
+   * log delivery service for them. Such a bucket must use SSE-S3 (no kmsKeyArn): S3 does not deliver
+   * access logs to SSE-KMS buckets. @default not a log target
+   */
+  readonly logDeliveryFromAccount?: string;
   /** Extra policy statements, added to the TLS-only statement. @default none */
   readonly extraPolicyStatements?: Record<string, unknown>[];
   /** Deny every request that does not use TLS. @default true */
@@ -57,6 +63,9 @@ export class PrivateBucket extends Construct {
   constructor(scope: Construct, id: string, props: PrivateBucketProps) {
     super(scope, id);
     const versioned = props.versioned ?? true;
+    if (props.logDeliveryFromAccount && props.kmsKeyArn) {
+      throw new Error(`${this.node.path}: a bucket that receives server access logs must use SSE-S3; drop kmsKeyArn or logDeliveryFromAccount`);
+    }
 
     this.bucket = new S3Bucket(this, "bucket", {
       bucket: props.bucketName,
@@ -106,6 +115,18 @@ export class PrivateBucket extends Construct {
               Action: "s3:*",
               Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
               Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+          ]
+        : []),
+      ...(props.logDeliveryFromAccount
+        ? [
+            {
+              Sid: "S3ServerAccessLogs",
+              Effect: "Allow",
+              Principal: { Service: "logging.s3.amazonaws.com" },
+              Action: "s3:PutObject",
+              Resource: `arn:aws:s3:::${props.bucketName}/*`,
+              Condition: { StringEquals: { "aws:SourceAccount": props.logDeliveryFromAccount } },
             },
           ]
         : []),

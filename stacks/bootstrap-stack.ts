@@ -3,6 +3,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { accountAdministersKey } from "../constructs/iam";
 import { PrivateBucket } from "../constructs/private-bucket";
 import type { Environment } from "../environments";
 import { awsProvider } from "./aws-provider";
@@ -43,40 +44,19 @@ export class BootstrapStack extends TerraformStack {
       lifecycle: protect ? { preventDestroy: true } : undefined,
       // Stated rather than left to AWS's default, so review sees who may use the key: the account's
       // IAM policies decide (the state bucket and lock table are reached through them).
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "AccountAdministers",
-            Effect: "Allow",
-            Principal: { AWS: `arn:aws:iam::${env.accountId}:root` },
-            Action: "kms:*",
-            Resource: "*",
-          },
-        ],
-      }),
+      policy: JSON.stringify({ Version: "2012-10-17", Statement: [accountAdministersKey(env.accountId)] }),
     });
     new KmsAlias(this, "state-key-alias", { name: `alias/${env.state.bucket}`, targetKeyId: key.keyId });
 
     // Who read or wrote which state object, and when. S3 delivers server access logs only to
     // buckets with SSE-S3 default encryption, so this one cannot use the state key.
-    const accessLogBucket = env.state.accessLogBucket;
     this.accessLogBucket = new PrivateBucket(this, "state-access-logs", {
       denyInsecureTransport: env.s3TlsOnly,
-      bucketName: accessLogBucket,
+      bucketName: env.state.accessLogBucket,
       noncurrentVersionExpirationDays: 30,
       forceDestroy: !protect,
       preventDestroy: protect,
-      extraPolicyStatements: [
-        {
-          Sid: "S3ServerAccessLogs",
-          Effect: "Allow",
-          Principal: { Service: "logging.s3.amazonaws.com" },
-          Action: "s3:PutObject",
-          Resource: `arn:aws:s3:::${accessLogBucket}/*`,
-          Condition: { StringEquals: { "aws:SourceAccount": env.accountId } },
-        },
-      ],
+      logDeliveryFromAccount: env.accountId,
     });
 
     this.stateBucket = new PrivateBucket(this, "state", {

@@ -8,6 +8,7 @@ import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { EksClusterWithIrsa } from "../constructs/eks-cluster";
 import { GithubOidcRoles } from "../constructs/github-oidc";
+import { accountAdministersKey } from "../constructs/iam";
 import { Network } from "../constructs/network";
 import { PrivateBucket } from "../constructs/private-bucket";
 import type { Environment } from "../environments";
@@ -45,13 +46,7 @@ export class FoundationStack extends TerraformStack {
       policy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [
-          {
-            Sid: "AccountAdministers",
-            Effect: "Allow",
-            Principal: { AWS: `arn:aws:iam::${env.accountId}:root` },
-            Action: "kms:*",
-            Resource: "*",
-          },
+          accountAdministersKey(env.accountId),
           {
             Sid: "CloudWatchLogsEncrypts",
             Effect: "Allow",
@@ -90,16 +85,7 @@ export class FoundationStack extends TerraformStack {
       transitions: [{ days: 90, storageClass: "GLACIER" }],
       forceDestroy: !protect,
       preventDestroy: protect,
-      extraPolicyStatements: [
-        {
-          Sid: "S3ServerAccessLogs",
-          Effect: "Allow",
-          Principal: { Service: "logging.s3.amazonaws.com" },
-          Action: "s3:PutObject",
-          Resource: `arn:aws:s3:::${prefix}-logs-${env.accountId}/*`,
-          Condition: { StringEquals: { "aws:SourceAccount": env.accountId } },
-        },
-      ],
+      logDeliveryFromAccount: env.accountId,
     });
 
     const logGroup = new CloudwatchLogGroup(this, "platform-logs", {

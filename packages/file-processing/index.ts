@@ -5,6 +5,7 @@ import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { TerraformOutput } from "cdktf";
 import { join } from "node:path";
 import { z } from "zod";
+import { trustedByService } from "../../constructs/iam";
 import { KubernetesApp } from "../../constructs/kubernetes-app";
 import { PrivateBucket } from "../../constructs/private-bucket";
 import { QueueWithDeadLetter } from "../../constructs/queue";
@@ -83,10 +84,7 @@ export const fileProcessing = defineModule({
     const worker = new IamRole(scope, "worker-role", {
       name: name("worker"),
       description: "Runs the file-processing worker: reads the inbox, writes processed files.",
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
+      assumeRolePolicy: trustedByService("ecs-tasks.amazonaws.com"),
     });
     new IamRolePolicy(scope, "worker-policy", {
       role: worker.id,

@@ -18,6 +18,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { TerraformOutput } from "cdktf";
 import { z } from "zod";
 import { AlbWebAcl } from "../../constructs/alb-web-acl";
+import { trustedByService } from "../../constructs/iam";
 import { QueueWithDeadLetter } from "../../constructs/queue";
 import { defineModule } from "../module";
 
@@ -145,10 +146,7 @@ export const orderTracking = defineModule({
       );
       const monitoring = new IamRole(scope, "db-monitoring-role", {
         name: name("db-monitoring"),
-        assumeRolePolicy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" }],
-        }),
+        assumeRolePolicy: trustedByService("monitoring.rds.amazonaws.com"),
       });
       new IamRolePolicyAttachment(scope, "db-monitoring-managed", {
         role: monitoring.name,
@@ -293,10 +291,7 @@ export const orderTracking = defineModule({
     });
     const cluster = new EcsCluster(scope, "cluster", { name: name(), setting: [{ name: "containerInsights", value: "enabled" }] });
 
-    const ecsTrust = JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
-    });
+    const ecsTrust = trustedByService("ecs-tasks.amazonaws.com");
     const execution = new IamRole(scope, "execution-role", { name: name("execution"), assumeRolePolicy: ecsTrust });
     new IamRolePolicyAttachment(scope, "execution-managed", {
       role: execution.name,

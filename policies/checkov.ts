@@ -2,8 +2,7 @@ import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { ConfigError } from "../environments";
-import { globMatches } from "./suppression";
+import { applySuppressions, checkSuppressionList, globMatches } from "./suppression";
 
 /** Permission for resources to fail one Checkov check, and why. */
 export interface CheckovSuppression {
@@ -38,18 +37,12 @@ const CHECK_ID = /^CKV2?_[A-Z0-9]+_\d+$/;
 
 /** Refuses entries without a valid check id, path or reason, and entries listed twice. */
 export function checkCheckovSuppressions(suppressions: readonly CheckovSuppression[]): void {
-  const errors: string[] = [];
-  const seen = new Set<string>();
-  suppressions.forEach((s, i) => {
-    const entry = `entry ${i + 1} (${s.check} on "${s.path}")`;
-    if (!CHECK_ID.test(s.check ?? "")) errors.push(`${entry}: check must be a Checkov id such as CKV_AWS_144 or CKV2_AWS_62`);
-    if (typeof s.path !== "string" || s.path.trim() === "") errors.push(`${entry}: path is required: the construct path it applies to`);
-    if (typeof s.reason !== "string" || s.reason.trim() === "") errors.push(`${entry}: reason is required: say why these resources may fail the check`);
-    const key = `${s.check} ${s.path}`;
-    if (seen.has(key)) errors.push(`${entry}: listed twice`);
-    seen.add(key);
-  });
-  if (errors.length > 0) throw new ConfigError(`policies/checkov-suppressions.ts is invalid:\n${errors.map((e) => `  - ${e}`).join("\n")}`);
+  checkSuppressionList(
+    "policies/checkov-suppressions.ts",
+    "these resources may fail the check",
+    suppressions.map((s) => ({ ...s, id: s.check })),
+    (s) => (CHECK_ID.test(s.id ?? "") ? undefined : "check must be a Checkov id such as CKV_AWS_144 or CKV2_AWS_62"),
+  );
 }
 
 interface FailedCheck {
@@ -80,7 +73,8 @@ export function checkovFindings(report: unknown, stacksDir: string): CheckovFind
     (r.results?.failed_checks ?? []).map((f) => {
       const stack = f.file_path.split("/").filter(Boolean)[0];
       const resources = resourcesOf(stack);
-      const [prefix, logicalId] = [f.resource.slice(0, f.resource.indexOf(".")), f.resource.slice(f.resource.indexOf(".") + 1)];
+      const dot = f.resource.indexOf(".");
+      const [prefix, logicalId] = [f.resource.slice(0, dot), f.resource.slice(dot + 1)];
       const type = prefix in resources ? prefix : Object.keys(resources).find((t) => logicalId in resources[t]);
       const path = type ? resources[type][logicalId]?.["//"]?.metadata?.path : undefined;
       if (!type || !path) throw new Error(`Checkov reported ${f.check_id} on ${f.resource} in ${stack}, which its cdk.tf.json does not hold`);
@@ -91,12 +85,8 @@ export function checkovFindings(report: unknown, stacksDir: string): CheckovFind
 
 /** Splits findings into failing and suppressed, and names suppressions that matched nothing. */
 export function triageCheckov(findings: readonly CheckovFinding[], suppressions: readonly CheckovSuppression[]): CheckovTriage {
-  const covers = (s: CheckovSuppression, f: CheckovFinding) => s.check === f.check && globMatches(s.path, f.path);
-  return {
-    failing: findings.filter((f) => !suppressions.some((s) => covers(s, f))),
-    suppressed: findings.filter((f) => suppressions.some((s) => covers(s, f))),
-    unused: suppressions.filter((s) => !findings.some((f) => covers(s, f))),
-  };
+  const { open, suppressed, unused } = applySuppressions(findings, suppressions, (s, f) => s.check === f.check && globMatches(s.path, f.path));
+  return { failing: open, suppressed, unused };
 }
 
 /** What to print: failing findings with where to fix or suppress them, then stale suppressions. */

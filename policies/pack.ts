@@ -4,7 +4,7 @@ import type { Environment } from "../environments";
 import type { PolicyRule, RuleContext } from "./rule";
 import { RULES } from "./rules";
 import { StackConfig } from "./stack-config";
-import { checkSuppressions, describeSuppression, type Suppression, suppressionMatches } from "./suppression";
+import { applySuppressions, checkSuppressions, describeSuppression, type Suppression, suppressionMatches } from "./suppression";
 import { SUPPRESSIONS } from "./suppressions";
 
 /** A finding of one rule, with what a reader needs to fix it. */
@@ -99,11 +99,9 @@ export class PolicyGate {
     if (stack !== order[order.length - 1] || order.some((s) => !this.results.has(s))) return;
     const all = order.flatMap((s) => this.results.get(s) ?? []);
     this.results.clear();
-    const open = all.filter((v) => !this.suppressions.some((s) => s.id === v.ruleId && suppressionMatches(s, v.path)));
-    const unused = this.reportUnused
-      ? this.suppressions.filter((s) => !all.some((v) => s.id === v.ruleId && suppressionMatches(s, v.path)))
-      : [];
-    if (open.length > 0 || unused.length > 0) throw new PolicyViolationError(open, unused);
+    const triage = applySuppressions(all, this.suppressions, (s, v) => s.id === v.ruleId && suppressionMatches(s, v.path));
+    const unused = this.reportUnused ? triage.unused : [];
+    if (triage.open.length > 0 || unused.length > 0) throw new PolicyViolationError(triage.open, unused);
   }
 }
 

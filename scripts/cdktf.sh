@@ -17,7 +17,6 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 source scripts/toolchain-env.sh
-export CDKTF_DISABLE_PLUGIN_CACHE_ENV=1
 
 command="${1:-}"
 shift || true

@@ -1,4 +1,5 @@
 import type { App } from "cdktf";
+import { globMatches } from "./core/glob";
 import { ConfigError, type Environment, environmentInputs } from "./environments";
 import type { ModuleDefinition } from "./packages/module";
 import { PolicyGate } from "./policies";
@@ -76,8 +77,7 @@ export function selectStacks(plans: EnvironmentPlan[], selection: string | undef
   const names = stackNames(plans);
   const selected = new Set<string>();
   for (const pattern of patterns) {
-    const regex = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
-    const matches = names.filter((n) => regex.test(n));
+    const matches = names.filter((n) => globMatches(pattern, n));
     if (matches.length === 0) throw new ConfigError(`unknown stack "${pattern}" in ${variable}; valid names: ${names.join(", ")}`);
     matches.forEach((m) => selected.add(m));
   }

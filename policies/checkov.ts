@@ -2,7 +2,8 @@ import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { applySuppressions, checkSuppressionList, globMatches } from "./suppression";
+import { globMatches } from "../core/glob";
+import { applySuppressions, checkSuppressionList } from "./suppression";
 
 /** Permission for resources to fail one Checkov check, and why. */
 export interface CheckovSuppression {

@@ -1,3 +1,4 @@
+import { globMatches } from "../core/glob";
 import { ConfigError } from "../environments";
 import type { PolicyRule } from "./rule";
 
@@ -9,12 +10,6 @@ export interface Suppression {
   readonly path: string;
   /** Why this resource may break the rule; required, shown in the README. */
   readonly reason: string;
-}
-
-/** Whether `value` matches `pattern`: exact, with `*` for any run of characters (`/` included). */
-export function globMatches(pattern: string, value: string): boolean {
-  const regex = pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
-  return new RegExp(`^${regex}$`).test(value);
 }
 
 /** Findings split by a list of suppressions: those none covers, those covered, and entries that cover nothing. */

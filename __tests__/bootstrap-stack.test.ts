@@ -82,10 +82,18 @@ describe("BootstrapStack", () => {
     });
   });
 
-  test("outside local, bucket, table and key refuse destroy", () => {
-    expect(state(prod, "aws_s3_bucket")).toMatchObject({ lifecycle: { prevent_destroy: true }, force_destroy: false });
-    expect(onlyResource(prod, "aws_dynamodb_table")).toMatchObject({ lifecycle: { prevent_destroy: true }, deletion_protection_enabled: true });
-    expect(onlyResource(prod, "aws_kms_key")).toMatchObject({ lifecycle: { prevent_destroy: true }, enable_key_rotation: true });
+  test.each(["dev", "staging", "prod"])("%s: state bucket, its log bucket, lock table and key refuse destroy, whatever deletionProtection says", (name) => {
+    const json = bootstrap(name);
+    expect(env(name).state.protect).toBe(true);
+    expect(state(json, "aws_s3_bucket")).toMatchObject({ lifecycle: { prevent_destroy: true }, force_destroy: false });
+    expect(resourceUnder(json, "aws_s3_bucket", "state-access-logs")).toMatchObject({ lifecycle: { prevent_destroy: true }, force_destroy: false });
+    expect(onlyResource(json, "aws_dynamodb_table")).toMatchObject({ lifecycle: { prevent_destroy: true }, deletion_protection_enabled: true });
+    expect(onlyResource(json, "aws_kms_key")).toMatchObject({ lifecycle: { prevent_destroy: true }, enable_key_rotation: true, deletion_window_in_days: 30 });
+  });
+
+  test("dev's application data is disposable, its state is not", () => {
+    expect(env("dev").deletionProtection).toBe(false);
+    expect(state(bootstrap("dev"), "aws_s3_bucket")).toMatchObject({ lifecycle: { prevent_destroy: true }, force_destroy: false });
   });
 
   test("local can be destroyed", () => {

@@ -10,14 +10,16 @@ describe("environments", () => {
     expect(envs.map((e) => e.name)).toEqual(["local", "dev", "staging", "prod"]);
   });
 
-  test("state names are derived from project, environment and account", () => {
+  test("state names are derived from project, environment and account; protection from the endpoint", () => {
     const [dev] = loadEnvironments(environmentInputs({}), "dev");
     expect(dev.state).toEqual({
       bucket: "acme-dev-tfstate-111111111111",
       accessLogBucket: "acme-dev-tfstate-logs-111111111111",
       lockTable: "acme-dev-tflock",
       keyPrefix: "acme/dev",
+      protect: true,
     });
+    expect(loadEnvironments(environmentInputs({}), "local")[0].state.protect).toBe(false);
     expect(dev.allowedAccountIds).toEqual(["111111111111"]);
   });
 

@@ -14,7 +14,8 @@ export type EnvironmentSpec = Omit<EnvironmentInput, Derived> & {
 
 /**
  * Fills in the derived fields: state bucket, its access log bucket, lock table and key prefix from project, name and
- * account; tags from the environment; allowed accounts from the account. Overrides win.
+ * account, state protection on unless the environment runs against an emulator; tags from the environment; allowed
+ * accounts from the account. Overrides win.
  * Validation happens later, once, in loadEnvironments.
  */
 export function defineEnvironment(spec: EnvironmentSpec): EnvironmentInput {
@@ -27,6 +28,7 @@ export function defineEnvironment(spec: EnvironmentSpec): EnvironmentInput {
       accessLogBucket: `${project}-${name}-tfstate-logs-${accountId}`,
       lockTable: `${project}-${name}-tflock`,
       keyPrefix: `${project}/${name}`,
+      protect: spec.endpoint === undefined,
       ...spec.state,
     },
     tags: {

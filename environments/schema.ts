@@ -83,6 +83,12 @@ export const environmentSchema = z
         accessLogBucket: s3BucketName,
         lockTable: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a valid DynamoDB table name"),
         keyPrefix: z.string().regex(/^[a-z0-9][a-z0-9/_-]*[a-z0-9]$/, "must be a path like acme/dev without leading or trailing slash"),
+        /**
+         * The state bucket, its log bucket, the lock table and the state key refuse destroy
+         * (prevent_destroy, deletion protection, no force_destroy), whatever deletionProtection
+         * says about application data. Off only against an emulator.
+         */
+        protect: z.boolean(),
       })
       .strict(),
     network: z
@@ -125,6 +131,10 @@ export const environmentSchema = z
   .refine((e) => e.s3TlsOnly || e.endpoint !== undefined, {
     message: "may be false only for an environment that runs against an emulator (endpoint set)",
     path: ["s3TlsOnly"],
+  })
+  .refine((e) => e.state.protect || e.endpoint !== undefined, {
+    message: "may be false only for an environment that runs against an emulator (endpoint set): real state must not be destroyable by accident",
+    path: ["state", "protect"],
   })
   .refine((e) => e.name !== "prod" || e.deletionProtection, {
     message: "must be true in prod: stateful resources there refuse destroy",

@@ -2,7 +2,9 @@
 # Applies an environment's bootstrap stack and keeps its state in the bucket it creates.
 #
 #   npm run bootstrap -- <environment>             apply (first run: apply, then migrate state)
-#   npm run bootstrap -- <environment> --destroy   move state out of the bucket, then destroy
+#   npm run bootstrap -- <environment> --destroy   move state out of the bucket, then destroy;
+#                                                  refused while state is protected (every environment
+#                                                  but an emulator's) or other stacks' state is in the bucket
 #
 # First run: apply with state in a local file (the bucket does not exist yet), then migrate that
 # state into the new bucket and delete the local copy. Later runs: plain apply against the bucket.
@@ -27,7 +29,8 @@ local_state="$local_state_dir/$env_name.tfstate"
 say() { printf '[bootstrap %s] %s\n' "$env_name" "$*" >&2; }
 synth() { PLATFORM_ENVIRONMENTS="$env_name" PLATFORM_BOOTSTRAP_LOCAL_STATE="$1" node -r ./scripts/register.js main.ts; }
 tf() { (cd "$dir" && "$TERRAFORM_BINARY_NAME" "$@"); }
-remote() { NODE_NO_WARNINGS=1 node -r ./scripts/register.js scripts/state.ts exists "$env_name" bootstrap; }
+state_tool() { NODE_NO_WARNINGS=1 node -r ./scripts/register.js scripts/state.ts "$@"; }
+remote() { state_tool exists "$env_name" bootstrap; }
 
 # Also validates the environment name: synth lists the valid ones on a typo.
 synth ""
@@ -38,6 +41,11 @@ if [[ "$action" == --destroy ]]; then
   if [[ "$status" != present ]]; then
     say "no state in the bucket; nothing to destroy"
     exit 0
+  fi
+  # Checked before anything moves: names the stacks whose state would go with the bucket.
+  if ! state_tool destroy-check "$env_name"; then
+    say "destroy refused; nothing was changed"
+    exit 1
   fi
   # The bucket being destroyed holds this stack's state: move the state out first.
   tf init -input=false -reconfigure >/dev/null

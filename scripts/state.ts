@@ -1,34 +1,95 @@
-// Inspects a stack's state object: `state.ts exists <env> <stack>` prints present, no-object or
-// no-bucket. Used by the bootstrap command to decide between first apply and re-apply.
-import { HeadBucketCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { ConfigError, loadEnvironments } from "../environments";
+// Inspects an environment's state bucket for the bootstrap command:
+//   state.ts exists <env> <stack>   prints present, no-object or no-bucket
+//   state.ts destroy-check <env>    exits 0 when the bootstrap may be destroyed; otherwise exits 3
+//                                   and says why (protected state, other stacks' state in the bucket)
+import { HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { ConfigError, type Environment, loadEnvironments } from "../environments";
 import { stateKey } from "../stacks/state";
 import { httpStatus, sdkConfig } from "./aws";
 
-async function main(): Promise<void> {
-  const [command, envName, stack] = process.argv.slice(2);
-  if (command !== "exists" || !envName || !stack) {
-    console.error("usage: state.ts exists <environment> <stack>");
-    process.exit(2);
-  }
-  const [env] = loadEnvironments(undefined, envName);
-  const s3 = new S3Client(sdkConfig(env));
+async function bucketExists(s3: S3Client, env: Environment): Promise<boolean> {
   try {
     await s3.send(new HeadBucketCommand({ Bucket: env.state.bucket }));
+    return true;
   } catch (e) {
-    if (httpStatus(e) === 404) return void console.log("no-bucket");
-    throw e;
-  }
-  try {
-    await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, stack) }));
-    console.log("present");
-  } catch (e) {
-    if (httpStatus(e) === 404) return void console.log("no-object");
+    if (httpStatus(e) === 404) return false;
     throw e;
   }
 }
 
-main().catch((e) => {
-  console.error(e instanceof ConfigError ? e.message : `state check failed: ${(e as Error).message}`);
-  process.exit(1);
-});
+async function exists(s3: S3Client, env: Environment, stack: string): Promise<string> {
+  if (!(await bucketExists(s3, env))) return "no-bucket";
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, stack) }));
+    return "present";
+  } catch (e) {
+    if (httpStatus(e) === 404) return "no-object";
+    throw e;
+  }
+}
+
+/** Every object in the state bucket but the bootstrap's own state: other stacks' state and locks. */
+export async function otherStateObjects(s3: S3Client, env: Environment): Promise<string[]> {
+  const own = stateKey(env, "bootstrap");
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: env.state.bucket, ContinuationToken: token }));
+    keys.push(...(page.Contents ?? []).map((o) => o.Key!).filter((k) => k !== own));
+    token = page.NextContinuationToken;
+  } while (token);
+  return keys.sort();
+}
+
+/** `acme/dev/dev-foundation/terraform.tfstate` -> `dev-foundation`; other keys as they are. */
+export function stackOfKey(env: Environment, key: string): string {
+  const prefix = `${env.state.keyPrefix}/`;
+  const match = key.startsWith(prefix) ? /^([^/]+)\/terraform\.tfstate(\.tflock)?$/.exec(key.slice(prefix.length)) : null;
+  return match ? `${match[1]}${match[2] ? " (lock file)" : ""}` : key;
+}
+
+async function destroyCheck(s3: S3Client, env: Environment): Promise<number> {
+  if (env.state.protect) {
+    console.error(
+      `bootstrap of "${env.name}" is protected (state.protect): its bucket, lock table and key refuse destroy. ` +
+        `Only an emulator environment may turn state protection off.`,
+    );
+    return 3;
+  }
+  if (!(await bucketExists(s3, env))) return 0;
+  const others = await otherStateObjects(s3, env);
+  if (others.length === 0) return 0;
+  const stacks = [...new Set(others.map((k) => stackOfKey(env, k)))];
+  console.error(
+    `refusing to destroy the bootstrap of "${env.name}": its bucket ${env.state.bucket} still holds the state of ${stacks.length} other stack(s):\n` +
+      stacks.map((s) => `  - ${s}`).join("\n") +
+      `\ndestroy those stacks first (npm run destroy -- <stack>), or move their state elsewhere.`,
+  );
+  return 3;
+}
+
+async function main(): Promise<number> {
+  const [command, envName, stack] = process.argv.slice(2);
+  const usage = "usage: state.ts exists <environment> <stack> | state.ts destroy-check <environment>";
+  if (!envName || !((command === "exists" && stack) || command === "destroy-check")) {
+    console.error(usage);
+    return 2;
+  }
+  const [env] = loadEnvironments(undefined, envName);
+  const s3 = new S3Client(sdkConfig(env));
+  if (command === "exists") {
+    console.log(await exists(s3, env, stack));
+    return 0;
+  }
+  return destroyCheck(s3, env);
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e instanceof ConfigError ? e.message : `state check failed: ${(e as Error).message}`);
+      process.exit(1);
+    },
+  );
+}

@@ -35,7 +35,8 @@ export class BootstrapStack extends TerraformStack {
     } else {
       new S3Backend(this, stateBackendConfig(env, BootstrapStack.STACK));
     }
-    const protect = env.deletionProtection;
+    // State protection is its own switch: dev's data may be disposable, its state never is.
+    const protect = env.state.protect;
 
     const key = new KmsKey(this, "state-key", {
       description: `Encrypts Terraform state and locks of ${env.project} ${env.name}`,

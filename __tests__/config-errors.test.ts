@@ -45,6 +45,29 @@ describe("bad input is refused with a message that says what and how to fix", ()
     expect(messageOf(() => parseEnvironment(bad))).toContain("state.accessLogBucket: must differ from state.bucket");
   });
 
+  test("unprotected state outside an emulator", () => {
+    const bad = input("dev");
+    bad.state = { ...bad.state, protect: false };
+    expect(messageOf(() => parseEnvironment(bad))).toContain(
+      'environment "dev" is invalid:\n  - state.protect: may be false only for an environment that runs against an emulator (endpoint set)',
+    );
+    const local = input("local");
+    local.state = { ...local.state, protect: false };
+    expect(parseEnvironment(local).state.protect).toBe(false);
+  });
+
+  test("a deploy ref that is not a full ref", () => {
+    const bad = input("prod");
+    bad.github = { ...bad.github, deployRef: "v*" };
+    expect(messageOf(() => parseEnvironment(bad))).toContain("github.deployRef: must be a full ref or ref pattern such as refs/heads/main or refs/tags/v*");
+  });
+
+  test("prod deploying from a branch", () => {
+    const bad = input("prod");
+    bad.github = { ...bad.github, deployRef: "refs/heads/main" };
+    expect(messageOf(() => parseEnvironment(bad))).toContain("github.deployRef: must be a tag pattern in prod (such as refs/tags/v*)");
+  });
+
   test("overlapping VPC ranges of two environments", () => {
     const a = input("dev");
     const b = input("staging");

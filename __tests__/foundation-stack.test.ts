@@ -47,20 +47,35 @@ describe("FoundationStack", () => {
     expect(lifecycle.rules[0].selection).toMatchObject({ tagStatus: "untagged", countType: "sinceImagePushed" });
   });
 
-  test("GitHub OIDC: plan role for pull requests only, apply role for the branch and version tags", () => {
+  test("GitHub OIDC: the plan role for pull requests and the default branch, the apply role for the environment's jobs only", () => {
     const github = Object.values(resourcesOf(prod, "aws_iam_openid_connect_provider")).filter((p) => p.url === "https://token.actions.githubusercontent.com");
     expect(github).toEqual([expect.objectContaining({ client_id_list: ["sts.amazonaws.com"] })]);
-    const roles = resourcesOf(prod, "aws_iam_role");
-    const trustOf = (suffix: string) => {
-      const role = Object.values(roles).find((r) => String(r.name).endsWith(suffix));
+    const trustOf = (json: typeof prod, suffix: string) => {
+      const role = Object.values(resourcesOf(json, "aws_iam_role")).find((r) => String(r.name).endsWith(suffix));
       return policy(role?.assume_role_policy).Statement[0] as { Condition: Record<string, Record<string, unknown>> };
     };
-    expect(trustOf("github-plan").Condition.StringLike["token.actions.githubusercontent.com:sub"]).toEqual(["repo:acme/platform:pull_request"]);
-    expect(trustOf("github-apply").Condition.StringLike["token.actions.githubusercontent.com:sub"]).toEqual([
-      "repo:acme/platform:ref:refs/heads/main",
-      "repo:acme/platform:ref:refs/tags/v*",
+    expect(trustOf(prod, "github-plan").Condition).toEqual({
+      StringEquals: {
+        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+        "token.actions.githubusercontent.com:sub": ["repo:acme/platform:pull_request", "repo:acme/platform:ref:refs/heads/main"],
+      },
+    });
+    expect(trustOf(prod, "github-apply").Condition).toEqual({
+      StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": ["repo:acme/platform:environment:prod"] },
+    });
+    expect(trustOf(dev, "github-apply").Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual(["repo:acme/platform:environment:dev"]);
+  });
+
+  test("EKS (prod): the apply role administers the cluster, the plan role views it, the creator gets nothing implicit", () => {
+    expect(onlyResource(prod, "aws_eks_cluster")).toMatchObject({ access_config: { authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false } });
+    const entries = Object.values(resourcesOf(prod, "aws_eks_access_entry")).map((e) => e.principal_arn);
+    expect(entries.sort()).toEqual([expect.stringMatching(/^\$\{aws_iam_role\.github_apply-role_\w+\.arn\}$/), expect.stringMatching(/^\$\{aws_iam_role\.github_plan-role_\w+\.arn\}$/)]);
+    const policies = Object.values(resourcesOf(prod, "aws_eks_access_policy_association")).map((a) => [a.policy_arn, a.access_scope]);
+    expect(policies.sort()).toEqual([
+      ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy", { type: "cluster" }],
+      ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", { type: "cluster" }],
     ]);
-    expect(trustOf("github-plan").Condition.StringEquals["token.actions.githubusercontent.com:aud"]).toBe("sts.amazonaws.com");
+    expect(resourcesOf(dev, "aws_eks_access_entry")).toEqual({});
   });
 
   test("the plan role cannot write state", () => {

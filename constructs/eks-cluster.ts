@@ -1,4 +1,6 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
+import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
 import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
@@ -26,7 +28,19 @@ export interface EksClusterProps {
   readonly publicEndpoint?: boolean;
   /** Control-plane log retention in days. @default 90 */
   readonly logRetentionDays?: number;
+  /**
+   * Who may use the Kubernetes API, by IAM role ARN: `admin` roles get cluster admin (the role that
+   * applies module stacks), `view` roles read everything including Secrets, which Helm keeps its
+   * releases in (the role that plans). Nobody else, the creator included. @default nobody
+   */
+  readonly access?: { readonly admin?: readonly string[]; readonly view?: readonly string[] };
 }
+
+/** EKS access policies (cluster scope) for the two kinds of access. */
+export const EKS_ACCESS_POLICIES = {
+  admin: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+  view: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy",
+} as const;
 
 const CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
@@ -66,7 +80,8 @@ export class EksClusterWithIrsa extends Construct {
       },
       enabledClusterLogTypes: CONTROL_PLANE_LOGS,
       encryptionConfig: { resources: ["secrets"], provider: { keyArn: props.kmsKeyArn } },
-      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+      // Access is granted by the entries below, not by who happened to create the cluster.
+      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
       dependsOn: [logs, clusterPolicy],
     });
 
@@ -84,6 +99,18 @@ export class EksClusterWithIrsa extends Construct {
       updateConfig: { maxUnavailable: 1 },
       dependsOn: nodePolicies,
     });
+
+    for (const kind of ["admin", "view"] as const) {
+      (props.access?.[kind] ?? []).forEach((principalArn, i) => {
+        const entry = new EksAccessEntry(this, `${kind}-access-${i}`, { clusterName: this.cluster.name, principalArn, type: "STANDARD" });
+        new EksAccessPolicyAssociation(this, `${kind}-access-${i}-policy`, {
+          clusterName: this.cluster.name,
+          principalArn: entry.principalArn,
+          policyArn: EKS_ACCESS_POLICIES[kind],
+          accessScope: { type: "cluster" },
+        });
+      });
+    }
 
     const issuer = this.cluster.identity.get(0).oidc.get(0).issuer;
     this.oidcProvider = new IamOpenidConnectProvider(this, "oidc", { url: issuer, clientIdList: ["sts.amazonaws.com"] });

@@ -3,16 +3,20 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
-
-const GITHUB_ISSUER = "token.actions.githubusercontent.com";
+import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_ISSUER, githubSubject } from "../core/github";
 
 export interface GithubOidcRolesProps {
   /** Prefix for role names, e.g. acme-dev. */
   readonly namePrefix: string;
   /** `owner/repo` whose workflows may assume the roles. */
   readonly repository: string;
-  /** Branch whose pushes may apply; version tags `v*` may apply too. */
-  readonly applyBranch: string;
+  /**
+   * GitHub environment whose jobs may assume the apply role. Which branches or tags may deploy to
+   * it is that environment's deployment rule in GitHub.
+   */
+  readonly applyEnvironment: string;
+  /** Refs whose jobs (without an environment) may assume the plan role, e.g. the default branch for drift checks. */
+  readonly planRefs: readonly string[];
   /** State bucket the plan role reads. */
   readonly stateBucketName: string;
   /** Lock table the plan role takes locks in. */
@@ -22,8 +26,9 @@ export interface GithubOidcRolesProps {
 }
 
 /**
- * GitHub Actions OIDC federation with two roles: a read-only plan role for pull requests and an
- * apply role for the apply branch and version tags. No long-lived keys.
+ * GitHub Actions OIDC federation with two roles, no long-lived keys: a read-only plan role for pull
+ * requests and scheduled checks on the listed refs, and an apply role that only jobs running in one
+ * GitHub environment can assume. Subjects are matched exactly (StringEquals), never by pattern.
  */
 export class GithubOidcRoles extends Construct {
   public readonly provider: IamOpenidConnectProvider;
@@ -33,8 +38,8 @@ export class GithubOidcRoles extends Construct {
   constructor(scope: Construct, id: string, props: GithubOidcRolesProps) {
     super(scope, id);
     this.provider = new IamOpenidConnectProvider(this, "provider", {
-      url: `https://${GITHUB_ISSUER}`,
-      clientIdList: ["sts.amazonaws.com"],
+      url: `https://${GITHUB_OIDC_ISSUER}`,
+      clientIdList: [GITHUB_OIDC_AUDIENCE],
     });
 
     const trust = (subjects: string[]) =>
@@ -46,8 +51,7 @@ export class GithubOidcRoles extends Construct {
             Principal: { Federated: this.provider.arn },
             Action: "sts:AssumeRoleWithWebIdentity",
             Condition: {
-              StringEquals: { [`${GITHUB_ISSUER}:aud`]: "sts.amazonaws.com" },
-              StringLike: { [`${GITHUB_ISSUER}:sub`]: subjects },
+              StringEquals: { [`${GITHUB_OIDC_ISSUER}:aud`]: GITHUB_OIDC_AUDIENCE, [`${GITHUB_OIDC_ISSUER}:sub`]: subjects },
             },
           },
         ],
@@ -55,8 +59,11 @@ export class GithubOidcRoles extends Construct {
 
     this.planRole = new IamRole(this, "plan-role", {
       name: `${props.namePrefix}-github-plan`,
-      description: "Assumed by pull-request workflows to run terraform plan; read-only.",
-      assumeRolePolicy: trust([`repo:${props.repository}:pull_request`]),
+      description: "Assumed by pull-request and drift-check workflows to run terraform plan; read-only.",
+      assumeRolePolicy: trust([
+        githubSubject.pullRequest(props.repository),
+        ...props.planRefs.map((ref) => githubSubject.ref(props.repository, ref)),
+      ]),
       maxSessionDuration: 3600,
     });
     new IamRolePolicyAttachment(this, "plan-readonly", {
@@ -85,8 +92,8 @@ export class GithubOidcRoles extends Construct {
 
     this.applyRole = new IamRole(this, "apply-role", {
       name: `${props.namePrefix}-github-apply`,
-      description: "Assumed by workflows on the apply branch and version tags to apply.",
-      assumeRolePolicy: trust([`repo:${props.repository}:ref:refs/heads/${props.applyBranch}`, `repo:${props.repository}:ref:refs/tags/v*`]),
+      description: `Assumed by workflow jobs running in the GitHub environment ${props.applyEnvironment} to apply.`,
+      assumeRolePolicy: trust([githubSubject.environment(props.repository, props.applyEnvironment)]),
       maxSessionDuration: 3600,
     });
     new IamRolePolicyAttachment(this, "apply-poweruser", {

@@ -9,7 +9,7 @@ export const base = {
   deletionProtection: true,
   s3TlsOnly: true,
   logRetentionDays: 90,
-  github: { repository: "acme/platform", applyBranch: "main" },
+  github: { repository: "acme/platform", defaultBranch: "main", deployRef: "refs/heads/main" },
   eks: {
     enabled: false,
     version: "1.31",

@@ -62,8 +62,14 @@ export const githubSchema = z
   .object({
     /** `owner/repo` whose workflows may assume the plan and apply roles. */
     repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/repo"),
-    /** Branch whose pushes may apply. */
-    applyBranch: z.string().min(1),
+    /** The branch pull requests target; scheduled checks (drift) run on it with the plan role. */
+    defaultBranch: z.string().regex(/^[A-Za-z0-9._/-]+$/, "must be a branch name such as main"),
+    /**
+     * The refs that may deploy to this environment: the deployment rule of the GitHub environment
+     * of the same name, whose jobs alone can assume the apply role. A branch (refs/heads/main) or
+     * a tag pattern (refs/tags/v*).
+     */
+    deployRef: z.string().regex(/^refs\/(heads|tags)\/[A-Za-z0-9._/*-]+$/, "must be a full ref or ref pattern such as refs/heads/main or refs/tags/v*"),
   })
   .strict();
 
@@ -139,6 +145,10 @@ export const environmentSchema = z
   .refine((e) => e.name !== "prod" || e.deletionProtection, {
     message: "must be true in prod: stateful resources there refuse destroy",
     path: ["deletionProtection"],
+  })
+  .refine((e) => e.name !== "prod" || e.github.deployRef.startsWith("refs/tags/"), {
+    message: "must be a tag pattern in prod (such as refs/tags/v*): production deploys releases, not a branch",
+    path: ["github", "deployRef"],
   })
   .refine((e) => e.name !== "prod" || e.logRetentionDays >= 365, {
     message: "must be at least 365 in prod: audit and incident work needs a year of logs",

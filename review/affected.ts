@@ -5,6 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { globMatches } from "../core/glob";
 
 /** One stack of the platform as the affected analysis sees it. */
 export interface StackInfo {
@@ -110,6 +111,79 @@ export function affectedStacks(repo: string, stacks: StackInfo[], changed: strin
     if (because.length > 0) result.push({ stack: stack.name, env: stack.env, layer: stack.layer, because });
   }
   return result;
+}
+
+/** What the CI selection needs to know of an environment. */
+export interface CiEnvironment {
+  readonly name: string;
+  /** Set for an emulator environment, which CI never plans or applies. */
+  readonly endpoint?: string;
+  readonly github: { readonly deployRef: string };
+}
+
+/** The environments CI plans and applies: every one but those that run against an emulator. */
+export function cloudEnvironments<E extends CiEnvironment>(envs: readonly E[]): E[] {
+  return envs.filter((e) => e.endpoint === undefined);
+}
+
+/**
+ * The environments a push of `ref` deploys to: the cloud environments whose GitHub environment
+ * admits that ref (`github.deployRef`, a ref or glob such as refs/tags/v*).
+ */
+export function environmentsDeployedFrom<E extends CiEnvironment>(envs: readonly E[], ref: string): E[] {
+  return cloudEnvironments(envs).filter((e) => globMatches(e.github.deployRef, ref));
+}
+
+/** Raised for a base the analysis cannot use; the message says which and what to do. */
+export class AffectedError extends Error {}
+
+/** What a change is measured against: a commit, or nothing (then every stack is affected). */
+export type Base = { readonly commit: string; readonly label: string } | { readonly everything: string };
+
+/** GitHub's `before` of a push that created a branch or tag, or of a repository's first push. */
+const NO_COMMIT = /^0{40}$/;
+
+export interface BaseOptions {
+  /** A commit, branch or tag; 40 zeros means there is none. */
+  readonly base?: string;
+  /** Instead of `base`: the latest tag matching this glob before HEAD (a release since the previous one). */
+  readonly sinceTag?: string;
+  /** A base that is not in the repository (a force push): an error, or every stack. @default "error" */
+  readonly missingBase?: "error" | "all";
+}
+
+/**
+ * Decides what HEAD is compared with. No base (the all-zero SHA, no earlier tag, or a missing base
+ * with `missingBase: "all"`) means every stack, with the reason; a base that does not exist is an
+ * error naming it.
+ */
+export function resolveBase(repo: string, options: BaseOptions): Base {
+  const git = (...args: string[]) => execFileSync("git", ["-C", repo, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  const commitOf = (ref: string) => {
+    try {
+      return git("rev-parse", "--verify", "--quiet", `${ref}^{commit}`);
+    } catch {
+      return undefined;
+    }
+  };
+  if (options.sinceTag !== undefined) {
+    let tag: string | undefined;
+    try {
+      tag = git("describe", "--tags", "--abbrev=0", "--match", options.sinceTag, "HEAD^");
+    } catch {
+      tag = undefined;
+    }
+    if (!tag) return { everything: `no tag matching "${options.sinceTag}" before HEAD` };
+    return { commit: commitOf(tag)!, label: `tag ${tag}` };
+  }
+  const base = options.base ?? "";
+  if (NO_COMMIT.test(base)) return { everything: "the base is the all-zero SHA (a new branch or tag, or a repository's first push)" };
+  const commit = commitOf(base);
+  if (commit) return { commit, label: base };
+  if (options.missingBase === "all") return { everything: `the base ${base} is not in this repository (a force push rewrote it)` };
+  throw new AffectedError(
+    `base "${base}" does not exist in this repository: fetch it (actions/checkout with fetch-depth: 0) or name an existing commit, branch or tag`,
+  );
 }
 
 /** Files changed between the merge base of `base` and HEAD, plus uncommitted changes when asked. */

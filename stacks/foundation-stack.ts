@@ -121,7 +121,8 @@ export class FoundationStack extends TerraformStack {
     const github = new GithubOidcRoles(this, "github", {
       namePrefix: prefix,
       repository: env.github.repository,
-      applyBranch: env.github.applyBranch,
+      applyEnvironment: env.name,
+      planRefs: [`refs/heads/${env.github.defaultBranch}`],
       stateBucketName: env.state.bucket,
       lockTableArn: `arn:aws:dynamodb:${env.region}:${env.accountId}:table/${env.state.lockTable}`,
       region: env.region,
@@ -139,6 +140,7 @@ export class FoundationStack extends TerraformStack {
           nodeMaxSize: env.eks.nodeMaxSize,
           publicEndpoint: env.eks.publicEndpoint,
           logRetentionDays: env.logRetentionDays,
+          access: { admin: [github.applyRole.arn], view: [github.planRole.arn] },
         })
       : undefined;
 

@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { planPlatform } from "../../app";
 import { environmentInputs, loadEnvironments } from "../../environments";
 import { MODULES } from "../../packages";
-import { affectedStacks, changedFiles, inLayerOrder, platformStacks } from "../../review/affected";
+import { AffectedError, affectedStacks, changedFiles, inLayerOrder, platformStacks, resolveBase } from "../../review/affected";
 
 const source = join(__dirname, "..", "..");
 const plans = planPlatform(loadEnvironments(environmentInputs({}), undefined), MODULES);
@@ -93,5 +93,41 @@ describe("affected stacks from real git history", () => {
     const result = inLayerOrder(affectedStacks(repo, stacks, changedFiles(repo, "main")));
     expect(result.map((r) => r.layer)).toEqual(["bootstrap", "bootstrap", "bootstrap", "bootstrap", "module", "module", "module", "module"]);
     expect(result[0].because).toEqual(["stacks/bootstrap-stack.ts"]);
+  });
+});
+
+describe("the base a push is compared with", () => {
+  const commit = (message: string) => {
+    appendFileSync(join(repo, "README.md"), `\n${message}\n`);
+    git("commit", "-qam", message);
+    return git("rev-parse", "HEAD").trim();
+  };
+
+  test("GitHub's all-zero `before` (new branch or tag, first push) means every stack, with the reason", () => {
+    expect(resolveBase(repo, { base: "0".repeat(40) })).toEqual({ everything: expect.stringContaining("all-zero SHA") });
+  });
+
+  test("a base that does not exist is an error naming it, or every stack when asked", () => {
+    const missing = "1234567890abcdef1234567890abcdef12345678";
+    expect(() => resolveBase(repo, { base: missing })).toThrow(AffectedError);
+    expect(() => resolveBase(repo, { base: missing })).toThrow(`base "${missing}" does not exist in this repository`);
+    expect(resolveBase(repo, { base: "no-such-branch", missingBase: "all" })).toEqual({ everything: expect.stringContaining("no-such-branch is not in this repository") });
+  });
+
+  test("an existing branch, tag or commit resolves to its commit", () => {
+    git("checkout", "-q", "-B", "base-test", "main");
+    expect(resolveBase(repo, { base: "main" })).toEqual({ commit: git("rev-parse", "main").trim(), label: "main" });
+  });
+
+  test("a release compares with the previous release tag; the first release with everything", () => {
+    git("checkout", "-q", "-B", "releases", "main");
+    const first = commit("release one");
+    git("tag", "v1.0.0", first);
+    expect(resolveBase(repo, { sinceTag: "v*" })).toEqual({ everything: 'no tag matching "v*" before HEAD' });
+    commit("between releases");
+    const second = commit("release two");
+    git("tag", "v1.1.0", second);
+    git("tag", "other-1", second);
+    expect(resolveBase(repo, { sinceTag: "v*" })).toEqual({ commit: first, label: "tag v1.0.0" });
   });
 });

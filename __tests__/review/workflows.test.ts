@@ -50,10 +50,15 @@ describe("GitHub workflows", () => {
     expect(jobs.comment.needs).toEqual(["affected", "plan"]);
   });
 
-  test("main applies in layer order with the apply role, behind each environment's GitHub environment", () => {
+  test("main and tags apply in layer order with the apply role, behind each environment's GitHub environment", () => {
     const jobs = workflow("apply.yml").jobs;
-    expect(jobs.foundation.needs).toEqual(["affected", "bootstrap"]);
+    expect(jobs.foundation.needs).toEqual("affected");
     expect(jobs.modules.needs).toEqual(["affected", "foundation"]);
+    // Bootstrap holds every stack's state: CI points an administrator at it and never applies it.
+    expect(jobs.bootstrap.permissions).toBeUndefined();
+    expect(jobs.bootstrap.uses).toBeUndefined();
+    expect(jobs.bootstrap.steps?.map((s) => s.run).join("\n")).toContain("an administrator runs: npm run bootstrap -- $env");
+    expect(text("apply-stack.yml")).not.toContain("npm run bootstrap");
     const apply = workflow("apply-stack.yml").jobs.apply;
     expect(apply.environment).toBe("${{ matrix.env }}");
     const steps = apply.steps ?? [];

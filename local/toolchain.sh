@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds (or reuses) the offline toolchain: OpenTofu and the Terraform providers from their Go
-# modules, a provider filesystem mirror with a CLI config that installs only from it, and a Python
-# virtualenv with tflocal and the AWS emulator. Idempotent: every piece is skipped when present.
+# modules, a provider filesystem mirror with a CLI config that installs only from it, a Python
+# virtualenv with tflocal and the AWS emulator, and actionlint for the workflows. Idempotent: every piece is skipped when present.
 #
 #   local/toolchain.sh            build what is missing, print the env to use
 #   local/toolchain.sh --env      print only the `export` lines (eval "$(local/toolchain.sh --env)")
@@ -107,6 +107,17 @@ build_provider() {
   mv "$exe.tmp" "$exe"
 }
 
+build_actionlint() {
+  if [[ -x "$bin/actionlint" && "$("$bin/actionlint" -version 2>/dev/null | head -1)" == "$ACTIONLINT_VERSION" ]]; then
+    return
+  fi
+  local dir
+  dir=$(module_dir github.com/rhysd/actionlint "v$ACTIONLINT_VERSION")
+  (cd "$dir" && timed_build actionlint go build -p "$go_parallel" -trimpath \
+    -ldflags "-s -w -X github.com/rhysd/actionlint.version=$ACTIONLINT_VERSION" -o "$bin/actionlint.tmp" ./cmd/actionlint)
+  mv "$bin/actionlint.tmp" "$bin/actionlint"
+}
+
 write_cli_config() {
   # Providers come only from the mirror: no direct block, so nothing is fetched from a registry.
   cat >"$cli_config.tmp" <<EOF
@@ -132,8 +143,8 @@ build_venv() {
 
 what="${1:-all}"
 case "$what" in
-  all|tofu|providers|venv) ;;
-  *) say "unknown target '$what': use all, tofu, providers, venv or --env"; exit 2 ;;
+  all|tofu|providers|venv|actionlint) ;;
+  *) say "unknown target '$what': use all, tofu, providers, venv, actionlint or --env"; exit 2 ;;
 esac
 
 if [[ "$what" == all || "$what" == tofu ]]; then build_tofu; fi
@@ -143,6 +154,7 @@ if [[ "$what" == all || "$what" == providers ]]; then
   build_provider helm github.com/hashicorp/terraform-provider-helm "$HELM_PROVIDER_PSEUDO" "$HELM_PROVIDER_VERSION"
 fi
 if [[ "$what" == all || "$what" == venv ]]; then build_venv; fi
+if [[ "$what" == all || "$what" == actionlint ]]; then build_actionlint; fi
 write_cli_config
 
 if [[ "$what" == all ]]; then

@@ -1,9 +1,11 @@
-// Plans stacks for review: `npm run plan -- <stack or glob>[,<more>] [--mock-foundation[=if-missing]] [--out DIR]`.
-// Synthesizes the selected stacks, runs init + plan with the project's toolchain, saves the plan,
-// its JSON (`show -json`) and a Markdown summary per stack in DIR (default .plans), and prints the
-// summaries. Exit code like -detailed-exitcode: 0 no changes, 2 changes, 1 failure.
+// Plans stacks for review:
+//   npm run plan -- <stack or glob>[,<more>] [--mock-foundation[=if-missing]] [--out DIR] [--parallelism N]
+// Synthesizes the selected stacks, runs init + plan with the project's toolchain (N stacks at once,
+// default one per CPU core), saves the plan, its JSON (`show -json`) and a Markdown summary per stack
+// in DIR (default .plans), and prints the summaries one block per stack in the order selected.
+// Exit code like -detailed-exitcode: 0 no changes, 2 changes, 1 failure of any stack.
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { spawnSync } from "node:child_process";
+import { cpus } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type EnvironmentPlan, planPlatform, selectStacks } from "../app";
@@ -12,9 +14,10 @@ import { MODULES } from "../packages";
 import { summarizePlan } from "../review/plan-summary";
 import { stateKey } from "../stacks/state";
 import { httpStatus, sdkConfig } from "./aws";
+import { inOrder, synthStacks, tofu } from "./lib/stack-runs";
 
 const repo = resolve(__dirname, "..");
-const USAGE = "usage: npm run plan -- <stack or glob>[,...] [--mock-foundation | --mock-foundation=if-missing] [--out DIR]";
+const USAGE = "usage: npm run plan -- <stack or glob>[,...] [--mock-foundation | --mock-foundation=if-missing] [--out DIR] [--parallelism N]";
 
 function fail(message: string, code = 1): never {
   console.error(message);
@@ -25,9 +28,13 @@ function parseArgs(argv: string[]) {
   let selection: string | undefined;
   let mock: "never" | "always" | "if-missing" = "never";
   let out = join(repo, ".plans");
+  let parallelism = cpus().length;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === "--mock-foundation") mock = "always";
+    if (arg === "--parallelism") {
+      parallelism = Number(argv[++i]);
+      if (!Number.isInteger(parallelism) || parallelism < 1) fail(`--parallelism takes a whole number from 1, not ${argv[i]}\n${USAGE}`, 2);
+    } else if (arg === "--mock-foundation") mock = "always";
     else if (arg === "--mock-foundation=if-missing") mock = "if-missing";
     else if (arg === "--out") out = resolve(argv[++i] ?? fail(USAGE, 2));
     else if (arg.startsWith("--")) fail(`unknown option ${arg}\n${USAGE}`, 2);
@@ -35,7 +42,7 @@ function parseArgs(argv: string[]) {
     else selection = arg;
   }
   if (!selection) fail(USAGE, 2);
-  return { selection, mock, out };
+  return { selection, mock, out, parallelism };
 }
 
 /** Module stacks whose environment's foundation state does not exist yet. */
@@ -55,12 +62,36 @@ async function foundationMissing(plans: EnvironmentPlan[], stacks: string[]): Pr
   return missing;
 }
 
-function tofu(binary: string, cwd: string, args: string[]) {
-  return spawnSync(binary, args, { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env: process.env });
+interface StackResult {
+  readonly stack: string;
+  readonly markdown?: string;
+  readonly hasChanges?: boolean;
+  readonly error?: string;
+}
+
+/** init, plan, show -json and the summary files of one synthesized stack. */
+async function planStack(binary: string, outdir: string, out: string, stack: string, mocked: boolean): Promise<StackResult> {
+  const dir = join(outdir, "stacks", stack);
+  const init = await tofu(binary, dir, ["init", "-input=false", "-no-color"]);
+  if (init.status !== 0) return { stack, error: `${stack}: init failed:\n${init.stdout}${init.stderr}` };
+  const planFile = join(out, `${stack}.tfplan`);
+  const plan = await tofu(binary, dir, ["plan", "-input=false", "-no-color", "-lock-timeout=120s", "-detailed-exitcode", `-out=${planFile}`]);
+  if (plan.status !== 0 && plan.status !== 2) return { stack, error: `${stack}: plan failed:\n${plan.stdout}${plan.stderr}` };
+  const show = await tofu(binary, dir, ["show", "-json", planFile]);
+  if (show.status !== 0) return { stack, error: `${stack}: show -json failed:\n${show.stderr}` };
+  writeFileSync(join(out, `${stack}.json`), show.stdout);
+  const summary = summarizePlan(stack, JSON.parse(show.stdout));
+  const banner = mocked
+    ? `> [!NOTE]\n> Planned against **mock foundation outputs**: the ${stack.split("-")[0]} foundation is not applied yet. This plan cannot be applied.\n\n`
+    : "";
+  const markdown = banner + summary.markdown;
+  writeFileSync(join(out, `${stack}.md`), markdown);
+  writeFileSync(join(out, `${stack}.summary.json`), JSON.stringify({ stack, hasChanges: summary.hasChanges, counts: summary.counts, mocked }));
+  return { stack, markdown, hasChanges: summary.hasChanges };
 }
 
 async function main(): Promise<number> {
-  const { selection, mock, out } = parseArgs(process.argv.slice(2));
+  const { selection, mock, out, parallelism } = parseArgs(process.argv.slice(2));
   const binary = process.env.TERRAFORM_BINARY_NAME || "terraform";
   let plans: EnvironmentPlan[];
   let stacks: string[];
@@ -77,35 +108,25 @@ async function main(): Promise<number> {
 
   const outdir = join(out, "cdktf.out");
   mkdirSync(out, { recursive: true });
-  const synth = spawnSync(process.execPath, ["-r", "./scripts/register.js", "main.ts"], {
-    cwd: repo,
-    encoding: "utf8",
-    env: { ...process.env, PLATFORM_ENVIRONMENTS: "", PLATFORM_STACKS: stacks.join(","), PLATFORM_MOCK_FOUNDATION: [...mocked].join(","), CDKTF_OUTDIR: outdir },
-  });
-  if (synth.status !== 0) fail(`synth failed:\n${synth.stderr}`);
-
-  let changes = false;
-  for (const stack of stacks) {
-    const dir = join(outdir, "stacks", stack);
-    const init = tofu(binary, dir, ["init", "-input=false", "-no-color"]);
-    if (init.status !== 0) fail(`${stack}: init failed:\n${init.stdout}${init.stderr}`);
-    const planFile = join(out, `${stack}.tfplan`);
-    const plan = tofu(binary, dir, ["plan", "-input=false", "-no-color", "-lock-timeout=120s", "-detailed-exitcode", `-out=${planFile}`]);
-    if (plan.status === 1 || plan.status === null) fail(`${stack}: plan failed:\n${plan.stdout}${plan.stderr}`);
-    const show = tofu(binary, dir, ["show", "-json", planFile]);
-    if (show.status !== 0) fail(`${stack}: show -json failed:\n${show.stderr}`);
-    writeFileSync(join(out, `${stack}.json`), show.stdout);
-    const summary = summarizePlan(stack, JSON.parse(show.stdout));
-    const banner = mocked.has(stack)
-      ? `> [!NOTE]\n> Planned against **mock foundation outputs**: the ${stack.split("-")[0]} foundation is not applied yet. This plan cannot be applied.\n\n`
-      : "";
-    const markdown = banner + summary.markdown;
-    writeFileSync(join(out, `${stack}.md`), markdown);
-    writeFileSync(join(out, `${stack}.summary.json`), JSON.stringify({ stack, hasChanges: summary.hasChanges, counts: summary.counts, mocked: mocked.has(stack) }));
-    process.stdout.write(`${markdown}\n`);
-    changes ||= summary.hasChanges;
+  try {
+    synthStacks(stacks, outdir, { PLATFORM_MOCK_FOUNDATION: [...mocked].join(",") });
+  } catch (e) {
+    fail((e as Error).message);
   }
-  return changes ? 2 : 0;
+
+  // Independent stacks plan at once; each block is printed as soon as every stack before it is done.
+  const results = await inOrder(
+    stacks,
+    parallelism,
+    (stack) => planStack(binary, outdir, out, stack, mocked.has(stack)),
+    (r) => (r.error ? process.stderr.write(`${r.error}\n`) : process.stdout.write(`${r.markdown}\n`)),
+  );
+  const failed = results.filter((r) => r.error).map((r) => r.stack);
+  if (failed.length > 0) {
+    console.error(`plan failed for ${failed.join(", ")}`);
+    return 1;
+  }
+  return results.some((r) => r.hasChanges) ? 2 : 0;
 }
 
 main().then(

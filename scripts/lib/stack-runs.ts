@@ -1,0 +1,56 @@
+// What the commands that work on synthesized stacks share: running OpenTofu/Terraform without
+// blocking the others, synthesizing only the selected stacks, and running stacks N at a time with
+// their reports printed one block per stack in a stable order.
+import { spawn, spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+
+const repo = resolve(__dirname, "..", "..");
+
+export interface Ran {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the Terraform binary in `cwd` and collects its output. */
+export function tofu(binary: string, cwd: string, args: string[]): Promise<Ran> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(binary, args, { cwd, env: process.env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c) => (stdout += c));
+    child.stderr.on("data", (c) => (stderr += c));
+    child.on("error", (e) => resolvePromise({ status: null, stdout, stderr: `${stderr}${e.message}` }));
+    child.on("close", (status) => resolvePromise({ status, stdout, stderr }));
+  });
+}
+
+/** Synthesizes exactly `stacks` into `outdir` (its `stacks/<name>` directories); throws with synth's message. */
+export function synthStacks(stacks: readonly string[], outdir: string, env: NodeJS.ProcessEnv = {}): void {
+  const synth = spawnSync(process.execPath, ["-r", "./scripts/register.js", "main.ts"], {
+    cwd: repo,
+    encoding: "utf8",
+    env: { ...process.env, PLATFORM_ENVIRONMENTS: "", PLATFORM_STACKS: stacks.join(","), CDKTF_OUTDIR: outdir, ...env },
+  });
+  if (synth.status !== 0) throw new Error(`synth failed:\n${synth.stderr}`);
+}
+
+/**
+ * Runs `work` for every item, `parallelism` at a time, and hands each result to `report` in the
+ * order of `items` as soon as every earlier one is done, so output stays one block per item.
+ */
+export async function inOrder<T, R>(items: readonly T[], parallelism: number, work: (item: T) => Promise<R>, report: (result: R) => void): Promise<R[]> {
+  const results: (R | undefined)[] = items.map(() => undefined);
+  const done = items.map(() => false);
+  let printed = 0;
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) {
+      results[i] = await work(items[i]);
+      done[i] = true;
+      for (; printed < items.length && done[printed]; printed++) report(results[printed]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(parallelism, items.length)) }, worker));
+  return results as R[];
+}

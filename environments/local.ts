@@ -24,6 +24,8 @@ export function localEnvironment(env: NodeJS.ProcessEnv = process.env) {
     accountId: "000000000000",
     region: env.AWS_DEFAULT_REGION || "us-east-1",
     endpoint: resolveLocalEndpoint(env),
+    // "environment" (PLATFORM_LOCAL_CREDENTIALS) leaves the test keys out, for an emulator that enforces IAM.
+    emulatorCredentials: (env.PLATFORM_LOCAL_CREDENTIALS || "test-keys") as "test-keys" | "environment",
     // Nothing local is kept: destroy must be able to remove it all.
     network: { ...base.network, natMode: "single" },
     deletionProtection: false,

@@ -82,6 +82,12 @@ export const environmentSchema = z
     region,
     /** Where the emulator listens; set only for environments that run against one. */
     endpoint: z.url({ message: "must be a URL such as http://localhost:4566" }).optional(),
+    /**
+     * How stacks authenticate to the emulator: its test keys written into provider and backend
+     * (as tflocal does), or the usual AWS credential chain (environment variables, profiles), for
+     * an emulator that enforces IAM. @default test-keys where an endpoint is set
+     */
+    emulatorCredentials: z.enum(["test-keys", "environment"], { message: 'must be "test-keys" or "environment" (local: PLATFORM_LOCAL_CREDENTIALS)' }).optional(),
     state: z
       .object({
         bucket: s3BucketName,
@@ -137,6 +143,10 @@ export const environmentSchema = z
   .refine((e) => e.s3TlsOnly || e.endpoint !== undefined, {
     message: "may be false only for an environment that runs against an emulator (endpoint set)",
     path: ["s3TlsOnly"],
+  })
+  .refine((e) => e.emulatorCredentials === undefined || e.endpoint !== undefined, {
+    message: "applies only to an environment that runs against an emulator (endpoint set)",
+    path: ["emulatorCredentials"],
   })
   .refine((e) => e.state.protect || e.endpoint !== undefined, {
     message: "may be false only for an environment that runs against an emulator (endpoint set): real state must not be destroyable by accident",

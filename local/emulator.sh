@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts, stops and checks the local AWS emulator on 127.0.0.1:4566.
 #
-#   local/emulator.sh start|stop|status|logs
+#   local/emulator.sh start|stop|status|logs|requests   (requests: moto's request log, one line per request)
+#   local/emulator.sh iam on|off     moto only: enforce IAM from now on (signatures and policies; the
+#                                    test keys stop working), or stop enforcing
 #
 # EMULATOR picks the implementation: `localstack` (LocalStack in Docker, local/docker-compose.yml),
 # `moto` (moto's server from the toolchain virtualenv, no Docker needed) or `auto` (default:
@@ -65,7 +67,9 @@ start() {
   else
     # Accounts: LocalStack reports 000000000000 for test credentials; make moto agree.
     # AWS managed policies (ReadOnlyAccess, ...) exist in every account; moto loads them on request.
-    MOTO_ACCOUNT_ID=000000000000 MOTO_IAM_LOAD_MANAGED_POLICIES=true nohup "$(moto_python)" "$here/moto_server.py" -H "$host" -p "$port" >>"$log_file" 2>&1 &
+    # Every request, with the SDK's attempt counter, goes to requests.log (local/moto_server.py).
+    : >"$state_dir/requests.log"
+    MOTO_REQUEST_LOG="$state_dir/requests.log" MOTO_ACCOUNT_ID=000000000000 MOTO_IAM_LOAD_MANAGED_POLICIES=true nohup "$(moto_python)" "$here/moto_server.py" -H "$host" -p "$port" >>"$log_file" 2>&1 &
     echo $! >"$pid_file"
   fi
   wait_ready "$k"
@@ -80,10 +84,21 @@ stop() {
   if [[ "$(kind)" == localstack ]]; then docker compose -f "$here/docker-compose.yml" down >>"$log_file" 2>&1 && say "stopped LocalStack"; fi
 }
 
+# moto counts requests before it starts enforcing; resetting the count to 0 enforces at once, inf never.
+iam() {
+  [[ "$(kind)" == moto ]] || { say "IAM enforcement is switched here for moto only (LocalStack: ENFORCE_IAM, Pro)"; exit 2; }
+  local count
+  case "${1:-}" in on) count=0 ;; off) count=inf ;; *) echo "usage: local/emulator.sh iam on|off" >&2; exit 2 ;; esac
+  curl -fsS -X POST -H 'content-type: text/plain' --data "$count" "http://$host:$port/moto-api/reset-auth" >/dev/null
+  say "IAM enforcement $1"
+}
+
 case "${1:-}" in
   start) start ;;
+  iam) iam "${2:-}" ;;
   stop) stop ;;
   status) k=$(kind); if curl -fsS -o /dev/null "$(health_url "$k")"; then say "$k up on $host:$port"; else say "$k down"; exit 1; fi ;;
   logs) cat "$log_file" ;;
-  *) echo "usage: local/emulator.sh start|stop|status|logs" >&2; exit 2 ;;
+  requests) cat "$state_dir/requests.log" ;;
+  *) echo "usage: local/emulator.sh start|stop|status|logs|requests|iam on|off" >&2; exit 2 ;;
 esac

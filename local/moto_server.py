@@ -11,16 +11,38 @@
 - SQS: AWS returns RedrivePolicy and Policy as the compact JSON it was given; moto adds spaces,
   which the provider reports as a change on every plan.
 - Kinesis: CreateStream's Tags are dropped by moto; AWS applies them.
+
+Request log: with MOTO_REQUEST_LOG set, every request is logged there as one line (time, method, path
+and query, X-Amz-Target, the SDK's attempt counter, status, milliseconds), which moto's own log does not show:
+a retried request (attempt=2) and which call it was are visible afterwards.
+
+When IAM is enforced (local/emulator.sh iam on, used by the e2e to run plans with the read-only
+plan role), two authorization gaps would refuse what AWS allows:
+- S3 HeadBucket: moto checks it as the action s3:HeadBucket, which no AWS policy grants; AWS
+  authorizes HeadBucket as s3:ListBucket on the bucket.
+- DynamoDB: moto matches every action against the resource "*", so a policy scoped to a table's ARN
+  (the plan role's state-lock permission) never applies; AWS matches the table's ARN.
+- JSON-protocol services (DynamoDB, SQS, KMS, Kinesis, CloudWatch Logs, ECR): moto answers a denied
+  request with the XML error of the query protocol, which their SDK clients cannot read; AWS answers
+  400 with {"__type": "AccessDeniedException", "message": ...}.
 """
 
 import json
+import os
 import sys
+import threading
+import time
 
 import xmltodict
+from moto.core.authorization import ActionAuthenticatorMixin
+from moto.core.exceptions import _RESTError
+from moto.dynamodb.responses import DynamoHandler
 from moto.kinesis.responses import KinesisResponse
 from moto.route53.responses import Route53
+from moto.s3 import responses as s3_responses
 from moto.s3.responses import S3Response
 from moto.sqs.models import Queue
+import moto.server
 from moto.server import main
 
 _bucket_put = S3Response._bucket_response_put
@@ -93,6 +115,81 @@ def _create_stream_with_tags(self):
 
 
 KinesisResponse.create_stream = _create_stream_with_tags
+
+s3_responses.ACTION_MAP["BUCKET"]["HEAD"]["DEFAULT"] = "ListBucket"
+
+
+def _dynamodb_table_arn(self):
+    # By now DynamoHandler.call_action has replaced the raw body with the parsed parameters.
+    body = self.body if isinstance(self.body, dict) else json.loads(self.body or "{}")
+    table = body.get("TableName")
+    return f"arn:aws:dynamodb:{self.region}:{self.current_account}:table/{table}" if table else "*"
+
+
+DynamoHandler._determine_resource = _dynamodb_table_arn
+
+_authorize = ActionAuthenticatorMixin._authenticate_and_authorize_normal_action
+_JSON_ERROR_TYPES = {
+    "AccessDenied": "AccessDeniedException",
+    "InvalidClientTokenId": "UnrecognizedClientException",
+    "SignatureDoesNotMatch": "InvalidSignatureException",
+}
+
+
+def _authorize_with_json_errors(self, resource="*"):
+    try:
+        return _authorize(self, resource)
+    except _RESTError as error:
+        if not self.headers.get("X-Amz-Target"):  # not a JSON-protocol request
+            raise
+        converted = error.to_json()
+        converted.error_type = _JSON_ERROR_TYPES.get(error.error_type, error.error_type)
+        converted.description = json.dumps({"__type": converted.error_type, "message": error.message})
+        converted.code = 400
+        raise converted from None
+
+
+ActionAuthenticatorMixin._authenticate_and_authorize_normal_action = _authorize_with_json_errors
+
+_run_simple = moto.server.run_simple
+
+
+def _logged(app, path):
+    lock = threading.Lock()
+    out = open(path, "a", buffering=1)
+
+    def logged_app(environ, start_response):
+        started = time.time()
+        status = []
+
+        def recording_start_response(code, headers, exc_info=None):
+            status.append(code.split(" ", 1)[0])
+            return start_response(code, headers, exc_info)
+
+        try:
+            return app(environ, recording_start_response)
+        finally:
+            line = "\t".join([
+                time.strftime("%H:%M:%S", time.localtime(started)) + f".{int(started * 1000) % 1000:03d}",
+                environ.get("REQUEST_METHOD", ""),
+                environ.get("PATH_INFO", "") + ("?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else ""),
+                environ.get("HTTP_X_AMZ_TARGET", "-"),
+                environ.get("HTTP_AMZ_SDK_REQUEST", "-"),
+                status[0] if status else "-",
+                f"{(time.time() - started) * 1000:.0f}ms",
+            ])
+            with lock:
+                out.write(line + "\n")
+
+    return logged_app
+
+
+def _run_simple_logging_requests(host, port, app, **kwargs):
+    path = os.environ.get("MOTO_REQUEST_LOG")
+    return _run_simple(host, port, _logged(app, path) if path else app, **kwargs)
+
+
+moto.server.run_simple = _run_simple_logging_requests
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -2,7 +2,7 @@ import { AwsProvider, type AwsProviderEndpoints } from "@cdktf/provider-aws/lib/
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { Environment } from "../environments";
-import { EMULATOR_CREDENTIALS } from "./state";
+import { emulatorCredentials } from "./state";
 
 /** Services the stacks call (binding property names); each gets the emulator endpoint where there is one. */
 export const EMULATED_SERVICES: readonly (keyof AwsProviderEndpoints)[] = [
@@ -38,7 +38,7 @@ export const AWS_PROVIDER_CONSTRAINT = ">= 6.25.0, < 7.0.0";
 export function awsProvider(scope: Construct, env: Environment, extraTags: Record<string, string> = {}): AwsProvider {
   const emulator = env.endpoint
     ? {
-        ...EMULATOR_CREDENTIALS,
+        ...emulatorCredentials(env),
         endpoints: [Object.fromEntries(EMULATED_SERVICES.map((s) => [s, env.endpoint]))],
         s3UsePathStyle: true,
         skipCredentialsValidation: true,

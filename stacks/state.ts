@@ -5,6 +5,11 @@ import { stackName } from "./naming";
 /** Credentials every AWS emulator accepts; they grant nothing anywhere else. */
 export const EMULATOR_CREDENTIALS = { accessKey: "test", secretKey: "test" } as const;
 
+/** The emulator's test keys, unless the environment takes credentials from the usual AWS chain. */
+export function emulatorCredentials(env: Pick<Environment, "emulatorCredentials">): Partial<typeof EMULATOR_CREDENTIALS> {
+  return env.emulatorCredentials === "environment" ? {} : EMULATOR_CREDENTIALS;
+}
+
 /** State object key of a stack: derived from its name, so no two stacks can share one. */
 export function stateKey(env: Environment, stack: string): string {
   return `${env.state.keyPrefix}/${stackName(env, stack)}/terraform.tfstate`;
@@ -27,7 +32,7 @@ export function stateBackendConfig(env: Environment, stack: string): S3BackendCo
   // tflocal never reads *.tf.json, so emulator settings must already be in the config it leaves alone.
   return {
     ...config,
-    ...EMULATOR_CREDENTIALS,
+    ...emulatorCredentials(env),
     endpoints: { s3: env.endpoint, dynamodb: env.endpoint, sts: env.endpoint, iam: env.endpoint },
     usePathStyle: true,
     skipCredentialsValidation: true,

@@ -6,7 +6,7 @@
 
 type Action = "create" | "update" | "replace" | "destroy" | "read" | "no-op";
 
-interface Change {
+export interface Change {
   readonly actions: string[];
   readonly before?: unknown;
   readonly after?: unknown;
@@ -17,7 +17,7 @@ interface Change {
   readonly replace_paths?: (string | number)[][];
 }
 
-interface ResourceChange {
+export interface ResourceChange {
   readonly address: string;
   readonly mode?: string;
   readonly type: string;
@@ -29,6 +29,8 @@ interface ResourceChange {
 export interface PlanJson {
   readonly format_version?: string;
   readonly resource_changes?: ResourceChange[];
+  /** Changes made outside Terraform that refresh found (a refresh-only plan reports only these). */
+  readonly resource_drift?: ResourceChange[];
   readonly output_changes?: Record<string, Change>;
   readonly errored?: boolean;
 }

@@ -129,6 +129,8 @@ function selectionCommand(job: WorkflowJob | undefined): string | undefined {
 interface Scope {
   readonly file: string;
   readonly workflow: Workflow;
+  /** How the workflow was reached: `apply.yml job "modules" > ` for a called one, else empty. */
+  readonly via: string;
   /** For a called workflow: its caller's job and workflow, to trace `inputs.*` back. */
   readonly caller?: { readonly job: WorkflowJob; readonly scope: Scope };
 }
@@ -163,6 +165,8 @@ export function checkWorkflowRoles<E extends CheckEnvironment>(
   workflows: ReadonlyMap<string, Workflow>,
   envs: readonly E[],
   trust: TrustPolicies,
+  /** Told every assumption checked: `<file> job "<name>" on <event> of <ref>: <kind> role of <env> as <sub>`. */
+  checked: (assumption: string) => void = () => undefined,
 ): string[] {
   const problems: string[] = [];
   const cloud = cloudEnvironments(envs);
@@ -184,12 +188,12 @@ export function checkWorkflowRoles<E extends CheckEnvironment>(
 
   const visit = (scope: Scope, triggers: readonly Trigger[]) => {
     for (const [name, job] of Object.entries(scope.workflow.jobs)) {
-      const where = `${scope.file} job "${name}"`;
+      const where = `${scope.via}${scope.file} job "${name}"`;
       if (job.uses?.startsWith("./.github/workflows/")) {
         const file = job.uses.slice("./.github/workflows/".length);
         const called = workflows.get(file);
         if (!called) problems.push(`${where}: calls ${job.uses}, which does not exist`);
-        else visit({ file, workflow: called, caller: { job, scope } }, triggers);
+        else visit({ file, workflow: called, via: `${where} > `, caller: { job, scope } }, triggers);
         continue;
       }
       if (!requestsToken(job.permissions ?? scope.workflow.permissions)) continue;
@@ -219,6 +223,7 @@ export function checkWorkflowRoles<E extends CheckEnvironment>(
               problems.push(`${where} ${on}: runs in GitHub environment ${githubEnv}, whose deployment rule (github.deployRef ${ruled.github.deployRef}) does not admit that ref`);
             }
           }
+          checked(`${where} ${on}: ${kind} role of ${env.name} as ${sub}`);
           const role = trust.get(env.name)?.[kind];
           if (role && !admits(role, sub)) {
             problems.push(`${where} ${on}: cannot assume the ${kind} role of ${env.name}: GitHub sends sub "${sub}", the role admits ${role.operator} ${JSON.stringify(role.subjects)}`);
@@ -235,7 +240,7 @@ export function checkWorkflowRoles<E extends CheckEnvironment>(
 
   for (const [file, workflow] of workflows) {
     const triggers = triggersOf(workflow, defaultBranch);
-    if (triggers.length > 0) visit({ file, workflow }, triggers);
+    if (triggers.length > 0) visit({ file, workflow, via: "" }, triggers);
   }
   return [...new Set(problems)];
 }

@@ -39,7 +39,24 @@ function edited(file: string, edit: (wf: Mutable) => void) {
 
 describe("workflows against the roles they assume", () => {
   test("every job that asks for a token can assume its role for every trigger and environment it runs for", () => {
-    expect(checkWorkflowRoles(readWorkflows(), envs, trust)).toEqual([]);
+    const checked: string[] = [];
+    expect(checkWorkflowRoles(readWorkflows(), envs, trust, (a) => checked.push(a))).toEqual([]);
+    // What was checked: every token-requesting job, trigger and environment, with the subject GitHub sends.
+    const repo = "repo:acme/platform";
+    expect(checked.sort()).toEqual(
+      [
+        ...["foundation", "modules"].flatMap((layer) => [
+          `apply.yml job "${layer}" > apply-stack.yml job "apply" on push of refs/heads/main: apply role of dev as ${repo}:environment:dev`,
+          `apply.yml job "${layer}" > apply-stack.yml job "apply" on push of refs/heads/main: apply role of staging as ${repo}:environment:staging`,
+          `apply.yml job "${layer}" > apply-stack.yml job "apply" on push of refs/tags/v1.0.0: apply role of prod as ${repo}:environment:prod`,
+        ]),
+        ...["dev", "staging", "prod"].flatMap((e) => [
+          `drift.yml job "check" on schedule of refs/heads/main: plan role of ${e} as ${repo}:ref:refs/heads/main`,
+          `drift.yml job "check" on workflow_dispatch of refs/heads/main: plan role of ${e} as ${repo}:ref:refs/heads/main`,
+          `pull-request.yml job "plan" on pull_request of refs/pull/1/merge: plan role of ${e} as ${repo}:pull_request`,
+        ]),
+      ].sort(),
+    );
   });
 
   test("GitHub's subject forms and the triggers the checks derive them from", () => {
@@ -61,8 +78,8 @@ describe("workflows against the roles they assume", () => {
     const workflows = edited("apply-stack.yml", (wf) => delete wf.jobs.apply.environment);
     expect(checkWorkflowRoles(workflows, envs, trust)).toEqual(
       expect.arrayContaining([
-        'apply-stack.yml job "apply" on push of refs/heads/main: cannot assume the apply role of dev: GitHub sends sub "repo:acme/platform:ref:refs/heads/main", the role admits StringEquals ["repo:acme/platform:environment:dev"]',
-        'apply-stack.yml job "apply" on push of refs/tags/v1.0.0: cannot assume the apply role of prod: GitHub sends sub "repo:acme/platform:ref:refs/tags/v1.0.0", the role admits StringEquals ["repo:acme/platform:environment:prod"]',
+        'apply.yml job "foundation" > apply-stack.yml job "apply" on push of refs/heads/main: cannot assume the apply role of dev: GitHub sends sub "repo:acme/platform:ref:refs/heads/main", the role admits StringEquals ["repo:acme/platform:environment:dev"]',
+        'apply.yml job "foundation" > apply-stack.yml job "apply" on push of refs/tags/v1.0.0: cannot assume the apply role of prod: GitHub sends sub "repo:acme/platform:ref:refs/tags/v1.0.0", the role admits StringEquals ["repo:acme/platform:environment:prod"]',
       ]),
     );
   });
@@ -70,7 +87,7 @@ describe("workflows against the roles they assume", () => {
   test("a renamed GitHub environment is caught", () => {
     const workflows = edited("apply-stack.yml", (wf) => (wf.jobs.apply.environment = "deploy-${{ matrix.env }}"));
     expect(checkWorkflowRoles(workflows, envs, trust)).toContain(
-      'apply-stack.yml job "apply" on push of refs/heads/main: cannot assume the apply role of staging: GitHub sends sub "repo:acme/platform:environment:deploy-staging", the role admits StringEquals ["repo:acme/platform:environment:staging"]',
+      'apply.yml job "foundation" > apply-stack.yml job "apply" on push of refs/heads/main: cannot assume the apply role of staging: GitHub sends sub "repo:acme/platform:environment:deploy-staging", the role admits StringEquals ["repo:acme/platform:environment:staging"]',
     );
   });
 
@@ -105,7 +122,7 @@ describe("workflows against the roles they assume", () => {
       split.run = split.run!.replace('--deploy-ref "$GITHUB_REF"', "--env dev,prod");
     });
     expect(checkWorkflowRoles(workflows, envs, trust)).toContain(
-      'apply-stack.yml job "apply" on push of refs/heads/main: runs in GitHub environment prod, whose deployment rule (github.deployRef refs/tags/v*) does not admit that ref',
+      'apply.yml job "foundation" > apply-stack.yml job "apply" on push of refs/heads/main: runs in GitHub environment prod, whose deployment rule (github.deployRef refs/tags/v*) does not admit that ref',
     );
   });
 
@@ -114,9 +131,12 @@ describe("workflows against the roles they assume", () => {
       const steps = wf.jobs.apply.steps as { uses?: string; with?: Record<string, string> }[];
       steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))!.with!["role-to-assume"] = "${{ vars.SOME_ROLE }}";
     });
-    expect(checkWorkflowRoles(unknownRole, envs, trust)).toEqual([
-      'apply-stack.yml job "apply": asks for an OIDC token but assumes no known role (role-to-assume from AWS_PLAN_ROLE_ARN_<env> or AWS_APPLY_ROLE_ARN_<env>)',
-    ]);
+    expect(checkWorkflowRoles(unknownRole, envs, trust)).toEqual(
+      ["foundation", "modules"].map(
+        (layer) =>
+          `apply.yml job "${layer}" > apply-stack.yml job "apply": asks for an OIDC token but assumes no known role (role-to-assume from AWS_PLAN_ROLE_ARN_<env> or AWS_APPLY_ROLE_ARN_<env>)`,
+      ),
+    );
     const untraced = edited("pull-request.yml", (wf) => (wf.jobs.plan.strategy = { matrix: { stack: ["dev-foundation"], env: ["dev"] } }));
     expect(checkWorkflowRoles(untraced, envs, trust)).toEqual([
       'pull-request.yml job "plan": its matrix does not come from an `npm run affected` or `npm run drift` command, so the environments it runs for are unknown',

@@ -12,7 +12,7 @@ const workflow = (f: string) => parse(text(f)) as { on: unknown; permissions?: R
 
 describe("GitHub workflows", () => {
   test("there are workflows for pull requests and for applying", () => {
-    expect(files.sort()).toEqual(["apply-stack.yml", "apply.yml", "pull-request.yml"]);
+    expect(files.sort()).toEqual(["apply-stack.yml", "apply.yml", "drift.yml", "pull-request.yml"]);
   });
 
   test.each(files)("%s passes the workflow schema (action-validator)", (f) => {
@@ -35,7 +35,7 @@ describe("GitHub workflows", () => {
     expect(wf.permissions).toEqual({ contents: "read" });
     for (const job of Object.values(wf.jobs)) {
       for (const [scope, level] of Object.entries(job.permissions ?? {})) {
-        if (level === "write") expect(["id-token", "pull-requests"]).toContain(scope);
+        if (level === "write") expect(["id-token", "pull-requests", "issues"]).toContain(scope);
       }
     }
   });
@@ -48,6 +48,15 @@ describe("GitHub workflows", () => {
     expect(jobs.plan.steps?.find((s) => s.run?.includes("npm run plan --"))?.run).toContain("--mock-foundation=if-missing");
     expect(jobs.comment.steps?.find((s) => s.run?.includes("pr-comments"))).toBeDefined();
     expect(jobs.comment.needs).toEqual(["affected", "plan"]);
+  });
+
+  test("drift runs daily and on demand with the plan role, then keeps the issues", () => {
+    const wf = workflow("drift.yml");
+    expect(Object.keys(wf.on as object).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    expect(wf.jobs.check.steps?.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))?.with?.["role-to-assume"]).toContain("AWS_PLAN_ROLE_ARN_");
+    expect(wf.jobs.check.steps?.find((s) => s.run?.includes("npm run drift --"))?.run).toContain("|| [ $? -eq 2 ]");
+    expect(wf.jobs.issues.permissions).toEqual({ contents: "read", issues: "write" });
+    expect(wf.jobs.issues.steps?.find((s) => s.run?.includes("drift-issues"))).toBeDefined();
   });
 
   test("main and tags apply in layer order with the apply role, behind each environment's GitHub environment", () => {

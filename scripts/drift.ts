@@ -1,0 +1,174 @@
+// Drift detection:
+//   npm run drift -- <stack or glob>[,<more>] [--out DIR] [--json] [--parallelism N]
+//   npm run drift -- --list-environments     the cloud environments, as a CI matrix
+// For every selected stack that is deployed: one plan without the state lock (a check never blocks or
+// waits for an apply), whose refresh says what changed in the cloud behind Terraform's back and whose
+// changes say what an apply would do (review/drift.ts tells drift from pending code changes). Writes per stack <stack>.drift.json and
+// <stack>.drift.md, and drift.json / drift.md for the run, into DIR (default .drift); prints the
+// Markdown (or the JSON with --json). Exit 0 no drift, 2 drift, 1 a stack could not be checked.
+import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join, resolve } from "node:path";
+import { type EnvironmentPlan, planPlatform, selectStacks } from "../app";
+import { ConfigError, type Environment, loadEnvironments } from "../environments";
+import { MODULES } from "../packages";
+import { cloudEnvironments } from "../review/affected";
+import { driftExitCode, driftOf, renderDrift, renderStackDrift, type StackDrift } from "../review/drift";
+import { stateKey } from "../stacks/state";
+import { httpStatus, sdkConfig } from "./aws";
+import { inOrder, synthStacks, tofu } from "./lib/stack-runs";
+
+const repo = resolve(__dirname, "..");
+const USAGE = "usage: npm run drift -- <stack or glob>[,...] [--out DIR] [--json] [--parallelism N] | --list-environments";
+
+function usage(message: string): never {
+  console.error(`${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+function parseArgs(argv: string[]) {
+  let selection: string | undefined;
+  let out = join(repo, ".drift");
+  let json = false;
+  let list = false;
+  let parallelism = cpus().length;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--out") out = resolve(argv[++i] ?? usage("--out needs a directory"));
+    else if (arg === "--json") json = true;
+    else if (arg === "--list-environments") list = true;
+    else if (arg === "--parallelism") {
+      parallelism = Number(argv[++i]);
+      if (!Number.isInteger(parallelism) || parallelism < 1) usage(`--parallelism takes a whole number from 1, not ${argv[i]}`);
+    } else if (arg.startsWith("--")) usage(`unknown option ${arg}`);
+    else if (selection) usage(`one selection only (use commas): ${arg}`);
+    else selection = arg;
+  }
+  if (!selection && !list) usage("name the stacks to check");
+  return { selection, out, json, list, parallelism };
+}
+
+/** The account the current credentials belong to, per environment (the emulator's for local). */
+async function callerAccount(env: Environment): Promise<string> {
+  const sts = new STSClient(sdkConfig(env));
+  const identity = await sts.send(new GetCallerIdentityCommand({}));
+  return identity.Account ?? "";
+}
+
+/**
+ * Stacks whose environment is not the account the credentials are for: a plan role reads only its
+ * own environment's state, so each is named with the account it needs.
+ */
+async function wrongAccount(plans: EnvironmentPlan[], stacks: string[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const { env } of plans) {
+    const mine = stacks.filter((s) => s.startsWith(`${env.name}-`));
+    if (mine.length === 0) continue;
+    let account: string;
+    try {
+      account = await callerAccount(env);
+    } catch (e) {
+      problems.push(`${mine.join(", ")}: cannot tell which account the credentials are for (${(e as Error).message})`);
+      continue;
+    }
+    if (account !== env.accountId) {
+      problems.push(
+        `${mine.join(", ")}: environment "${env.name}" is account ${env.accountId}, but the credentials are for account ${account}; run with ${env.name}'s plan role`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** Whether a stack has state: deployed, not deployed, or the reason its state cannot be read. */
+async function deployed(env: Environment, stack: string): Promise<true | false | string> {
+  const suffix = stack.slice(env.name.length + 1);
+  try {
+    await new S3Client(sdkConfig(env)).send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, suffix) }));
+    return true;
+  } catch (e) {
+    const status = httpStatus(e);
+    if (status === 404 || (e as Error).name === "NoSuchBucket") return false;
+    return `cannot read the state object s3://${env.state.bucket}/${stateKey(env, suffix)}: ${status === 403 ? "access denied" : (e as Error).message}`;
+  }
+}
+
+async function checkStack(binary: string, outdir: string, out: string, env: Environment, stack: string): Promise<StackDrift> {
+  const failed = (error: string): StackDrift => ({ stack, env: env.name, status: "error", drifted: [], pending: [], error });
+  const dir = join(outdir, "stacks", stack);
+  const init = await tofu(binary, dir, ["init", "-input=false", "-no-color"]);
+  if (init.status !== 0) return failed(`init failed:\n${init.stdout}${init.stderr}`);
+  const file = join(out, `${stack}.drift.tfplan`);
+  const plan = await tofu(binary, dir, ["plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode", `-out=${file}`]);
+  if (plan.status !== 0 && plan.status !== 2) return failed(`plan failed:\n${plan.stdout}${plan.stderr}`);
+  const show = await tofu(binary, dir, ["show", "-json", file]);
+  if (show.status !== 0) return failed(`show -json failed:\n${show.stderr}`);
+  return driftOf(stack, env.name, JSON.parse(show.stdout));
+}
+
+async function main(): Promise<number> {
+  const { selection, out, json, list, parallelism } = parseArgs(process.argv.slice(2));
+  let plans: EnvironmentPlan[];
+  let stacks: string[];
+  try {
+    plans = planPlatform(loadEnvironments(undefined, ""), MODULES);
+    if (list) {
+      const envs = cloudEnvironments(plans.map((p) => p.env)).map((e) => e.name);
+      console.log(JSON.stringify({ env: envs }));
+      return 0;
+    }
+    stacks = [...(selectStacks(plans, selection, "the drift selection") ?? [])];
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      return 1;
+    }
+    throw e;
+  }
+  const envOf = (stack: string) => plans.find((p) => stack.startsWith(`${p.env.name}-`))!.env;
+
+  const accounts = await wrongAccount(plans, stacks);
+  if (accounts.length > 0) {
+    console.error(`drift check refused, nothing was checked:\n${accounts.map((a) => `  - ${a}`).join("\n")}`);
+    return 1;
+  }
+
+  mkdirSync(out, { recursive: true });
+  const states = new Map(await Promise.all(stacks.map(async (s) => [s, await deployed(envOf(s), s)] as const)));
+  const toCheck = stacks.filter((s) => states.get(s) === true);
+  const outdir = join(out, "cdktf.out");
+  if (toCheck.length > 0) synthStacks(toCheck, outdir);
+
+  const binary = process.env.TERRAFORM_BINARY_NAME || "terraform";
+  const reports = await inOrder(
+    stacks,
+    parallelism,
+    async (stack): Promise<StackDrift> => {
+      const state = states.get(stack)!;
+      const env = envOf(stack);
+      if (state === false) return { stack, env: env.name, status: "not-deployed", drifted: [], pending: [] };
+      if (state !== true) return { stack, env: env.name, status: "error", drifted: [], pending: [], error: state };
+      return checkStack(binary, outdir, out, env, stack);
+    },
+    (report) => {
+      writeFileSync(join(out, `${report.stack}.drift.json`), JSON.stringify(report, null, 2));
+      writeFileSync(join(out, `${report.stack}.drift.md`), renderStackDrift(report));
+      if (report.status === "error") process.stderr.write(`${report.stack}: ${report.error}\n`);
+    },
+  );
+  const markdown = renderDrift(reports);
+  writeFileSync(join(out, "drift.md"), markdown);
+  writeFileSync(join(out, "drift.json"), JSON.stringify({ reports }, null, 2));
+  process.stdout.write(json ? `${JSON.stringify({ reports }, null, 2)}\n` : markdown);
+  return driftExitCode(reports);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`drift check failed: ${(e as Error).message}`);
+    process.exit(1);
+  },
+);

@@ -48,8 +48,10 @@ if (missingBase !== "error" && missingBase !== "all") usage(`--missing-base take
 const repo = join(__dirname, "..");
 try {
   const plans = planPlatform(loadEnvironments(undefined, ""), MODULES);
-  // CI plans and applies cloud environments only; an emulator environment is named explicitly.
-  const cloud = cloudEnvironments(plans.map((p) => p.env)).map((e) => e.name);
+  // CI plans and applies cloud environments only; an emulator environment is named explicitly
+  // (--env, or PLATFORM_ENVIRONMENTS as for synth).
+  const selected = (process.env.PLATFORM_ENVIRONMENTS ?? "").split(",").map((e) => e.trim()).filter(Boolean);
+  const cloud = selected.length > 0 ? selected : cloudEnvironments(plans.map((p) => p.env)).map((e) => e.name);
   const deployRef = options["--deploy-ref"];
   const wanted = options["--env"]
     ? options["--env"].split(",").map((e) => e.trim()).filter(Boolean)
@@ -59,7 +61,9 @@ try {
   if (deployRef !== undefined && wanted.length === 0) console.error(`affected: no environment deploys from ${deployRef} (github.deployRef)`);
   const known = plans.map((p) => p.env.name);
   const unknown = wanted.filter((e) => !known.includes(e));
-  if (unknown.length > 0) throw new ConfigError(`unknown environment ${unknown.map((u) => `"${u}"`).join(", ")} in --env; valid names: ${known.join(", ")}`);
+  if (unknown.length > 0) {
+    throw new ConfigError(`unknown environment ${unknown.map((u) => `"${u}"`).join(", ")} in --env or PLATFORM_ENVIRONMENTS; valid names: ${known.join(", ")}`);
+  }
   const stacks = platformStacks(plans.filter((p) => wanted.includes(p.env.name)).map((p) => ({ name: p.env.name, modules: p.modules.map((m) => m.module.name) })));
 
   const base = resolveBase(repo, { base: options["--base"], sinceTag: options["--since-tag"], missingBase });

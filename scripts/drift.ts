@@ -19,6 +19,7 @@ import { driftExitCode, driftOf, renderDrift, renderStackDrift, type StackDrift 
 import { stateKey } from "../stacks/state";
 import { httpStatus, sdkConfig } from "./aws";
 import { inOrder, synthStacks, tofu } from "./lib/stack-runs";
+import { managedResources } from "./state";
 
 const repo = resolve(__dirname, "..");
 const USAGE = "usage: npm run drift -- <stack or glob>[,...] [--out DIR] [--json] [--parallelism N] | --list-environments";
@@ -82,16 +83,20 @@ async function wrongAccount(plans: EnvironmentPlan[], stacks: string[]): Promise
   return problems;
 }
 
-/** Whether a stack has state: deployed, not deployed, or the reason its state cannot be read. */
+/**
+ * Whether a stack is deployed: its state object exists and records managed resources (a destroyed
+ * stack leaves an empty one). Otherwise false, or the reason its state cannot be read.
+ */
 async function deployed(env: Environment, stack: string): Promise<true | false | string> {
-  const suffix = stack.slice(env.name.length + 1);
+  const key = stateKey(env, stack.slice(env.name.length + 1));
+  const s3 = new S3Client(sdkConfig(env));
   try {
-    await new S3Client(sdkConfig(env)).send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, suffix) }));
-    return true;
+    await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: key }));
+    return (await managedResources(s3, env.state.bucket, key)) > 0;
   } catch (e) {
     const status = httpStatus(e);
-    if (status === 404 || (e as Error).name === "NoSuchBucket") return false;
-    return `cannot read the state object s3://${env.state.bucket}/${stateKey(env, suffix)}: ${status === 403 ? "access denied" : (e as Error).message}`;
+    if (status === 404 || (e as Error).name === "NoSuchBucket" || (e as Error).name === "NoSuchKey") return false;
+    return `cannot read the state object s3://${env.state.bucket}/${key}: ${status === 403 ? "access denied" : (e as Error).message}`;
   }
 }
 

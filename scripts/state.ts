@@ -1,8 +1,9 @@
 // Inspects an environment's state bucket for the bootstrap command:
 //   state.ts exists <env> <stack>   prints present, no-object or no-bucket
 //   state.ts destroy-check <env>    exits 0 when the bootstrap may be destroyed; otherwise exits 3
-//                                   and says why (protected state, other stacks' state in the bucket)
-import { HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+//                                   and says why (protected state, other stacks' state in the bucket
+//                                   that still records resources)
+import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { ConfigError, type Environment, loadEnvironments } from "../environments";
 import { stateKey } from "../stacks/state";
 import { httpStatus, sdkConfig } from "./aws";
@@ -41,6 +42,21 @@ export async function otherStateObjects(s3: S3Client, env: Environment): Promise
   return keys.sort();
 }
 
+/**
+ * How many managed resources a state object records: a destroyed stack leaves its state object
+ * behind with none. Anything that is not a state (a lock file) counts as one.
+ */
+export async function managedResources(s3: S3Client, bucket: string, key: string): Promise<number> {
+  if (!key.endsWith(".tfstate")) return 1;
+  const body = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
+  try {
+    const state = JSON.parse(body) as { resources?: { mode?: string }[] };
+    return (state.resources ?? []).filter((r) => r.mode === "managed").length;
+  } catch {
+    return 1;
+  }
+}
+
 /** `acme/dev/dev-foundation/terraform.tfstate` -> `dev-foundation`; other keys as they are. */
 export function stackOfKey(env: Environment, key: string): string {
   const prefix = `${env.state.keyPrefix}/`;
@@ -57,7 +73,11 @@ async function destroyCheck(s3: S3Client, env: Environment): Promise<number> {
     return 3;
   }
   if (!(await bucketExists(s3, env))) return 0;
-  const others = await otherStateObjects(s3, env);
+  // Destroyed stacks leave empty state objects; only state that still records infrastructure counts.
+  const others = [];
+  for (const key of await otherStateObjects(s3, env)) {
+    if ((await managedResources(s3, env.state.bucket, key)) > 0) others.push(key);
+  }
   if (others.length === 0) return 0;
   const stacks = [...new Set(others.map((k) => stackOfKey(env, k)))];
   console.error(

@@ -1,34 +1,46 @@
 /**
  * End to end against the local emulator with the real toolchain: bootstrap with state migration,
- * cdktf deploy (parallel modules), tflocal, resource checks with the AWS SDK, no-change plans,
- * lock safety, destroy in reverse layer order and a clean emulator afterwards.
+ * cdktf deploy (parallel modules) and tflocal, resource checks with the AWS SDK, no-change plans,
+ * the pull-request workflow rehearsed with the read-only role under enforced IAM, lock safety, state
+ * restore, destroy in reverse layer order and a clean emulator afterwards.
+ *
+ * Work that needs neither the deployed platform nor the main emulator runs beside the main line, on
+ * a scratch emulator of its own (the plan-summary fixture, the prevent_destroy guard) or on no
+ * emulator at all (tofu validate of every stack); their steps at the end wait for them.
  */
-import { DeleteItemCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, ScanCommand, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { DeleteItemCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { ECRClient, DescribeRepositoriesCommand } from "@aws-sdk/client-ecr";
-import { KinesisClient, ListStreamsCommand } from "@aws-sdk/client-kinesis";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { DescribeRepositoriesCommand, ECRClient } from "@aws-sdk/client-ecr";
+import { DescribeStreamSummaryCommand, KinesisClient, ListStreamsCommand } from "@aws-sdk/client-kinesis";
 import {
   GetBucketEncryptionCommand,
   GetBucketLoggingCommand,
+  GetBucketTaggingCommand,
   GetBucketVersioningCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListBucketsCommand,
   ListObjectVersionsCommand,
+  PutBucketTaggingCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { App } from "cdktf";
-import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { environmentInputs, loadEnvironments } from "../../environments";
 import { sdkConfig } from "../../scripts/aws";
+import type { StackDrift } from "../../review/drift";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
-import { stateKey } from "../../stacks/state";
 import { MOCK_REFUSAL } from "../../stacks/foundation-ref";
+import { stateKey } from "../../stacks/state";
+import { type GithubStub, startGithubStub } from "../github-stub";
 import { expectRenderedPlan } from "../review/plan-assertions";
+import { leftovers } from "./leftovers";
 import { planFixture } from "./plan-fixture";
+import { rehearsal } from "./rehearsal";
 import { REPO, must, phase, run, start, timings, toolchainEnv, waitForOutput } from "./run";
 
 const env = loadEnvironments(environmentInputs({}), "local")[0];
@@ -38,7 +50,12 @@ const MODULE_STACKS = ["local-file-processing", "local-data-pipeline", "local-or
 /** Deployed through cdktf; the last module goes through tflocal to prove the JSON works there too. */
 const CDKTF_MODULES = MODULE_STACKS.slice(0, 2);
 const TFLOCAL_STACK = MODULE_STACKS[2];
+/** tflocal works in a copy of the stack's synthesized directory, so cdktf may synthesize beside it. */
+const TFLOCAL_DIR = join(REPO, ".e2e", "tflocal", TFLOCAL_STACK);
 const ALL_STACKS = ["local-bootstrap", "local-foundation", ...MODULE_STACKS];
+/** A second emulator for work that needs none of the main line's resources. */
+const SCRATCH = { port: "4567", dir: join(process.env.HOME ?? "/tmp", ".cache", "cdktf-platform", "emulator-scratch") };
+const SCRATCH_ENDPOINT = `http://127.0.0.1:${SCRATCH.port}`;
 
 const aws = sdkConfig(env);
 const s3 = new S3Client(aws);
@@ -48,12 +65,21 @@ const sqs = new SQSClient(aws);
 // The Kinesis client defaults to HTTP/2, which the emulator does not speak.
 const kinesis = new KinesisClient({ ...aws, requestHandler: new NodeHttpHandler() });
 
-const tofu = (dir: string, args: string[], log: string, input?: string) =>
-  run(tools.TERRAFORM_BINARY_NAME!, args, { cwd: join(OUT, dir), env: tools, log, input });
+const tofu = (dir: string, args: string[], log: string, input?: string, extraEnv: NodeJS.ProcessEnv = {}) =>
+  run(tools.TERRAFORM_BINARY_NAME!, args, { cwd: dir.startsWith("/") ? dir : join(OUT, dir), env: { ...tools, ...extraEnv }, log, input });
 /** cdktf through the project's wrapper: toolchain env, single-layer runs, no registry lock. */
 const cdktf = (args: string[], log: string) => run("bash", [join(REPO, "scripts", "cdktf.sh"), ...args], { env: tools, log });
 const mustCdktf = (args: string[], log: string) => must("bash", [join(REPO, "scripts", "cdktf.sh"), ...args], { env: tools, log });
 const tflocalEnv = { ...tools, TF_CMD: tools.TERRAFORM_BINARY_NAME, AWS_ENDPOINT_URL: env.endpoint };
+const emulator = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => must("bash", [join(REPO, "local", "emulator.sh"), ...args], { env: extraEnv, log: "emulator.log" });
+const scratchEmulator = (action: string) => emulator([action], { EMULATOR: "moto", EMULATOR_PORT: SCRATCH.port, EMULATOR_DIR: SCRATCH.dir });
+/** Bootstrap with OpenTofu's debug log kept, so a state-migration failure can be explained afterwards. */
+let bootstrapRuns = 0;
+const bootstrap = (args: string[]) =>
+  run("bash", ["scripts/bootstrap.sh", "local", ...args], {
+    env: { ...tools, TF_LOG: "debug", TF_LOG_PATH: join(REPO, ".e2e", "logs", `bootstrap-tofu-${++bootstrapRuns}.log`) },
+    log: "bootstrap.log",
+  });
 
 /** Steps depend on each other: after a failure the rest report it instead of piling up noise. */
 let broken: string | undefined;
@@ -73,34 +99,117 @@ function step(name: string, body: () => Promise<void>, timeoutSeconds = 900) {
   );
 }
 
+/** Work started now that runs beside the main line; `awaited` later fails with its error. */
+function beside<T>(name: string, body: () => Promise<T>): { awaited: () => Promise<T> } {
+  const started = phase(`(beside) ${name}`, body);
+  started.catch(() => undefined); // reported when awaited, not as an unhandled rejection
+  return { awaited: () => started };
+}
+
 async function lockItems(): Promise<Record<string, string>[]> {
   const items = await dynamo.send(new ScanCommand({ TableName: env.state.lockTable }));
   return (items.Items ?? []).map((i) => Object.fromEntries(Object.entries(i).map(([k, v]) => [k, v.S ?? ""])));
 }
 
+const stateObject = async (stack: string) => JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, stack) }))).Body!.transformToString());
+
+let besides: Record<"fixture" | "guard" | "validate", { awaited: () => Promise<unknown> }>;
+
 beforeAll(async () => {
-  await must("bash", [join(REPO, "local", "emulator.sh"), "stop"], { log: "emulator.log" });
-  await must("bash", [join(REPO, "local", "emulator.sh"), "start"], { log: "emulator.log" });
+  await emulator(["stop"]);
+  await emulator(["start"]);
+  await scratchEmulator("stop");
+  await scratchEmulator("start");
   for (const stack of ALL_STACKS) rmSync(join(OUT, stack), { recursive: true, force: true });
   rmSync(join(REPO, ".bootstrap", "local.tfstate"), { force: true });
+  rmSync(join(REPO, ".e2e", "tflocal"), { recursive: true, force: true });
+  besides = {
+    fixture: beside("plan summary of a real create/update/replace/destroy plan (scratch emulator)", () => planFixture(tools, SCRATCH_ENDPOINT)),
+    guard: beside("prevent_destroy bootstrap refuses destroy (scratch emulator)", guardRefusesDestroy),
+    validate: beside("synth all environments + tofu validate every stack", validateEveryStack),
+  };
 }, 120_000);
 
 afterAll(async () => {
+  // Whatever failed, wait for the work beside the main line before the emulators go.
+  await Promise.allSettled(Object.values(besides ?? {}).map((b) => b.awaited()));
   await run("bash", [join(REPO, "local", "emulator.sh"), "stop"], { log: "emulator.log" });
-  console.log(
-    ["e2e phase timings (s):", ...timings.map((t) => `  ${t.phase.padEnd(60)} ${t.seconds.toFixed(1)}`)].join("\n"),
-  );
-});
+  await run("bash", [join(REPO, "local", "emulator.sh"), "stop"], { env: { EMULATOR: "moto", EMULATOR_PORT: SCRATCH.port, EMULATOR_DIR: SCRATCH.dir }, log: "emulator.log" });
+  // The emulators' request logs (one line per request, with the SDK's attempt counter) stay with the run's logs.
+  for (const [dir, name] of [[join(process.env.HOME ?? "/tmp", ".cache", "cdktf-platform", "emulator"), "emulator-requests.log"], [SCRATCH.dir, "scratch-emulator-requests.log"]]) {
+    if (existsSync(join(dir, "requests.log"))) copyFileSync(join(dir, "requests.log"), join(REPO, ".e2e", "logs", name));
+  }
+  console.log(["e2e phase timings (s):", ...timings.map((t) => `  ${t.phase.padEnd(78)} ${t.seconds.toFixed(1)}`)].join("\n"));
+}, 900_000);
+
+/** A bootstrap synthesized with protected state (as outside local) refuses destroy at plan time. */
+async function guardRefusesDestroy(): Promise<void> {
+  const guarded = {
+    ...env,
+    name: "guard",
+    endpoint: SCRATCH_ENDPOINT,
+    state: { ...env.state, bucket: "acme-guard-tfstate-000000000000", accessLogBucket: "acme-guard-tfstate-logs-000000000000", lockTable: "acme-guard-tflock" },
+  };
+  const dir = join(REPO, ".e2e", "guard");
+  rmSync(dir, { recursive: true, force: true });
+  const synthGuard = (protect: boolean) => {
+    const app = new App({ outdir: dir });
+    new BootstrapStack(app, { env: { ...guarded, state: { ...guarded.state, protect } }, localStatePath: join(dir, "guard.tfstate") });
+    app.synth();
+    return join(dir, "stacks", "guard-bootstrap");
+  };
+  const stackDir = synthGuard(true);
+  const guardTofu = (args: string[]) => must(tools.TERRAFORM_BINARY_NAME!, args, { cwd: stackDir, env: tools, log: "guard.log" });
+  await guardTofu(["init", "-input=false"]);
+  await guardTofu(["apply", "-input=false", "-auto-approve"]);
+  const refused = await run(tools.TERRAFORM_BINARY_NAME!, ["destroy", "-input=false", "-auto-approve"], { cwd: stackDir, env: tools, log: "guard.log" });
+  expect(refused.code).not.toBe(0);
+  expect(refused.output).toContain("Instance cannot be destroyed");
+  expect(refused.output).toContain("prevent_destroy");
+  const scratchS3 = new S3Client({ ...aws, endpoint: SCRATCH_ENDPOINT });
+  expect((await scratchS3.send(new ListBucketsCommand({}))).Buckets!.map((b) => b.Name)).toContain("acme-guard-tfstate-000000000000");
+  // Clean up the way an operator would: lift the protection in code, apply, then destroy.
+  synthGuard(false);
+  await guardTofu(["apply", "-input=false", "-auto-approve"]);
+  await guardTofu(["destroy", "-input=false", "-auto-approve"]);
+}
+
+/**
+ * Every stack of every environment, synthesized apart from the main line's cdktf.out, passes tofu
+ * validate. Each stack directory is a child module of one root, so a single init and a single
+ * validate (one provider start) check all of them; a failure names the stack's directory. Backend
+ * blocks are ignored in child modules, as `init -backend=false` ignored them per stack.
+ */
+async function validateEveryStack(): Promise<void> {
+  const work = join(REPO, ".e2e", "validate");
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const out = join(work, "cdktf.out", "stacks");
+  await must("node", ["-r", "./scripts/register.js", "main.ts"], { env: { PLATFORM_ENVIRONMENTS: "", CDKTF_OUTDIR: join(work, "cdktf.out") }, log: "validate.log" });
+  const stacks = readdirSync(out).sort();
+  expect(stacks).toHaveLength(20);
+  const root = { module: Object.fromEntries(stacks.map((stack) => [stack, { source: `./cdktf.out/stacks/${stack}` }])) };
+  writeFileSync(join(work, "main.tf.json"), JSON.stringify(root, null, 2));
+  await must(tools.TERRAFORM_BINARY_NAME!, ["init", "-backend=false", "-input=false", "-no-color"], { cwd: work, env: tools, log: "validate.log" });
+  const validate = await run(tools.TERRAFORM_BINARY_NAME!, ["validate", "-no-color", "-json"], { cwd: work, env: tools, log: "validate.log" });
+  const report = JSON.parse(validate.output.slice(validate.output.indexOf("{"))) as { valid: boolean; diagnostics: { severity: string; summary: string; detail: string; range?: { filename: string } }[] };
+  const errors = report.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.range?.filename ?? "?"}: ${d.summary}: ${d.detail}`);
+  expect({ valid: report.valid, errors }).toEqual({ valid: true, errors: [] });
+  // What validate may warn about: only the backend blocks it ignores in child modules.
+  expect([...new Set(report.diagnostics.filter((d) => d.severity === "warning").map((d) => d.summary))]).toEqual(["Backend configuration ignored"]);
+}
 
 describe("local environment, end to end", () => {
   step("bootstrap applies, then migrates its state into the bucket it created", async () => {
-    await must("bash", ["scripts/bootstrap.sh", "local"], { env: tools, log: "bootstrap.log" });
+    const first = await bootstrap([]);
+    expect({ code: first.code, tail: first.code === 0 ? "" : first.output.slice(-3000) }).toEqual({ code: 0, tail: "" });
     await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, "bootstrap") }));
     expect(existsSync(join(REPO, ".bootstrap", "local.tfstate"))).toBe(false);
   });
 
   step("bootstrap is idempotent: a second run re-applies from the bucket", async () => {
-    const again = await must("bash", ["scripts/bootstrap.sh", "local"], { env: tools, log: "bootstrap.log" });
+    const again = await bootstrap([]);
+    expect(again.code).toBe(0);
     expect(again.output).toContain("state object: present");
     expect(again.output).toMatch(/No changes|0 added, 0 changed, 0 destroyed/);
   });
@@ -132,19 +241,27 @@ describe("local environment, end to end", () => {
     expect(apply.output).toContain(MOCK_REFUSAL);
     const buckets = (await s3.send(new ListBucketsCommand({}))).Buckets!.map((b) => b.Name);
     expect(buckets.filter((b) => b?.includes("file-processing"))).toEqual([]);
+    // A stack that was never deployed is not drift.
+    const drift = await run("npm", ["run", "--silent", "drift", "--", "local-data-pipeline", "--out", join(REPO, ".e2e", "drift-before")], { env: tools, log: "drift.log" });
+    expect({ code: drift.code, output: drift.output }).toEqual({ code: 0, output: expect.stringContaining("### `local-data-pipeline`: not deployed (no state yet), nothing to compare") });
   });
 
-  step("cdktf deploy: foundation, then independent modules in parallel", async () => {
+  step("cdktf deploys the foundation", async () => {
     await mustCdktf(["deploy", "local-foundation", "--auto-approve"], "deploy-foundation.log");
-    const parallel = await mustCdktf(["deploy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2", "--ignore-missing-stack-dependencies"], "deploy-modules.log");
-    timings.push({ phase: "  modules deployed in parallel (cdktf)", seconds: parallel.seconds });
   });
 
-  step("tflocal deploys a synthesized stack directory unchanged", async () => {
-    const dir = TFLOCAL_STACK;
-    await must("tflocal", ["init", "-input=false"], { cwd: join(OUT, dir), env: tflocalEnv, log: "tflocal.log" });
-    await must("tflocal", ["apply", "-input=false", "-auto-approve"], { cwd: join(OUT, dir), env: tflocalEnv, log: "tflocal.log" });
-    expect(existsSync(join(OUT, dir, "localstack_providers_override.tf"))).toBe(false);
+  step("modules: two through cdktf in parallel, one through tflocal in its synthesized directory, all at once", async () => {
+    mkdirSync(TFLOCAL_DIR, { recursive: true });
+    copyFileSync(join(OUT, TFLOCAL_STACK, "cdk.tf.json"), join(TFLOCAL_DIR, "cdk.tf.json"));
+    const tflocal = (async () => {
+      await must("tflocal", ["init", "-input=false"], { cwd: TFLOCAL_DIR, env: tflocalEnv, log: "tflocal.log" });
+      return must("tflocal", ["apply", "-input=false", "-auto-approve"], { cwd: TFLOCAL_DIR, env: tflocalEnv, log: "tflocal.log" });
+    })();
+    const parallel = mustCdktf(["deploy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2", "--ignore-missing-stack-dependencies"], "deploy-modules.log");
+    const [cdktfResult, tflocalResult] = await Promise.all([parallel, tflocal]);
+    timings.push({ phase: "  2 module stacks deployed in parallel (cdktf)", seconds: cdktfResult.seconds });
+    timings.push({ phase: "  1 module stack applied with tflocal", seconds: tflocalResult.seconds });
+    expect(existsSync(join(TFLOCAL_DIR, "localstack_providers_override.tf"))).toBe(false);
   });
 
   step("resources exist with the expected properties", async () => {
@@ -178,37 +295,154 @@ describe("local environment, end to end", () => {
     expect(streams.StreamNames).toContain("acme-local-data-pipeline-events");
 
     for (const stack of ["bootstrap", "foundation", ...MODULE_STACKS.map((s) => s.replace("local-", ""))]) {
-      const object = await s3.send(new GetObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, stack) }));
-      const state = JSON.parse(await object.Body!.transformToString());
-      expect(state.resources.length).toBeGreaterThan(0);
+      expect((await stateObject(stack)).resources.length).toBeGreaterThan(0);
     }
     expect(await lockItems()).toEqual(expect.not.arrayContaining([expect.objectContaining({ Info: expect.any(String) })]));
   });
 
-  step("npm run plan renders a stack's real plan and exits 0 when nothing changes", async () => {
-    const out = join(REPO, ".e2e", "plans");
-    const plan = await run("npm", ["run", "--silent", "plan", "--", "local-data-pipeline", "--out", out], { env: tools, log: "plan-cli.log" });
-    expect({ code: plan.code, tail: plan.output.slice(-1500) }).toEqual({ code: 0, tail: expect.stringContaining("### `local-data-pipeline`: no changes") });
+  step("bootstrap --destroy is refused while other stacks' state is in the bucket, naming them", async () => {
+    const refused = await bootstrap(["--destroy"]);
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain(`refusing to destroy the bootstrap of "local": its bucket ${env.state.bucket} still holds the state of 4 other stack(s)`);
+    for (const stack of ["local-foundation", ...MODULE_STACKS]) expect(refused.output).toContain(`  - ${stack}\n`);
+    expect(refused.output).toContain("destroy refused; nothing was changed");
+    await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, "bootstrap") }));
   });
 
-  step("plan summary of a real plan with create, update, replace, destroy and secrets", async () => {
-    expectRenderedPlan(JSON.parse(await planFixture(tools, env.endpoint!)));
+  step("npm run plan of every stack, in parallel: each block says no changes, exit 0", async () => {
+    const out = join(REPO, ".e2e", "plans-all");
+    const plan = await run("npm", ["run", "--silent", "plan", "--", "local-*", "--out", out, "--parallelism", "2"], { env: tools, log: "plan-all.log" });
+    expect({ code: plan.code, tail: plan.code === 0 ? "" : plan.output.slice(-3000) }).toEqual({ code: 0, tail: "" });
+    // One block per stack, in the order selected, whatever order they finished in.
+    const blocks = [...plan.output.matchAll(/^### `(local-[a-z-]+)`: no changes$/gm)].map((m) => m[1]);
+    expect(blocks).toEqual(ALL_STACKS);
   });
 
-  step("plan of every stack shows no changes", async () => {
-    for (const stack of ALL_STACKS) {
-      const plan = await tofu(stack, ["plan", "-input=false", "-detailed-exitcode", "-lock-timeout=30s"], `plan-${stack}.log`);
-      expect({ stack, code: plan.code, tail: plan.code === 0 ? "" : plan.output.slice(-2000) }).toEqual({ stack, code: 0, tail: "" });
+  step("pull-request rehearsal: affected, plans with the read-only role under enforced IAM, one comment per stack; apply with that role refused; a second push updates the comments", async () => {
+    const github: GithubStub = await startGithubStub("acme/platform", "rehearsal-token");
+    const pr = rehearsal();
+    try {
+      const planRole = (await stateObject("foundation")).outputs.plan_role_arn.value as string;
+      // Retention of the data-pipeline stream (a real change) and a comment in the queue construct
+      // (reaches every module stack, changes nothing).
+      const edit = (hours: number) => (repo: string) => {
+        const file = join(repo, "packages", "data-pipeline", "index.ts");
+        writeFileSync(file, readFileSync(file, "utf8").replace(/streamRetentionHours: z\.number\(\)\.int\(\)\.min\(24\)\.max\(8760\)\.default\(\d+\)/, `streamRetentionHours: z.number().int().min(24).max(8760).default(${hours})`));
+        appendFileSync(join(repo, "constructs", "queue.ts"), `\n// reviewed for ${hours}h retention\n`);
+      };
+      /** Credentials of the plan role, through the emulator's STS, the way configure-aws-credentials gets them. */
+      const assumePlanRole = async () => {
+        const sts = new STSClient({ region: env.region, endpoint: env.endpoint });
+        const { Credentials } = await sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: planRole, RoleSessionName: "pull-request-1", WebIdentityToken: "emulator-does-not-verify-tokens" }));
+        return { AWS_ACCESS_KEY_ID: Credentials!.AccessKeyId, AWS_SECRET_ACCESS_KEY: Credentials!.SecretAccessKey, AWS_SESSION_TOKEN: Credentials!.SessionToken };
+      };
+      const workflow = async (hours: number) => {
+        pr.change(`retention ${hours}h`, edit(hours));
+        const credentials = await assumePlanRole();
+        await emulator(["iam", "on"]);
+        try {
+          const planEnv = { ...tools, ...credentials, PLATFORM_LOCAL_CREDENTIALS: "environment" };
+          const result = await pr.runWorkflow({ env: { PLATFORM_ENVIRONMENTS: "local" }, planEnv, githubApi: github.url, githubToken: "rehearsal-token", pr: 1, log: "rehearsal.log" });
+          return { ...result, planEnv };
+        } finally {
+          await emulator(["iam", "off"]);
+        }
+      };
+
+      const first = await workflow(48);
+      expect(first.matrix.stacks).toEqual(["local-data-pipeline", "local-file-processing", "local-order-tracking"]);
+      for (const [stack, plan] of first.plans) expect({ stack, code: plan.code, tail: plan.code === 0 ? "" : plan.output.slice(-2500) }).toEqual({ stack, code: 0, tail: "" });
+      expect(first.comment.output).toContain("plan comments: 2 created, 0 updated, 0 unchanged, 0 deleted (3 stacks)");
+      const bodies = () => [...github.comments.values()].map((c) => c.body);
+      expect(bodies()).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^<!-- cdktf-plan:local-data-pipeline:part-1 -->\n### `local-data-pipeline`: 0 to create, 1 to update, 0 to replace, 0 to destroy/),
+          "<!-- cdktf-plan:no-changes -->\nNo changes: `local-file-processing`, `local-order-tracking`",
+        ]),
+      );
+      expect(bodies().find((b) => b.includes("local-data-pipeline"))).toMatch(/retention_period[\s\S]*24[\s\S]*48/);
+
+      // The saved plan, applied with the plan role: every write is refused, nothing changes.
+      const stateBefore = await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, "data-pipeline") }));
+      const job = first.plans.get("local-data-pipeline")!.workspace;
+      await emulator(["iam", "on"]);
+      let apply;
+      try {
+        apply = await tofu(join(job, ".plans", "cdktf.out", "stacks", "local-data-pipeline"), ["apply", "-input=false", "-no-color", join(job, ".plans", "local-data-pipeline.tfplan")], "rehearsal-apply.log", undefined, first.planEnv);
+      } finally {
+        await emulator(["iam", "off"]);
+      }
+      expect(apply.code).toBe(1);
+      expect(apply.output).toMatch(/AccessDenied(Exception)?[\s\S]*assumed-role\/acme-local-github-plan\/pull-request-1 is not authorized to perform: kinesis:IncreaseStreamRetentionPeriod/);
+      const stream = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "acme-local-data-pipeline-events" }));
+      expect(stream.StreamDescriptionSummary?.RetentionPeriodHours).toBe(24);
+      expect((await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, "data-pipeline") }))).ETag).toBe(stateBefore.ETag);
+      expect((await lockItems()).filter((i) => i.Info)).toEqual([]);
+
+      // A second push: the same comments, updated in place.
+      const ids = [...github.comments.keys()].sort();
+      const second = await workflow(72);
+      expect(second.comment.output).toContain("plan comments: 0 created, 1 updated, 1 unchanged, 0 deleted (3 stacks)");
+      expect([...github.comments.keys()].sort()).toEqual(ids);
+      expect(github.calls.filter((c) => c.startsWith("POST"))).toHaveLength(2);
+      expect(bodies().find((b) => b.includes("local-data-pipeline"))).toMatch(/retention_period[\s\S]*24[\s\S]*72/);
+    } finally {
+      pr.remove();
+      await github.close();
     }
   });
 
-  step("independent module stacks: serial and parallel deploy timed for the report", async () => {
-    // Both stacks are up to date here, so each run is init + refresh + plan per stack: the part of
-    // a deploy that every run pays, measured both ways on the same stacks.
-    const serial = await mustCdktf(["deploy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "1", "--ignore-missing-stack-dependencies"], "deploy-serial.log");
-    const parallel = await mustCdktf(["deploy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2", "--ignore-missing-stack-dependencies"], "deploy-parallel.log");
-    timings.push({ phase: `  no-op deploy of ${CDKTF_MODULES.length} module stacks, serial`, seconds: serial.seconds });
-    timings.push({ phase: `  no-op deploy of ${CDKTF_MODULES.length} module stacks, parallel (speedup ${(serial.seconds / parallel.seconds).toFixed(2)}x)`, seconds: parallel.seconds });
+  step("drift: changes made behind Terraform's back are reported exactly, kept in one issue, and gone after a deploy", async () => {
+    const github = await startGithubStub("acme/platform", "drift-token");
+    // The first check's report is kept in .e2e/drift-found (README shows it), the second's in .e2e/drift-after.
+    let out = join(REPO, ".e2e", "drift-found");
+    const selection = MODULE_STACKS.join(",");
+    const drift = () => run("npm", ["run", "--silent", "drift", "--", selection, "--out", out, "--parallelism", "2"], { env: tools, log: "drift.log" });
+    const issues = () =>
+      must("npm", ["run", "--silent", "drift-issues", "--", "--repo", "acme/platform", "--dir", out], {
+        env: { GITHUB_TOKEN: "drift-token", GITHUB_API_URL: github.url },
+        log: "drift.log",
+      });
+    const reports = () => (JSON.parse(readFileSync(join(out, "drift.json"), "utf8")) as { reports: StackDrift[] }).reports;
+    try {
+      // Someone changes the cloud by hand: a queue's visibility timeout, a bucket's tags, a removed
+      // redrive policy, a deleted table.
+      const queueUrl = async (name: string) => (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!;
+      await sqs.send(new SetQueueAttributesCommand({ QueueUrl: await queueUrl("acme-local-file-processing-work"), Attributes: { VisibilityTimeout: "900" } }));
+      const raw = "acme-local-data-pipeline-raw-000000000000";
+      const tags = (await s3.send(new GetBucketTaggingCommand({ Bucket: raw }))).TagSet ?? [];
+      await s3.send(new PutBucketTaggingCommand({ Bucket: raw, Tagging: { TagSet: [...tags.filter((t) => t.Key !== "CostCenter"), { Key: "CostCenter", Value: "marketing" }] } }));
+      await sqs.send(new SetQueueAttributesCommand({ QueueUrl: await queueUrl("acme-local-data-pipeline-jobs"), Attributes: { RedrivePolicy: "" } }));
+      await dynamo.send(new DeleteTableCommand({ TableName: "acme-local-data-pipeline-metadata" }));
+
+      const found = await drift();
+      expect({ code: found.code, tail: found.code === 2 ? "" : found.output.slice(-3000) }).toEqual({ code: 2, tail: "" });
+      const byStack = Object.fromEntries(reports().map((r) => [r.stack, r]));
+      const shape = (r: StackDrift) => r.drifted.map((d) => ({ address: d.address.replace(/_[0-9A-F]{8}$/, ""), action: d.action, attributes: d.attributes }));
+      expect(shape(byStack["local-file-processing"])).toEqual([
+        { address: "aws_sqs_queue.work_queue", action: "update", attributes: ["~ visibility_timeout_seconds: 300 -> 900"] },
+      ]);
+      expect(shape(byStack["local-data-pipeline"])).toEqual([
+        { address: "aws_dynamodb_table.metadata", action: "delete", attributes: [] },
+        { address: "aws_s3_bucket.lake-raw_bucket", action: "update", attributes: ['+ tags.CostCenter = "marketing"', '~ tags_all.CostCenter: "platform" -> "marketing"'] },
+        // The provider reads a queue without a redrive policy as a redrive-policy resource that is gone.
+        { address: "aws_sqs_queue_redrive_policy.jobs_redrive", action: "delete", attributes: [] },
+      ]);
+      expect(reports().every((r) => r.pending.length === 0)).toBe(true);
+      expect((await issues()).output).toContain("drift issue local: created (#1)");
+      expect(github.issues.get(1)).toMatchObject({ state: "open", title: "Drift in local: 2 stacks changed outside Terraform" });
+
+      // Re-applying the code puts the cloud back; the next check finds nothing and closes the issue.
+      await mustCdktf(["deploy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2", "--ignore-missing-stack-dependencies"], "drift-deploy.log");
+      out = join(REPO, ".e2e", "drift-after");
+      const clean = await drift();
+      expect({ code: clean.code, tail: clean.code === 0 ? "" : clean.output.slice(-3000) }).toEqual({ code: 0, tail: "" });
+      expect(reports().map((r) => r.status)).toEqual(["in-sync", "in-sync", "in-sync"]);
+      expect((await issues()).output).toContain("drift issue local: closed (#1)");
+      expect(github.issues.get(1)?.state).toBe("closed");
+    } finally {
+      await github.close();
+    }
   });
 
   step("two applies of one stack at once: the second fails on the lock, state intact", async () => {
@@ -276,70 +510,33 @@ describe("local environment, end to end", () => {
     expect(restored.code).toBe(0);
   });
 
-  step("a bootstrap with prevent_destroy (as outside local) refuses destroy", async () => {
-    const guarded = { ...env, name: "guard", deletionProtection: true, state: { ...env.state, bucket: "acme-guard-tfstate-000000000000", accessLogBucket: "acme-guard-tfstate-logs-000000000000", lockTable: "acme-guard-tflock" } };
-    const dir = join(REPO, ".e2e", "guard");
-    rmSync(dir, { recursive: true, force: true });
-    const synthGuard = (protect: boolean) => {
-      const app = new App({ outdir: dir });
-      new BootstrapStack(app, { env: { ...guarded, deletionProtection: protect }, localStatePath: join(dir, "guard.tfstate") });
-      app.synth();
-      return join(dir, "stacks", "guard-bootstrap");
-    };
-    const stackDir = synthGuard(true);
-    const guardTofu = (args: string[]) => run(tools.TERRAFORM_BINARY_NAME!, args, { cwd: stackDir, env: tools, log: "guard.log" });
-    expect((await guardTofu(["init", "-input=false"])).code).toBe(0);
-    expect((await guardTofu(["apply", "-input=false", "-auto-approve"])).code).toBe(0);
-    const refused = await guardTofu(["destroy", "-input=false", "-auto-approve"]);
-    expect(refused.code).not.toBe(0);
-    expect(refused.output).toContain("Instance cannot be destroyed");
-    expect(refused.output).toContain("prevent_destroy");
-    const stillThere = (await s3.send(new ListBucketsCommand({}))).Buckets!.map((b) => b.Name);
-    expect(stillThere).toContain("acme-guard-tfstate-000000000000");
-    // Clean up the way an operator would: lift the protection in code, apply, then destroy.
-    synthGuard(false);
-    expect((await guardTofu(["apply", "-input=false", "-auto-approve"])).code).toBe(0);
-    expect((await guardTofu(["destroy", "-input=false", "-auto-approve"])).code).toBe(0);
-  });
-
-  step("destroy in reverse layer order: modules, foundation, bootstrap", async () => {
-    await must("tflocal", ["destroy", "-input=false", "-auto-approve"], { cwd: join(OUT, TFLOCAL_STACK), env: tflocalEnv, log: "destroy.log" });
-    // Module stacks have no dependants: cdktf destroys its two in parallel. (Not beside tflocal:
-    // cdktf synthesizes into the directory tflocal works in.)
-    await mustCdktf(["destroy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2"], "destroy.log");
+  step("destroy in reverse layer order: the module stacks at once (cdktf and tflocal), foundation, bootstrap", async () => {
+    await Promise.all([
+      must("tflocal", ["destroy", "-input=false", "-auto-approve"], { cwd: TFLOCAL_DIR, env: tflocalEnv, log: "destroy-tflocal.log" }),
+      // Module stacks have no dependants: cdktf destroys its two in parallel.
+      mustCdktf(["destroy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2"], "destroy-modules.log"),
+    ]);
     // Its dependants are gone now; one stack by name goes without them (scripts/cdktf.sh).
-    await mustCdktf(["destroy", "local-foundation", "--auto-approve"], "destroy.log");
-    await must("bash", ["scripts/bootstrap.sh", "local", "--destroy"], { env: tools, log: "destroy.log" });
+    await mustCdktf(["destroy", "local-foundation", "--auto-approve"], "destroy-foundation.log");
+    const destroyed = await bootstrap(["--destroy"]);
+    expect({ code: destroyed.code, tail: destroyed.code === 0 ? "" : destroyed.output.slice(-3000) }).toEqual({ code: 0, tail: "" });
   });
 
-  step("nothing the stacks created is left", async () => {
-    expect((await s3.send(new ListBucketsCommand({}))).Buckets ?? []).toEqual([]);
-    expect((await dynamo.send(new ListTablesCommand({}))).TableNames ?? []).toEqual([]);
-    expect((await sqs.send(new ListQueuesCommand({}))).QueueUrls ?? []).toEqual([]);
-    expect((await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "tag:Project", Values: ["acme"] }] }))).Vpcs).toEqual([]);
-    expect((await new ECRClient(aws).send(new DescribeRepositoriesCommand({}))).repositories ?? []).toEqual([]);
-    expect((await kinesis.send(new ListStreamsCommand({}))).StreamNames ?? []).toEqual([]);
+  step("nothing the stacks created is left: buckets, tables, queues, streams, repositories, network, IAM, logs, zones, keys", async () => {
+    expect(await leftovers(aws)).toEqual([]);
   });
 });
 
-describe("every synthesized stack of every environment", () => {
-  test("passes tofu validate with the mirrored providers", async () => {
-    await phase("synth all environments + tofu validate every stack", async () => {
-      await must("node", ["-r", "./scripts/register.js", "main.ts"], { env: { PLATFORM_ENVIRONMENTS: "" }, log: "validate.log" });
-      const work = join(REPO, ".e2e", "validate");
-      rmSync(work, { recursive: true, force: true });
-      const stacks = readdirSync(OUT);
-      expect(stacks).toHaveLength(20);
-      const failures: string[] = [];
-      for (const stack of stacks) {
-        const dir = join(work, stack);
-        mkdirSync(dir, { recursive: true });
-        copyFileSync(join(OUT, stack, "cdk.tf.json"), join(dir, "cdk.tf.json"));
-        const init = await run(tools.TERRAFORM_BINARY_NAME!, ["init", "-backend=false", "-input=false"], { cwd: dir, env: tools, log: "validate.log" });
-        const validate = init.code === 0 ? await run(tools.TERRAFORM_BINARY_NAME!, ["validate", "-no-color"], { cwd: dir, env: tools, log: "validate.log" }) : init;
-        if (validate.code !== 0) failures.push(`${stack}:\n${validate.output.slice(-1500)}`);
-      }
-      expect(failures).toEqual([]);
-    });
+describe("beside the main line", () => {
+  test("plan summary of a real plan with create, update, replace, destroy and secrets", async () => {
+    expectRenderedPlan(JSON.parse((await besides.fixture.awaited()) as string));
+  }, 900_000);
+
+  test("a bootstrap with protected state refuses destroy", async () => {
+    await besides.guard.awaited();
+  }, 900_000);
+
+  test("every synthesized stack of every environment passes tofu validate with the mirrored providers", async () => {
+    await besides.validate.awaited();
   }, 900_000);
 });

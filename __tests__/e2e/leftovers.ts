@@ -1,0 +1,55 @@
+/**
+ * Everything the stacks can create, listed from the emulator with the AWS SDK, so the e2e can say
+ * exactly what a destroy left behind. KMS keys cannot be deleted at once: a destroyed key is one
+ * pending deletion, so only keys in any other state count. AWS managed keys (aliased `alias/aws/*`,
+ * created by a service on first use: moto creates `aws/dynamodb` for an encrypted table and marks it
+ * a customer key) are not the stacks' and do not count.
+ */
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { DescribeAddressesCommand, DescribeNatGatewaysCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { DescribeRepositoriesCommand, ECRClient } from "@aws-sdk/client-ecr";
+import { IAMClient, ListOpenIDConnectProvidersCommand, ListRolesCommand } from "@aws-sdk/client-iam";
+import { KinesisClient, ListStreamsCommand } from "@aws-sdk/client-kinesis";
+import { DescribeKeyCommand, KMSClient, ListAliasesCommand, ListKeysCommand } from "@aws-sdk/client-kms";
+import { ListHostedZonesCommand, Route53Client } from "@aws-sdk/client-route-53";
+import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
+import { ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+
+import type { sdkConfig } from "../../scripts/aws";
+
+type SdkConfig = ReturnType<typeof sdkConfig>;
+
+/** Resources of every kind the platform creates that still exist, as `kind: name` lines. */
+export async function leftovers(aws: SdkConfig): Promise<string[]> {
+  const ec2 = new EC2Client(aws);
+  const kms = new KMSClient(aws);
+  const found: string[] = [];
+  const add = (kind: string, names: (string | undefined)[]) => names.forEach((n) => found.push(`${kind}: ${n}`));
+
+  add("s3 bucket", ((await new S3Client(aws).send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name));
+  add("dynamodb table", (await new DynamoDBClient(aws).send(new ListTablesCommand({}))).TableNames ?? []);
+  add("sqs queue", (await new SQSClient(aws).send(new ListQueuesCommand({}))).QueueUrls ?? []);
+  // The Kinesis client defaults to HTTP/2, which the emulator does not speak.
+  add("kinesis stream", (await new KinesisClient({ ...aws, requestHandler: new NodeHttpHandler() }).send(new ListStreamsCommand({}))).StreamNames ?? []);
+  add("ecr repository", ((await new ECRClient(aws).send(new DescribeRepositoriesCommand({}))).repositories ?? []).map((r) => r.repositoryName));
+  const tagged = [{ Name: "tag:Project", Values: ["acme"] }];
+  add("vpc", ((await ec2.send(new DescribeVpcsCommand({ Filters: tagged }))).Vpcs ?? []).map((v) => v.VpcId));
+  add("elastic ip", ((await ec2.send(new DescribeAddressesCommand({ Filters: tagged }))).Addresses ?? []).map((a) => a.AllocationId));
+  const nats = (await ec2.send(new DescribeNatGatewaysCommand({ Filter: tagged }))).NatGateways ?? [];
+  add("nat gateway", nats.filter((n) => n.State !== "deleted").map((n) => n.NatGatewayId));
+  add("iam role", ((await new IAMClient(aws).send(new ListRolesCommand({}))).Roles ?? []).map((r) => r.RoleName));
+  add("iam oidc provider", ((await new IAMClient(aws).send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList ?? []).map((p) => p.Arn));
+  add("log group", ((await new CloudWatchLogsClient(aws).send(new DescribeLogGroupsCommand({}))).logGroups ?? []).map((g) => g.logGroupName));
+  add("hosted zone", ((await new Route53Client(aws).send(new ListHostedZonesCommand({}))).HostedZones ?? []).map((z) => z.Name));
+  const aliases = (await kms.send(new ListAliasesCommand({}))).Aliases ?? [];
+  const awsManaged = new Set(aliases.filter((a) => a.AliasName?.startsWith("alias/aws/")).map((a) => a.TargetKeyId));
+  add("kms alias", aliases.filter((a) => !a.AliasName?.startsWith("alias/aws/")).map((a) => a.AliasName));
+  for (const key of (await kms.send(new ListKeysCommand({}))).Keys ?? []) {
+    if (awsManaged.has(key.KeyId)) continue;
+    const meta = (await kms.send(new DescribeKeyCommand({ KeyId: key.KeyId }))).KeyMetadata;
+    if (meta?.KeyManager === "CUSTOMER" && meta.KeyState !== "PendingDeletion") found.push(`kms key: ${key.KeyId} (${meta.KeyState})`);
+  }
+  return found;
+}

@@ -91,20 +91,47 @@ registry_host() {
   rm -rf "$probe"
 }
 
-# build_provider NAME MODULE PSEUDO_VERSION LABEL
+# build_provider NAME MODULE PSEUDO_VERSION LABEL [SERVICES]
+# With SERVICES (AWS only), the build registers just those service packages (slim build,
+# local/slim_provider.py).
 build_provider() {
-  local name="$1" module="$2" pseudo="$3" label="$4"
+  local name="$1" module="$2" pseudo="$3" label="$4" services="${5:-}"
   local host
   host=$(registry_host)
   [[ -n "$host" ]] || { say "could not read the default registry host from $bin/tofu"; exit 1; }
   local target="$mirror/$host/hashicorp/$name/$label/linux_amd64"
   local exe="$target/terraform-provider-${name}_v$label"
-  [[ -x "$exe" ]] && return
+  local built="$root/built-$name"
+  link_for_terraform "$host" "$name" "$label"
+  # A complete build from before the marker existed is still the right one.
+  [[ -x "$exe" && ! -f "$built" && -z "$services" ]] && echo "$pseudo all" >"$built"
+  [[ -x "$exe" && "$(cat "$built" 2>/dev/null)" == "$pseudo ${services:-all}" ]] && return
   mkdir -p "$target"
   local dir
   dir=$(module_dir "$module" "$pseudo")
+  if [[ -n "$services" ]]; then
+    # shellcheck disable=SC2086 # the list is space-separated on purpose
+    dir=$(python3 "$here/slim_provider.py" "$dir" "$root/slim-$name" $services)
+    say "slim $name provider: $(wc -w <<<"$services") service packages"
+  fi
   (cd "$dir" && timed_build "provider-$name" go build -p "$go_parallel" -trimpath -ldflags "-s -w" -o "$exe.tmp" .)
   mv "$exe.tmp" "$exe"
+  echo "$pseudo ${services:-all}" >"$built"
+  link_for_terraform "$host" "$name" "$label"
+  say "rebuilt the $name provider: .terraform.lock.hcl files written before record the old build's hash; delete them (or run init -upgrade) where init refuses"
+}
+
+# Terraform reads the mirror under its own registry host and does not follow a symlinked provider
+# directory there: the same executable is hard-linked into that layout (no copy, no space).
+link_for_terraform() {
+  local host="$1" name="$2" label="$3" other="registry.terraform.io"
+  [[ "$host" == "$other" ]] && return
+  local exe="$mirror/$host/hashicorp/$name/$label/linux_amd64/terraform-provider-${name}_v$label"
+  [[ -x "$exe" ]] || return 0
+  local target="$mirror/$other/hashicorp/$name/$label/linux_amd64"
+  [[ -L "$mirror/$other/hashicorp/$name" ]] && rm -f "$mirror/$other/hashicorp/$name"
+  mkdir -p "$target"
+  ln -f "$exe" "$target/"
 }
 
 build_actionlint() {
@@ -149,7 +176,9 @@ esac
 
 if [[ "$what" == all || "$what" == tofu ]]; then build_tofu; fi
 if [[ "$what" == all || "$what" == providers ]]; then
-  build_provider aws github.com/hashicorp/terraform-provider-aws "$AWS_PROVIDER_PSEUDO" "$AWS_PROVIDER_VERSION"
+  aws_services="$AWS_PROVIDER_SERVICES"
+  [[ "${TOOLCHAIN_AWS_PROVIDER_FULL:-}" == 1 ]] && aws_services=""
+  build_provider aws github.com/hashicorp/terraform-provider-aws "$AWS_PROVIDER_PSEUDO" "$AWS_PROVIDER_VERSION" "$aws_services"
   build_provider kubernetes github.com/hashicorp/terraform-provider-kubernetes "$KUBERNETES_PROVIDER_PSEUDO" "$KUBERNETES_PROVIDER_VERSION"
   build_provider helm github.com/hashicorp/terraform-provider-helm "$HELM_PROVIDER_PSEUDO" "$HELM_PROVIDER_VERSION"
 fi

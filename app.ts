@@ -6,6 +6,7 @@ import { PolicyGate } from "./policies";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { FoundationStack } from "./stacks/foundation-stack";
 import { ModuleStack } from "./stacks/module-stack";
+import { stackName } from "./stacks/naming";
 
 /** One environment with its enabled modules and their validated settings. */
 export interface EnvironmentPlan {
@@ -61,17 +62,27 @@ export interface BuildOptions {
 /** Every stack name the plans produce, in layer order per environment. */
 export function stackNames(plans: EnvironmentPlan[]): string[] {
   return plans.flatMap(({ env, modules }) => [
-    `${env.name}-${BootstrapStack.STACK}`,
-    `${env.name}-${FoundationStack.STACK}`,
-    ...modules.map((m) => `${env.name}-${m.module.name}`),
+    stackName(env, BootstrapStack.STACK),
+    stackName(env, FoundationStack.STACK),
+    ...modules.map((m) => stackName(env, m.module.name)),
   ]);
 }
 
+/** What else to build with a selection: the stacks below it (deploy, diff) or above it (destroy). */
+export type StackClosure = "dependencies" | "dependants";
+
 /**
  * Resolves a comma list of stack names or globs (PLATFORM_STACKS="dev-foundation,local-*") to
- * stack names. A pattern that matches nothing is an error that lists the valid names.
+ * stack names, with the layers the selected stacks depend on, or that depend on them, when a
+ * closure is asked for (so cdktf can check the order against them). A pattern that matches nothing
+ * is an error that lists the valid names.
  */
-export function selectStacks(plans: EnvironmentPlan[], selection: string | undefined, variable = "PLATFORM_STACKS"): ReadonlySet<string> | undefined {
+export function selectStacks(
+  plans: EnvironmentPlan[],
+  selection: string | undefined,
+  variable = "PLATFORM_STACKS",
+  closure?: StackClosure,
+): ReadonlySet<string> | undefined {
   const patterns = (selection ?? "").split(",").map((p) => p.trim()).filter(Boolean);
   if (patterns.length === 0) return undefined;
   const names = stackNames(plans);
@@ -80,6 +91,16 @@ export function selectStacks(plans: EnvironmentPlan[], selection: string | undef
     const matches = names.filter((n) => globMatches(pattern, n));
     if (matches.length === 0) throw new ConfigError(`unknown stack "${pattern}" in ${variable}; valid names: ${names.join(", ")}`);
     matches.forEach((m) => selected.add(m));
+  }
+  if (!closure) return selected;
+  for (const { env, modules } of plans) {
+    const layers = [[stackName(env, BootstrapStack.STACK)], [stackName(env, FoundationStack.STACK)], modules.map((m) => stackName(env, m.module.name))];
+    const lowest = layers.findIndex((layer) => layer.some((s) => selected.has(s)));
+    if (lowest < 0) continue;
+    const highest = layers.length - 1 - [...layers].reverse().findIndex((layer) => layer.some((s) => selected.has(s)));
+    // Below the highest selected layer for dependencies, above the lowest for dependants.
+    const extra = closure === "dependencies" ? layers.slice(0, highest) : layers.slice(lowest + 1);
+    extra.flat().forEach((s) => selected.add(s));
   }
   return selected;
 }

@@ -1,5 +1,5 @@
 import { App } from "cdktf";
-import { buildPlatform, planPlatform, selectStacks } from "./app";
+import { buildPlatform, planPlatform, selectStacks, type StackClosure } from "./app";
 import { ConfigError, loadEnvironments } from "./environments";
 import { MODULES } from "./packages";
 import { PolicyViolationError } from "./policies";
@@ -18,7 +18,11 @@ let stacks;
 let mockFoundation;
 try {
   plans = planPlatform(loadEnvironments(), MODULES);
-  stacks = selectStacks(plans, process.env.PLATFORM_STACKS);
+  const closure = process.env.PLATFORM_STACKS_CLOSURE;
+  if (closure && closure !== "dependencies" && closure !== "dependants") {
+    throw new ConfigError(`PLATFORM_STACKS_CLOSURE is "${closure}"; use dependencies or dependants`);
+  }
+  stacks = selectStacks(plans, process.env.PLATFORM_STACKS, "PLATFORM_STACKS", closure as StackClosure | undefined);
   mockFoundation = selectStacks(plans, process.env.PLATFORM_MOCK_FOUNDATION, "PLATFORM_MOCK_FOUNDATION");
 } catch (e) {
   stop(e);

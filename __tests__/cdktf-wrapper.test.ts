@@ -19,6 +19,15 @@ function wrapper(args: string[], cliConfig = ""): string[] {
 
 const IGNORE = "--ignore-missing-stack-dependencies";
 
+// Stands in for cdktf and prints which stacks the app would synthesize.
+const selectionFake = join(mkdtempSync(join(tmpdir(), "fake-cdktf-")), "cdktf");
+writeFileSync(selectionFake, '#!/usr/bin/env bash\necho "${PLATFORM_STACKS-}|${PLATFORM_STACKS_CLOSURE-}"\n', { mode: 0o755 });
+const selection = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  execFileSync("bash", [join(repo, "scripts", "cdktf.sh"), ...args], {
+    env: { ...process.env, PLATFORM_STACKS: "", PLATFORM_STACKS_CLOSURE: "", PLATFORM_CDKTF_BIN: selectionFake, TERRAFORM_BINARY_NAME: "tofu", ...env },
+    encoding: "utf8",
+  }).trim();
+
 describe("scripts/cdktf.sh", () => {
   test("one stack by name deploys without its lower layers in the same run", () => {
     expect(wrapper(["deploy", "dev-foundation"])).toEqual(["deploy", "dev-foundation", IGNORE]);
@@ -46,5 +55,14 @@ describe("scripts/cdktf.sh", () => {
   test("the offline toolchain's CLI config skips the registry lock", () => {
     expect(wrapper(["diff", "dev-a"], "/x/tofu.rc")).toEqual(["diff", "dev-a", "--skip-provider-lock"]);
     expect(wrapper(["diff", "dev-a"])).toEqual(["diff", "dev-a"]);
+  });
+
+  test("the app synthesizes only the stacks named, plus what cdktf checks the order against", () => {
+    expect(selection(["deploy", "dev-file-processing", "--auto-approve"])).toBe("dev-file-processing|");
+    expect(selection(["deploy", "dev-a", "dev-b", IGNORE, "--parallelism", "2"])).toBe("dev-a,dev-b|");
+    expect(selection(["deploy", "dev-*"])).toBe("dev-*|dependencies");
+    expect(selection(["diff", "dev-foundation"])).toBe("dev-foundation|dependencies");
+    expect(selection(["destroy", "dev-a", "dev-b"])).toBe("dev-a,dev-b|dependants");
+    expect(selection(["deploy", "dev-a"], { PLATFORM_STACKS: "dev-*" })).toBe("dev-*|");
   });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { planPlatform, selectStacks } from "../app";
@@ -164,9 +164,26 @@ describe("synth as a process", () => {
     expect(existsSync(result.outdir)).toBe(false);
   });
 
-  test("a stack selection synthesizes only those stacks", () => {
-    const result = synth({ PLATFORM_STACKS: "dev-foundation" });
+  test("a stack selection synthesizes only those stacks, byte for byte as a full synth does", () => {
+    const result = synth({ PLATFORM_STACKS: "dev-foundation,prod-order-tracking,local-*" });
     expect(result.status).toBe(0);
-    expect(readdirSync(join(result.outdir, "stacks"))).toEqual(["dev-foundation"]);
+    const selected = readdirSync(join(result.outdir, "stacks")).sort();
+    expect(selected).toEqual(["dev-foundation", "local-bootstrap", "local-data-pipeline", "local-file-processing", "local-foundation", "local-order-tracking", "prod-order-tracking"]);
+    const full = synth({});
+    expect(full.status).toBe(0);
+    for (const stack of selected) {
+      const file = (outdir: string) => readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8");
+      expect({ stack, same: file(result.outdir) === file(full.outdir) }).toEqual({ stack, same: true });
+    }
+  });
+
+  test("a closure adds the layers below (deploy) or above (destroy) a selection, per environment", () => {
+    const deploy = synth({ PLATFORM_STACKS: "dev-data-pipeline", PLATFORM_STACKS_CLOSURE: "dependencies" });
+    expect(readdirSync(join(deploy.outdir, "stacks")).sort()).toEqual(["dev-bootstrap", "dev-data-pipeline", "dev-foundation"]);
+    const destroy = synth({ PLATFORM_STACKS: "prod-foundation", PLATFORM_STACKS_CLOSURE: "dependants" });
+    expect(readdirSync(join(destroy.outdir, "stacks")).sort()).toEqual(["prod-data-pipeline", "prod-file-processing", "prod-foundation", "prod-order-tracking"]);
+    const bad = synth({ PLATFORM_STACKS: "dev-*", PLATFORM_STACKS_CLOSURE: "everything" });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('PLATFORM_STACKS_CLOSURE is "everything"; use dependencies or dependants');
   });
 });

@@ -27,7 +27,8 @@ local_state_dir="$repo/.bootstrap"
 local_state="$local_state_dir/$env_name.tfstate"
 
 say() { printf '[bootstrap %s] %s\n' "$env_name" "$*" >&2; }
-synth() { PLATFORM_ENVIRONMENTS="$env_name" PLATFORM_BOOTSTRAP_LOCAL_STATE="$1" node -r ./scripts/register.js main.ts; }
+# Only this stack: a bootstrap run does not pay for the rest of the environment.
+synth() { PLATFORM_ENVIRONMENTS="$env_name" PLATFORM_STACKS="$stack" PLATFORM_BOOTSTRAP_LOCAL_STATE="$1" node -r ./scripts/register.js main.ts; }
 tf() { (cd "$dir" && "$TERRAFORM_BINARY_NAME" "$@"); }
 state_tool() { NODE_NO_WARNINGS=1 node -r ./scripts/register.js scripts/state.ts "$@"; }
 remote() { state_tool exists "$env_name" bootstrap; }

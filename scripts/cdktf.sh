@@ -13,6 +13,9 @@
 #    never ends. So a destroy with that flag runs one stack at a time.
 #  - with the offline toolchain, `terraform providers lock` (which asks a registry) is skipped:
 #    init already records the mirrored providers' hashes.
+#  - the app synthesizes only the stacks named (PLATFORM_STACKS), plus, where cdktf's dependency
+#    handling is on, what it checks against: the layers below for deploy and diff, the stacks
+#    depending on them for destroy (PLATFORM_STACKS_CLOSURE). A caller's PLATFORM_STACKS wins.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -44,8 +47,16 @@ if [[ "$command" == destroy && " $* ${extra[*]-} " == *" --ignore-missing-stack-
   set -- ${args[@]+"${args[@]}"}
   extra+=(--parallelism 1)
 fi
+if [[ "$command" =~ ^(deploy|destroy|diff|synth)$ && ${#stacks[@]} -gt 0 && -z "${PLATFORM_STACKS:-}" ]]; then
+  PLATFORM_STACKS="$(IFS=,; echo "${stacks[*]}")"
+  export PLATFORM_STACKS
+  if [[ " $* ${extra[*]-} " != *" --ignore-missing-stack-dependencies "* ]]; then
+    export PLATFORM_STACKS_CLOSURE="$([[ "$command" == destroy ]] && echo dependants || echo dependencies)"
+  fi
+fi
 case "$command" in
   deploy | destroy | diff) [[ -n "${TF_CLI_CONFIG_FILE:-}" ]] && extra+=(--skip-provider-lock) ;;
-  "") echo "usage: scripts/cdktf.sh deploy|destroy|diff <stack...> [cdktf flags]" >&2; exit 2 ;;
+  synth) ;;
+  "") echo "usage: scripts/cdktf.sh deploy|destroy|diff|synth <stack...> [cdktf flags]" >&2; exit 2 ;;
 esac
 exec "${PLATFORM_CDKTF_BIN:-$repo/node_modules/.bin/cdktf}" "$command" "$@" "${extra[@]}"

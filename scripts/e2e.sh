@@ -5,5 +5,6 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 bash local/toolchain.sh
-rm -rf .e2e/logs
+# Work directories of an earlier run hold lock files with the hashes of the providers it used.
+rm -rf .e2e
 exec node_modules/.bin/jest -c jest.e2e.config.js --runInBand "$@"

@@ -50,8 +50,9 @@ const MODULE_STACKS = ["local-file-processing", "local-data-pipeline", "local-or
 /** Deployed through cdktf; the last module goes through tflocal to prove the JSON works there too. */
 const CDKTF_MODULES = MODULE_STACKS.slice(0, 2);
 const TFLOCAL_STACK = MODULE_STACKS[2];
-/** tflocal works in a copy of the stack's synthesized directory, so cdktf may synthesize beside it. */
-const TFLOCAL_DIR = join(REPO, ".e2e", "tflocal", TFLOCAL_STACK);
+/** tflocal works in the stack's directory of a synth of its own, so cdktf may synthesize beside it. */
+const TFLOCAL_OUT = join(REPO, ".e2e", "tflocal");
+const TFLOCAL_DIR = join(TFLOCAL_OUT, "stacks", TFLOCAL_STACK);
 const ALL_STACKS = ["local-bootstrap", "local-foundation", ...MODULE_STACKS];
 /** A second emulator for work that needs none of the main line's resources. */
 const SCRATCH = { port: "4567", dir: join(process.env.HOME ?? "/tmp", ".cache", "cdktf-platform", "emulator-scratch") };
@@ -251,8 +252,8 @@ describe("local environment, end to end", () => {
   });
 
   step("modules: two through cdktf in parallel, one through tflocal in its synthesized directory, all at once", async () => {
-    mkdirSync(TFLOCAL_DIR, { recursive: true });
-    copyFileSync(join(OUT, TFLOCAL_STACK, "cdk.tf.json"), join(TFLOCAL_DIR, "cdk.tf.json"));
+    mkdirSync(TFLOCAL_OUT, { recursive: true });
+    await must("node", ["-r", "./scripts/register.js", "main.ts"], { env: { PLATFORM_STACKS: TFLOCAL_STACK, CDKTF_OUTDIR: TFLOCAL_OUT }, log: "tflocal.log" });
     const tflocal = (async () => {
       await must("tflocal", ["init", "-input=false"], { cwd: TFLOCAL_DIR, env: tflocalEnv, log: "tflocal.log" });
       return must("tflocal", ["apply", "-input=false", "-auto-approve"], { cwd: TFLOCAL_DIR, env: tflocalEnv, log: "tflocal.log" });

@@ -11,6 +11,11 @@
 - SQS: AWS returns RedrivePolicy and Policy as the compact JSON it was given; moto adds spaces,
   which the provider reports as a change on every plan.
 - Kinesis: CreateStream's Tags are dropped by moto; AWS applies them.
+- S3 delete markers: deleting a key from a bucket whose versioning is suspended (as destroying a
+  versioned bucket does: the versioning resource goes first) disposes of every version of the key,
+  and moto's delete marker has no dispose(): DeleteObjects answers 500 and the SDK retries until it
+  gives up. Released S3 state locks leave delete markers in the state bucket, so every destroy of a
+  bootstrap stack met this. A delete marker holds no data; disposing of it does nothing.
 
 Request log: with MOTO_REQUEST_LOG set, every request is logged there as one line (time, method, path
 and query, X-Amz-Target, the SDK's attempt counter, status, milliseconds), which moto's own log does not show:
@@ -40,6 +45,7 @@ from moto.dynamodb.responses import DynamoHandler
 from moto.kinesis.responses import KinesisResponse
 from moto.route53.responses import Route53
 from moto.s3 import responses as s3_responses
+from moto.s3.models import FakeDeleteMarker
 from moto.s3.responses import S3Response
 from moto.sqs.models import Queue
 import moto.server
@@ -182,6 +188,13 @@ def _logged(app, path):
                 out.write(line + "\n")
 
     return logged_app
+
+
+def _dispose_nothing(self, garbage=False):
+    return None
+
+
+FakeDeleteMarker.dispose = _dispose_nothing
 
 
 def _run_simple_logging_requests(host, port, app, **kwargs):

@@ -1,17 +1,19 @@
 import { Testing } from "cdktf";
 import { BootstrapStack } from "../stacks/bootstrap-stack";
-import { env, onlyResource, policy, resourcesOf, resourceUnder, type StackJson, synthJson } from "./helpers";
+import type { LockingMode } from "../environments/schema";
+import { env, envLocking, onlyResource, policy, resourcesOf, resourceUnder, type StackJson, synthJson } from "./helpers";
 
 /** A resource of the state bucket construct. */
 const state = (json: StackJson, type: string) => resourceUnder(json, type, "state");
 
-function bootstrap(name: string, localStatePath?: string) {
-  return synthJson(new BootstrapStack(Testing.app(), { env: env(name), localStatePath }));
+function bootstrap(name: string, localStatePath?: string, locking?: LockingMode) {
+  return synthJson(new BootstrapStack(Testing.app(), { env: locking ? envLocking(name, locking) : env(name), localStatePath }));
 }
 
 describe("BootstrapStack", () => {
   const prod = bootstrap("prod");
   const local = bootstrap("local");
+  const prodTable = bootstrap("prod", undefined, "dynamodb");
 
   test("is named <env>-bootstrap", () => {
     expect(new BootstrapStack(Testing.app(), { env: env("dev") }).node.id).toBe("dev-bootstrap");
@@ -71,8 +73,15 @@ describe("BootstrapStack", () => {
     ]);
   });
 
-  test("lock table: LockID hash key, on-demand, PITR, KMS encryption", () => {
-    expect(onlyResource(prod, "aws_dynamodb_table")).toMatchObject({
+  test("locking s3 (the default): no lock table", () => {
+    expect(env("prod").state.locking).toBe("s3");
+    expect(resourcesOf(prod, "aws_dynamodb_table")).toEqual({});
+    expect(prod.output?.state_locking?.value).toBe("s3");
+  });
+
+  test("lock table, where locking uses one: LockID hash key, on-demand, PITR, KMS encryption", () => {
+    expect(resourcesOf(bootstrap("prod", undefined, "both"), "aws_dynamodb_table")).not.toEqual({});
+    expect(onlyResource(prodTable, "aws_dynamodb_table")).toMatchObject({
       name: "acme-prod-tflock",
       hash_key: "LockID",
       attribute: [{ name: "LockID", type: "S" }],
@@ -83,7 +92,7 @@ describe("BootstrapStack", () => {
   });
 
   test.each(["dev", "staging", "prod"])("%s: state bucket, its log bucket, lock table and key refuse destroy, whatever deletionProtection says", (name) => {
-    const json = bootstrap(name);
+    const json = bootstrap(name, undefined, "dynamodb");
     expect(env(name).state.protect).toBe(true);
     expect(state(json, "aws_s3_bucket")).toMatchObject({ lifecycle: { prevent_destroy: true }, force_destroy: false });
     expect(resourceUnder(json, "aws_s3_bucket", "state-access-logs")).toMatchObject({ lifecycle: { prevent_destroy: true }, force_destroy: false });
@@ -99,17 +108,14 @@ describe("BootstrapStack", () => {
   test("local can be destroyed", () => {
     expect(state(local, "aws_s3_bucket").lifecycle).toBeUndefined();
     expect(state(local, "aws_s3_bucket").force_destroy).toBe(true);
-    expect(onlyResource(local, "aws_dynamodb_table")).toMatchObject({ deletion_protection_enabled: false });
+    expect(onlyResource(bootstrap("local", undefined, "dynamodb"), "aws_dynamodb_table")).toMatchObject({ deletion_protection_enabled: false });
   });
 
-  test("state lives in its own bucket under a key derived from the stack name", () => {
-    expect(prod.terraform.backend?.s3).toMatchObject({
-      bucket: "acme-prod-tfstate-333333333333",
-      key: "acme/prod/prod-bootstrap/terraform.tfstate",
-      dynamodb_table: "acme-prod-tflock",
-      encrypt: true,
-      region: "eu-west-1",
-    });
+  test("state lives in its own bucket under a key derived from the stack name, locked as the environment says", () => {
+    const at = { bucket: "acme-prod-tfstate-333333333333", key: "acme/prod/prod-bootstrap/terraform.tfstate", encrypt: true, region: "eu-west-1" };
+    expect(prod.terraform.backend?.s3).toEqual({ ...at, use_lockfile: true });
+    expect(prodTable.terraform.backend?.s3).toEqual({ ...at, dynamodb_table: "acme-prod-tflock" });
+    expect(bootstrap("prod", undefined, "both").terraform.backend?.s3).toEqual({ ...at, use_lockfile: true, dynamodb_table: "acme-prod-tflock" });
   });
 
   test("before its bucket exists, state is a local file", () => {
@@ -117,10 +123,12 @@ describe("BootstrapStack", () => {
     expect(first.terraform.backend).toEqual({ local: { path: "/tmp/dev-bootstrap.tfstate" } });
   });
 
-  test("publishes bucket, table and key with descriptions", () => {
-    for (const name of ["state_bucket_name", "lock_table_name", "state_kms_key_arn"]) {
+  test("publishes bucket, locking, table (where there is one) and key with descriptions", () => {
+    for (const name of ["state_bucket_name", "state_locking", "state_kms_key_arn"]) {
       expect(prod.output?.[name]?.description).toBeTruthy();
     }
+    expect(prod.output?.lock_table_name).toBeUndefined();
+    expect(prodTable.output?.lock_table_name?.description).toBeTruthy();
     expect(Object.keys(resourcesOf(prod, "aws_kms_alias"))).toHaveLength(1);
   });
 });

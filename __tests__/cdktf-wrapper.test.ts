@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,33 +11,35 @@ writeFileSync(fake, '#!/usr/bin/env bash\nprintf "%s\\n" "$@"\n', { mode: 0o755 
 /** What scripts/cdktf.sh hands to cdktf; a Terraform binary is given, so the toolchain is left alone. */
 function wrapper(args: string[], cliConfig = ""): string[] {
   const out = execFileSync("bash", [join(repo, "scripts", "cdktf.sh"), ...args], {
-    env: { ...process.env, PLATFORM_CDKTF_BIN: fake, TERRAFORM_BINARY_NAME: "tofu", TF_CLI_CONFIG_FILE: cliConfig },
+    env: { ...process.env, PLATFORM_CDKTF_BIN: fake, TERRAFORM_BINARY_NAME: "tofu", TF_CLI_CONFIG_FILE: cliConfig, PLATFORM_LOCKING_PREFLIGHT: "0" },
     encoding: "utf8",
   });
   return out.trim().split("\n");
 }
 
 const IGNORE = "--ignore-missing-stack-dependencies";
+// A working directory from before a locking change re-initializes without a prompt.
+const MIGRATE = "--migrate-state";
 
 // Stands in for cdktf and prints which stacks the app would synthesize.
 const selectionFake = join(mkdtempSync(join(tmpdir(), "fake-cdktf-")), "cdktf");
 writeFileSync(selectionFake, '#!/usr/bin/env bash\necho "${PLATFORM_STACKS-}|${PLATFORM_STACKS_CLOSURE-}"\n', { mode: 0o755 });
 const selection = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   execFileSync("bash", [join(repo, "scripts", "cdktf.sh"), ...args], {
-    env: { ...process.env, PLATFORM_STACKS: "", PLATFORM_STACKS_CLOSURE: "", PLATFORM_CDKTF_BIN: selectionFake, TERRAFORM_BINARY_NAME: "tofu", ...env },
+    env: { ...process.env, PLATFORM_STACKS: "", PLATFORM_STACKS_CLOSURE: "", PLATFORM_CDKTF_BIN: selectionFake, TERRAFORM_BINARY_NAME: "tofu", PLATFORM_LOCKING_PREFLIGHT: "0", ...env },
     encoding: "utf8",
   }).trim();
 
 describe("scripts/cdktf.sh", () => {
   test("one stack by name deploys without its lower layers in the same run", () => {
-    expect(wrapper(["deploy", "dev-foundation"])).toEqual(["deploy", "dev-foundation", IGNORE]);
-    expect(wrapper(["deploy", "dev-a", "--var", "x=1", "--parallelism", "3"])).toEqual(["deploy", "dev-a", "--var", "x=1", "--parallelism", "3", IGNORE]);
+    expect(wrapper(["deploy", "dev-foundation"])).toEqual(["deploy", "dev-foundation", IGNORE, MIGRATE]);
+    expect(wrapper(["deploy", "dev-a", "--var", "x=1", "--parallelism", "3"])).toEqual(["deploy", "dev-a", "--var", "x=1", "--parallelism", "3", IGNORE, MIGRATE]);
   });
 
   test("several stacks or a glob keep cdktf's dependency order and checks", () => {
-    expect(wrapper(["deploy", "dev-a", "dev-b", "--parallelism", "2"])).toEqual(["deploy", "dev-a", "dev-b", "--parallelism", "2"]);
-    expect(wrapper(["deploy", "dev-*"])).toEqual(["deploy", "dev-*"]);
-    expect(wrapper(["destroy", "dev-a", "dev-b", "--parallelism", "2"])).toEqual(["destroy", "dev-a", "dev-b", "--parallelism", "2"]);
+    expect(wrapper(["deploy", "dev-a", "dev-b", "--parallelism", "2"])).toEqual(["deploy", "dev-a", "dev-b", "--parallelism", "2", MIGRATE]);
+    expect(wrapper(["deploy", "dev-*"])).toEqual(["deploy", "dev-*", MIGRATE]);
+    expect(wrapper(["destroy", "dev-a", "dev-b", "--parallelism", "2"])).toEqual(["destroy", "dev-a", "dev-b", "--parallelism", "2", MIGRATE]);
   });
 
   test("a destroy that ignores dependencies runs one stack at a time, whatever parallelism was asked for", () => {
@@ -48,13 +50,15 @@ describe("scripts/cdktf.sh", () => {
       IGNORE,
       "--parallelism",
       "1",
+      MIGRATE,
     ]);
-    expect(wrapper(["destroy", "dev-a", "dev-b", IGNORE, "--parallelism=4"])).toEqual(["destroy", "dev-a", "dev-b", IGNORE, "--parallelism", "1"]);
+    expect(wrapper(["destroy", "dev-a", "dev-b", IGNORE, "--parallelism=4"])).toEqual(["destroy", "dev-a", "dev-b", IGNORE, "--parallelism", "1", MIGRATE]);
   });
 
   test("the offline toolchain's CLI config skips the registry lock", () => {
-    expect(wrapper(["diff", "dev-a"], "/x/tofu.rc")).toEqual(["diff", "dev-a", "--skip-provider-lock"]);
-    expect(wrapper(["diff", "dev-a"])).toEqual(["diff", "dev-a"]);
+    expect(wrapper(["diff", "dev-a"], "/x/tofu.rc")).toEqual(["diff", "dev-a", "--skip-provider-lock", MIGRATE]);
+    expect(wrapper(["diff", "dev-a"])).toEqual(["diff", "dev-a", MIGRATE]);
+    expect(wrapper(["diff", "dev-a", MIGRATE])).toEqual(["diff", "dev-a", MIGRATE]);
   });
 
   test("the app synthesizes only the stacks named, plus what cdktf checks the order against", () => {
@@ -64,5 +68,43 @@ describe("scripts/cdktf.sh", () => {
     expect(selection(["diff", "dev-foundation"])).toBe("dev-foundation|dependencies");
     expect(selection(["destroy", "dev-a", "dev-b"])).toBe("dev-a,dev-b|dependants");
     expect(selection(["deploy", "dev-a"], { PLATFORM_STACKS: "dev-*" })).toBe("dev-*|");
+  });
+
+  describe("locking preflight", () => {
+    // An engine from before S3 lock objects; the fake cdktf would print its arguments if it ran.
+    const oldEngine = join(mkdtempSync(join(tmpdir(), "fake-engine-")), "terraform");
+    writeFileSync(oldEngine, '#!/usr/bin/env bash\necho "Terraform v1.9.8"\necho "on linux_amd64"\n', { mode: 0o755 });
+    const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+      spawnSync("bash", [join(repo, "scripts", "cdktf.sh"), ...args], {
+        env: { ...process.env, PLATFORM_CDKTF_BIN: fake, TERRAFORM_BINARY_NAME: oldEngine, PLATFORM_LOCKING_PREFLIGHT: "", PLATFORM_LOCAL_LOCKING: "", ...env },
+        encoding: "utf8",
+      });
+
+    test("S3 locking with an engine older than 1.10 stops before cdktf runs, naming environment, engine and fix", () => {
+      const result = run(["deploy", "dev-foundation"]);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toContain('environment dev: state.locking "s3" writes S3 lock objects (use_lockfile), which Terraform 1.9.8');
+      expect(result.stderr).toContain('or set state.locking to "dynamodb"');
+    });
+
+    test("every environment a command names is checked, globs included", () => {
+      const result = run(["deploy", "dev-*", "staging-foundation"]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain("environment dev:");
+      expect(result.stderr).toContain("environment staging:");
+    });
+
+    test("DynamoDB locking needs nothing of the engine: cdktf runs", () => {
+      const result = run(["deploy", "local-foundation"], { PLATFORM_LOCAL_LOCKING: "dynamodb" });
+      expect(result.status).toBe(0);
+      expect(result.stdout.split("\n")).toContain("local-foundation");
+    });
+
+    test("a name that is no environment is left to the synth, which lists the valid stacks", () => {
+      const result = run(["deploy", "prdo-foundation"]);
+      expect(result.status).toBe(0);
+      expect(result.stdout.split("\n")).toContain("prdo-foundation");
+    });
   });
 });

@@ -32,10 +32,11 @@ describe("state contract", () => {
     }
   });
 
-  test("every stack, bootstrap once migrated, uses the S3 backend with lock table and encryption", () => {
+  test("every stack, bootstrap once migrated, uses the S3 backend with S3 lock objects (the default) and encryption", () => {
     for (const [name, stack] of json) {
       const s3 = stack.terraform.backend?.s3 as Record<string, unknown>;
-      expect(s3).toMatchObject({ encrypt: true, dynamodb_table: expect.stringMatching(/-tflock$/), key: expect.stringContaining(`/${name}/`) });
+      expect(s3).toMatchObject({ encrypt: true, use_lockfile: true, key: expect.stringContaining(`/${name}/`) });
+      expect(s3.dynamodb_table).toBeUndefined();
     }
   });
 

@@ -15,9 +15,9 @@ describe("environments", () => {
     expect(dev.state).toEqual({
       bucket: "acme-dev-tfstate-111111111111",
       accessLogBucket: "acme-dev-tfstate-logs-111111111111",
-      lockTable: "acme-dev-tflock",
       keyPrefix: "acme/dev",
       protect: true,
+      locking: "s3",
     });
     expect(loadEnvironments(environmentInputs({}), "local")[0].state.protect).toBe(false);
     expect(dev.allowedAccountIds).toEqual(["111111111111"]);

@@ -1,7 +1,7 @@
 import { Testing } from "cdktf";
 import { FOUNDATION_OUTPUTS } from "../stacks/foundation-contract";
 import { FoundationStack } from "../stacks/foundation-stack";
-import { env, onlyResource, policy, resourcesOf, synthJson } from "./helpers";
+import { env, envLocking, onlyResource, policy, resourcesOf, type StackJson, synthJson } from "./helpers";
 
 function foundation(name: string, imageModules = ["file-processing", "order-tracking"]) {
   return synthJson(new FoundationStack(Testing.app(), { env: env(name), imageModules }));
@@ -78,11 +78,18 @@ describe("FoundationStack", () => {
     expect(resourcesOf(dev, "aws_eks_access_entry")).toEqual({});
   });
 
-  test("the plan role cannot write state", () => {
-    const inline = Object.values(resourcesOf(prod, "aws_iam_role_policy")).find((p) => p.name === "terraform-state-plan");
-    const actions = policy(inline?.policy).Statement.flatMap((s) => s.Action as string[]);
-    expect(actions).toContain("s3:GetObject");
-    expect(actions).not.toContain("s3:PutObject");
+  test("the plan role cannot write state: it writes lock objects only, and uses a lock table only where the environment has one", () => {
+    const statementsOf = (json: StackJson) =>
+      policy(Object.values(resourcesOf(json, "aws_iam_role_policy")).find((p) => p.name === "terraform-state-plan")?.policy).Statement;
+    const s3Locks = statementsOf(prod);
+    expect(s3Locks.flatMap((s) => s.Action as string[])).toContain("s3:GetObject");
+    const writes = s3Locks.filter((s) => (s.Action as string[]).some((a) => a === "s3:PutObject" || a === "s3:DeleteObject"));
+    expect(writes).toEqual([{ Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: "arn:aws:s3:::acme-prod-tfstate-333333333333/acme/prod/*.tflock" }]);
+    expect(s3Locks.flatMap((s) => s.Action as string[]).filter((a) => a.startsWith("dynamodb:"))).toEqual([]);
+
+    const tableLocks = statementsOf(synthJson(new FoundationStack(Testing.app(), { env: envLocking("prod", "dynamodb"), imageModules: [] })));
+    expect(tableLocks.flatMap((s) => s.Action as string[])).not.toContain("s3:PutObject");
+    expect(tableLocks).toContainEqual({ Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], Resource: "arn:aws:dynamodb:eu-west-1:333333333333:table/acme-prod-tflock" });
   });
 
   test("publishes exactly the FoundationOutputs contract, each output described", () => {

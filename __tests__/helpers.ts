@@ -1,7 +1,7 @@
 import { App, Testing, type TerraformStack } from "cdktf";
 import { buildPlatform, type EnvironmentPlan, planPlatform } from "../app";
-import { type Environment, environmentInputs, loadEnvironments } from "../environments";
-import type { EnvironmentInput } from "../environments/schema";
+import { type Environment, environmentInputs, loadEnvironments, parseEnvironment } from "../environments";
+import type { EnvironmentInput, LockingMode } from "../environments/schema";
 import { MODULES } from "../packages";
 
 /** Synthesized Terraform JSON of a stack. */
@@ -39,6 +39,12 @@ export function resourceUnder(json: StackJson, type: string, id: string): Record
 /** A validated environment by name, with the emulator endpoint fixed for local. */
 export function env(name: string): Environment {
   return loadEnvironments(environmentInputs({}), name)[0];
+}
+
+/** An environment with another locking mode; a mode that uses a table gets the derived one. */
+export function envLocking(name: string, locking: LockingMode): Environment {
+  const raw = input(name);
+  return parseEnvironment({ ...raw, state: { ...raw.state, locking, lockTable: locking === "s3" ? undefined : `acme-${name}-tflock` } });
 }
 
 /** Raw input of an environment, to derive broken variants from. */

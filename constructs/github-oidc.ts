@@ -19,8 +19,10 @@ export interface GithubOidcRolesProps {
   readonly planRefs: readonly string[];
   /** State bucket the plan role reads. */
   readonly stateBucketName: string;
-  /** Lock table the plan role takes locks in. */
-  readonly lockTableArn: string;
+  /** Lock table the plan role takes locks in, where the environment locks with one. */
+  readonly lockTableArn?: string;
+  /** Lock objects (`<state key>.tflock`) the plan role writes and deletes, where the environment locks with S3. */
+  readonly lockObjectsArn?: string;
   /** Region of the state bucket (for the KMS via-service condition). */
   readonly region: string;
 }
@@ -77,12 +79,15 @@ export class GithubOidcRoles extends Construct {
       policy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Action: ["s3:ListBucket"], Resource: `arn:aws:s3:::${props.stateBucketName}` },
+          // GetBucketVersioning: the locking preflight of npm run plan and drift reads it.
+          { Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketVersioning"], Resource: `arn:aws:s3:::${props.stateBucketName}` },
           { Effect: "Allow", Action: ["s3:GetObject"], Resource: `arn:aws:s3:::${props.stateBucketName}/*` },
-          { Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], Resource: props.lockTableArn },
+          ...(props.lockTableArn ? [{ Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], Resource: props.lockTableArn }] : []),
+          // A lock object is the only thing the plan role writes; the bucket encrypts it with the state key.
+          ...(props.lockObjectsArn ? [{ Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: props.lockObjectsArn }] : []),
           {
             Effect: "Allow",
-            Action: ["kms:Decrypt"],
+            Action: props.lockObjectsArn ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"],
             Resource: "*",
             Condition: { StringEquals: { "kms:ViaService": [`s3.${props.region}.amazonaws.com`, `dynamodb.${props.region}.amazonaws.com`] } },
           },

@@ -1,6 +1,7 @@
 import { base } from "./base";
 import { defineEnvironment } from "./define";
 import { moduleEntries } from "./modules";
+import type { LockingMode } from "./schema";
 
 /** Default emulator endpoint, the port LocalStack listens on. */
 export const DEFAULT_LOCAL_ENDPOINT = "http://localhost:4566";
@@ -26,6 +27,12 @@ export function localEnvironment(env: NodeJS.ProcessEnv = process.env) {
     endpoint: resolveLocalEndpoint(env),
     // "environment" (PLATFORM_LOCAL_CREDENTIALS) leaves the test keys out, for an emulator that enforces IAM.
     emulatorCredentials: (env.PLATFORM_LOCAL_CREDENTIALS || "test-keys") as "test-keys" | "environment",
+    // PLATFORM_LOCAL_LOCKING picks another locking mode and PLATFORM_LOCAL_LOCK_TABLE keeps a lock
+    // table after a move to "s3", as the e2e does to rehearse the move (README, "State locking").
+    state: {
+      ...(env.PLATFORM_LOCAL_LOCKING ? { locking: env.PLATFORM_LOCAL_LOCKING as LockingMode } : {}),
+      ...(env.PLATFORM_LOCAL_LOCK_TABLE ? { lockTable: env.PLATFORM_LOCAL_LOCK_TABLE } : {}),
+    },
     // Nothing local is kept: destroy must be able to remove it all.
     network: { ...base.network, natMode: "single" },
     deletionProtection: false,

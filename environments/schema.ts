@@ -18,6 +18,9 @@ const s3BucketName = z
   .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)");
 
 export const natModes = ["none", "single", "per-az"] as const;
+/** State locking modes; "s3" is the default (README, "State locking"). */
+export const lockingModes = ["s3", "dynamodb", "both"] as const;
+export type LockingMode = (typeof lockingModes)[number];
 
 export const tagsSchema = z.object({
   Project: z.string().min(1),
@@ -93,7 +96,14 @@ export const environmentSchema = z
         bucket: s3BucketName,
         /** Receives the state bucket's server access logs (who read or wrote which state, when). */
         accessLogBucket: s3BucketName,
-        lockTable: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a valid DynamoDB table name"),
+        /**
+         * How state is locked: "s3", a lock object beside the state written with a conditional put
+         * (OpenTofu/Terraform 1.10+, use_lockfile); "dynamodb", an item in lockTable; "both", while
+         * an environment moves from the table to S3 (README, "State locking").
+         */
+        locking: z.enum(lockingModes, { message: `must be one of ${lockingModes.map((m) => `"${m}"`).join(", ")}: "s3" locks with an object beside the state, "dynamodb" with the lock table, "both" while moving from one to the other (local: PLATFORM_LOCAL_LOCKING)` }),
+        /** DynamoDB lock table; bootstrap creates it while it is set (kept after a move to "s3" until removed). */
+        lockTable: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a valid DynamoDB table name").optional(),
         keyPrefix: z.string().regex(/^[a-z0-9][a-z0-9/_-]*[a-z0-9]$/, "must be a path like acme/dev without leading or trailing slash"),
         /**
          * The state bucket, its log bucket, the lock table and the state key refuse destroy
@@ -124,6 +134,10 @@ export const environmentSchema = z
     modules: z.record(z.string(), moduleEntrySchema),
   })
   .strict()
+  .refine((e) => e.state.locking === "s3" || e.state.lockTable !== undefined, {
+    message: 'locking "dynamodb" and "both" need state.lockTable (the DynamoDB table bootstrap creates)',
+    path: ["state", "lockTable"],
+  })
   .refine((e) => e.allowedAccountIds.includes(e.accountId), {
     message: "allowedAccountIds must include accountId",
     path: ["allowedAccountIds"],

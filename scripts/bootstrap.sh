@@ -23,7 +23,8 @@ fi
 stack="$env_name-bootstrap"
 out="${CDKTF_OUTDIR:-cdktf.out}"
 dir="$out/stacks/$stack"
-local_state_dir="$repo/.bootstrap"
+# Where the state lives before the bucket exists (and while bootstrap --destroy runs).
+local_state_dir="${PLATFORM_BOOTSTRAP_STATE_DIR:-$repo/.bootstrap}"
 local_state="$local_state_dir/$env_name.tfstate"
 
 say() { printf '[bootstrap %s] %s\n' "$env_name" "$*" >&2; }
@@ -35,7 +36,10 @@ remote() { state_tool exists "$env_name" bootstrap; }
 
 # Also validates the environment name: synth lists the valid ones on a typo.
 synth ""
+# A locking mode this engine or bucket cannot honour stops here, before anything is applied.
+state_tool preflight "$env_name" || exit 1
 status=$(remote)
+say "engine: $("$TERRAFORM_BINARY_NAME" version | head -1) ($TERRAFORM_BINARY_NAME)"
 say "state object: $status"
 
 if [[ "$action" == --destroy ]]; then
@@ -69,6 +73,7 @@ if [[ "$status" == present && ! -f "$local_state" ]]; then
   tf init -input=false -reconfigure >/dev/null
   tf apply -input=false -auto-approve
   say "applied; state stays in the environment's state bucket"
+  say "$(state_tool locking "$env_name")"
   exit 0
 fi
 
@@ -101,3 +106,4 @@ if ! plan_output=$(tf plan -input=false -no-color -detailed-exitcode 2>&1); then
   exit 1
 fi
 say "done: state migrated to the bucket; plan from it shows no changes"
+say "$(state_tool locking "$env_name")"

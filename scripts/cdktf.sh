@@ -13,6 +13,10 @@
 #    never ends. So a destroy with that flag runs one stack at a time.
 #  - with the offline toolchain, `terraform providers lock` (which asks a registry) is skipped:
 #    init already records the mirrored providers' hashes.
+#  - init runs with -migrate-state (--migrate-state): a stack's state location never changes
+#    (stacks/state.ts), so the only backend change a working directory can meet is a new locking
+#    mode, which init then takes without a prompt instead of stopping at "Backend configuration
+#    changed".
 #  - the app synthesizes only the stacks named (PLATFORM_STACKS), plus, where cdktf's dependency
 #    handling is on, what it checks against: the layers below for deploy and diff, the stacks
 #    depending on them for destroy (PLATFORM_STACKS_CLOSURE). A caller's PLATFORM_STACKS wins.
@@ -47,6 +51,17 @@ if [[ "$command" == destroy && " $* ${extra[*]-} " == *" --ignore-missing-stack-
   set -- ${args[@]+"${args[@]}"}
   extra+=(--parallelism 1)
 fi
+if [[ "$command" =~ ^(deploy|destroy|diff)$ ]]; then
+  echo "[cdktf.sh] engine: $("$TERRAFORM_BINARY_NAME" version 2>/dev/null | head -1) ($TERRAFORM_BINARY_NAME)" >&2
+fi
+# A locking mode that this engine or the state bucket cannot honour stops here, naming the
+# environment (scripts/state.ts preflight). PLATFORM_LOCKING_PREFLIGHT=0 skips the check.
+if [[ "$command" =~ ^(deploy|destroy|diff)$ && ${#stacks[@]} -gt 0 && "${PLATFORM_LOCKING_PREFLIGHT:-1}" != 0 ]]; then
+  envs="$(printf '%s\n' "${stacks[@]}" | sed 's/-.*//' | grep -v '[*?[]' | sort -u | paste -sd, -)" || true
+  if [[ -n "$envs" ]]; then
+    NODE_NO_WARNINGS=1 node -r ./scripts/register.js scripts/state.ts preflight "$envs" || exit 1
+  fi
+fi
 if [[ "$command" =~ ^(deploy|destroy|diff|synth)$ && ${#stacks[@]} -gt 0 && -z "${PLATFORM_STACKS:-}" ]]; then
   PLATFORM_STACKS="$(IFS=,; echo "${stacks[*]}")"
   export PLATFORM_STACKS
@@ -55,7 +70,10 @@ if [[ "$command" =~ ^(deploy|destroy|diff|synth)$ && ${#stacks[@]} -gt 0 && -z "
   fi
 fi
 case "$command" in
-  deploy | destroy | diff) [[ -n "${TF_CLI_CONFIG_FILE:-}" ]] && extra+=(--skip-provider-lock) ;;
+  deploy | destroy | diff)
+    [[ -n "${TF_CLI_CONFIG_FILE:-}" ]] && extra+=(--skip-provider-lock)
+    [[ " $* " != *" --migrate-state "* ]] && extra+=(--migrate-state)
+    ;;
   synth) ;;
   "") echo "usage: scripts/cdktf.sh deploy|destroy|diff|synth <stack...> [cdktf flags]" >&2; exit 2 ;;
 esac

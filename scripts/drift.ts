@@ -18,8 +18,9 @@ import { cloudEnvironments } from "../review/affected";
 import { driftExitCode, driftOf, renderDrift, renderStackDrift, type StackDrift } from "../review/drift";
 import { stateKey } from "../stacks/state";
 import { httpStatus, sdkConfig } from "./aws";
+import { engineOf } from "./lib/engine";
 import { inOrder, synthStacks, tofu } from "./lib/stack-runs";
-import { managedResources } from "./state";
+import { lockingPreflight, managedResources } from "./state";
 
 const repo = resolve(__dirname, "..");
 const USAGE = "usage: npm run drift -- <stack or glob>[,...] [--out DIR] [--json] [--parallelism N] | --list-environments";
@@ -103,7 +104,9 @@ async function deployed(env: Environment, stack: string): Promise<true | false |
 async function checkStack(binary: string, outdir: string, out: string, env: Environment, stack: string): Promise<StackDrift> {
   const failed = (error: string): StackDrift => ({ stack, env: env.name, status: "error", drifted: [], pending: [], error });
   const dir = join(outdir, "stacks", stack);
-  const init = await tofu(binary, dir, ["init", "-input=false", "-no-color"]);
+  // -reconfigure: a working directory from before a locking change takes the new lock settings;
+  // the state location of a stack never changes (stacks/state.ts), so there is nothing to migrate.
+  const init = await tofu(binary, dir, ["init", "-input=false", "-no-color", "-reconfigure"]);
   if (init.status !== 0) return failed(`init failed:\n${init.stdout}${init.stderr}`);
   const file = join(out, `${stack}.drift.tfplan`);
   const plan = await tofu(binary, dir, ["plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode", `-out=${file}`]);
@@ -134,6 +137,13 @@ async function main(): Promise<number> {
   }
   const envOf = (stack: string) => plans.find((p) => stack.startsWith(`${p.env.name}-`))!.env;
 
+  const engine = engineOf();
+  process.stderr.write(`engine: ${engine.name} ${engine.version} (${engine.binary})\n`);
+  const problems = await lockingPreflight(plans.map((p) => p.env).filter((e) => stacks.some((s) => s.startsWith(`${e.name}-`))), engine);
+  if (problems.length > 0) {
+    console.error(problems.join("\n"));
+    return 1;
+  }
   const accounts = await wrongAccount(plans, stacks);
   if (accounts.length > 0) {
     console.error(`drift check refused, nothing was checked:\n${accounts.map((a) => `  - ${a}`).join("\n")}`);

@@ -14,7 +14,9 @@ import { MODULES } from "../packages";
 import { summarizePlan } from "../review/plan-summary";
 import { stateKey } from "../stacks/state";
 import { httpStatus, sdkConfig } from "./aws";
+import { engineOf } from "./lib/engine";
 import { inOrder, synthStacks, tofu } from "./lib/stack-runs";
+import { lockingPreflight } from "./state";
 
 const repo = resolve(__dirname, "..");
 const USAGE = "usage: npm run plan -- <stack or glob>[,...] [--mock-foundation | --mock-foundation=if-missing] [--out DIR] [--parallelism N]";
@@ -72,7 +74,9 @@ interface StackResult {
 /** init, plan, show -json and the summary files of one synthesized stack. */
 async function planStack(binary: string, outdir: string, out: string, stack: string, mocked: boolean): Promise<StackResult> {
   const dir = join(outdir, "stacks", stack);
-  const init = await tofu(binary, dir, ["init", "-input=false", "-no-color"]);
+  // -reconfigure: a working directory from before a locking change takes the new lock settings;
+  // the state location of a stack never changes (stacks/state.ts), so there is nothing to migrate.
+  const init = await tofu(binary, dir, ["init", "-input=false", "-no-color", "-reconfigure"]);
   if (init.status !== 0) return { stack, error: `${stack}: init failed:\n${init.stdout}${init.stderr}` };
   const planFile = join(out, `${stack}.tfplan`);
   const plan = await tofu(binary, dir, ["plan", "-input=false", "-no-color", "-lock-timeout=120s", "-detailed-exitcode", `-out=${planFile}`]);
@@ -102,6 +106,10 @@ async function main(): Promise<number> {
     if (e instanceof ConfigError) fail(e.message);
     throw e;
   }
+  const engine = engineOf(binary);
+  process.stderr.write(`engine: ${engine.name} ${engine.version} (${engine.binary})\n`);
+  const problems = await lockingPreflight(plans.map((p) => p.env).filter((e) => stacks.some((s) => s.startsWith(`${e.name}-`))), engine);
+  if (problems.length > 0) fail(problems.join("\n"));
   const moduleStacks = new Set(plans.flatMap(({ env, modules }) => modules.map((m) => `${env.name}-${m.module.name}`)));
   const mocked =
     mock === "always" ? new Set(stacks.filter((s) => moduleStacks.has(s))) : mock === "if-missing" ? await foundationMissing(plans, stacks) : new Set<string>();

@@ -3,10 +3,14 @@
 //   state.ts destroy-check <env>    exits 0 when the bootstrap may be destroyed; otherwise exits 3
 //                                   and says why (protected state, other stacks' state in the bucket
 //                                   that still records resources)
-import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+//   state.ts preflight <env,...>    exits 0 when the environments' locking can work with this engine
+//                                   and bucket; otherwise exits 3 naming each problem
+//   state.ts locking <env>          says how the environment locks state and what its lock table protects
+import { GetBucketVersioningCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { ConfigError, type Environment, loadEnvironments } from "../environments";
 import { stateKey } from "../stacks/state";
 import { httpStatus, sdkConfig } from "./aws";
+import { type Engine, engineOf, engineProblems, versioningProblems } from "./lib/engine";
 
 async function bucketExists(s3: S3Client, env: Environment): Promise<boolean> {
   try {
@@ -88,14 +92,59 @@ async function destroyCheck(s3: S3Client, env: Environment): Promise<number> {
   return 3;
 }
 
+/** Versioning of an environment's state bucket: "Enabled", "Suspended", "" (never enabled), or undefined (no bucket yet). */
+async function bucketVersioning(s3: S3Client, env: Environment): Promise<string | undefined> {
+  try {
+    return (await s3.send(new GetBucketVersioningCommand({ Bucket: env.state.bucket }))).Status ?? "";
+  } catch (e) {
+    if (httpStatus(e) === 404) return undefined;
+    throw e;
+  }
+}
+
+/** Problems with the environments' state locking, found before any engine runs (lib/engine.ts). */
+export async function lockingPreflight(envs: readonly Environment[], engine?: Engine): Promise<string[]> {
+  const s3Locked = envs.filter((e) => e.state.locking !== "dynamodb");
+  if (s3Locked.length === 0) return [];
+  const tooOld = engineProblems(s3Locked, engine ?? engineOf());
+  if (tooOld.length > 0) return tooOld;
+  const versioning = new Map<string, string | undefined>();
+  for (const env of s3Locked) versioning.set(env.state.bucket, await bucketVersioning(new S3Client(sdkConfig(env)), env));
+  return versioningProblems(s3Locked, versioning);
+}
+
+/** One paragraph for bootstrap's output: where locks live and what the lock table is for. */
+export function describeLocking(env: Environment): string {
+  const { locking, bucket, lockTable, keyPrefix } = env.state;
+  const objects = `each stack's lock is the object ${keyPrefix}/<stack>/terraform.tfstate.tflock in ${bucket}`;
+  if (locking === "dynamodb") return `state locking: dynamodb; the lock table ${lockTable} holds every stack's lock`;
+  if (locking === "both") {
+    return `state locking: both; ${objects}, and its item in the lock table ${lockTable}: a stack is locked only when it holds both (README, "State locking": next, s3)`;
+  }
+  return lockTable
+    ? `state locking: s3; ${objects}. The lock table ${lockTable} protects nothing now: it is kept until state.lockTable is removed (README, "State locking")`
+    : `state locking: s3; ${objects}; no lock table`;
+}
+
 async function main(): Promise<number> {
   const [command, envName, stack] = process.argv.slice(2);
-  const usage = "usage: state.ts exists <environment> <stack> | state.ts destroy-check <environment>";
-  if (!envName || !((command === "exists" && stack) || command === "destroy-check")) {
+  const usage = "usage: state.ts exists <environment> <stack> | destroy-check <environment> | preflight <environment,...> | locking <environment>";
+  if (!envName || !((command === "exists" && stack) || ["destroy-check", "preflight", "locking"].includes(command))) {
     console.error(usage);
     return 2;
   }
+  if (command === "preflight") {
+    // Names that are no environment are left to the synth, which lists the valid stacks.
+    const names = envName.split(",");
+    const problems = await lockingPreflight(loadEnvironments(undefined, "").filter((e) => names.includes(e.name)));
+    for (const p of problems) console.error(p);
+    return problems.length > 0 ? 3 : 0;
+  }
   const [env] = loadEnvironments(undefined, envName);
+  if (command === "locking") {
+    console.log(describeLocking(env));
+    return 0;
+  }
   const s3 = new S3Client(sdkConfig(env));
   if (command === "exists") {
     console.log(await exists(s3, env, stack));

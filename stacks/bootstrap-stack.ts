@@ -24,7 +24,8 @@ export class BootstrapStack extends TerraformStack {
   public static readonly STACK = "bootstrap";
   public readonly stateBucket: PrivateBucket;
   public readonly accessLogBucket: PrivateBucket;
-  public readonly lockTable: DynamodbTable;
+  /** Present while the environment names a lock table (locking dynamodb or both, or kept after a move to s3). */
+  public readonly lockTable?: DynamodbTable;
 
   constructor(scope: Construct, props: BootstrapStackProps) {
     const { env } = props;
@@ -71,19 +72,22 @@ export class BootstrapStack extends TerraformStack {
       accessLogs: { bucketName: this.accessLogBucket.bucketName, prefix: "state/", after: this.accessLogBucket.ready },
     });
 
-    this.lockTable = new DynamodbTable(this, "lock-table", {
-      name: env.state.lockTable,
-      billingMode: "PAY_PER_REQUEST",
-      hashKey: "LockID",
-      attribute: [{ name: "LockID", type: "S" }],
-      pointInTimeRecovery: { enabled: true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
-      deletionProtectionEnabled: protect,
-      lifecycle: protect ? { preventDestroy: true } : undefined,
-    });
+    if (env.state.lockTable) {
+      this.lockTable = new DynamodbTable(this, "lock-table", {
+        name: env.state.lockTable,
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: "LockID",
+        attribute: [{ name: "LockID", type: "S" }],
+        pointInTimeRecovery: { enabled: true },
+        serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
+        deletionProtectionEnabled: protect,
+        lifecycle: protect ? { preventDestroy: true } : undefined,
+      });
+      new TerraformOutput(this, "lock_table_name", { value: this.lockTable.name, description: "DynamoDB table that holds state locks." });
+    }
 
     new TerraformOutput(this, "state_bucket_name", { value: this.stateBucket.bucketName, description: "Bucket that holds every stack's state." });
-    new TerraformOutput(this, "lock_table_name", { value: this.lockTable.name, description: "DynamoDB table that holds state locks." });
+    new TerraformOutput(this, "state_locking", { value: env.state.locking, description: "How stacks lock state: s3 (lock objects), dynamodb (the table) or both." });
     new TerraformOutput(this, "state_kms_key_arn", { value: key.arn, description: "KMS key that encrypts state objects and locks." });
   }
 }

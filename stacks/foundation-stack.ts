@@ -124,7 +124,8 @@ export class FoundationStack extends TerraformStack {
       applyEnvironment: env.name,
       planRefs: [`refs/heads/${env.github.defaultBranch}`],
       stateBucketName: env.state.bucket,
-      lockTableArn: `arn:aws:dynamodb:${env.region}:${env.accountId}:table/${env.state.lockTable}`,
+      lockTableArn: env.state.locking === "s3" ? undefined : `arn:aws:dynamodb:${env.region}:${env.accountId}:table/${env.state.lockTable}`,
+      lockObjectsArn: env.state.locking === "dynamodb" ? undefined : `arn:aws:s3:::${env.state.bucket}/${env.state.keyPrefix}/*.tflock`,
       region: env.region,
     });
 

@@ -18,14 +18,19 @@ export function stateKey(env: Environment, stack: string): string {
 /**
  * The S3 backend configuration of a stack. The ONE source of backend settings: the stack's own
  * backend and every terraform_remote_state that reads it are built from this function, so the key a
- * module reads is by construction the key the foundation writes.
+ * module reads is by construction the key the foundation writes. Locking follows the environment:
+ * use_lockfile (a `<key>.tflock` object written with If-None-Match), dynamodb_table, or both, in
+ * which case the engine takes the S3 lock first, then the table's, and holds both.
  */
 export function stateBackendConfig(env: Environment, stack: string): S3BackendConfig {
-  const config: S3BackendConfig = {
+  const { locking, lockTable } = env.state;
+  const config: S3BackendConfig & { useLockfile?: boolean } = {
     bucket: env.state.bucket,
     key: stateKey(env, stack),
     region: env.region,
-    dynamodbTable: env.state.lockTable,
+    // cdktf 0.21 predates use_lockfile; its S3 backend writes every property it is given, snake_cased.
+    ...(locking === "s3" || locking === "both" ? { useLockfile: true } : {}),
+    ...(locking === "dynamodb" || locking === "both" ? { dynamodbTable: lockTable } : {}),
     encrypt: true,
   };
   if (!env.endpoint) return config;

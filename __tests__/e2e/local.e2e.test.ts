@@ -8,7 +8,7 @@
  * a scratch emulator of its own (the plan-summary fixture, the prevent_destroy guard) or on no
  * emulator at all (tofu validate of every stack); their steps at the end wait for them.
  */
-import { DeleteItemCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { DeleteTableCommand, DynamoDBClient, ListTablesCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { DescribeRepositoriesCommand, ECRClient } from "@aws-sdk/client-ecr";
 import { DescribeStreamSummaryCommand, KinesisClient, ListStreamsCommand } from "@aws-sdk/client-kinesis";
@@ -18,10 +18,13 @@ import {
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
   GetObjectCommand,
+  DeleteObjectCommand,
   HeadObjectCommand,
   ListBucketsCommand,
+  ListObjectsV2Command,
   ListObjectVersionsCommand,
   PutBucketTaggingCommand,
+  PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -32,6 +35,7 @@ import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readF
 import { join } from "node:path";
 import { environmentInputs, loadEnvironments } from "../../environments";
 import { sdkConfig } from "../../scripts/aws";
+import { type Engine, engineOf } from "../../scripts/lib/engine";
 import type { StackDrift } from "../../review/drift";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { MOCK_REFUSAL } from "../../stacks/foundation-ref";
@@ -107,14 +111,22 @@ function beside<T>(name: string, body: () => Promise<T>): { awaited: () => Promi
   return { awaited: () => started };
 }
 
-async function lockItems(): Promise<Record<string, string>[]> {
-  const items = await dynamo.send(new ScanCommand({ TableName: env.state.lockTable }));
-  return (items.Items ?? []).map((i) => Object.fromEntries(Object.entries(i).map(([k, v]) => [k, v.S ?? ""])));
+/** Locks held now in a state bucket (S3 locking): the `<state key>.tflock` objects. */
+async function lockObjects(client = s3, bucket = env.state.bucket): Promise<string[]> {
+  const page = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
+  return (page.Contents ?? []).map((o) => o.Key!).filter((k) => k.endsWith(".tflock")).sort();
+}
+
+/** Locks held now in a lock table (DynamoDB locking): LockIDs of items that carry lock info, not digests. */
+async function lockItems(client: DynamoDBClient, table: string): Promise<string[]> {
+  const items = await client.send(new ScanCommand({ TableName: table }));
+  return (items.Items ?? []).filter((i) => i.Info?.S).map((i) => i.LockID.S!).sort();
 }
 
 const stateObject = async (stack: string) => JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, stack) }))).Body!.transformToString());
 
-let besides: Record<"fixture" | "guard" | "validate", { awaited: () => Promise<unknown> }>;
+let besides: Record<"fixture" | "guard" | "validate" | "engine", { awaited: () => Promise<unknown> }>;
+const ENGINE = otherEngine();
 
 beforeAll(async () => {
   await emulator(["stop"]);
@@ -128,6 +140,7 @@ beforeAll(async () => {
     fixture: beside("plan summary of a real create/update/replace/destroy plan (scratch emulator)", () => planFixture(tools, SCRATCH_ENDPOINT)),
     guard: beside("prevent_destroy bootstrap refuses destroy (scratch emulator)", guardRefusesDestroy),
     validate: beside("synth all environments + tofu validate every stack", validateEveryStack),
+    engine: beside(`${ENGINE.name} ${ENGINE.version}: locking move and a full cycle (scratch emulator)`, () => otherEngineCycle(ENGINE)),
   };
 }, 120_000);
 
@@ -149,7 +162,7 @@ async function guardRefusesDestroy(): Promise<void> {
     ...env,
     name: "guard",
     endpoint: SCRATCH_ENDPOINT,
-    state: { ...env.state, bucket: "acme-guard-tfstate-000000000000", accessLogBucket: "acme-guard-tfstate-logs-000000000000", lockTable: "acme-guard-tflock" },
+    state: { ...env.state, bucket: "acme-guard-tfstate-000000000000", accessLogBucket: "acme-guard-tfstate-logs-000000000000" },
   };
   const dir = join(REPO, ".e2e", "guard");
   rmSync(dir, { recursive: true, force: true });
@@ -173,6 +186,106 @@ async function guardRefusesDestroy(): Promise<void> {
   synthGuard(false);
   await guardTofu(["apply", "-input=false", "-auto-approve"]);
   await guardTofu(["destroy", "-input=false", "-auto-approve"]);
+}
+
+/**
+ * The engine of the cycle beside the main line: HashiCorp Terraform where a `terraform` binary is on
+ * PATH, else the toolchain's OpenTofu (the main line's engine).
+ */
+function otherEngine(): Engine {
+  try {
+    return engineOf("terraform");
+  } catch {
+    return engineOf(tools.TERRAFORM_BINARY_NAME);
+  }
+}
+
+/**
+ * A second environment's life on the scratch emulator with the other engine, through the project's
+ * own commands: README's runbook for moving from DynamoDB locks to S3 locks (bootstrap with the lock
+ * table, then "both", then "s3" with the table kept, then without it; in each mode an apply waiting
+ * at its prompt holds exactly that mode's locks, a second apply fails on them, and nothing stays
+ * locked after), then the foundation, one module, a no-change plan of both, and destroy.
+ */
+async function otherEngineCycle(engine: Engine): Promise<void> {
+  const label = `${engine.name} ${engine.version}`;
+  const work = join(REPO, ".e2e", "engine");
+  rmSync(work, { recursive: true, force: true });
+  const scratch = { ...aws, endpoint: SCRATCH_ENDPOINT };
+  const scratchS3 = new S3Client(scratch);
+  const scratchDynamo = new DynamoDBClient(scratch);
+  const table = "acme-local-tflock";
+  const key = stateKey(env, "bootstrap");
+  const outdir = join(work, "cdktf.out");
+  const stateDir = join(outdir, "stacks", "local-bootstrap");
+  const at = {
+    ...tools,
+    TERRAFORM_BINARY_NAME: engine.binary,
+    TF_CMD: engine.binary,
+    AWS_ENDPOINT_URL: SCRATCH_ENDPOINT,
+    CDKTF_OUTDIR: outdir,
+    PLATFORM_BOOTSTRAP_STATE_DIR: join(work, "state"),
+  };
+  const log = "engine-cycle.log";
+  const tables = async () => (await scratchDynamo.send(new ListTablesCommand({}))).TableNames ?? [];
+  const bootstrapWith = async (mode: NodeJS.ProcessEnv, args: string[] = []) => {
+    const output = (await must("bash", ["scripts/bootstrap.sh", "local", ...args], { env: { ...at, ...mode }, log })).output;
+    expect(output).toContain(`engine: ${engine.name} v${engine.version}`);
+    return output;
+  };
+  const cdktfHere = async (args: string[]) => {
+    const output = (await must("bash", [join(REPO, "scripts", "cdktf.sh"), ...args, "--output", outdir], { env: at, log })).output;
+    expect(output).toContain(`engine: ${engine.name} v${engine.version}`);
+  };
+  /** What an apply holds while it waits at its prompt; a second apply meanwhile must fail on the lock. */
+  const heldDuringApply = async () => {
+    const first = start(engine.binary, ["apply", "-input=true", "-no-color", "-replace=aws_kms_alias.state-key-alias"], { cwd: stateDir, env: at, log });
+    try {
+      await waitForOutput(first, (o) => o.includes("Enter a value:"), 120_000);
+      const held = { objects: await lockObjects(scratchS3), items: (await tables()).includes(table) ? await lockItems(scratchDynamo, table) : [] };
+      const second = await run(engine.binary, ["apply", "-input=false", "-auto-approve", "-no-color", "-lock-timeout=0s"], { cwd: stateDir, env: at, log });
+      expect({ code: second.code, locked: second.output.includes("Error acquiring the state lock") }).toEqual({ code: 1, locked: true });
+      return held;
+    } finally {
+      first.write("no\n");
+      first.end();
+      expect((await first.done).output).toContain("Apply cancelled");
+    }
+  };
+  const nothingHeld = async () =>
+    expect({ objects: await lockObjects(scratchS3), items: (await tables()).includes(table) ? await lockItems(scratchDynamo, table) : [] }).toEqual({ objects: [], items: [] });
+  const tableLock = `${env.state.bucket}/${key}`;
+  const objectLock = `${key}.tflock`;
+
+  await phase(`(beside) ${label}: locks moved from DynamoDB to S3 by the README runbook`, async () => {
+    // 1. An environment as it was: locks in the table.
+    expect(await bootstrapWith({ PLATFORM_LOCAL_LOCKING: "dynamodb" })).toContain(`state locking: dynamodb; the lock table ${table} holds every stack's lock`);
+    expect(await heldDuringApply()).toEqual({ objects: [], items: [tableLock] });
+    await nothingHeld();
+    // 2. Both: every lock is taken in S3 and in the table, so runs on either setting exclude each other.
+    expect(await bootstrapWith({ PLATFORM_LOCAL_LOCKING: "both" })).toContain("state locking: both;");
+    expect(await heldDuringApply()).toEqual({ objects: [objectLock], items: [tableLock] });
+    await nothingHeld();
+    // 3. S3 only, the table kept (it protects nothing now).
+    expect(await bootstrapWith({ PLATFORM_LOCAL_LOCKING: "s3", PLATFORM_LOCAL_LOCK_TABLE: table })).toContain(`The lock table ${table} protects nothing now`);
+    expect(await tables()).toContain(table);
+    expect(await heldDuringApply()).toEqual({ objects: [objectLock], items: [] });
+    await nothingHeld();
+    // 4. The table goes.
+    expect(await bootstrapWith({ PLATFORM_LOCAL_LOCKING: "s3" })).toContain("no lock table");
+    expect(await tables()).not.toContain(table);
+  });
+  await phase(`(beside) ${label}: foundation and a module deployed, a no-change plan, destroyed`, async () => {
+    await cdktfHere(["deploy", "local-foundation", "--auto-approve"]);
+    await cdktfHere(["deploy", "local-file-processing", "--auto-approve"]);
+    const plan = await run("npm", ["run", "--silent", "plan", "--", "local-foundation,local-file-processing", "--out", join(work, "plans")], { env: at, log });
+    expect({ code: plan.code, engine: plan.output.includes(`engine: ${label}`) }).toEqual({ code: 0, engine: true });
+    expect(plan.output).toContain("### `local-foundation`: no changes");
+    expect(plan.output).toContain("### `local-file-processing`: no changes");
+    await cdktfHere(["destroy", "local-file-processing", "--auto-approve"]);
+    await cdktfHere(["destroy", "local-foundation", "--auto-approve"]);
+    await bootstrapWith({ PLATFORM_LOCAL_LOCKING: "s3" }, ["--destroy"]);
+  });
 }
 
 /**
@@ -200,7 +313,7 @@ async function validateEveryStack(): Promise<void> {
   expect([...new Set(report.diagnostics.filter((d) => d.severity === "warning").map((d) => d.summary))]).toEqual(["Backend configuration ignored"]);
 }
 
-describe("local environment, end to end", () => {
+describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME).name} ${engineOf(tools.TERRAFORM_BINARY_NAME).version})`, () => {
   step("bootstrap applies, then migrates its state into the bucket it created", async () => {
     const first = await bootstrap([]);
     expect({ code: first.code, tail: first.code === 0 ? "" : first.output.slice(-3000) }).toEqual({ code: 0, tail: "" });
@@ -215,16 +328,16 @@ describe("local environment, end to end", () => {
     expect(again.output).toMatch(/No changes|0 added, 0 changed, 0 destroyed/);
   });
 
-  step("state bucket is versioned and KMS-encrypted; lock table keyed on LockID", async () => {
+  step("state bucket is versioned and KMS-encrypted; locks are S3 objects, no lock table", async () => {
     const versioning = await s3.send(new GetBucketVersioningCommand({ Bucket: env.state.bucket }));
     expect(versioning.Status).toBe("Enabled");
     const encryption = await s3.send(new GetBucketEncryptionCommand({ Bucket: env.state.bucket }));
     expect(encryption.ServerSideEncryptionConfiguration?.Rules?.[0].ApplyServerSideEncryptionByDefault?.SSEAlgorithm).toBe("aws:kms");
     const logging = await s3.send(new GetBucketLoggingCommand({ Bucket: env.state.bucket }));
     expect(logging.LoggingEnabled).toMatchObject({ TargetBucket: env.state.accessLogBucket, TargetPrefix: "state/" });
-    const table = await dynamo.send(new DescribeTableCommand({ TableName: env.state.lockTable }));
-    expect(table.Table?.KeySchema).toEqual([{ AttributeName: "LockID", KeyType: "HASH" }]);
-    expect(table.Table?.BillingModeSummary?.BillingMode).toBe("PAY_PER_REQUEST");
+    expect(env.state.locking).toBe("s3");
+    expect((await dynamo.send(new ListTablesCommand({}))).TableNames ?? []).not.toContain("acme-local-tflock");
+    expect(await lockObjects()).toEqual([]);
   });
 
   step("before the foundation exists, a module plans against mock outputs and its apply is refused", async () => {
@@ -298,7 +411,7 @@ describe("local environment, end to end", () => {
     for (const stack of ["bootstrap", "foundation", ...MODULE_STACKS.map((s) => s.replace("local-", ""))]) {
       expect((await stateObject(stack)).resources.length).toBeGreaterThan(0);
     }
-    expect(await lockItems()).toEqual(expect.not.arrayContaining([expect.objectContaining({ Info: expect.any(String) })]));
+    expect(await lockObjects()).toEqual([]);
   });
 
   step("bootstrap --destroy is refused while other stacks' state is in the bucket, naming them", async () => {
@@ -378,7 +491,7 @@ describe("local environment, end to end", () => {
       const stream = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "acme-local-data-pipeline-events" }));
       expect(stream.StreamDescriptionSummary?.RetentionPeriodHours).toBe(24);
       expect((await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, "data-pipeline") }))).ETag).toBe(stateBefore.ETag);
-      expect((await lockItems()).filter((i) => i.Info)).toEqual([]);
+      expect(await lockObjects()).toEqual([]);
 
       // A second push: the same comments, updated in place.
       const ids = [...github.comments.keys()].sort();
@@ -460,31 +573,31 @@ describe("local environment, end to end", () => {
     const second = await tofu(dir, ["apply", "-input=false", "-auto-approve", "-lock-timeout=0s"], "lock-second.log");
     expect(second.code).not.toBe(0);
     expect(second.output).toContain("Error acquiring the state lock");
+    expect(second.output).toContain("PreconditionFailed");
     expect(second.output).toMatch(/Lock Info:[\s\S]*Operation: +OperationTypeApply/);
+    expect(await lockObjects()).toEqual([`${key}.tflock`]);
     first.write("no\n");
     first.end();
     const firstResult = await first.done;
     expect(firstResult.output).toContain("Apply cancelled");
     const after = await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: key }));
     expect(after.ETag).toBe(before.ETag);
-    expect((await lockItems()).filter((i) => i.Info)).toEqual([]);
+    expect(await lockObjects()).toEqual([]);
   });
 
   step("a stack that fails in a parallel deploy leaves no other stack's lock held", async () => {
     // Another operator holds data-pipeline's lock; file-processing deploys beside it.
-    const foreignLock = {
-      LockID: { S: `${env.state.bucket}/${stateKey(env, "data-pipeline")}` },
-      Info: { S: JSON.stringify({ ID: "e2e-foreign-lock", Operation: "OperationTypeApply", Who: "someone@elsewhere", Version: "1.10.6", Created: new Date().toISOString(), Path: "" }) },
-    };
-    await dynamo.send(new PutItemCommand({ TableName: env.state.lockTable, Item: foreignLock }));
+    // With S3 locking a lock is the object <state key>.tflock holding the lock info.
+    const foreignLock = `${stateKey(env, "data-pipeline")}.tflock`;
+    const info = { ID: "e2e-foreign-lock", Operation: "OperationTypeApply", Who: "someone@elsewhere", Version: "1.10.6", Created: new Date().toISOString(), Path: "" };
+    await s3.send(new PutObjectCommand({ Bucket: env.state.bucket, Key: foreignLock, Body: JSON.stringify(info), IfNoneMatch: "*" }));
     try {
       const deploy = await cdktf(["deploy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2", "--ignore-missing-stack-dependencies"], "deploy-with-lock-held.log");
       expect(deploy.code).not.toBe(0);
       expect(deploy.output).toContain("e2e-foreign-lock");
-      const held = (await lockItems()).filter((i) => i.Info);
-      expect(held.map((i) => i.LockID)).toEqual([foreignLock.LockID.S]);
+      expect(await lockObjects()).toEqual([foreignLock]);
     } finally {
-      await dynamo.send(new DeleteItemCommand({ TableName: env.state.lockTable, Key: { LockID: foreignLock.LockID } }));
+      await s3.send(new DeleteObjectCommand({ Bucket: env.state.bucket, Key: foreignLock }));
     }
     const plan = await tofu("local-file-processing", ["plan", "-input=false", "-detailed-exitcode"], "plan-after-lock.log");
     expect(plan.code).toBe(0);
@@ -540,4 +653,8 @@ describe("beside the main line", () => {
   test("every synthesized stack of every environment passes tofu validate with the mirrored providers", async () => {
     await besides.validate.awaited();
   }, 900_000);
+
+  test(`${ENGINE.name} ${ENGINE.version}: an environment moves from DynamoDB to S3 locks without a moment unlocked (README runbook), then lives a full cycle`, async () => {
+    await besides.engine.awaited();
+  }, 1_800_000);
 });

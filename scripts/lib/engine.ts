@@ -1,0 +1,58 @@
+import { spawnSync } from "node:child_process";
+import type { Environment } from "../../environments";
+
+/** The engine behind TERRAFORM_BINARY_NAME: OpenTofu or HashiCorp Terraform, and its version. */
+export interface Engine {
+  readonly binary: string;
+  readonly name: "OpenTofu" | "Terraform";
+  readonly version: string;
+}
+
+/** Both engines lock S3 state with a lock object (use_lockfile) from this version on. */
+export const S3_LOCKING_SINCE = [1, 10] as const;
+
+/** Reads the first line of `<binary> version`: "OpenTofu v1.10.6" or "Terraform v1.11.4". */
+export function parseEngine(binary: string, versionOutput: string): Engine {
+  const match = /^(OpenTofu|Terraform) v(\d+\.\d+\.\d+\S*)/m.exec(versionOutput);
+  if (!match) throw new Error(`${binary} version printed neither "OpenTofu v..." nor "Terraform v...": ${versionOutput.split("\n")[0]}`);
+  return { binary, name: match[1] as Engine["name"], version: match[2] };
+}
+
+export function engineOf(binary = process.env.TERRAFORM_BINARY_NAME || "terraform"): Engine {
+  const result = spawnSync(binary, ["version"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+  if (result.error || result.status !== 0) throw new Error(`cannot run ${binary} version: ${result.error?.message ?? result.stderr}`);
+  return parseEngine(binary, result.stdout);
+}
+
+function atLeast(version: string, [major, minor]: readonly [number, number]): boolean {
+  const [a, b] = version.split(".").map((n) => parseInt(n, 10));
+  return a > major || (a === major && b >= minor);
+}
+
+/** Environments whose locking writes S3 lock objects, which engines before 1.10 cannot do. */
+export function engineProblems(envs: readonly Environment[], engine: Engine): string[] {
+  if (atLeast(engine.version, S3_LOCKING_SINCE)) return [];
+  return envs
+    .filter((env) => env.state.locking !== "dynamodb")
+    .map(
+      (env) =>
+        `environment ${env.name}: state.locking "${env.state.locking}" writes S3 lock objects (use_lockfile), which ${engine.name} ${engine.version} (${engine.binary}) does not support; ` +
+        `use OpenTofu or Terraform ${S3_LOCKING_SINCE.join(".")} or later, or set state.locking to "dynamodb"`,
+    );
+}
+
+/**
+ * Environments with S3 locks ("s3" or "both") on a state bucket without versioning: the lock object
+ * shares the state's key space, and a state without versions cannot be restored. `versioning` gives
+ * each checked bucket's status; undefined means the bucket does not exist yet (bootstrap creates it
+ * versioned).
+ */
+export function versioningProblems(envs: readonly Environment[], versioning: ReadonlyMap<string, string | undefined>): string[] {
+  return envs
+    .filter((env) => env.state.locking !== "dynamodb" && versioning.get(env.state.bucket) !== undefined && versioning.get(env.state.bucket) !== "Enabled")
+    .map(
+      (env) =>
+        `environment ${env.name}: state.locking "${env.state.locking}" needs versioning on the state bucket ${env.state.bucket}, which is ${versioning.get(env.state.bucket)?.toLowerCase() || "not enabled"}; ` +
+        `run npm run bootstrap -- ${env.name} (it enables versioning), or set state.locking to "dynamodb"`,
+    );
+}

@@ -22,6 +22,7 @@ if [[ -z "$env_name" || ! "$action" =~ ^(apply|--destroy)$ ]]; then
 fi
 stack="$env_name-bootstrap"
 out="${CDKTF_OUTDIR:-cdktf.out}"
+mkdir -p "$out"
 dir="$out/stacks/$stack"
 # Where the state lives before the bucket exists (and while bootstrap --destroy runs).
 local_state_dir="${PLATFORM_BOOTSTRAP_STATE_DIR:-$repo/.bootstrap}"

@@ -211,6 +211,7 @@ async function otherEngineCycle(engine: Engine): Promise<void> {
   const label = `${engine.name} ${engine.version}`;
   const work = join(REPO, ".e2e", "engine");
   rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
   const scratch = { ...aws, endpoint: SCRATCH_ENDPOINT };
   const scratchS3 = new S3Client(scratch);
   const scratchDynamo = new DynamoDBClient(scratch);

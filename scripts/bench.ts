@@ -5,18 +5,24 @@
 //   (b) the same app run the `cdktf init --template=typescript` way: `npx ts-node main.ts` with
 //       type-checking on and barrel imports (`@cdktf/provider-aws` instead of `.../lib/s3-bucket`),
 //       produced by rewriting a copy of the sources; its output is checked to be identical to (a)'s;
-//   one environment and one stack as a fraction of (a);
-//   N synthetic modules (--scale 10,50,200) added to a copy, all 4 environments, growth per module.
+//   (c) (b)'s runner on (a)'s deep imports, so the speedup splits into runner and imports;
+//   one environment and one stack (what `npm run deploy -- <stack>` synthesizes) as a fraction of (a);
+//   N synthetic modules (--scale 10,50,200) added to a copy, all 4 environments, growth per module,
+//   and the one-stack synth at each N against the one-stack synth of the repository's 3 modules;
+//   a no-change plan of every local stack: serial `cdktf diff` vs `npm run plan`, and the floor
+//   (bench-plans.ts; its own emulator; --no-plans skips it);
+//   the unit tier, `npm test`, once (--no-unit skips it).
 //
 // Everything runs on copies in a temporary directory (node_modules symlinked), removed at the end
 // (--keep leaves it for reproducing a line by hand). The repository itself is only read.
 //
 // Flags: --runs N (default 5)   --scale 10,50,200   --large-runs N (at most N runs for N >= 100, default 3)
-//        --quick (1 run, scale 2,5: a smoke test)   --keep
-import { spawn } from "node:child_process";
+//        --quick (1 run, scale 2,5: a smoke test)   --keep   --no-plans   --no-unit
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { benchPlans } from "./bench-plans";
 
 const ROOT = path.resolve(__dirname, "..");
 /** Top-level entries never copied: dependencies (symlinked instead), history, outputs, local state. */
@@ -34,10 +40,14 @@ interface Options {
   scale: number[];
   quick: boolean;
   keep: boolean;
+  /** The no-change plan comparison against an emulator (bench-plans.ts); --no-plans skips it. */
+  plans: boolean;
+  /** The unit tier (npm test) once; --no-unit skips it. */
+  unit: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { runs: 5, largeRuns: 3, scale: [10, 50, 200], quick: false, keep: false };
+  const opts: Options = { runs: 5, largeRuns: 3, scale: [10, 50, 200], quick: false, keep: false, plans: true, unit: true };
   const positive = (flag: string, value: string | undefined): number => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer, got "${value ?? ""}"`);
@@ -67,9 +77,15 @@ function parseArgs(argv: string[]): Options {
       case "--keep":
         opts.keep = true;
         break;
+      case "--no-plans":
+        opts.plans = false;
+        break;
+      case "--no-unit":
+        opts.unit = false;
+        break;
       case "--help":
       case "-h":
-        console.log("usage: npm run bench -- [--runs N] [--scale 10,50,200] [--large-runs N] [--quick] [--keep]");
+        console.log("usage: npm run bench -- [--runs N] [--scale 10,50,200] [--large-runs N] [--quick] [--keep] [--no-plans] [--no-unit]");
         process.exit(0);
       // falls through (process.exit never returns)
       default:
@@ -505,6 +521,9 @@ async function main(): Promise<void> {
     const swc = ["node", "-r", "./scripts/register.js", "main.ts"];
     const a: Case = { key: "a", label: "(a) full synth: SWC, deep imports", cwd: deep, argv: swc, env: {} };
     const b: Case = { key: "b", label: "(b) full synth: npx ts-node (type-check), barrels", cwd: barrel, argv: ["npx", "ts-node", "main.ts"], env: {} };
+    // The baseline split in two: (c) is (b)'s runner on (a)'s deep imports, so (b)/(c) is what the
+    // imports are worth and (c)/(a) what the runner is worth.
+    const c: Case = { key: "c", label: "(c) full synth: npx ts-node (type-check), deep imports", cwd: deep, argv: ["npx", "ts-node", "main.ts"], env: {} };
 
     // ts-node must really type-check: a deliberate type error in the same copy must fail.
     const probe = path.join(barrel, "bench-typecheck-probe.ts");
@@ -529,22 +548,28 @@ async function main(): Promise<void> {
     log();
 
     const devEnv: Case = { key: "env", label: "one environment (PLATFORM_ENVIRONMENTS=dev)", cwd: deep, argv: swc, env: { PLATFORM_ENVIRONMENTS: "dev" } };
-    const oneStack: Case = { key: "stack", label: "one stack (PLATFORM_STACKS=dev-foundation)", cwd: deep, argv: swc, env: { PLATFORM_STACKS: "dev-foundation" } };
+    // What `npm run deploy -- dev-file-processing` synthesizes (scripts/cdktf.sh sets PLATFORM_STACKS).
+    const ONE_STACK = "dev-file-processing";
+    const oneStack: Case = { key: "stack", label: `one stack (PLATFORM_STACKS=${ONE_STACK})`, cwd: deep, argv: swc, env: { PLATFORM_STACKS: ONE_STACK } };
     await run(devEnv);
     const devStacks = stacksIn(outdirOf(devEnv)).length;
     await run(oneStack);
     const oneStacks = stacksIn(outdirOf(oneStack));
-    if (oneStacks.join() !== "dev-foundation") throw new Error(`PLATFORM_STACKS=dev-foundation synthesized ${oneStacks.join(", ")}`);
+    if (oneStacks.join() !== ONE_STACK) throw new Error(`PLATFORM_STACKS=${ONE_STACK} synthesized ${oneStacks.join(", ")}`);
+    const partial = compareOutputs(path.join(outdirOf(a), "stacks", ONE_STACK), path.join(outdirOf(oneStack), "stacks", ONE_STACK));
+    log(`one stack verified: ${ONE_STACK}'s ${partial.files} files byte-identical to the full synth's`);
+    await run(c);
+    compareOutputs(outdirOf(a), outdirOf(c));
 
-    log(`measuring (a), (b), one environment, one stack: ${opts.runs} runs each, interleaved`);
-    const [ra, rb, renv, rstack] = await measureInterleaved([a, b, devEnv, oneStack], opts.runs);
+    log(`measuring (a), (b), (c), one environment, one stack: ${opts.runs} runs each, interleaved`);
+    const [ra, rb, rc, renv, rstack] = await measureInterleaved([a, b, c, devEnv, oneStack], opts.runs);
     log();
     log("Commands (CDKTF_OUTDIR is emptied before each run; (a) and the selections run a copy of the repo,");
     log("(b) a copy rewritten to barrel imports; --keep leaves both in place):");
-    for (const c of [a, b, devEnv, oneStack]) log(`  ${pad(c.key, 5)} ${commandLine(c)}`);
+    for (const x of [a, b, c, devEnv, oneStack]) log(`  ${pad(x.key, 5)} ${commandLine(x)}`);
     log(`  (a), env and stack are the repo's own synth: the same in ${ROOT} with CDKTF_OUTDIR anywhere outside it.`);
     log();
-    table([ra, rb, renv, rstack]);
+    table([ra, rb, rc, renv, rstack]);
     log();
     const timeRatio = ra.wall / rb.wall;
     const memRatio = ra.maxRss / rb.maxRss;
@@ -553,30 +578,34 @@ async function main(): Promise<void> {
     log(`(a)/(b) peak RSS:  ${memRatio.toFixed(3)} (${(1 / memRatio).toFixed(1)}x less)     goal <= ${GOAL_RATIO}: ${verdict(memRatio <= GOAL_RATIO)}`);
     log(`(a)/(b) tree RSS:  ${treeRatio.toFixed(3)} (${(1 / treeRatio).toFixed(1)}x less)     goal <= ${GOAL_RATIO}: ${verdict(treeRatio <= GOAL_RATIO)}`);
     log(
+      `baseline split: the runner (SWC vs type-checking ts-node, both deep imports) (a)/(c) ${(ra.wall / rc.wall).toFixed(3)}; ` +
+        `the imports (deep vs barrels, both ts-node) (c)/(b) ${(rc.wall / rb.wall).toFixed(3)}; product = (a)/(b)`,
+    );
+    log(
       `one environment (${devStacks} of ${stackCount} stacks): ${(renv.wall / ra.wall).toFixed(2)} of (a)'s time, ${(renv.maxRss / ra.maxRss).toFixed(2)} of its peak RSS`,
     );
     log(`one stack (1 of ${stackCount} stacks): ${(rstack.wall / ra.wall).toFixed(2)} of (a)'s time, ${(rstack.maxRss / ra.maxRss).toFixed(2)} of its peak RSS`);
     log();
 
     // Scale: N synthetic modules in a fresh copy each, all 4 environments, the SWC synth.
-    const scaleResults: { n: number; r: Result; stacks: number }[] = [];
+    const scaleResults: { n: number; r: Result; stacks: number; one: Result }[] = [];
     for (const n of opts.scale) {
       const dir = path.join(tmpRoot, `scale-${n}`);
       copyProject(dir);
       addSyntheticModules(dir, n);
-      const c: Case = { key: `scale-${n}`, label: `${n} synthetic modules, ${envCount} environments`, cwd: dir, argv: swc, env: {} };
+      const full: Case = { key: `scale-${n}`, label: `${n} synthetic modules, ${envCount} environments`, cwd: dir, argv: swc, env: {} };
       const runs = n >= 100 ? Math.min(opts.runs, opts.largeRuns) : opts.runs;
       log(`measuring ${n} synthetic modules: ${runs} runs${runs < opts.runs ? ` (fewer for N >= 100, --large-runs ${opts.largeRuns}, to keep the bench short)` : ""}`);
       const samples: Sample[] = [];
       for (let r = 0; r < runs; r++) {
-        const s = await run(c);
+        const s = await run(full);
         samples.push(s);
         log(`  run ${r + 1}/${runs}: ${s.wall.toFixed(2)} s, cpu ${s.cpu.toFixed(2)} s, ${mb(s.maxRss)}`);
         if (r === 0) {
-          const stacks = stacksIn(outdirOf(c));
+          const stacks = stacksIn(outdirOf(full));
           const expected = stackCount + envCount * n;
           if (stacks.length !== expected) throw new Error(`${n} modules: ${stacks.length} stacks synthesized, expected ${expected}`);
-          const synth = JSON.parse(fs.readFileSync(path.join(outdirOf(c), "stacks", `dev-synthetic-${n - 1}`, "cdk.tf.json"), "utf8"));
+          const synth = JSON.parse(fs.readFileSync(path.join(outdirOf(full), "stacks", `dev-synthetic-${n - 1}`, "cdk.tf.json"), "utf8"));
           const resources = Object.keys(synth.resource ?? {}).sort();
           const remote = synth.data?.terraform_remote_state ? Object.keys(synth.data.terraform_remote_state).length : 0;
           const readsKms = JSON.stringify(synth.resource?.aws_s3_bucket_server_side_encryption_configuration ?? {}).includes("outputs.kms_key_arn");
@@ -585,11 +614,15 @@ async function main(): Promise<void> {
           }
         }
       }
-      const r = summarize(c, samples);
-      scaleResults.push({ n, r, stacks: stackCount + envCount * n });
+      const r = summarize(full, samples);
+      // The same one-stack command as above, in this copy: what a deploy of one stack pays at N modules.
+      const one: Case = { key: `stack-${n}`, label: `one stack at ${n} synthetic modules (PLATFORM_STACKS=${ONE_STACK})`, cwd: dir, argv: swc, env: { PLATFORM_STACKS: ONE_STACK } };
+      const [rone] = await measureInterleaved([one], opts.runs);
+      scaleResults.push({ n, r, stacks: stackCount + envCount * n, one: rone });
       if (!opts.keep) {
         fs.rmSync(dir, { recursive: true, force: true });
-        fs.rmSync(outdirOf(c), { recursive: true, force: true });
+        fs.rmSync(outdirOf(full), { recursive: true, force: true });
+        fs.rmSync(outdirOf(one), { recursive: true, force: true });
       }
     }
     if (scaleResults.length > 0) {
@@ -598,7 +631,21 @@ async function main(): Promise<void> {
       log(`  ${commandLine({ ...a, cwd: path.join(tmpRoot, "scale-<N>"), key: "scale-<N>" })}`);
       log("Each synthetic module: PrivateBucket (7 resources) + QueueWithDeadLetter (3) + 2 outputs + remote state read of kms_key_arn, 1 stack per environment.");
       log();
-      table(scaleResults.map((s) => ({ ...s.r, c: { ...s.r.c, label: `${s.r.c.label} (${s.stacks} stacks)` } })));
+      table(scaleResults.flatMap((s) => [{ ...s.r, c: { ...s.r.c, label: `${s.r.c.label} (${s.stacks} stacks)` } }, s.one]));
+      log();
+      // The repository itself is the 3-module point: (a) and the one-stack case above.
+      log(`one stack with the repository's 3 modules: ${rstack.wall.toFixed(2)} s, ${(rstack.wall / ra.wall).toFixed(2)} of the full synth (${ra.wall.toFixed(2)} s)`);
+      for (const s of scaleResults) {
+        log(
+          `one stack with ${s.n} more modules: ${s.one.wall.toFixed(2)} s, ${(s.one.wall / s.r.wall).toFixed(2)} of the full synth at that size (${s.r.wall.toFixed(2)} s), ` +
+            `${(s.one.wall / rstack.wall).toFixed(2)}x the one-stack cost at 3 modules`,
+        );
+      }
+      const goalOne = scaleResults.find((s) => s.n === GOAL_SCALE_MODULES);
+      if (goalOne) {
+        const ratio = goalOne.one.wall / rstack.wall;
+        log(`goal: one stack at ${GOAL_SCALE_MODULES} modules within 1.5x of one stack at 3 modules: ${ratio.toFixed(2)}x ${verdict(ratio <= 1.5)}`);
+      }
       log();
       const base = { n: 0, r: ra };
       const points = [base, ...scaleResults];
@@ -653,6 +700,20 @@ async function main(): Promise<void> {
       } else {
         log(`goal ${GOAL_SCALE_MODULES} modules x 4 environments: not measured (scale ${opts.scale.join(",")})`);
       }
+    }
+    if (opts.plans) {
+      log();
+      await benchPlans(tmpRoot, opts.quick ? 1 : 3, log);
+    }
+    if (opts.unit) {
+      log();
+      const load = os.loadavg()[0];
+      const started = Date.now();
+      const unit = spawnSync("npm", ["test", "--silent"], { cwd: ROOT, encoding: "utf8", env: childEnv({}) });
+      const seconds = (Date.now() - started) / 1000;
+      if (unit.status !== 0) throw new Error(`npm test failed:\n${(unit.stdout + unit.stderr).slice(-4000)}`);
+      const summary = /Tests:\s+(.*)/.exec(unit.stdout + unit.stderr)?.[1] ?? "?";
+      log(`unit tier: npm test (Checkov, tsc, jest; ${summary}) took ${seconds.toFixed(1)} s, load average ${load.toFixed(2)} before; goal < 45 s on an idle machine: ${verdict(seconds < 45)}`);
     }
     log();
     log(`bench took ${((Date.now() - began) / 1000).toFixed(0)} s; load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);

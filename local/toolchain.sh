@@ -26,10 +26,13 @@ go_parallel="${TOOLCHAIN_GO_PARALLELISM:-2}"
 say() { printf '[toolchain] %s\n' "$*" >&2; }
 
 print_env() {
+  # The engine cdktf runs is the offline wrapper (write_engine) once the toolchain has written it.
+  local engine="$bin/tofu"
+  [[ -x "$bin/tofu-offline" ]] && engine="$bin/tofu-offline"
   cat <<EOF
 export PLATFORM_TOOLCHAIN_DIR="$root"
 export PATH="$bin:$venv/bin:\$PATH"
-export TERRAFORM_BINARY_NAME="$bin/tofu"
+export TERRAFORM_BINARY_NAME="$engine"
 export TF_CLI_CONFIG_FILE="$cli_config"
 export TF_CMD="$bin/tofu"
 export CHECKPOINT_DISABLE=1
@@ -158,6 +161,24 @@ EOF
   mv "$cli_config.tmp" "$cli_config"
 }
 
+# cdktf runs `<engine> providers lock` after init when a stack's lock file lacks a provider, and that
+# command asks the providers' registries whatever the CLI config says. The wrapper points it at the
+# mirror (-fs-mirror) and passes every other command to tofu unchanged, so plain `npx cdktf diff` and
+# `deploy` work offline without --skip-provider-lock.
+write_engine() {
+  cat >"$bin/tofu-offline.tmp" <<EOF
+#!/usr/bin/env bash
+# Written by local/toolchain.sh: tofu, with \`providers lock\` reading the provider mirror.
+if [[ "\${1:-}" == providers && "\${2:-}" == lock ]]; then
+  shift 2
+  exec "$bin/tofu" providers lock -fs-mirror="$mirror" "\$@"
+fi
+exec "$bin/tofu" "\$@"
+EOF
+  chmod +x "$bin/tofu-offline.tmp"
+  mv "$bin/tofu-offline.tmp" "$bin/tofu-offline"
+}
+
 build_venv() {
   if [[ -x "$venv/bin/tflocal" && -f "$venv/.requirements" ]] && cmp -s "$venv/.requirements" "$here/requirements.txt"; then
     return
@@ -185,6 +206,7 @@ fi
 if [[ "$what" == all || "$what" == venv ]]; then build_venv; fi
 if [[ "$what" == all || "$what" == actionlint ]]; then build_actionlint; fi
 write_cli_config
+if [[ -x "$bin/tofu" ]]; then write_engine; fi
 
 if [[ "$what" == all ]]; then
   say "ready; use it with: eval \"\$(local/toolchain.sh --env)\""

@@ -433,6 +433,18 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     expect(blocks).toEqual(ALL_STACKS);
   });
 
+  step("plain cdktf without the project's wrappers, offline: npx cdktf list and diff, no error line", async () => {
+    const plain = join(REPO, ".e2e", "plain-cdktf");
+    const list = await must("npx", ["cdktf", "list", "--output", plain], { env: tools, log: "plain-cdktf.log" });
+    expect(ALL_STACKS.filter((s) => !list.output.includes(s))).toEqual([]);
+    // A fresh working directory: cdktf runs init, then `providers lock`, which the toolchain's engine
+    // answers from the provider mirror instead of a registry.
+    const diff = await must("npx", ["cdktf", "diff", "local-file-processing", "--output", plain], { env: tools, log: "plain-cdktf.log" });
+    expect(diff.output).toMatch(/No changes/);
+    expect(existsSync(join(plain, "stacks", "local-file-processing", ".terraform.lock.hcl"))).toBe(true);
+    expect([list.output, diff.output].join("\n")).not.toMatch(/ERROR|ENOTFOUND|checkpoint/i);
+  });
+
   step("pull-request rehearsal: affected, plans with the read-only role under enforced IAM, one comment per stack; apply with that role refused; a second push updates the comments", async () => {
     const github: GithubStub = await startGithubStub("acme/platform", "rehearsal-token");
     const pr = rehearsal();

@@ -1,3 +1,4 @@
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueueRedrivePolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-policy";
 import { Construct } from "constructs";
@@ -13,12 +14,18 @@ export interface QueueWithDeadLetterProps {
   readonly visibilityTimeoutSeconds?: number;
   /** How long the dead-letter queue keeps messages, seconds. @default 1209600 (14 days) */
   readonly deadLetterRetentionSeconds?: number;
+  /** SNS topic told when the dead-letter queue holds a message, and again when it is empty (the foundation's alerts_topic_arn). */
+  readonly alarmTopicArn?: string;
 }
 
-/** An encrypted SQS queue with a dead-letter queue and a redrive policy between them. */
+/**
+ * An encrypted SQS queue with a dead-letter queue and a redrive policy between them; with an alarm
+ * topic, an alarm that fires as soon as the dead-letter queue holds a message.
+ */
 export class QueueWithDeadLetter extends Construct {
   public readonly queue: SqsQueue;
   public readonly deadLetterQueue: SqsQueue;
+  public readonly deadLetterAlarm?: CloudwatchMetricAlarm;
 
   constructor(scope: Construct, id: string, props: QueueWithDeadLetterProps) {
     super(scope, id);
@@ -43,5 +50,22 @@ export class QueueWithDeadLetter extends Construct {
         maxReceiveCount: props.maxReceiveCount ?? 5,
       }),
     });
+    if (props.alarmTopicArn) {
+      this.deadLetterAlarm = new CloudwatchMetricAlarm(this, "dlq-alarm", {
+        alarmName: `${props.queueName}-dlq-not-empty`,
+        alarmDescription: `${props.queueName}-dlq holds messages that failed ${props.maxReceiveCount ?? 5} receives: find the cause, then redrive them.`,
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: `${props.queueName}-dlq` },
+        statistic: "Maximum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: [props.alarmTopicArn],
+        okActions: [props.alarmTopicArn],
+      });
+    }
   }
 }

@@ -40,6 +40,8 @@ export function localEnvironment(env: NodeJS.ProcessEnv = process.env) {
     // aws:SecureTransport condition, so a TLS-only policy would lock everyone out of the bucket.
     s3TlsOnly: false,
     logRetentionDays: 1,
+    // No budget: moto's Budgets API has no DescribeSubscribersForNotification, which the provider
+    // reads after creating a budget with notifications (local/README.md).
     kubeconfig: env.PLATFORM_LOCAL_KUBECONFIG
       ? { path: env.PLATFORM_LOCAL_KUBECONFIG, context: env.PLATFORM_LOCAL_KUBE_CONTEXT || "kind-acme" }
       : undefined,

@@ -8,6 +8,7 @@ export const prod = defineEnvironment({
   accountId: "333333333333",
   network: { ...base.network, vpcCidr: "10.30.0.0/16", azCount: 3, natMode: "per-az" },
   logRetentionDays: 365,
+  budget: { monthlyLimitUsd: 5000 },
   // Production deploys only from version tags, through its protected GitHub environment.
   github: { ...base.github, deployRef: "refs/tags/v*" },
   eks: { ...base.eks, enabled: true, nodeMinSize: 3, nodeDesiredSize: 3, nodeMaxSize: 9 },

@@ -127,6 +127,8 @@ export const environmentSchema = z
     /** Bucket policies deny requests without TLS; only an emulator on plain HTTP may turn this off. */
     s3TlsOnly: z.boolean(),
     logRetentionDays: z.number().int().positive(),
+    /** Monthly cost budget of the account: notifies the alerts topic at 80% of actual and 100% of forecast spend. */
+    budget: z.object({ monthlyLimitUsd: z.number().positive() }).strict().optional(),
     tags: tagsSchema,
     github: githubSchema,
     eks: eksSchema,

@@ -8,5 +8,6 @@ export const staging = defineEnvironment({
   accountId: "222222222222",
   network: { ...base.network, vpcCidr: "10.20.0.0/16", azCount: 3 },
   logRetentionDays: 30,
+  budget: { monthlyLimitUsd: 1000 },
   modules: moduleEntries("staging"),
 });

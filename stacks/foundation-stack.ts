@@ -8,6 +8,7 @@ import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { EksClusterWithIrsa } from "../constructs/eks-cluster";
 import { GithubOidcRoles } from "../constructs/github-oidc";
+import { Alerts, kmsStatementForPublishers } from "../constructs/alerts";
 import { accountAdministersKey } from "../constructs/iam";
 import { Network } from "../constructs/network";
 import { PrivateBucket } from "../constructs/private-bucket";
@@ -55,9 +56,11 @@ export class FoundationStack extends TerraformStack {
             Resource: "*",
             Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${env.region}:${env.accountId}:*` } },
           },
+          kmsStatementForPublishers(env.accountId),
         ],
       }),
     });
+    const alerts = new Alerts(this, "alerts", { name: `${prefix}-alerts`, kmsKeyArn: key.arn, accountId: env.accountId, monthlyBudgetUsd: env.budget?.monthlyLimitUsd });
     new KmsAlias(this, "key-alias", { name: `alias/${prefix}`, targetKeyId: key.keyId });
 
     this.network = new Network(this, "network", {
@@ -155,6 +158,7 @@ export class FoundationStack extends TerraformStack {
       kms_key_arn: key.arn,
       log_bucket_name: logs.bucketName,
       log_group_name: logGroup.name,
+      alerts_topic_arn: alerts.topic.arn,
       ecr_repository_urls: Object.fromEntries(repositories.map(({ module, repo }) => [module, repo.repositoryUrl])),
       ecr_repository_arns: Object.fromEntries(repositories.map(({ module, repo }) => [module, repo.arn])),
       plan_role_arn: github.planRole.arn,

@@ -5,6 +5,7 @@
  * created by a service on first use: moto creates `aws/dynamodb` for an encrypted table and marks it
  * a customer key) are not the stacks' and do not count.
  */
+import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeAddressesCommand, DescribeNatGatewaysCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
@@ -14,6 +15,7 @@ import { KinesisClient, ListStreamsCommand } from "@aws-sdk/client-kinesis";
 import { DescribeKeyCommand, KMSClient, ListAliasesCommand, ListKeysCommand } from "@aws-sdk/client-kms";
 import { ListHostedZonesCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
+import { ListTopicsCommand, SNSClient } from "@aws-sdk/client-sns";
 import { ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 
@@ -43,6 +45,8 @@ export async function leftovers(aws: SdkConfig): Promise<string[]> {
   add("iam oidc provider", ((await new IAMClient(aws).send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList ?? []).map((p) => p.Arn));
   add("log group", ((await new CloudWatchLogsClient(aws).send(new DescribeLogGroupsCommand({}))).logGroups ?? []).map((g) => g.logGroupName));
   add("hosted zone", ((await new Route53Client(aws).send(new ListHostedZonesCommand({}))).HostedZones ?? []).map((z) => z.Name));
+  add("sns topic", ((await new SNSClient(aws).send(new ListTopicsCommand({}))).Topics ?? []).map((t) => t.TopicArn));
+  add("cloudwatch alarm", ((await new CloudWatchClient(aws).send(new DescribeAlarmsCommand({}))).MetricAlarms ?? []).map((a) => a.AlarmName));
   const aliases = (await kms.send(new ListAliasesCommand({}))).Aliases ?? [];
   const awsManaged = new Set(aliases.filter((a) => a.AliasName?.startsWith("alias/aws/")).map((a) => a.TargetKeyId));
   add("kms alias", aliases.filter((a) => !a.AliasName?.startsWith("alias/aws/")).map((a) => a.AliasName));

@@ -27,6 +27,8 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
+import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { GetTopicAttributesCommand, SNSClient } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
@@ -409,6 +411,15 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     const streams = await kinesis.send(new ListStreamsCommand({}));
     expect(streams.StreamNames).toContain("acme-local-data-pipeline-events");
 
+    // Every dead-letter queue has an alarm that tells the environment's encrypted alerts topic.
+    const topic = `arn:aws:sns:${env.region}:${env.accountId}:acme-local-alerts`;
+    const topicAttributes = (await new SNSClient(aws).send(new GetTopicAttributesCommand({ TopicArn: topic }))).Attributes ?? {};
+    expect(topicAttributes.KmsMasterKeyId).toMatch(/^arn:aws:kms:/);
+    const alarms = (await new CloudWatchClient(aws).send(new DescribeAlarmsCommand({ AlarmNamePrefix: "acme-local-" }))).MetricAlarms ?? [];
+    expect(alarms.map((a) => [a.AlarmName, a.Dimensions?.[0]?.Value, a.AlarmActions]).sort()).toEqual(
+      ["data-pipeline-jobs", "file-processing-work", "order-tracking-events"].map((q) => [`acme-local-${q}-dlq-not-empty`, `acme-local-${q}-dlq`, [topic]]),
+    );
+
     for (const stack of ["bootstrap", "foundation", ...MODULE_STACKS.map((s) => s.replace("local-", ""))]) {
       expect((await stateObject(stack)).resources.length).toBeGreaterThan(0);
     }
@@ -649,7 +660,7 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     expect({ code: destroyed.code, tail: destroyed.code === 0 ? "" : destroyed.output.slice(-3000) }).toEqual({ code: 0, tail: "" });
   });
 
-  step("nothing the stacks created is left: buckets, tables, queues, streams, repositories, network, IAM, logs, zones, keys", async () => {
+  step("nothing the stacks created is left: buckets, tables, queues, streams, repositories, network, IAM, logs, zones, keys, topics, alarms", async () => {
     expect(await leftovers(aws)).toEqual([]);
   });
 });

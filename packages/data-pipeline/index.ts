@@ -38,7 +38,7 @@ export const dataPipeline = defineModule({
   name: "data-pipeline",
   owner: "@acme/data-team",
   description: "Data lake (raw, processed, curated), an event stream, a metadata table and a job queue.",
-  consumes: ["kms_key_arn", "log_bucket_name", ...KUBERNETES_INPUTS],
+  consumes: ["kms_key_arn", "log_bucket_name", "alerts_topic_arn", ...KUBERNETES_INPUTS],
   image: true,
   settings,
   build({ scope, env, settings: s, foundation, name }) {
@@ -85,7 +85,7 @@ export const dataPipeline = defineModule({
       lifecycle: env.deletionProtection ? { preventDestroy: true } : undefined,
     });
 
-    const jobs = new QueueWithDeadLetter(scope, "jobs", { queueName: name("jobs"), kmsKeyArn });
+    const jobs = new QueueWithDeadLetter(scope, "jobs", { queueName: name("jobs"), kmsKeyArn, alarmTopicArn: foundation.string("alerts_topic_arn") });
 
     const cluster = clusterAccess(scope, env, foundation);
     if (cluster) {

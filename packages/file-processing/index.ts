@@ -30,7 +30,7 @@ export const fileProcessing = defineModule({
   name: "file-processing",
   owner: "@acme/ingest-team",
   description: "Inbox bucket whose uploads queue work for a worker that writes to the processed bucket.",
-  consumes: ["kms_key_arn", "log_bucket_name", ...KUBERNETES_INPUTS],
+  consumes: ["kms_key_arn", "log_bucket_name", "alerts_topic_arn", ...KUBERNETES_INPUTS],
   image: true,
   settings,
   build({ scope, env, settings: s, foundation, name }) {
@@ -53,6 +53,7 @@ export const fileProcessing = defineModule({
     // S3 cannot publish to a queue encrypted with a customer key it may not use, so SQS-managed SSE.
     const work = new QueueWithDeadLetter(scope, "work", {
       queueName: name("work"),
+      alarmTopicArn: foundation.string("alerts_topic_arn"),
       maxReceiveCount: s.maxReceiveCount,
       visibilityTimeoutSeconds: s.visibilityTimeoutSeconds,
     });

@@ -83,7 +83,7 @@ export const orderTracking = defineModule({
   name: "order-tracking",
   owner: "@acme/orders-team",
   description: "Order tracking API on ECS Fargate behind an ALB, PostgreSQL on RDS, and an order events queue.",
-  consumes: ["vpc_id", "public_subnet_ids", "private_subnet_ids", "kms_key_arn", "log_bucket_name", "ecr_repository_urls"],
+  consumes: ["vpc_id", "public_subnet_ids", "private_subnet_ids", "kms_key_arn", "log_bucket_name", "ecr_repository_urls", "alerts_topic_arn"],
   image: true,
   settings,
   build({ scope, env, settings: s, foundation, name }) {
@@ -92,7 +92,7 @@ export const orderTracking = defineModule({
     const privateSubnets = foundation.list("private_subnet_ids");
     const protect = env.deletionProtection;
 
-    const events = new QueueWithDeadLetter(scope, "events", { queueName: name("events"), kmsKeyArn });
+    const events = new QueueWithDeadLetter(scope, "events", { queueName: name("events"), kmsKeyArn, alarmTopicArn: foundation.string("alerts_topic_arn") });
     new TerraformOutput(scope, "events_queue_url", { value: events.queue.url, description: "Queue of order events." });
 
     if (!s.database.enabled && !s.service.enabled) return;

@@ -9,13 +9,22 @@ import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Construct } from "constructs";
 import { cidrSubnet } from "./cidr";
 import { trustedByService } from "./iam";
 
 export type NatMode = "none" | "single" | "per-az";
+
+/**
+ * What a private workload reaches AWS through without NAT: S3 (a gateway endpoint on the private
+ * route tables) and interface endpoints for pulling images (ECR API and registry), reading secrets,
+ * writing logs and getting credentials (STS).
+ */
+export const INTERFACE_ENDPOINTS = ["ecr.api", "ecr.dkr", "secretsmanager", "logs", "sts"] as const;
 
 export interface NetworkProps {
   /** Prefix for resource names, e.g. acme-dev. */
@@ -32,6 +41,8 @@ export interface NetworkProps {
   readonly kmsKeyArn?: string;
   /** Flow log retention in days. @default 90 */
   readonly logRetentionDays?: number;
+  /** VPC endpoints in this region: S3 gateway and INTERFACE_ENDPOINTS; without, none. */
+  readonly endpointsRegion?: string;
 }
 
 /** Subnets are /+4 of the VPC: public ones from index 0, private ones from index 8. */
@@ -44,6 +55,7 @@ export class Network extends Construct {
   public readonly publicSubnets: Subnet[];
   public readonly privateSubnets: Subnet[];
   public readonly natGateways: NatGateway[];
+  public readonly endpoints: VpcEndpoint[] = [];
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -104,7 +116,7 @@ export class Network extends Construct {
     });
 
     // One private route table per AZ so per-AZ NAT keeps traffic in its zone.
-    this.privateSubnets.forEach((s, i) => {
+    const privateRouteTables = this.privateSubnets.map((s, i) => {
       const rt = new RouteTable(this, `private-rt-${i}`, { vpcId: this.vpc.id, tags: { Name: `${props.namePrefix}-private-${azs[i]}` } });
       if (natCount > 0) {
         new Route(this, `private-default-${i}`, {
@@ -114,7 +126,9 @@ export class Network extends Construct {
         });
       }
       new RouteTableAssociation(this, `private-rta-${i}`, { subnetId: s.id, routeTableId: rt.id });
+      return rt;
     });
+    if (props.endpointsRegion) this.addEndpoints(props.namePrefix, props.endpointsRegion, privateRouteTables);
 
     if (props.flowLogs ?? true) {
       const group = new CloudwatchLogGroup(this, "flow-logs", {
@@ -147,6 +161,38 @@ export class Network extends Construct {
         logDestination: group.arn,
         iamRoleArn: role.arn,
       });
+    }
+  }
+
+  private addEndpoints(namePrefix: string, region: string, privateRouteTables: RouteTable[]): void {
+    this.endpoints.push(
+      new VpcEndpoint(this, "endpoint-s3", {
+        vpcId: this.vpc.id,
+        serviceName: `com.amazonaws.${region}.s3`,
+        vpcEndpointType: "Gateway",
+        routeTableIds: privateRouteTables.map((rt) => rt.id),
+        tags: { Name: `${namePrefix}-s3` },
+      }),
+    );
+    const group = new SecurityGroup(this, "endpoints-sg", {
+      name: `${namePrefix}-endpoints`,
+      description: "HTTPS from the VPC to its interface endpoints",
+      vpcId: this.vpc.id,
+      ingress: [{ description: "HTTPS from the VPC", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [this.vpc.cidrBlock] }],
+      tags: { Name: `${namePrefix}-endpoints` },
+    });
+    for (const service of INTERFACE_ENDPOINTS) {
+      this.endpoints.push(
+        new VpcEndpoint(this, `endpoint-${service.replace(".", "-")}`, {
+          vpcId: this.vpc.id,
+          serviceName: `com.amazonaws.${region}.${service}`,
+          vpcEndpointType: "Interface",
+          privateDnsEnabled: true,
+          subnetIds: this.privateSubnets.map((s) => s.id),
+          securityGroupIds: [group.id],
+          tags: { Name: `${namePrefix}-${service}` },
+        }),
+      );
     }
   }
 }

@@ -34,7 +34,8 @@ export function localEnvironment(env: NodeJS.ProcessEnv = process.env) {
       ...(env.PLATFORM_LOCAL_LOCK_TABLE ? { lockTable: env.PLATFORM_LOCAL_LOCK_TABLE } : {}),
     },
     // Nothing local is kept: destroy must be able to remove it all.
-    network: { ...base.network, natMode: "single" },
+    // Endpoints on, so the e2e applies them (moto creates and deletes VPC endpoints).
+    network: { ...base.network, natMode: "single", endpoints: true },
     deletionProtection: false,
     // The emulator listens on plain HTTP, and moto applies a bucket policy's Deny without its
     // aws:SecureTransport condition, so a TLS-only policy would lock everyone out of the bucket.

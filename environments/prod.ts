@@ -6,7 +6,7 @@ export const prod = defineEnvironment({
   ...base,
   name: "prod",
   accountId: "333333333333",
-  network: { ...base.network, vpcCidr: "10.30.0.0/16", azCount: 3, natMode: "per-az" },
+  network: { ...base.network, vpcCidr: "10.30.0.0/16", azCount: 3, natMode: "per-az", endpoints: true },
   logRetentionDays: 365,
   budget: { monthlyLimitUsd: 5000 },
   // Production deploys only from version tags, through its protected GitHub environment.

@@ -118,6 +118,8 @@ export const environmentSchema = z
         vpcCidr: cidr,
         azCount: z.number().int().min(1).max(6),
         natMode: z.enum(natModes),
+        /** VPC endpoints: S3 (gateway), ECR API and registry, Secrets Manager, CloudWatch Logs, STS (interface). */
+        endpoints: z.boolean(),
         flowLogs: z.boolean(),
       })
       .strict(),
@@ -139,6 +141,11 @@ export const environmentSchema = z
   .refine((e) => e.state.locking === "s3" || e.state.lockTable !== undefined, {
     message: 'locking "dynamodb" and "both" need state.lockTable (the DynamoDB table bootstrap creates)',
     path: ["state", "lockTable"],
+  })
+  .refine((e) => e.network.natMode !== "none" || e.network.endpoints, {
+    message:
+      'natMode "none" leaves private subnets no way to AWS: set network.endpoints to true (S3 gateway; ECR API and registry, Secrets Manager, CloudWatch Logs and STS interface endpoints, what a private task or node needs), or use natMode "single" or "per-az"',
+    path: ["network", "natMode"],
   })
   .refine((e) => e.allowedAccountIds.includes(e.accountId), {
     message: "allowedAccountIds must include accountId",

@@ -71,6 +71,7 @@ export class FoundationStack extends TerraformStack {
       flowLogs: env.network.flowLogs,
       kmsKeyArn: key.arn,
       logRetentionDays: env.logRetentionDays,
+      endpointsRegion: env.network.endpoints ? env.region : undefined,
     });
 
     const zone = new Route53Zone(this, "private-zone", {

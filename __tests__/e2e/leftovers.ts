@@ -8,7 +8,7 @@
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import { DescribeAddressesCommand, DescribeNatGatewaysCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { DescribeAddressesCommand, DescribeNatGatewaysCommand, DescribeVpcEndpointsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { DescribeRepositoriesCommand, ECRClient } from "@aws-sdk/client-ecr";
 import { IAMClient, ListOpenIDConnectProvidersCommand, ListRolesCommand } from "@aws-sdk/client-iam";
 import { KinesisClient, ListStreamsCommand } from "@aws-sdk/client-kinesis";
@@ -41,6 +41,8 @@ export async function leftovers(aws: SdkConfig): Promise<string[]> {
   add("elastic ip", ((await ec2.send(new DescribeAddressesCommand({ Filters: tagged }))).Addresses ?? []).map((a) => a.AllocationId));
   const nats = (await ec2.send(new DescribeNatGatewaysCommand({ Filter: tagged }))).NatGateways ?? [];
   add("nat gateway", nats.filter((n) => n.State !== "deleted").map((n) => n.NatGatewayId));
+  const endpoints = (await ec2.send(new DescribeVpcEndpointsCommand({}))).VpcEndpoints ?? [];
+  add("vpc endpoint", endpoints.filter((e) => e.State?.toLowerCase() !== "deleted").map((e) => `${e.ServiceName} ${e.VpcEndpointId}`));
   add("iam role", ((await new IAMClient(aws).send(new ListRolesCommand({}))).Roles ?? []).map((r) => r.RoleName));
   add("iam oidc provider", ((await new IAMClient(aws).send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList ?? []).map((p) => p.Arn));
   add("log group", ((await new CloudWatchLogsClient(aws).send(new DescribeLogGroupsCommand({}))).logGroups ?? []).map((g) => g.logGroupName));

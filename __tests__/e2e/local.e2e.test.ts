@@ -9,7 +9,7 @@
  * emulator at all (tofu validate of every stack); their steps at the end wait for them.
  */
 import { DeleteTableCommand, DynamoDBClient, ListTablesCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
-import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcEndpointsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { DescribeRepositoriesCommand, ECRClient } from "@aws-sdk/client-ecr";
 import { DescribeStreamSummaryCommand, KinesisClient, ListStreamsCommand } from "@aws-sdk/client-kinesis";
 import {
@@ -391,6 +391,11 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
       new DescribeSecurityGroupsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcs.Vpcs![0].VpcId!] }, { Name: "group-name", Values: ["default"] }] }),
     );
     expect(defaults.SecurityGroups?.map((g) => [g.IpPermissions, g.IpPermissionsEgress])).toEqual([[[], []]]);
+    // Endpoints: what private workloads reach AWS through without NAT.
+    const endpoints = (await ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcs.Vpcs![0].VpcId!] }] }))).VpcEndpoints ?? [];
+    expect(endpoints.map((e) => `${e.VpcEndpointType} ${e.ServiceName}`).sort()).toEqual(
+      ["Gateway s3", ...["ecr.api", "ecr.dkr", "logs", "secretsmanager", "sts"].map((s) => `Interface ${s}`)].map((x) => x.replace(/ (.*)$/, ` com.amazonaws.${env.region}.$1`)).sort(),
+    );
 
     const work = await sqs.send(new GetQueueUrlCommand({ QueueName: "acme-local-file-processing-work" }));
     const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: work.QueueUrl, AttributeNames: ["RedrivePolicy"] }));

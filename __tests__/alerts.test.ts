@@ -1,7 +1,8 @@
 import { Testing, TerraformStack } from "cdktf";
 import { QueueWithDeadLetter } from "../constructs/queue";
 import { FoundationStack } from "../stacks/foundation-stack";
-import { env, onlyResource, policy, resourcesOf, synthJson } from "./helpers";
+import { ConfigError, parseEnvironment } from "../environments";
+import { env, input, onlyResource, platform, policy, resourcesOf, stacksOf, synthJson, thrownMessage } from "./helpers";
 
 const foundation = (name: string) => synthJson(new FoundationStack(Testing.app(), { env: env(name), imageModules: [] }));
 
@@ -73,5 +74,18 @@ describe("dead-letter queue alarm", () => {
 
   test("no topic, no alarm", () => {
     expect(resourcesOf(synth(), "aws_cloudwatch_metric_alarm")).toEqual({});
+  });
+});
+
+describe("alarms switch", () => {
+  test("alarms may be off only against an emulator; local has them off, dev's module stacks have one per dead-letter queue", () => {
+    const raw = input("dev");
+    expect(thrownMessage(() => parseEnvironment({ ...raw, alarms: false }), ConfigError)).toContain("alarms: may be false only for an environment that runs against an emulator");
+    expect(env("local").alarms).toBe(false);
+    const { app } = platform();
+    const stacks = stacksOf(app);
+    const alarmsOf = (name: string) => Object.keys(resourcesOf(synthJson(stacks.get(name)!), "aws_cloudwatch_metric_alarm")).length;
+    expect(["dev-file-processing", "dev-data-pipeline", "dev-order-tracking"].map(alarmsOf)).toEqual([1, 1, 1]);
+    expect(["local-file-processing", "local-data-pipeline", "local-order-tracking"].map(alarmsOf)).toEqual([0, 0, 0]);
   });
 });

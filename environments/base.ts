@@ -8,6 +8,7 @@ export const base = {
   dns: { privateZone: "acme.internal" },
   deletionProtection: true,
   s3TlsOnly: true,
+  alarms: true,
   logRetentionDays: 90,
   github: { repository: "acme/platform", defaultBranch: "main", deployRef: "refs/heads/main" },
   eks: {

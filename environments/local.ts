@@ -41,6 +41,9 @@ export function localEnvironment(env: NodeJS.ProcessEnv = process.env) {
     // aws:SecureTransport condition, so a TLS-only policy would lock everyone out of the bucket.
     s3TlsOnly: false,
     logRetentionDays: 1,
+    // moto 5.2 serves CloudWatch only over the query protocol; AWS provider 6.x speaks Smithy RPC v2
+    // (CBOR) to it, and PutMetricAlarm gets 404 (local/README.md).
+    alarms: false,
     // No budget: moto's Budgets API has no DescribeSubscribersForNotification, which the provider
     // reads after creating a budget with notifications (local/README.md).
     kubeconfig: env.PLATFORM_LOCAL_KUBECONFIG

@@ -128,6 +128,11 @@ export const environmentSchema = z
     deletionProtection: z.boolean(),
     /** Bucket policies deny requests without TLS; only an emulator on plain HTTP may turn this off. */
     s3TlsOnly: z.boolean(),
+    /**
+     * CloudWatch alarms (every dead-letter queue's) that notify the alerts topic. Off only against an
+     * emulator that cannot serve CloudWatch's protocol (local/README.md).
+     */
+    alarms: z.boolean(),
     logRetentionDays: z.number().int().positive(),
     /** Monthly cost budget of the account: notifies the alerts topic at 80% of actual and 100% of forecast spend. */
     budget: z.object({ monthlyLimitUsd: z.number().positive() }).strict().optional(),
@@ -166,6 +171,10 @@ export const environmentSchema = z
   .refine((e) => e.s3TlsOnly || e.endpoint !== undefined, {
     message: "may be false only for an environment that runs against an emulator (endpoint set)",
     path: ["s3TlsOnly"],
+  })
+  .refine((e) => e.alarms || e.endpoint !== undefined, {
+    message: "may be false only for an environment that runs against an emulator (endpoint set): a real environment's dead-letter queues need their alarms",
+    path: ["alarms"],
   })
   .refine((e) => e.emulatorCredentials === undefined || e.endpoint !== undefined, {
     message: "applies only to an environment that runs against an emulator (endpoint set)",

@@ -85,7 +85,7 @@ export const dataPipeline = defineModule({
       lifecycle: env.deletionProtection ? { preventDestroy: true } : undefined,
     });
 
-    const jobs = new QueueWithDeadLetter(scope, "jobs", { queueName: name("jobs"), kmsKeyArn, alarmTopicArn: foundation.string("alerts_topic_arn") });
+    const jobs = new QueueWithDeadLetter(scope, "jobs", { queueName: name("jobs"), kmsKeyArn, alarmTopicArn: env.alarms ? foundation.string("alerts_topic_arn") : undefined });
 
     const cluster = clusterAccess(scope, env, foundation);
     if (cluster) {

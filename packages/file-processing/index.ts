@@ -53,7 +53,7 @@ export const fileProcessing = defineModule({
     // S3 cannot publish to a queue encrypted with a customer key it may not use, so SQS-managed SSE.
     const work = new QueueWithDeadLetter(scope, "work", {
       queueName: name("work"),
-      alarmTopicArn: foundation.string("alerts_topic_arn"),
+      alarmTopicArn: env.alarms ? foundation.string("alerts_topic_arn") : undefined,
       maxReceiveCount: s.maxReceiveCount,
       visibilityTimeoutSeconds: s.visibilityTimeoutSeconds,
     });

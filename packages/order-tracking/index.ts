@@ -92,7 +92,7 @@ export const orderTracking = defineModule({
     const privateSubnets = foundation.list("private_subnet_ids");
     const protect = env.deletionProtection;
 
-    const events = new QueueWithDeadLetter(scope, "events", { queueName: name("events"), kmsKeyArn, alarmTopicArn: foundation.string("alerts_topic_arn") });
+    const events = new QueueWithDeadLetter(scope, "events", { queueName: name("events"), kmsKeyArn, alarmTopicArn: env.alarms ? foundation.string("alerts_topic_arn") : undefined });
     new TerraformOutput(scope, "events_queue_url", { value: events.queue.url, description: "Queue of order events." });
 
     if (!s.database.enabled && !s.service.enabled) return;

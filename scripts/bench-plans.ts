@@ -5,9 +5,10 @@
 //
 // It runs against its own emulator (moto's server on 127.0.0.1:4577, in-memory, thrown away after),
 // deploys the local environment there once with the project's commands, then measures.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { toolchainEnv } from "./lib/toolchain-env";
 
 const ROOT = path.resolve(__dirname, "..");
 const PORT = "4577";
@@ -17,17 +18,6 @@ const STACKS = ["local-bootstrap", "local-foundation", "local-file-processing", 
 interface Timed {
   readonly seconds: number;
   readonly output: string;
-}
-
-function toolchainEnv(): NodeJS.ProcessEnv {
-  const result = spawnSync("bash", [path.join(ROOT, "local", "toolchain.sh"), "--env"], { encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`local/toolchain.sh --env failed (run npm run toolchain first): ${result.stderr}`);
-  const env: NodeJS.ProcessEnv = {};
-  for (const line of result.stdout.split("\n")) {
-    const m = /^export ([A-Z_]+)="(.*)"$/.exec(line);
-    if (m) env[m[1]] = m[2].replace("$PATH", process.env.PATH ?? "");
-  }
-  return env;
 }
 
 /** Runs a command to completion; a non-zero exit fails with the tail of its output. */

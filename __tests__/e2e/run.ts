@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 
@@ -92,14 +92,5 @@ export async function phase<T>(name: string, body: () => Promise<T>): Promise<T>
   }
 }
 
-/** The toolchain environment (tofu, CLI config, tflocal) as the project's scripts set it. */
-export function toolchainEnv(): NodeJS.ProcessEnv {
-  const result = spawnSync("bash", [join(REPO, "local", "toolchain.sh"), "--env"], { encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`local/toolchain.sh --env failed: ${result.stderr}`);
-  const env: NodeJS.ProcessEnv = {};
-  for (const line of result.stdout.split("\n")) {
-    const m = /^export ([A-Z_]+)="(.*)"$/.exec(line);
-    if (m) env[m[1]] = m[2].replace("$PATH", process.env.PATH ?? "");
-  }
-  return env;
-}
+/** The toolchain environment as the project's scripts set it. */
+export { toolchainEnv } from "../../scripts/lib/toolchain-env";

@@ -29,6 +29,7 @@ export class QueueWithDeadLetter extends Construct {
 
   constructor(scope: Construct, id: string, props: QueueWithDeadLetterProps) {
     super(scope, id);
+    const maxReceiveCount = props.maxReceiveCount ?? 5;
     const encryption = props.kmsKeyArn
       ? { kmsMasterKeyId: props.kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300 }
       : { sqsManagedSseEnabled: true };
@@ -47,13 +48,13 @@ export class QueueWithDeadLetter extends Construct {
       queueUrl: this.queue.url,
       redrivePolicy: JSON.stringify({
         deadLetterTargetArn: this.deadLetterQueue.arn,
-        maxReceiveCount: props.maxReceiveCount ?? 5,
+        maxReceiveCount,
       }),
     });
     if (props.alarmTopicArn) {
       this.deadLetterAlarm = new CloudwatchMetricAlarm(this, "dlq-alarm", {
         alarmName: `${props.queueName}-dlq-not-empty`,
-        alarmDescription: `${props.queueName}-dlq holds messages that failed ${props.maxReceiveCount ?? 5} receives: find the cause, then redrive them.`,
+        alarmDescription: `${props.queueName}-dlq holds messages that failed ${maxReceiveCount} receives: find the cause, then redrive them.`,
         namespace: "AWS/SQS",
         metricName: "ApproximateNumberOfMessagesVisible",
         dimensions: { QueueName: `${props.queueName}-dlq` },

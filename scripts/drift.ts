@@ -18,9 +18,8 @@ import { cloudEnvironments } from "../review/affected";
 import { driftExitCode, driftOf, renderDrift, renderStackDrift, type StackDrift } from "../review/drift";
 import { stateKey } from "../stacks/state";
 import { httpStatus, sdkConfig } from "./aws";
-import { engineOf } from "./lib/engine";
 import { inOrder, synthStacks, tofu } from "./lib/stack-runs";
-import { lockingPreflight, managedResources } from "./state";
+import { managedResources, preflightForStacks } from "./state";
 
 const repo = resolve(__dirname, "..");
 const USAGE = "usage: npm run drift -- <stack or glob>[,...] [--out DIR] [--json] [--parallelism N] | --list-environments";
@@ -137,9 +136,7 @@ async function main(): Promise<number> {
   }
   const envOf = (stack: string) => plans.find((p) => stack.startsWith(`${p.env.name}-`))!.env;
 
-  const engine = engineOf();
-  process.stderr.write(`engine: ${engine.name} ${engine.version} (${engine.binary})\n`);
-  const problems = await lockingPreflight(plans.map((p) => p.env).filter((e) => stacks.some((s) => s.startsWith(`${e.name}-`))), engine);
+  const problems = await preflightForStacks(plans.map((p) => p.env), stacks);
   if (problems.length > 0) {
     console.error(problems.join("\n"));
     return 1;

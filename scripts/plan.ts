@@ -14,9 +14,8 @@ import { MODULES } from "../packages";
 import { summarizePlan } from "../review/plan-summary";
 import { stateKey } from "../stacks/state";
 import { httpStatus, sdkConfig } from "./aws";
-import { engineOf } from "./lib/engine";
 import { inOrder, synthStacks, tofu } from "./lib/stack-runs";
-import { lockingPreflight } from "./state";
+import { preflightForStacks } from "./state";
 
 const repo = resolve(__dirname, "..");
 const USAGE = "usage: npm run plan -- <stack or glob>[,...] [--mock-foundation | --mock-foundation=if-missing] [--out DIR] [--parallelism N]";
@@ -106,9 +105,7 @@ async function main(): Promise<number> {
     if (e instanceof ConfigError) fail(e.message);
     throw e;
   }
-  const engine = engineOf(binary);
-  process.stderr.write(`engine: ${engine.name} ${engine.version} (${engine.binary})\n`);
-  const problems = await lockingPreflight(plans.map((p) => p.env).filter((e) => stacks.some((s) => s.startsWith(`${e.name}-`))), engine);
+  const problems = await preflightForStacks(plans.map((p) => p.env), stacks, binary);
   if (problems.length > 0) fail(problems.join("\n"));
   const moduleStacks = new Set(plans.flatMap(({ env, modules }) => modules.map((m) => `${env.name}-${m.module.name}`)));
   const mocked =

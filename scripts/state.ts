@@ -113,6 +113,16 @@ export async function lockingPreflight(envs: readonly Environment[], engine?: En
   return versioningProblems(s3Locked, versioning);
 }
 
+/**
+ * What `npm run plan` and `npm run drift` do before any engine runs: say which engine runs, then
+ * check the locking of the environments the selected stacks belong to.
+ */
+export async function preflightForStacks(envs: readonly Environment[], stacks: readonly string[], binary?: string): Promise<string[]> {
+  const engine = engineOf(binary);
+  process.stderr.write(`engine: ${engine.name} ${engine.version} (${engine.binary})\n`);
+  return lockingPreflight(envs.filter((e) => stacks.some((s) => s.startsWith(`${e.name}-`))), engine);
+}
+
 /** One paragraph for bootstrap's output: where locks live and what the lock table is for. */
 export function describeLocking(env: Environment): string {
   const { locking, bucket, lockTable, keyPrefix } = env.state;

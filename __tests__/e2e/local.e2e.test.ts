@@ -47,7 +47,7 @@ import { expectRenderedPlan } from "../review/plan-assertions";
 import { leftovers } from "./leftovers";
 import { planFixture } from "./plan-fixture";
 import { rehearsal } from "./rehearsal";
-import { REPO, must, phase, run, start, timings, toolchainEnv, waitForOutput } from "./run";
+import { REPO, must, phase, run, type RunResult, start, timings, toolchainEnv, waitForOutput } from "./run";
 
 const env = loadEnvironments(environmentInputs({}), "local")[0];
 const tools = toolchainEnv();
@@ -123,6 +123,34 @@ async function lockObjects(client = s3, bucket = env.state.bucket): Promise<stri
 async function lockItems(client: DynamoDBClient, table: string): Promise<string[]> {
   const items = await client.send(new ScanCommand({ TableName: table }));
   return (items.Items ?? []).filter((i) => i.Info?.S).map((i) => i.LockID.S!).sort();
+}
+
+/**
+ * Two applies of one stack at once: the first plans `-replace=<address>` and waits at its approval
+ * prompt holding the lock; `whileHeld` looks at what is locked, then a second apply runs with
+ * -lock-timeout=0s. The first is answered "no" in any case. Returns what whileHeld saw, the second
+ * apply and the first apply's output.
+ */
+async function applyAgainstHeldLock<T>(o: {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  replace: string;
+  logs: readonly [string, string];
+  whileHeld: () => Promise<T>;
+}): Promise<{ held: T; second: RunResult; firstOutput: string }> {
+  const binary = o.env.TERRAFORM_BINARY_NAME!;
+  const first = start(binary, ["apply", "-input=true", "-no-color", `-replace=${o.replace}`], { cwd: o.cwd, env: o.env, log: o.logs[0] });
+  let held: T;
+  let second: RunResult;
+  try {
+    await waitForOutput(first, (out) => out.includes("Enter a value:"), 120_000);
+    held = await o.whileHeld();
+    second = await run(binary, ["apply", "-input=false", "-auto-approve", "-no-color", "-lock-timeout=0s"], { cwd: o.cwd, env: o.env, log: o.logs[1] });
+  } finally {
+    first.write("no\n");
+    first.end();
+  }
+  return { held, second, firstOutput: (await first.done).output };
 }
 
 const stateObject = async (stack: string) => JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, stack) }))).Body!.transformToString());
@@ -240,23 +268,15 @@ async function otherEngineCycle(engine: Engine): Promise<void> {
     const output = (await must("bash", [join(REPO, "scripts", "cdktf.sh"), ...args, "--output", outdir], { env: at, log })).output;
     expect(output).toContain(`engine: ${engine.name} v${engine.version}`);
   };
+  const locksHeld = async () => ({ objects: await lockObjects(scratchS3), items: (await tables()).includes(table) ? await lockItems(scratchDynamo, table) : [] });
   /** What an apply holds while it waits at its prompt; a second apply meanwhile must fail on the lock. */
   const heldDuringApply = async () => {
-    const first = start(engine.binary, ["apply", "-input=true", "-no-color", "-replace=aws_kms_alias.state-key-alias"], { cwd: stateDir, env: at, log });
-    try {
-      await waitForOutput(first, (o) => o.includes("Enter a value:"), 120_000);
-      const held = { objects: await lockObjects(scratchS3), items: (await tables()).includes(table) ? await lockItems(scratchDynamo, table) : [] };
-      const second = await run(engine.binary, ["apply", "-input=false", "-auto-approve", "-no-color", "-lock-timeout=0s"], { cwd: stateDir, env: at, log });
-      expect({ code: second.code, locked: second.output.includes("Error acquiring the state lock") }).toEqual({ code: 1, locked: true });
-      return held;
-    } finally {
-      first.write("no\n");
-      first.end();
-      expect((await first.done).output).toContain("Apply cancelled");
-    }
+    const { held, second, firstOutput } = await applyAgainstHeldLock({ cwd: stateDir, env: at, replace: "aws_kms_alias.state-key-alias", logs: [log, log], whileHeld: locksHeld });
+    expect({ code: second.code, locked: second.output.includes("Error acquiring the state lock") }).toEqual({ code: 1, locked: true });
+    expect(firstOutput).toContain("Apply cancelled");
+    return held;
   };
-  const nothingHeld = async () =>
-    expect({ objects: await lockObjects(scratchS3), items: (await tables()).includes(table) ? await lockItems(scratchDynamo, table) : [] }).toEqual({ objects: [], items: [] });
+  const nothingHeld = async () => expect(await locksHeld()).toEqual({ objects: [], items: [] });
   const tableLock = `${env.state.bucket}/${key}`;
   const objectLock = `${key}.tflock`;
 
@@ -592,22 +612,19 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     const key = stateKey(env, "file-processing");
     const before = await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: key }));
     // The first apply plans a replacement, then waits at its approval prompt holding the lock.
-    const first = start(tools.TERRAFORM_BINARY_NAME!, ["apply", "-input=true", "-replace=aws_sqs_queue_policy.work-policy"], {
+    const { held, second, firstOutput } = await applyAgainstHeldLock({
       cwd: join(OUT, dir),
       env: tools,
-      log: "lock-first.log",
+      replace: "aws_sqs_queue_policy.work-policy",
+      logs: ["lock-first.log", "lock-second.log"],
+      whileHeld: () => lockObjects(),
     });
-    await waitForOutput(first, (o) => o.includes("Enter a value:"), 120_000);
-    const second = await tofu(dir, ["apply", "-input=false", "-auto-approve", "-lock-timeout=0s"], "lock-second.log");
     expect(second.code).not.toBe(0);
     expect(second.output).toContain("Error acquiring the state lock");
     expect(second.output).toContain("PreconditionFailed");
     expect(second.output).toMatch(/Lock Info:[\s\S]*Operation: +OperationTypeApply/);
-    expect(await lockObjects()).toEqual([`${key}.tflock`]);
-    first.write("no\n");
-    first.end();
-    const firstResult = await first.done;
-    expect(firstResult.output).toContain("Apply cancelled");
+    expect(held).toEqual([`${key}.tflock`]);
+    expect(firstOutput).toContain("Apply cancelled");
     const after = await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: key }));
     expect(after.ETag).toBe(before.ETag);
     expect(await lockObjects()).toEqual([]);

@@ -16,6 +16,30 @@
   and moto's delete marker has no dispose(): DeleteObjects answers 500 and the SDK retries until it
   gives up. Released S3 state locks leave delete markers in the state bucket, so every destroy of a
   bootstrap stack met this. A delete marker holds no data; disposing of it does nothing.
+- MSK (Kafka): moto names a serverless cluster `serverless-cluster/<uuid>`; AWS names every
+  cluster `cluster/<name>/<uuid>`, and IAM policies derive topic and group ARNs from that
+  (`topic/<name>/<uuid>/<topic>`). moto's clusters stay CREATING forever, where AWS makes them ACTIVE
+  (the provider waits for it); describing a deleted cluster fails with 500 instead of AWS's 404
+  NotFoundException (the provider's delete waiter polls for it); GetBootstrapBrokers is missing
+  (500), and the provider reads a serverless cluster's SASL/IAM bootstrap string with it. AWS answers
+  `BootstrapBrokerStringSaslIam` as `boot-<id>.c1.kafka-serverless.<region>.amazonaws.com:9098`.
+- ACM DNS validation: moto issues an AMAZON_ISSUED certificate 60 s after the request whatever
+  DNS says. AWS issues it once the validation CNAME it names (DomainValidationOptions ResourceRecord)
+  resolves in public DNS. Here a certificate is issued when that record, with that value, exists in
+  a public hosted zone of the account, and stays PENDING_VALIDATION otherwise, so a stack whose
+  validation records are wrong never gets a certificate here either.
+- RDS: parameters set with ModifyDBParameterGroup come back without `Source`; AWS reports them
+  as `Source: user`, and the provider keeps only those (the others would be planned again every
+  time). Performance Insights settings of CreateDBInstance are dropped; AWS returns
+  PerformanceInsightsEnabled, ...KMSKeyId and ...RetentionPeriod (7 days by default).
+- ECS: CreateService's healthCheckGracePeriodSeconds is dropped; AWS returns it.
+- Security group rules that reference a group: the `local` provider runs without its account id
+  (skip_requesting_account_id, local/README.md), so it reads ReferencedGroupInfo.UserId as another
+  account and plans `<account>/sg-...` -> `sg-...` on every run. AWS always returns UserId; here it
+  is left out when the group belongs to the caller's account. This one serves the local provider
+  configuration, not an AWS behaviour.
+- Security group rules that reference a group lose their Description in DescribeSecurityGroupRules
+  (moto reads it from the CIDR range only); AWS returns it.
 
 Request log: with MOTO_REQUEST_LOG set, every request is logged there as one line (time, method, path
 and query, X-Amz-Target, the SDK's attempt counter, status, milliseconds), which moto's own log does not show:
@@ -37,12 +61,21 @@ import os
 import sys
 import threading
 import time
+from urllib.parse import unquote
 
 import xmltodict
+from moto.acm.models import CertBundle
 from moto.core.authorization import ActionAuthenticatorMixin
 from moto.core.exceptions import _RESTError
 from moto.dynamodb.responses import DynamoHandler
+from moto.ec2.models.security_groups import SecurityGroupRule
+from moto.ecs.responses import EC2ContainerServiceResponse
+from moto.kafka.exceptions import NotFoundException as KafkaNotFound
+from moto.kafka.models import FakeKafkaCluster, KafkaBackend
+from moto.kafka.responses import KafkaResponse
 from moto.kinesis.responses import KinesisResponse
+from moto.rds.models import DBInstance, DBParameterGroup
+from moto.route53.models import route53_backends
 from moto.route53.responses import Route53
 from moto.s3 import responses as s3_responses
 from moto.s3.models import FakeDeleteMarker
@@ -110,6 +143,135 @@ def _queue_attributes_compact(self):
 Queue.attributes = property(_queue_attributes_compact)
 
 _create_stream = KinesisResponse.create_stream
+
+
+def _update_parameters_as_user(self, new_parameters):
+    new_parameters = list(new_parameters)
+    _update_parameters(self, new_parameters)
+    for new_parameter in new_parameters:
+        self.parameters[new_parameter["ParameterName"]]["Source"] = "user"
+
+
+_update_parameters = DBParameterGroup.update_parameters
+DBParameterGroup.update_parameters = _update_parameters_as_user
+
+
+def _db_instance_with_insights(self, *args, **kwargs):
+    _db_instance_init(self, *args, **kwargs)
+    enabled = bool(kwargs.get("enable_performance_insights"))
+    self.performance_insights_enabled = enabled
+    self.performance_insights_kms_key_id = kwargs.get("performance_insights_kms_key_id") if enabled else None
+    self.performance_insights_retention_period = (kwargs.get("performance_insights_retention_period") or 7) if enabled else None
+
+
+_db_instance_init = DBInstance.__init__
+DBInstance.__init__ = _db_instance_with_insights
+
+
+def _create_service_with_grace_period(self):
+    result = _create_service(self)
+    grace = self._get_param("healthCheckGracePeriodSeconds")
+    if grace is not None:
+        service = self.ecs_backend._get_service(self._get_param("cluster", "default"), self._get_param("serviceName"))
+        service.health_check_grace_period_seconds = grace
+    return result
+
+
+_create_service = EC2ContainerServiceResponse.create_service
+EC2ContainerServiceResponse.create_service = _create_service_with_grace_period
+
+
+def _referenced_group_info(self):
+    group = self.source_group
+    if not group:
+        return None
+    if group.get("UserId") in (None, self.ec2_backend.account_id):
+        return {k: v for k, v in group.items() if k != "UserId"}
+    return group
+
+
+SecurityGroupRule.referenced_group_info = property(_referenced_group_info)
+
+
+def _rule_description(self):
+    return self.ip_range.get("Description") or (self.source_group or {}).get("Description")
+
+
+SecurityGroupRule.description = property(_rule_description)
+
+
+def _validation_record_published(account_id, name, value):
+    def norm(text):
+        return str(text).rstrip(".").lower()
+
+    for zone in route53_backends[account_id]["aws"].zones.values():
+        if zone.private_zone:
+            continue
+        for rrset in zone.rrsets:
+            values = [r["Value"] if isinstance(r, dict) else r for r in rrset.records]
+            if rrset.type == "CNAME" and norm(rrset.name) == norm(name) and norm(value) in map(norm, values):
+                return True
+    return False
+
+
+def _check_dns_validation(self):
+    if self.type == "AMAZON_ISSUED" and self.status == "PENDING_VALIDATION":
+        account_id = self.arn.split(":")[4]
+        options = self.describe()["Certificate"]["DomainValidationOptions"]
+        if options and all(
+            _validation_record_published(account_id, o["ResourceRecord"]["Name"], o["ResourceRecord"]["Value"]) for o in options
+        ):
+            self.status = "ISSUED"
+        return
+    _check_certificate(self)
+
+
+_check_certificate = CertBundle.check
+CertBundle.check = _check_dns_validation
+
+
+def _kafka_arn(self):
+    return f"arn:aws:kafka:{self.region_name}:{self.account_id}:cluster/{self.cluster_name}/{self.cluster_id}"
+
+
+FakeKafkaCluster._generate_arn = _kafka_arn
+
+
+def _existing_cluster(backend, cluster_arn):
+    cluster = backend.clusters.get(cluster_arn)
+    if cluster is None:
+        raise KafkaNotFound(f"Cluster {cluster_arn} not found")
+    if cluster.state == "CREATING":  # created in moments here; AWS takes minutes
+        cluster.state = "ACTIVE"
+    return cluster
+
+
+def _describe_existing(describe):
+    def wrapped(self, cluster_arn):
+        _existing_cluster(self, cluster_arn)
+        return describe(self, cluster_arn)
+
+    return wrapped
+
+
+KafkaBackend.describe_cluster_v2 = _describe_existing(KafkaBackend.describe_cluster_v2)
+KafkaBackend.describe_cluster = _describe_existing(KafkaBackend.describe_cluster)
+
+
+def _get_bootstrap_brokers(self):
+    path = self.parsed_url.path
+    cluster_arn = unquote(path[path.index("/clusters/") + len("/clusters/"):path.rindex("/bootstrap-brokers")])
+    cluster = _existing_cluster(self.kafka_backend, cluster_arn)
+    if cluster.cluster_type != "SERVERLESS":
+        return json.dumps({})
+    iam = ((cluster.serverless_config or {}).get("clientAuthentication") or {}).get("sasl", {}).get("iam", {})
+    if not iam.get("enabled"):
+        return json.dumps({})
+    host = f"boot-{cluster.cluster_id[:8]}.c1.kafka-serverless.{cluster.region_name}.amazonaws.com"
+    return json.dumps({"bootstrapBrokerStringSaslIam": f"{host}:9098"})
+
+
+KafkaResponse.get_bootstrap_brokers = _get_bootstrap_brokers
 
 
 def _create_stream_with_tags(self):

@@ -42,6 +42,9 @@ export function planPlatform(envs: Environment[], registry: readonly ModuleDefin
         }
         continue;
       }
+      const problems = module.check?.(parsed.data, env) ?? [];
+      for (const [path, message] of problems) errors.push(`environment "${env.name}": modules.${name}.settings.${path}: ${message}`);
+      if (problems.length > 0) continue;
       modules.push({ module, settings: parsed.data });
     }
     return { env, modules };

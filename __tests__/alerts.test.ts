@@ -78,14 +78,14 @@ describe("dead-letter queue alarm", () => {
 });
 
 describe("alarms switch", () => {
-  test("alarms may be off only against an emulator; local has them off, dev's module stacks have one per dead-letter queue", () => {
+  test("alarms may be off only against an emulator; local has them off, dev's module stacks have theirs", () => {
     const raw = input("dev");
     expect(thrownMessage(() => parseEnvironment({ ...raw, alarms: false }), ConfigError)).toContain("alarms: may be false only for an environment that runs against an emulator");
     expect(env("local").alarms).toBe(false);
     const { app } = platform();
     const stacks = stacksOf(app);
     const alarmsOf = (name: string) => Object.keys(resourcesOf(synthJson(stacks.get(name)!), "aws_cloudwatch_metric_alarm")).length;
-    expect(["dev-file-processing", "dev-data-pipeline", "dev-order-tracking"].map(alarmsOf)).toEqual([1, 1, 1]);
+    expect(["dev-file-processing", "dev-data-pipeline", "dev-order-tracking"].map(alarmsOf)).toEqual([1, 1, 3]);
     expect(["local-file-processing", "local-data-pipeline", "local-order-tracking"].map(alarmsOf)).toEqual([0, 0, 0]);
   });
 });

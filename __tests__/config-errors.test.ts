@@ -99,6 +99,22 @@ describe("bad input is refused with a message that says what and how to fix", ()
     expect(messageOf(() => planPlatform([parsed], MODULES))).toMatch(/^environment "dev": modules\.order-tracking\.settings\.service\.desiredCount: /);
   });
 
+  test("a service domain outside the environment's public zone, or without one", () => {
+    const outside = input("dev");
+    outside.modules = { ...outside.modules, "order-tracking": { enabled: true, settings: { service: { domain: "orders.acme.example" } } } };
+    expect(messageOf(() => planPlatform(loadEnvironments([outside], undefined), MODULES))).toBe(
+      'environment "dev": modules.order-tracking.settings.service.domain: "orders.acme.example" is not in the environment\'s public zone "dev.acme.example"; use a name ending in .dev.acme.example',
+    );
+    const zoneless = input("dev");
+    zoneless.dns = { privateZone: zoneless.dns.privateZone };
+    expect(messageOf(() => planPlatform(loadEnvironments([zoneless], undefined), MODULES))).toBe(
+      'environment "dev": modules.order-tracking.settings.service.domain: needs a public zone to validate its certificate in: set dns.publicZone of environment "dev"',
+    );
+    // Without the service there is nothing to check.
+    zoneless.modules = { ...zoneless.modules, "order-tracking": { enabled: true, settings: { service: { enabled: false } } } };
+    expect(() => planPlatform(loadEnvironments([zoneless], undefined), MODULES)).not.toThrow();
+  });
+
   test("a module consuming an output the foundation does not publish", () => {
     const stack = new TerraformStack(Testing.app(), "x");
     const consumes = ["vpc_id", "database_url"] as unknown as "vpc_id"[];

@@ -1,7 +1,8 @@
 import { Testing } from "cdktf";
 import { FOUNDATION_OUTPUTS } from "../stacks/foundation-contract";
 import { FoundationStack } from "../stacks/foundation-stack";
-import { env, envLocking, onlyResource, policy, resourcesOf, type StackJson, synthJson } from "./helpers";
+import { parseEnvironment } from "../environments";
+import { env, envLocking, input, onlyResource, policy, resourcesOf, type StackJson, synthJson } from "./helpers";
 
 function foundation(name: string, imageModules = ["file-processing", "order-tracking"]) {
   return synthJson(new FoundationStack(Testing.app(), { env: env(name), imageModules }));
@@ -34,7 +35,23 @@ describe("FoundationStack", () => {
   });
 
   test("a private Route53 zone attached to the VPC", () => {
-    expect(onlyResource(prod, "aws_route53_zone")).toMatchObject({ name: "acme.internal", vpc: [{ vpc_id: expect.stringContaining("aws_vpc") }] });
+    expect(resourcesOf(prod, "aws_route53_zone")["private-zone"]).toMatchObject({ name: "acme.internal", vpc: [{ vpc_id: expect.stringContaining("aws_vpc") }] });
+  });
+
+  test("the environment's public zone, kept from destroy where the environment protects data, published in the contract", () => {
+    const zone = resourcesOf(prod, "aws_route53_zone")["public-zone"];
+    expect(zone).toMatchObject({ name: "acme.example", force_destroy: false, lifecycle: { prevent_destroy: true } });
+    expect(zone.vpc).toBeUndefined();
+    expect(prod.output?.public_zone_id?.value).toBe("${aws_route53_zone.public-zone.zone_id}");
+    expect(prod.output?.public_zone_name_servers?.value).toBe("${aws_route53_zone.public-zone.name_servers}");
+  });
+
+  test("without dns.publicZone: no public zone, and the contract's public zone outputs are empty", () => {
+    const raw = input("dev");
+    const zoneless = synthJson(new FoundationStack(Testing.app(), { env: parseEnvironment({ ...raw, dns: { privateZone: raw.dns.privateZone } }), imageModules: [] }));
+    expect(Object.keys(resourcesOf(zoneless, "aws_route53_zone"))).toEqual(["private-zone"]);
+    expect(zoneless.output?.public_zone_id?.value).toBe("");
+    expect(zoneless.output?.public_zone_name_servers?.value).toEqual([]);
   });
 
   test("one ECR repository per image module: scan on push, immutable, KMS, untagged expiry", () => {

@@ -6,6 +6,7 @@ export const prod = defineEnvironment({
   ...base,
   name: "prod",
   accountId: "333333333333",
+  dns: { ...base.dns, publicZone: "acme.example" },
   network: { ...base.network, vpcCidr: "10.30.0.0/16", azCount: 3, natMode: "per-az", endpoints: true },
   logRetentionDays: 365,
   budget: { monthlyLimitUsd: 5000 },

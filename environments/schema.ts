@@ -123,7 +123,18 @@ export const environmentSchema = z
         flowLogs: z.boolean(),
       })
       .strict(),
-    dns: z.object({ privateZone: z.string().regex(/^[a-z0-9.-]+\.[a-z]+$/, "must be a domain name") }).strict(),
+    dns: z
+      .object({
+        privateZone: z.string().regex(/^[a-z0-9.-]+\.[a-z]+$/, "must be a domain name"),
+        /**
+         * Public hosted zone the foundation creates for this environment (for example
+         * dev.acme.example). Modules' public names live in it, with their ACM certificates validated
+         * through it. Its name servers (output public_zone_name_servers) are delegated to from the
+         * parent domain once, outside this project.
+         */
+        publicZone: z.string().regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase domain name such as dev.acme.example").optional(),
+      })
+      .strict(),
     /** Stateful resources refuse destroy (prevent_destroy, deletion protection). */
     deletionProtection: z.boolean(),
     /** Bucket policies deny requests without TLS; only an emulator on plain HTTP may turn this off. */

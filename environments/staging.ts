@@ -6,6 +6,7 @@ export const staging = defineEnvironment({
   ...base,
   name: "staging",
   accountId: "222222222222",
+  dns: { ...base.dns, publicZone: "staging.acme.example" },
   network: { ...base.network, vpcCidr: "10.20.0.0/16", azCount: 3, endpoints: true },
   logRetentionDays: 30,
   budget: { monthlyLimitUsd: 1000 },

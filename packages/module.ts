@@ -28,6 +28,11 @@ export interface ModuleDefinition<S extends z.ZodType = z.ZodType, C extends Fou
   readonly image: boolean;
   /** Per-environment settings; defaults live here, environments override. */
   readonly settings: S;
+  /**
+   * Checks settings against the environment they are deployed to (for example a domain that must lie
+   * in the environment's public zone): each problem as `[path, message]`, reported like a schema error.
+   */
+  readonly check?: (settings: z.output<S>, env: Environment) => [path: string, message: string][];
   /** Creates the module's resources in its stack. */
   build(ctx: ModuleContext<z.output<S>, C>): void;
 }

@@ -81,6 +81,16 @@ export class FoundationStack extends TerraformStack {
       forceDestroy: !protect,
     });
 
+    // Recreating a public zone changes its name servers and breaks the parent domain's delegation.
+    const publicZone = env.dns.publicZone
+      ? new Route53Zone(this, "public-zone", {
+          name: env.dns.publicZone,
+          comment: `Public names of ${prefix}`,
+          forceDestroy: !protect,
+          lifecycle: protect ? { preventDestroy: true } : undefined,
+        })
+      : undefined;
+
     // Server access logs cannot be delivered to SSE-KMS buckets, so this one uses SSE-S3.
     const logs = new PrivateBucket(this, "logs", {
       denyInsecureTransport: env.s3TlsOnly,
@@ -156,6 +166,10 @@ export class FoundationStack extends TerraformStack {
       private_subnet_ids: this.network.privateSubnets.map((s) => s.id),
       private_zone_id: zone.zoneId,
       private_zone_name: zone.name,
+      // Empty without a public zone, so the contract has the same shape in every environment.
+      public_zone_id: publicZone?.zoneId ?? "",
+      public_zone_name: publicZone?.name ?? "",
+      public_zone_name_servers: publicZone?.nameServers ?? [],
       kms_key_arn: key.arn,
       log_bucket_name: logs.bucketName,
       log_group_name: logGroup.name,

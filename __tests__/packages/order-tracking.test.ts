@@ -11,6 +11,12 @@ function synth(name: string, settings: unknown) {
 describe("order-tracking", () => {
   const prod = synth("prod", env("prod").modules["order-tracking"].settings);
   const local = synth("local", env("local").modules["order-tracking"].settings);
+  /** The `${aws_security_group.<id>.id}` reference of the one group whose logical id starts with `prefix`. */
+  const sgId = (json: typeof prod, prefix: string) => {
+    const found = Object.keys(resourcesOf(json, "aws_security_group")).filter((id) => id.startsWith(prefix));
+    if (found.length !== 1) throw new Error(`expected one security group ${prefix}*, found ${found.join(", ")}`);
+    return `\${aws_security_group.${found[0]}.id}`;
+  };
 
   test("PostgreSQL in private subnets, credentials managed by RDS in Secrets Manager, never in code", () => {
     const db = onlyResource(prod, "aws_db_instance");
@@ -30,31 +36,115 @@ describe("order-tracking", () => {
   test("security groups: SG-to-SG rules only, except the ALB's public HTTPS and its HTTP redirect", () => {
     const ingress = Object.values(resourcesOf(prod, "aws_vpc_security_group_ingress_rule"));
     const open = ingress.filter((r) => r.cidr_ipv4);
-    expect(open.map((r) => [r.cidr_ipv4, r.from_port, r.to_port])).toEqual([
-      ["0.0.0.0/0", 80, 80],
+    expect(open.map((r) => [r.cidr_ipv4, r.from_port, r.to_port]).sort()).toEqual([
       ["0.0.0.0/0", 443, 443],
+      ["0.0.0.0/0", 80, 80],
     ]);
-    expect(ingress.filter((r) => r.referenced_security_group_id)).toHaveLength(2);
-    const dbRule = ingress.find((r) => r.from_port === 5432);
-    expect(dbRule?.referenced_security_group_id).toBe("${aws_security_group.service-sg.id}");
+    const service = sgId(prod, "service-sg");
+    const byPort = Object.fromEntries(ingress.filter((r) => r.referenced_security_group_id).map((r) => [r.from_port, r]));
+    expect(Object.keys(byPort).sort()).toEqual(["5432", "8080", "9098"]);
+    expect(byPort[5432]).toMatchObject({ security_group_id: sgId(prod, "database_sg"), referenced_security_group_id: service, to_port: 5432 });
+    expect(byPort[9098]).toMatchObject({ security_group_id: sgId(prod, "events_sg"), referenced_security_group_id: service, to_port: 9098 });
+    expect(byPort[8080]).toMatchObject({ security_group_id: service, referenced_security_group_id: sgId(prod, "api_sg"), to_port: 8080 });
   });
 
-  test("the ALB serves HTTPS only, TLS 1.2+, with the domain's issued certificate; HTTP redirects", () => {
-    const listeners = resourcesOf(prod, "aws_lb_listener");
-    expect(listeners.https).toMatchObject({
-      port: 443,
+  test("the tasks reach only PostgreSQL, the Kafka brokers (each SG to SG) and HTTPS", () => {
+    const service = sgId(prod, "service-sg");
+    const egress = Object.values(resourcesOf(prod, "aws_vpc_security_group_egress_rule")).filter((r) => r.security_group_id === service);
+    expect(egress.map((r) => [r.from_port, r.to_port, r.referenced_security_group_id ?? r.cidr_ipv4]).sort()).toEqual([
+      [443, 443, "0.0.0.0/0"],
+      [5432, 5432, sgId(prod, "database_sg")],
+      [9098, 9098, sgId(prod, "events_sg")],
+    ]);
+  });
+
+  test("the ALB serves HTTPS only, TLS 1.2+, with a DNS-validated certificate in the public zone; HTTP redirects", () => {
+    const listeners = Object.values(resourcesOf(prod, "aws_lb_listener"));
+    const validation = Object.keys(resourcesOf(prod, "aws_acm_certificate_validation"))[0];
+    expect(listeners.find((l) => l.port === 443)).toMatchObject({
       protocol: "HTTPS",
       ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
-      certificate_arn: "${data.aws_acm_certificate.certificate.arn}",
+      certificate_arn: `\${aws_acm_certificate_validation.${validation}.certificate_arn}`,
       default_action: [{ type: "forward" }],
     });
-    expect(listeners.http).toMatchObject({
-      port: 80,
+    expect(listeners.find((l) => l.port === 80)).toMatchObject({
       protocol: "HTTP",
       default_action: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" } }],
     });
-    expect(prod.data?.aws_acm_certificate?.certificate).toMatchObject({ domain: "orders.acme.example", statuses: ["ISSUED"], most_recent: true });
+    expect(onlyResource(prod, "aws_acm_certificate")).toMatchObject({ domain_name: "orders.acme.example", validation_method: "DNS", lifecycle: { create_before_destroy: true } });
+    expect(prod.data?.aws_acm_certificate).toBeUndefined();
     expect(prod.output?.api_url?.value).toBe("https://orders.acme.example");
+  });
+
+  test("validation records and the alias go to the environment's public zone; validation waits for them", () => {
+    const records = Object.entries(resourcesOf(prod, "aws_route53_record"));
+    const validation = records.find(([, r]) => r.for_each !== undefined);
+    expect(validation?.[1]).toMatchObject({
+      type: "${each.value.resource_record_type}",
+      records: ["${each.value.resource_record_value}"],
+      zone_id: expect.stringContaining("outputs.public_zone_id"),
+    });
+    expect(String(validation?.[1].for_each)).toContain("domain_validation_options");
+    expect(String(onlyResource(prod, "aws_acm_certificate_validation").validation_record_fqdns)).toContain(`aws_route53_record.${validation?.[0]}`);
+    const alias = records.find(([, r]) => r.alias !== undefined)?.[1];
+    expect(alias).toMatchObject({ name: "orders.acme.example", type: "A", zone_id: expect.stringContaining("outputs.public_zone_id") });
+    const lb = Object.keys(resourcesOf(prod, "aws_lb"))[0];
+    expect(alias?.alias).toMatchObject({ name: `\${aws_lb.${lb}.dns_name}`, zone_id: `\${aws_lb.${lb}.zone_id}`, evaluate_target_health: true });
+  });
+
+  test("the ALB writes access logs to the central log bucket and refuses destroy in prod", () => {
+    expect(onlyResource(prod, "aws_lb")).toMatchObject({
+      access_logs: { bucket: expect.stringContaining("outputs.log_bucket_name"), prefix: "alb/acme-prod-order-tracking", enabled: true },
+      drop_invalid_header_fields: true,
+      enable_deletion_protection: true,
+    });
+  });
+
+  test("order events: MSK Serverless with IAM authentication only, in private subnets, behind its own security group", () => {
+    const cluster = onlyResource(prod, "aws_msk_serverless_cluster");
+    expect(cluster).toMatchObject({ cluster_name: "acme-prod-order-tracking-events", client_authentication: { sasl: { iam: { enabled: true } } } });
+    const vpc = (cluster.vpc_config as { subnet_ids: string; security_group_ids: string[] }[])[0];
+    expect(String(vpc.subnet_ids)).toContain("private_subnet_ids");
+    expect(vpc.security_group_ids).toEqual([sgId(prod, "events_sg")]);
+    expect(resourcesOf(prod, "aws_sqs_queue")).toEqual({});
+    expect(prod.output?.events_bootstrap_brokers?.value).toMatch(/bootstrap_brokers_sasl_iam/);
+  });
+
+  test("the task role may connect to its cluster and write only the declared topics, by ARN", () => {
+    const grant = Object.values(resourcesOf(prod, "aws_iam_role_policy")).find((p) => p.name === "kafka-service");
+    const statements = policy(grant?.policy).Statement;
+    const cluster = `aws_msk_serverless_cluster.${Object.keys(resourcesOf(prod, "aws_msk_serverless_cluster"))[0]}`;
+    expect(statements).toEqual([
+      { Sid: "Connect", Effect: "Allow", Action: ["kafka-cluster:Connect", "kafka-cluster:DescribeCluster"], Resource: `\${${cluster}.arn}` },
+      {
+        Sid: "Produce",
+        Effect: "Allow",
+        Action: ["kafka-cluster:DescribeTopic", "kafka-cluster:WriteData", "kafka-cluster:CreateTopic"],
+        Resource: [`arn:aws:kafka:eu-west-1:333333333333:topic/\${${cluster}.cluster_name}/\${${cluster}.cluster_uuid}/order-events`],
+      },
+    ]);
+    expect(JSON.stringify(statements)).not.toMatch(/kafka-cluster:\*|"Resource":"\*"/);
+    const role = Object.keys(resourcesOf(prod, "aws_iam_role")).find((id) => id.startsWith("service_task-role"));
+    expect(grant?.role).toBe(`\${aws_iam_role.${role}.id}`);
+  });
+
+  test("the service gets the bootstrap servers and the database host from configuration, credentials as secrets", () => {
+    const containers = JSON.parse(String(onlyResource(prod, "aws_ecs_task_definition").container_definitions));
+    const environment = Object.fromEntries(containers[0].environment.map((e: { name: string; value: string }) => [e.name, e.value]));
+    expect(environment.KAFKA_BOOTSTRAP_SERVERS).toMatch(/^\$\{aws_msk_serverless_cluster\.[^.]+\.bootstrap_brokers_sasl_iam\}$/);
+    expect(environment).toMatchObject({ KAFKA_TOPIC: "order-events", KAFKA_SASL_MECHANISM: "AWS_MSK_IAM", DB_PORT: "5432", DB_NAME: "orders" });
+    expect(environment.DB_HOST).toMatch(/^\$\{aws_db_instance\.[^.]+\.address\}$/);
+  });
+
+  test("alarms to the alerts topic: database CPU and free storage, target 5xx", () => {
+    const alarms = Object.values(resourcesOf(prod, "aws_cloudwatch_metric_alarm"));
+    expect(alarms.map((a) => [a.namespace, a.metric_name]).sort()).toEqual([
+      ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count"],
+      ["AWS/RDS", "CPUUtilization"],
+      ["AWS/RDS", "FreeStorageSpace"],
+    ]);
+    for (const alarm of alarms) expect(alarm.alarm_actions).toEqual([expect.stringContaining("outputs.alerts_topic_arn")]);
+    expect(alarms.find((a) => a.metric_name === "FreeStorageSpace")).toMatchObject({ threshold: 20 * 1024 ** 3 * 0.1, comparison_operator: "LessThanThreshold" });
   });
 
   test("a WAF web ACL with AWS managed rules and a per-IP rate limit guards the ALB, logging to an encrypted group", () => {
@@ -67,7 +157,7 @@ describe("order-tracking", () => {
       "rate-limit-per-ip",
     ]);
     expect(acl.rule[3].statement).toEqual({ rate_based_statement: { limit: 2000, aggregate_key_type: "IP" } });
-    expect(onlyResource(prod, "aws_wafv2_web_acl_association")).toMatchObject({ resource_arn: "${aws_lb.alb.arn}" });
+    expect(onlyResource(prod, "aws_wafv2_web_acl_association").resource_arn).toMatch(/^\$\{aws_lb\.[^.]+\.arn\}$/);
     const logging = onlyResource(prod, "aws_wafv2_web_acl_logging_configuration") as { log_destination_configs: string[] };
     const group = Object.entries(resourcesOf(prod, "aws_cloudwatch_log_group")).find(([, g]) => String(g.name).startsWith("aws-waf-logs-"));
     expect(group?.[1]).toMatchObject({ retention_in_days: 365, kms_key_id: expect.stringContaining("outputs.kms_key_arn") });
@@ -81,8 +171,8 @@ describe("order-tracking", () => {
       performance_insights_enabled: true,
       performance_insights_kms_key_id: expect.stringContaining("outputs.kms_key_arn"),
       monitoring_interval: 60,
-      monitoring_role_arn: "${aws_iam_role.db-monitoring-role.arn}",
-      parameter_group_name: "${aws_db_parameter_group.db-parameters.name}",
+      monitoring_role_arn: expect.stringMatching(/^\$\{aws_iam_role\.database_monitoring-role[^.]*\.arn\}$/),
+      parameter_group_name: expect.stringMatching(/^\$\{aws_db_parameter_group\.database_parameters[^.]*\.name\}$/),
     });
     const parameters = onlyResource(prod, "aws_db_parameter_group") as { family: string; parameter: { name: string; value: string }[] };
     expect(parameters.family).toBe("postgres16");
@@ -93,8 +183,8 @@ describe("order-tracking", () => {
     ]);
     const groups = Object.values(resourcesOf(prod, "aws_cloudwatch_log_group")).map((g) => g.name);
     expect(groups).toEqual(expect.arrayContaining(["/aws/rds/instance/acme-prod-order-tracking-db/postgresql", "/aws/rds/instance/acme-prod-order-tracking-db/upgrade"]));
-    const monitoring = resourcesOf(prod, "aws_iam_role")["db-monitoring-role"];
-    expect(policy(monitoring.assume_role_policy).Statement[0].Principal).toEqual({ Service: "monitoring.rds.amazonaws.com" });
+    const monitoring = Object.entries(resourcesOf(prod, "aws_iam_role")).find(([id]) => id.startsWith("database_monitoring-role"))?.[1];
+    expect(policy(monitoring?.assume_role_policy).Statement[0].Principal).toEqual({ Service: "monitoring.rds.amazonaws.com" });
     expect(Object.values(resourcesOf(prod, "aws_iam_role_policy_attachment")).map((a) => a.policy_arn)).toContain(
       "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
     );
@@ -111,22 +201,27 @@ describe("order-tracking", () => {
   });
 
   test("the task may read only its own database secret", () => {
-    const secretPolicy = Object.values(resourcesOf(prod, "aws_iam_role_policy")).find((p) => p.name === "read-db-secret");
+    const secretPolicy = Object.values(resourcesOf(prod, "aws_iam_role_policy")).find((p) => p.name === "read-secrets");
     expect(policy(secretPolicy?.policy).Statement[0]).toMatchObject({
       Action: ["secretsmanager:GetSecretValue"],
-      Resource: "${aws_db_instance.db.master_user_secret[0].secret_arn}",
+      Resource: expect.stringMatching(/^\$\{aws_db_instance\.database_db[^.]*\.master_user_secret\[0\]\.secret_arn\}$/),
     });
   });
 
-  test("local switches off database and service by configuration, the queue stays", () => {
-    expect(resourcesOf(local, "aws_db_instance")).toEqual({});
-    expect(resourcesOf(local, "aws_ecs_service")).toEqual({});
-    expect(resourcesOf(local, "aws_lb")).toEqual({});
-    expect(Object.keys(resourcesOf(local, "aws_sqs_queue"))).toHaveLength(2);
+  test("local applies the whole module: database, Kafka cluster, HTTPS load balancer with its certificate, service", () => {
+    for (const type of ["aws_db_instance", "aws_msk_serverless_cluster", "aws_lb", "aws_acm_certificate", "aws_acm_certificate_validation", "aws_ecs_service"]) {
+      expect(Object.keys(resourcesOf(local, type))).toHaveLength(1);
+    }
+    expect(onlyResource(local, "aws_acm_certificate").domain_name).toBe("orders.local.acme.example");
+    // No alarms where the emulator cannot take them (alarms: false).
+    expect(resourcesOf(local, "aws_cloudwatch_metric_alarm")).toEqual({});
   });
 
-  test("local deploys no security group: nothing would use it", () => {
-    expect(resourcesOf(local, "aws_security_group")).toEqual({});
+  test("an emulator without RDS, ECS or MSK (LocalStack community) gets them switched off by configuration", () => {
+    expect(synth("local", { database: { enabled: false }, service: { enabled: false }, events: { enabled: false } }).resource ?? {}).toEqual({});
+    const eventsOnly = synth("local", { database: { enabled: false }, service: { enabled: false } });
+    expect(Object.keys(resourcesOf(eventsOnly, "aws_msk_serverless_cluster"))).toHaveLength(1);
+    expect(resourcesOf(eventsOnly, "aws_lb")).toEqual({});
   });
 
   test("a service without a domain is refused: it serves HTTPS only", () => {

@@ -8,6 +8,8 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { KinesisStream } from "@cdktf/provider-aws/lib/kinesis-stream";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { MskCluster } from "@cdktf/provider-aws/lib/msk-cluster";
+import { MskServerlessCluster } from "@cdktf/provider-aws/lib/msk-serverless-cluster";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
@@ -16,6 +18,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
@@ -31,6 +34,7 @@ import { eksSecretsEncryption } from "../../policies/rules/eks-secrets-encryptio
 import { iamNoAdmin } from "../../policies/rules/iam-no-admin";
 import { kinesisEncryption } from "../../policies/rules/kinesis-encryption";
 import { logGroupEncryption } from "../../policies/rules/log-group-encryption";
+import { mskIamAuth } from "../../policies/rules/msk-iam-auth";
 import { noPublicIngress } from "../../policies/rules/no-public-ingress";
 import { rdsEncryption } from "../../policies/rules/rds-encryption";
 import { rdsNotPublic } from "../../policies/rules/rds-not-public";
@@ -38,6 +42,7 @@ import { REQUIRED_TAGS, requiredTags } from "../../policies/rules/required-tags"
 import { s3Encryption } from "../../policies/rules/s3-encryption";
 import { s3PublicAccessBlock } from "../../policies/rules/s3-public-access-block";
 import { s3TlsOnly } from "../../policies/rules/s3-tls-only";
+import { snsEncryption } from "../../policies/rules/sns-encryption";
 import { sqsEncryption } from "../../policies/rules/sqs-encryption";
 import { doc, PROD, violations } from "./check";
 
@@ -234,6 +239,62 @@ describe("ACME-KIN-1 Kinesis encryption", () => {
   });
   test("passes: KMS with a key", () => {
     expect(violations((s) => new KinesisStream(s, "events", { name: "events", shardCount: 1, encryptionType: "KMS", kmsKeyId: KEY }), { rules })).toEqual([]);
+  });
+});
+
+describe("ACME-MSK-1 MSK client authentication and encryption", () => {
+  const rules = [mskIamAuth];
+  const vpcConfig = [{ subnetIds: ["subnet-a", "subnet-b"] }];
+  const brokers = { clientSubnets: ["subnet-a", "subnet-b"], instanceType: "kafka.m5.large", securityGroups: ["sg-1"] };
+  test("fails: a serverless cluster without IAM auth, a provisioned one open to unauthenticated clients or in plaintext", () => {
+    expect(
+      violations(
+        (s) => {
+          new MskServerlessCluster(s, "off", { clusterName: "off", vpcConfig, clientAuthentication: { sasl: { iam: { enabled: false } } } });
+          new MskCluster(s, "open", {
+            clusterName: "open",
+            kafkaVersion: "3.6.0",
+            numberOfBrokerNodes: 2,
+            brokerNodeGroupInfo: brokers,
+            clientAuthentication: { unauthenticated: true },
+            encryptionInfo: { encryptionInTransit: { clientBroker: "TLS_PLAINTEXT" } },
+          });
+        },
+        { rules },
+      ),
+    ).toEqual([
+      "ACME-MSK-1 test/off: serverless cluster does not enable client_authentication.sasl.iam",
+      "ACME-MSK-1 test/open: cluster admits unauthenticated clients (no sasl iam/scram or tls in client_authentication)",
+      "ACME-MSK-1 test/open: client_broker encryption is TLS_PLAINTEXT, not TLS",
+    ]);
+  });
+  test("passes: serverless with IAM, provisioned with SASL/IAM over TLS", () => {
+    expect(
+      violations(
+        (s) => {
+          new MskServerlessCluster(s, "iam", { clusterName: "iam", vpcConfig, clientAuthentication: { sasl: { iam: { enabled: true } } } });
+          new MskCluster(s, "tls", {
+            clusterName: "tls",
+            kafkaVersion: "3.6.0",
+            numberOfBrokerNodes: 2,
+            brokerNodeGroupInfo: brokers,
+            clientAuthentication: { sasl: { iam: true } },
+            encryptionInfo: { encryptionInTransit: { clientBroker: "TLS" } },
+          });
+        },
+        { rules },
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe("ACME-SNS-1 SNS encryption", () => {
+  const rules = [snsEncryption];
+  test("fails: a topic without a KMS key", () => {
+    expect(violations((s) => new SnsTopic(s, "plain", { name: "plain" }), { rules })).toEqual(["ACME-SNS-1 test/plain: topic has no kms_master_key_id"]);
+  });
+  test("passes: a topic with a KMS key", () => {
+    expect(violations((s) => new SnsTopic(s, "alerts", { name: "alerts", kmsMasterKeyId: KEY }), { rules })).toEqual([]);
   });
 });
 

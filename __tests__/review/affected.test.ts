@@ -67,8 +67,10 @@ describe("affected stacks from real git history", () => {
   test("a shared construct affects exactly the stacks whose code imports it", () => {
     // PrivateBucket: the state bucket, the log bucket, and the modules that keep buckets.
     expect(affectedBy(["constructs/private-bucket.ts"])).toEqual([...all("bootstrap"), ...all("foundation"), ...all("data-pipeline"), ...all("file-processing")].sort());
-    // QueueWithDeadLetter: every module, neither bootstrap nor foundation.
-    expect(affectedBy(["constructs/queue.ts"])).toEqual([...all("data-pipeline"), ...all("file-processing"), ...all("order-tracking")].sort());
+    // QueueWithDeadLetter: the modules with queues, neither bootstrap nor foundation.
+    expect(affectedBy(["constructs/queue.ts"])).toEqual([...all("data-pipeline"), ...all("file-processing")].sort());
+    // MskServerless: order-tracking alone.
+    expect(affectedBy(["constructs/msk-serverless.ts"])).toEqual(all("order-tracking"));
   });
 
   test("the foundation stack affects foundations only; the backend config affects everything", () => {

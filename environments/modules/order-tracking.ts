@@ -1,10 +1,10 @@
 import type { ModuleEnvironments } from "./types";
 
 export const orderTracking: ModuleEnvironments = {
-  // service.domain is per environment: its ISSUED ACM certificate must exist in that account.
+  // service.domain is per environment and lies in its public zone (dns.publicZone).
   default: { enabled: true, settings: {} },
-  // The emulator runs neither RDS engines nor ECS tasks behind an ALB; the queue side still deploys.
-  local: { enabled: true, settings: { database: { enabled: false }, service: { enabled: false } } },
+  // Applied whole against the emulator: database, Kafka cluster, load balancer with its certificate, service.
+  local: { enabled: true, settings: { service: { domain: "orders.local.acme.example" } } },
   dev: { enabled: true, settings: { service: { domain: "orders.dev.acme.example" } } },
   staging: { enabled: true, settings: { service: { domain: "orders.staging.acme.example" } } },
   prod: {

@@ -6,6 +6,7 @@ import { eksSecretsEncryption } from "./eks-secrets-encryption";
 import { iamNoAdmin } from "./iam-no-admin";
 import { kinesisEncryption } from "./kinesis-encryption";
 import { logGroupEncryption } from "./log-group-encryption";
+import { mskIamAuth } from "./msk-iam-auth";
 import { noPublicIngress } from "./no-public-ingress";
 import { rdsEncryption } from "./rds-encryption";
 import { rdsNotPublic } from "./rds-not-public";
@@ -13,6 +14,7 @@ import { requiredTags } from "./required-tags";
 import { s3Encryption } from "./s3-encryption";
 import { s3PublicAccessBlock } from "./s3-public-access-block";
 import { s3TlsOnly } from "./s3-tls-only";
+import { snsEncryption } from "./sns-encryption";
 import { sqsEncryption } from "./sqs-encryption";
 
 /** Every rule of the pack, in the order the README lists them. */
@@ -25,6 +27,8 @@ export const RULES: readonly PolicyRule[] = [
   rdsNotPublic,
   sqsEncryption,
   kinesisEncryption,
+  mskIamAuth,
+  snsEncryption,
   ecrEncryption,
   logGroupEncryption,
   eksSecretsEncryption,

@@ -5,14 +5,26 @@
  * created by a service on first use: moto creates `aws/dynamodb` for an encrypted table and marks it
  * a customer key) are not the stacks' and do not count.
  */
+import { ACMClient, ListCertificatesCommand } from "@aws-sdk/client-acm";
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import { DescribeAddressesCommand, DescribeNatGatewaysCommand, DescribeVpcEndpointsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import {
+  DescribeAddressesCommand,
+  DescribeNatGatewaysCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeVpcEndpointsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+} from "@aws-sdk/client-ec2";
 import { DescribeRepositoriesCommand, ECRClient } from "@aws-sdk/client-ecr";
+import { ECSClient, ListClustersCommand } from "@aws-sdk/client-ecs";
+import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { IAMClient, ListOpenIDConnectProvidersCommand, ListRolesCommand } from "@aws-sdk/client-iam";
+import { KafkaClient, ListClustersV2Command } from "@aws-sdk/client-kafka";
 import { KinesisClient, ListStreamsCommand } from "@aws-sdk/client-kinesis";
 import { DescribeKeyCommand, KMSClient, ListAliasesCommand, ListKeysCommand } from "@aws-sdk/client-kms";
+import { DescribeDBInstancesCommand, DescribeDBParameterGroupsCommand, RDSClient } from "@aws-sdk/client-rds";
 import { ListHostedZonesCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
 import { ListTopicsCommand, SNSClient } from "@aws-sdk/client-sns";
@@ -43,6 +55,15 @@ export async function leftovers(aws: SdkConfig): Promise<string[]> {
   add("nat gateway", nats.filter((n) => n.State !== "deleted").map((n) => n.NatGatewayId));
   const endpoints = (await ec2.send(new DescribeVpcEndpointsCommand({}))).VpcEndpoints ?? [];
   add("vpc endpoint", endpoints.filter((e) => e.State?.toLowerCase() !== "deleted").map((e) => `${e.ServiceName} ${e.VpcEndpointId}`));
+  add("security group", ((await ec2.send(new DescribeSecurityGroupsCommand({ Filters: tagged }))).SecurityGroups ?? []).map((g) => g.GroupName));
+  const rds = new RDSClient(aws);
+  add("rds instance", ((await rds.send(new DescribeDBInstancesCommand({}))).DBInstances ?? []).map((d) => d.DBInstanceIdentifier));
+  const parameterGroups = (await rds.send(new DescribeDBParameterGroupsCommand({}))).DBParameterGroups ?? [];
+  add("rds parameter group", parameterGroups.filter((g) => !g.DBParameterGroupName?.startsWith("default.")).map((g) => g.DBParameterGroupName));
+  add("ecs cluster", (await new ECSClient(aws).send(new ListClustersCommand({}))).clusterArns ?? []);
+  add("load balancer", ((await new ElasticLoadBalancingV2Client(aws).send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? []).map((l) => l.LoadBalancerName));
+  add("kafka cluster", ((await new KafkaClient(aws).send(new ListClustersV2Command({}))).ClusterInfoList ?? []).map((c) => c.ClusterName));
+  add("acm certificate", ((await new ACMClient(aws).send(new ListCertificatesCommand({}))).CertificateSummaryList ?? []).map((c) => c.DomainName));
   add("iam role", ((await new IAMClient(aws).send(new ListRolesCommand({}))).Roles ?? []).map((r) => r.RoleName));
   add("iam oidc provider", ((await new IAMClient(aws).send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList ?? []).map((p) => p.Arn));
   add("log group", ((await new CloudWatchLogsClient(aws).send(new DescribeLogGroupsCommand({}))).logGroups ?? []).map((g) => g.logGroupName));

@@ -45,6 +45,7 @@ import { stateKey } from "../../stacks/state";
 import { type GithubStub, startGithubStub } from "../github-stub";
 import { expectRenderedPlan } from "../review/plan-assertions";
 import { leftovers } from "./leftovers";
+import { expectOrderTrackingApplied } from "./order-tracking";
 import { planFixture } from "./plan-fixture";
 import { rehearsal } from "./rehearsal";
 import { REPO, must, phase, run, type RunResult, start, timings, toolchainEnv, waitForOutput } from "./run";
@@ -450,6 +451,12 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     expect(await lockObjects()).toEqual([]);
   });
 
+  step("order-tracking is applied whole: PostgreSQL, MSK Serverless with IAM, issued certificate, HTTPS load balancer and alias, Fargate service", async () => {
+    const outputs = Object.fromEntries(Object.entries((await stateObject("order-tracking")).outputs as Record<string, { value: string }>).map(([k, v]) => [k, v.value]));
+    const domain = env.modules["order-tracking"].settings as { service: { domain: string } };
+    await expectOrderTrackingApplied(aws, domain.service.domain, env.dns.publicZone!, outputs);
+  });
+
   step("bootstrap --destroy is refused while other stacks' state is in the bucket, naming them", async () => {
     const refused = await bootstrap(["--destroy"]);
     expect(refused.code).toBe(1);
@@ -681,7 +688,7 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     expect({ code: destroyed.code, tail: destroyed.code === 0 ? "" : destroyed.output.slice(-3000) }).toEqual({ code: 0, tail: "" });
   });
 
-  step("nothing the stacks created is left: buckets, tables, queues, streams, repositories, network, IAM, logs, zones, keys, topics, alarms", async () => {
+  step("nothing the stacks created is left: buckets, tables, queues, streams, repositories, network, databases, clusters, load balancers, certificates, IAM, logs, zones, keys, topics, alarms", async () => {
     expect(await leftovers(aws)).toEqual([]);
   });
 });

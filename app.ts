@@ -1,10 +1,11 @@
-import type { App } from "cdktf";
+import type { App, TerraformStack } from "cdktf";
 import { globMatches } from "./core/glob";
 import { ConfigError, type Environment, environmentInputs } from "./environments";
 import type { ModuleDefinition } from "./packages/module";
 import { PolicyGate } from "./policies";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { FoundationStack } from "./stacks/foundation-stack";
+import { adoptResources } from "./stacks/imports";
 import { ModuleStack } from "./stacks/module-stack";
 import { stackName } from "./stacks/naming";
 
@@ -27,6 +28,10 @@ export function planPlatform(envs: Environment[], registry: readonly ModuleDefin
 
   const errors: string[] = [];
   const plans = envs.map((env) => {
+    const stacks = [BootstrapStack.STACK, FoundationStack.STACK, ...Object.entries(env.modules).filter(([, e]) => e.enabled).map(([n]) => n)];
+    for (const stack of Object.keys(env.imports ?? {}).filter((s) => !stacks.includes(s))) {
+      errors.push(`environment "${env.name}": imports.${stack}: no such stack in this environment; stacks: ${stacks.join(", ")}`);
+    }
     const modules: EnvironmentPlan["modules"] = [];
     for (const [name, entry] of Object.entries(env.modules)) {
       const module = registry.find((m) => m.name === name);
@@ -122,16 +127,23 @@ export function buildPlatform(app: App, plans: EnvironmentPlan[], options: Build
     const bootstrap = wanted(`${env.name}-${BootstrapStack.STACK}`)
       ? new BootstrapStack(app, { env, localStatePath: options.bootstrapLocalStatePath })
       : undefined;
+    const adopt = (stack: TerraformStack | undefined, layer: string) => {
+      const imports = env.imports?.[layer];
+      if (stack && imports) adoptResources(stack, imports, `environment "${env.name}": imports.${layer}`);
+    };
+    adopt(bootstrap, BootstrapStack.STACK);
     if (bootstrap) gate.apply(bootstrap, env);
     const foundation = wanted(`${env.name}-${FoundationStack.STACK}`)
       ? new FoundationStack(app, { env, imageModules: modules.filter((m) => m.module.image).map((m) => m.module.name) })
       : undefined;
+    adopt(foundation, FoundationStack.STACK);
     if (foundation) gate.apply(foundation, env);
     if (foundation && bootstrap) foundation.addDependency(bootstrap);
     for (const { module, settings } of modules) {
       if (!wanted(`${env.name}-${module.name}`)) continue;
       const name = `${env.name}-${module.name}`;
       const stack = new ModuleStack(app, { env, module, settings, mockFoundation: options.mockFoundation?.has(name) ?? false });
+      adopt(stack, module.name);
       gate.apply(stack, env);
       if (foundation) stack.addDependency(foundation);
     }

@@ -1,5 +1,6 @@
 import { base } from "./base";
 import { defineEnvironment } from "./define";
+import { ConfigError } from "./index";
 import { moduleEntries } from "./modules";
 import type { LockingMode } from "./schema";
 
@@ -14,6 +15,22 @@ export function resolveLocalEndpoint(env: NodeJS.ProcessEnv = process.env): stri
   if (env.AWS_ENDPOINT_URL) return env.AWS_ENDPOINT_URL.replace(/\/+$/, "");
   if (env.LOCALSTACK_HOSTNAME) return `http://${env.LOCALSTACK_HOSTNAME}:${env.EDGE_PORT || "4566"}`;
   return DEFAULT_LOCAL_ENDPOINT;
+}
+
+/**
+ * PLATFORM_LOCAL_IMPORTS: the local environment's `imports` as JSON, for adopting resources made by
+ * hand in the emulator, e.g. {"bootstrap":{"lock-table":"acme-local-tflock"}}.
+ */
+function localImports(env: NodeJS.ProcessEnv): Record<string, Record<string, string>> | undefined {
+  const raw = env.PLATFORM_LOCAL_IMPORTS;
+  if (!raw) return undefined;
+  try {
+    return JSON.parse(raw) as Record<string, Record<string, string>>;
+  } catch (e) {
+    throw new ConfigError(
+      `PLATFORM_LOCAL_IMPORTS is not JSON (${(e as Error).message}); write it like {"bootstrap":{"lock-table":"acme-local-tflock"}}: stack, then construct path and the ID to import`,
+    );
+  }
 }
 
 /** The environment of a laptop or CI machine, running against an AWS emulator. */
@@ -52,5 +69,6 @@ export function localEnvironment(env: NodeJS.ProcessEnv = process.env) {
       ? { path: env.PLATFORM_LOCAL_KUBECONFIG, context: env.PLATFORM_LOCAL_KUBE_CONTEXT || "kind-acme" }
       : undefined,
     modules: moduleEntries("local"),
+    imports: localImports(env),
   });
 }

@@ -152,6 +152,24 @@ export const environmentSchema = z
     eks: eksSchema,
     kubeconfig: kubeconfigSchema.optional(),
     modules: z.record(z.string(), moduleEntrySchema),
+    /**
+     * Existing resources to adopt instead of create: per stack ("bootstrap", "foundation" or a module
+     * name), the construct path of a resource inside the stack and the cloud ID Terraform imports it
+     * by (README, "Adopting existing resources"). Each becomes an import block; once applied it is a
+     * no-op and can be removed.
+     */
+    imports: z
+      .record(z.string(), z.record(z.string(), z.string().min(1, "must be the ID to import")))
+      .superRefine((imports, ctx) => {
+        for (const [stack, paths] of Object.entries(imports)) {
+          for (const path of Object.keys(paths)) {
+            if (!/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(path)) {
+              ctx.addIssue({ code: "custom", path: [stack, path], message: "must be a construct path inside the stack, such as lock-table or state/bucket" });
+            }
+          }
+        }
+      })
+      .optional(),
   })
   .strict()
   .refine((e) => e.state.locking === "s3" || e.state.lockTable !== undefined, {

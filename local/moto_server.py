@@ -11,6 +11,9 @@
 - SQS: AWS returns RedrivePolicy and Policy as the compact JSON it was given; moto adds spaces,
   which the provider reports as a change on every plan.
 - Kinesis: CreateStream's Tags are dropped by moto; AWS applies them.
+- DynamoDB: UpdateTable's SSESpecification is ignored by moto; AWS switches the table's encryption
+  (to a customer key here). A table created by hand and then adopted by import (README, "Adopting
+  existing resources") gets its encryption set that way.
 - S3 delete markers: deleting a key from a bucket whose versioning is suspended (as destroying a
   versioned bucket does: the versioning resource goes first) disposes of every version of the key,
   and moto's delete marker has no dispose(): DeleteObjects answers 500 and the SDK retries until it
@@ -295,6 +298,23 @@ def _dynamodb_table_arn(self):
 
 
 DynamoHandler._determine_resource = _dynamodb_table_arn
+
+
+def _update_table_with_sse(self):
+    spec = self.body.get("SSESpecification")
+    if spec is not None:
+        table = self.dynamodb_backend.get_table(self.body["TableName"])
+        if spec.get("Enabled") is False:
+            table.sse_specification = None
+        else:
+            table.sse_specification = {**spec, "Enabled": True}
+            if "KMSMasterKeyId" not in spec:
+                table.sse_specification["KMSMasterKeyId"] = table._get_default_encryption_key(self.current_account, self.region)
+    return _update_table(self)
+
+
+_update_table = DynamoHandler.update_table
+DynamoHandler.update_table = _update_table_with_sse
 
 _authorize = ActionAuthenticatorMixin._authenticate_and_authorize_normal_action
 _JSON_ERROR_TYPES = {

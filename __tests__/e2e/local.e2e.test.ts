@@ -8,7 +8,17 @@
  * a scratch emulator of its own (the plan-summary fixture, the prevent_destroy guard) or on no
  * emulator at all (tofu validate of every stack); their steps at the end wait for them.
  */
-import { DeleteTableCommand, DynamoDBClient, ListTablesCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
+import {
+  CreateTableCommand,
+  DeleteItemCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+  ScanCommand,
+} from "@aws-sdk/client-dynamodb";
 import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcEndpointsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { DescribeRepositoriesCommand, ECRClient } from "@aws-sdk/client-ecr";
 import { DescribeStreamSummaryCommand, KinesisClient, ListStreamsCommand } from "@aws-sdk/client-kinesis";
@@ -281,9 +291,27 @@ async function otherEngineCycle(engine: Engine): Promise<void> {
   const tableLock = `${env.state.bucket}/${key}`;
   const objectLock = `${key}.tflock`;
 
-  await phase(`(beside) ${label}: locks moved from DynamoDB to S3 by the README runbook`, async () => {
-    // 1. An environment as it was: locks in the table.
-    expect(await bootstrapWith({ PLATFORM_LOCAL_LOCKING: "dynamodb" })).toContain(`state locking: dynamodb; the lock table ${table} holds every stack's lock`);
+  await phase(`(beside) ${label}: a lock table made by hand adopted by import, then locks moved from DynamoDB to S3 by the README runbook`, async () => {
+    // 1. An environment as it was: locks in the table. The table was made by hand before bootstrap
+    // existed (the seed's "Table already exists"): bootstrap adopts it through an import block.
+    await scratchDynamo.send(
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: "PAY_PER_REQUEST",
+        KeySchema: [{ AttributeName: "LockID", KeyType: "HASH" }],
+        AttributeDefinitions: [{ AttributeName: "LockID", AttributeType: "S" }],
+      }),
+    );
+    const byHand = { TableName: table, Key: { LockID: { S: "made-by-hand" } } };
+    await scratchDynamo.send(new PutItemCommand({ ...byHand, Item: byHand.Key }));
+    const adopted = await bootstrapWith({ PLATFORM_LOCAL_LOCKING: "dynamodb", PLATFORM_LOCAL_IMPORTS: JSON.stringify({ bootstrap: { "lock-table": table } }) });
+    expect(adopted).toMatch(/Resources: 1 imported, \d+ added, 1 changed, 0 destroyed/);
+    expect(adopted).toContain(`state locking: dynamodb; the lock table ${table} holds every stack's lock`);
+    // The same table, now encrypted with the state key: the item made by hand is still in it.
+    expect((await scratchDynamo.send(new GetItemCommand(byHand))).Item).toEqual(byHand.Key);
+    expect((await scratchDynamo.send(new DescribeTableCommand({ TableName: table }))).Table?.SSEDescription).toMatchObject({ Status: "ENABLED", SSEType: "KMS" });
+    await scratchDynamo.send(new DeleteItemCommand(byHand));
+    // The import is needed once: the bootstraps below run without it.
     expect(await heldDuringApply()).toEqual({ objects: [], items: [tableLock] });
     await nothingHeld();
     // 2. Both: every lock is taken in S3 and in the table, so runs on either setting exclude each other.

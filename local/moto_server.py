@@ -26,6 +26,8 @@
   NotFoundException (the provider's delete waiter polls for it); GetBootstrapBrokers is missing
   (500), and the provider reads a serverless cluster's SASL/IAM bootstrap string with it. AWS answers
   `BootstrapBrokerStringSaslIam` as `boot-<id>.c1.kafka-serverless.<region>.amazonaws.com:9098`.
+  moto's creationTime has no time zone (`2026-01-01T10:00:00.123456`), which the JavaScript SDK
+  refuses as not RFC 3339; AWS answers UTC with a `Z`.
 - ACM DNS validation: moto issues an AMAZON_ISSUED certificate 60 s after the request whatever
   DNS says. AWS issues it once the validation CNAME it names (DomainValidationOptions ResourceRecord)
   resolves in public DNS. Here a certificate is issued when that record, with that value, exists in
@@ -231,6 +233,15 @@ def _check_dns_validation(self):
 
 _check_certificate = CertBundle.check
 CertBundle.check = _check_dns_validation
+
+
+def _kafka_cluster_init(self, *args, **kwargs):
+    _kafka_init(self, *args, **kwargs)
+    self.creation_time = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + ".000Z"
+
+
+_kafka_init = FakeKafkaCluster.__init__
+FakeKafkaCluster.__init__ = _kafka_cluster_init
 
 
 def _kafka_arn(self):

@@ -18,7 +18,7 @@ import {
   EC2Client,
 } from "@aws-sdk/client-ec2";
 import { DescribeRepositoriesCommand, ECRClient } from "@aws-sdk/client-ecr";
-import { ECSClient, ListClustersCommand } from "@aws-sdk/client-ecs";
+import { DescribeClustersCommand, ECSClient, ListClustersCommand } from "@aws-sdk/client-ecs";
 import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { IAMClient, ListOpenIDConnectProvidersCommand, ListRolesCommand } from "@aws-sdk/client-iam";
 import { KafkaClient, ListClustersV2Command } from "@aws-sdk/client-kafka";
@@ -60,7 +60,11 @@ export async function leftovers(aws: SdkConfig): Promise<string[]> {
   add("rds instance", ((await rds.send(new DescribeDBInstancesCommand({}))).DBInstances ?? []).map((d) => d.DBInstanceIdentifier));
   const parameterGroups = (await rds.send(new DescribeDBParameterGroupsCommand({}))).DBParameterGroups ?? [];
   add("rds parameter group", parameterGroups.filter((g) => !g.DBParameterGroupName?.startsWith("default.")).map((g) => g.DBParameterGroupName));
-  add("ecs cluster", (await new ECSClient(aws).send(new ListClustersCommand({}))).clusterArns ?? []);
+  // A deleted ECS cluster stays visible as INACTIVE for a while (AWS and moto alike); only others count.
+  const ecs = new ECSClient(aws);
+  const clusterArns = (await ecs.send(new ListClustersCommand({}))).clusterArns ?? [];
+  const clusters = clusterArns.length > 0 ? ((await ecs.send(new DescribeClustersCommand({ clusters: clusterArns }))).clusters ?? []) : [];
+  add("ecs cluster", clusters.filter((c) => c.status !== "INACTIVE").map((c) => c.clusterName));
   add("load balancer", ((await new ElasticLoadBalancingV2Client(aws).send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? []).map((l) => l.LoadBalancerName));
   add("kafka cluster", ((await new KafkaClient(aws).send(new ListClustersV2Command({}))).ClusterInfoList ?? []).map((c) => c.ClusterName));
   add("acm certificate", ((await new ACMClient(aws).send(new ListCertificatesCommand({}))).CertificateSummaryList ?? []).map((c) => c.DomainName));

@@ -15,12 +15,12 @@ describe("alerts topic and budget (foundation)", () => {
     expect(prod.output?.alerts_topic_arn?.value).toMatch(/^\$\{aws_sns_topic\.alerts_topic_[0-9A-F]{8}\.arn\}$/);
   });
 
-  test("only this account's alarms and budgets may publish, and they may use the key for it", () => {
+  test("only this account's alarms, budgets and cost anomaly alerts may publish, and they may use the key for it", () => {
     const statements = policy(onlyResource(prod, "aws_sns_topic_policy").policy).Statement;
     expect(statements).toContainEqual({
       Sid: "AlarmsAndBudgetsPublish",
       Effect: "Allow",
-      Principal: { Service: ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"] },
+      Principal: { Service: ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com"] },
       Action: "sns:Publish",
       Resource: "arn:aws:sns:*:333333333333:acme-prod-alerts",
       Condition: { StringEquals: { "aws:SourceAccount": "333333333333" } },
@@ -33,7 +33,7 @@ describe("alerts topic and budget (foundation)", () => {
   });
 
   test("a monthly cost budget where the environment sets one: 80% actual, 100% forecast, to the topic", () => {
-    expect(env("prod").budget).toEqual({ monthlyLimitUsd: 5000 });
+    expect(env("prod").budget).toEqual({ monthlyLimitUsd: 5000, anomalyAlertUsd: 250 });
     const budget = onlyResource(prod, "aws_budgets_budget") as { notification: Record<string, unknown>[] } & Record<string, unknown>;
     expect(budget).toMatchObject({ name: "acme-prod-alerts-monthly-cost", account_id: "333333333333", budget_type: "COST", limit_amount: "5000.00", limit_unit: "USD", time_unit: "MONTHLY" });
     expect(budget.notification.map((n) => [n.notification_type, n.threshold, n.threshold_type, n.comparison_operator])).toEqual([
@@ -43,9 +43,34 @@ describe("alerts topic and budget (foundation)", () => {
     expect(budget.notification.every((n) => JSON.stringify(n.subscriber_sns_topic_arns).includes("aws_sns_topic.alerts_topic"))).toBe(true);
   });
 
+  test("cost anomaly detection on the environment's tag, alerting the topic at once from the configured impact", () => {
+    const monitor = onlyResource(prod, "aws_ce_anomaly_monitor");
+    expect(monitor).toMatchObject({ name: "acme-prod-alerts-cost-anomalies", monitor_type: "CUSTOM" });
+    expect(JSON.parse(String(monitor.monitor_specification))).toEqual({ Tags: { Key: "Environment", Values: ["prod"], MatchOptions: ["EQUALS"] } });
+    const subscription = onlyResource(prod, "aws_ce_anomaly_subscription");
+    expect(subscription).toMatchObject({
+      frequency: "IMMEDIATE",
+      monitor_arn_list: [expect.stringMatching(/^\$\{aws_ce_anomaly_monitor\.[^.]+\.arn\}$/)],
+      subscriber: [{ type: "SNS", address: expect.stringMatching(/^\$\{aws_sns_topic\.alerts_topic_[0-9A-F]{8}\.arn\}$/) }],
+      threshold_expression: { dimension: { key: "ANOMALY_TOTAL_IMPACT_ABSOLUTE", match_options: ["GREATER_THAN_OR_EQUAL"], values: ["250"] } },
+    });
+    // Without anomalyAlertUsd there is no monitor.
+    const raw = input("prod");
+    const plain = synthJson(new FoundationStack(Testing.app(), { env: parseEnvironment({ ...raw, budget: { monthlyLimitUsd: 5000 } }), imageModules: [] }));
+    expect(resourcesOf(plain, "aws_ce_anomaly_monitor")).toEqual({});
+  });
+
+  test("the configured addresses are subscribed to the topic by email; a malformed one is refused", () => {
+    const subscriptions = Object.values(resourcesOf(prod, "aws_sns_topic_subscription"));
+    expect(subscriptions).toEqual([{ topic_arn: expect.stringMatching(/alerts_topic_[0-9A-F]{8}\.arn/), protocol: "email", endpoint: "platform-alerts@acme.example" }]);
+    const raw = input("prod");
+    expect(thrownMessage(() => parseEnvironment({ ...raw, alerts: { emails: ["platform-alerts"] } }), ConfigError)).toContain("alerts.emails.0: must be an email address");
+  });
+
   test("no budget in local (the emulator cannot read one back), the topic all the same", () => {
     expect(env("local").budget).toBeUndefined();
     expect(resourcesOf(local, "aws_budgets_budget")).toEqual({});
+    expect(resourcesOf(local, "aws_ce_anomaly_monitor")).toEqual({});
     expect(onlyResource(local, "aws_sns_topic")).toMatchObject({ name: "acme-local-alerts" });
   });
 });

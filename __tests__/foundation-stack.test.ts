@@ -83,6 +83,21 @@ describe("FoundationStack", () => {
     expect(trustOf(dev, "github-apply").Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual(["repo:acme/platform:environment:dev"]);
   });
 
+  test("the apply role manages only the platform's roles, and passes them only to the services they are made for", () => {
+    const iam = Object.values(resourcesOf(prod, "aws_iam_role_policy")).find((p) => p.name === "manage-platform-iam");
+    const statements = policy(iam?.policy).Statement;
+    const passing = statements.filter((s) => ([] as unknown[]).concat(s.Action).includes("iam:PassRole"));
+    expect(passing).toEqual([
+      {
+        Sid: "PassPlatformRolesToTheirServices",
+        Effect: "Allow",
+        Action: "iam:PassRole",
+        Resource: "arn:aws:iam::*:role/acme-prod-*",
+        Condition: { StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com", "monitoring.rds.amazonaws.com", "vpc-flow-logs.amazonaws.com", "eks.amazonaws.com", "ec2.amazonaws.com"] } },
+      },
+    ]);
+  });
+
   test("EKS (prod): the apply role administers the cluster, the plan role views it, the creator gets nothing implicit", () => {
     expect(onlyResource(prod, "aws_eks_cluster")).toMatchObject({ access_config: { authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false } });
     const entries = Object.values(resourcesOf(prod, "aws_eks_access_entry")).map((e) => e.principal_arn);

@@ -1,10 +1,13 @@
 import { BudgetsBudget } from "@cdktf/provider-aws/lib/budgets-budget";
+import { CeAnomalyMonitor } from "@cdktf/provider-aws/lib/ce-anomaly-monitor";
+import { CeAnomalySubscription } from "@cdktf/provider-aws/lib/ce-anomaly-subscription";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Construct } from "constructs";
 
-/** AWS services that publish to the alerts topic: CloudWatch alarms and budget notifications. */
-export const ALERT_PUBLISHERS = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"] as const;
+/** AWS services that publish to the alerts topic: CloudWatch alarms, budget notifications, cost anomaly alerts. */
+export const ALERT_PUBLISHERS = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com"] as const;
 
 export interface AlertsProps {
   /** Topic name, e.g. acme-dev-alerts; the budget is named after it. */
@@ -14,6 +17,13 @@ export interface AlertsProps {
   readonly accountId: string;
   /** Monthly cost budget of the account, USD: notifies at 80% of actual and 100% of forecast spend. */
   readonly monthlyBudgetUsd?: number;
+  /**
+   * Cost anomaly detection: a monitor of the spend carrying this cost allocation tag (activated in
+   * the billing console), and an immediate alert when an anomaly's total impact reaches thresholdUsd.
+   */
+  readonly costAnomaly?: { readonly tag: { readonly key: string; readonly value: string }; readonly thresholdUsd: number };
+  /** Email addresses subscribed to the topic; each confirms once from the message AWS sends. */
+  readonly emails?: readonly string[];
 }
 
 /**
@@ -24,6 +34,7 @@ export interface AlertsProps {
 export class Alerts extends Construct {
   public readonly topic: SnsTopic;
   public readonly budget?: BudgetsBudget;
+  public readonly anomalyMonitor?: CeAnomalyMonitor;
 
   constructor(scope: Construct, id: string, props: AlertsProps) {
     super(scope, id);
@@ -51,6 +62,10 @@ export class Alerts extends Construct {
         ],
       }),
     });
+    (props.emails ?? []).forEach((email, i) => {
+      new SnsTopicSubscription(this, `email-${i}`, { topicArn: this.topic.arn, protocol: "email", endpoint: email });
+    });
+    if (props.costAnomaly) this.anomalyMonitor = this.anomalyDetection(props.name, props.costAnomaly);
     if (props.monthlyBudgetUsd !== undefined) {
       const notify = (threshold: number, notificationType: "ACTUAL" | "FORECASTED") => ({
         comparisonOperator: "GREATER_THAN",
@@ -69,6 +84,24 @@ export class Alerts extends Construct {
         notification: [notify(80, "ACTUAL"), notify(100, "FORECASTED")],
       });
     }
+  }
+
+  private anomalyDetection(name: string, anomaly: NonNullable<AlertsProps["costAnomaly"]>): CeAnomalyMonitor {
+    const monitor = new CeAnomalyMonitor(this, "anomaly-monitor", {
+      name: `${name}-cost-anomalies`,
+      monitorType: "CUSTOM",
+      monitorSpecification: JSON.stringify({ Tags: { Key: anomaly.tag.key, Values: [anomaly.tag.value], MatchOptions: ["EQUALS"] } }),
+    });
+    new CeAnomalySubscription(this, "anomaly-alert", {
+      name: `${name}-cost-anomalies`,
+      frequency: "IMMEDIATE",
+      monitorArnList: [monitor.arn],
+      subscriber: [{ type: "SNS", address: this.topic.arn }],
+      thresholdExpression: {
+        dimension: { key: "ANOMALY_TOTAL_IMPACT_ABSOLUTE", matchOptions: ["GREATER_THAN_OR_EQUAL"], values: [String(anomaly.thresholdUsd)] },
+      },
+    });
+    return monitor;
   }
 }
 

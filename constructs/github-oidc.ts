@@ -3,6 +3,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
+import { ROLE_SERVICES } from "./iam";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_ISSUER, githubSubject } from "../core/github";
 
 export interface GithubOidcRolesProps {
@@ -118,9 +119,16 @@ export class GithubOidcRoles extends Construct {
               "iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:TagRole", "iam:UntagRole",
               "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:GetRolePolicy",
               "iam:ListRolePolicies", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:ListAttachedRolePolicies",
-              "iam:ListInstanceProfilesForRole", "iam:PassRole",
+              "iam:ListInstanceProfilesForRole",
             ],
             Resource: `arn:aws:iam::*:role/${props.namePrefix}-*`,
+          },
+          {
+            Sid: "PassPlatformRolesToTheirServices",
+            Effect: "Allow",
+            Action: "iam:PassRole",
+            Resource: `arn:aws:iam::*:role/${props.namePrefix}-*`,
+            Condition: { StringEquals: { "iam:PassedToService": [...ROLE_SERVICES] } },
           },
           {
             Effect: "Allow",

@@ -9,6 +9,8 @@ export const base = {
   deletionProtection: true,
   s3TlsOnly: true,
   alarms: true,
+  // Every environment's alerts reach the platform team; add the owning teams' addresses per environment.
+  alerts: { emails: ["platform-alerts@acme.example"] },
   logRetentionDays: 90,
   github: { repository: "acme/platform", defaultBranch: "main", deployRef: "refs/heads/main" },
   eks: {

@@ -10,6 +10,6 @@ export const dev = defineEnvironment({
   network: { ...base.network, vpcCidr: "10.10.0.0/16" },
   deletionProtection: false,
   logRetentionDays: 14,
-  budget: { monthlyLimitUsd: 500 },
+  budget: { monthlyLimitUsd: 500, anomalyAlertUsd: 50 },
   modules: moduleEntries("dev"),
 });

@@ -145,8 +145,15 @@ export const environmentSchema = z
      */
     alarms: z.boolean(),
     logRetentionDays: z.number().int().positive(),
-    /** Monthly cost budget of the account: notifies the alerts topic at 80% of actual and 100% of forecast spend. */
-    budget: z.object({ monthlyLimitUsd: z.number().positive() }).strict().optional(),
+    /**
+     * Monthly cost budget of the account: notifies the alerts topic at 80% of actual and 100% of
+     * forecast spend. With anomalyAlertUsd, Cost Anomaly Detection watches the spend tagged with this
+     * environment (tag Environment, activated as a cost allocation tag) and alerts the topic at once
+     * when an anomaly's impact reaches that many USD.
+     */
+    budget: z.object({ monthlyLimitUsd: z.number().positive(), anomalyAlertUsd: z.number().positive().optional() }).strict().optional(),
+    /** Who the alerts topic tells: email addresses (each confirms the subscription once). */
+    alerts: z.object({ emails: z.array(z.email("must be an email address")) }).strict().optional(),
     tags: tagsSchema,
     github: githubSchema,
     eks: eksSchema,

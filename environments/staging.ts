@@ -9,6 +9,6 @@ export const staging = defineEnvironment({
   dns: { ...base.dns, publicZone: "staging.acme.example" },
   network: { ...base.network, vpcCidr: "10.20.0.0/16", azCount: 3, endpoints: true },
   logRetentionDays: 30,
-  budget: { monthlyLimitUsd: 1000 },
+  budget: { monthlyLimitUsd: 1000, anomalyAlertUsd: 100 },
   modules: moduleEntries("staging"),
 });

@@ -60,7 +60,14 @@ export class FoundationStack extends TerraformStack {
         ],
       }),
     });
-    const alerts = new Alerts(this, "alerts", { name: `${prefix}-alerts`, kmsKeyArn: key.arn, accountId: env.accountId, monthlyBudgetUsd: env.budget?.monthlyLimitUsd });
+    const alerts = new Alerts(this, "alerts", {
+      name: `${prefix}-alerts`,
+      kmsKeyArn: key.arn,
+      accountId: env.accountId,
+      monthlyBudgetUsd: env.budget?.monthlyLimitUsd,
+      costAnomaly: env.budget?.anomalyAlertUsd ? { tag: { key: "Environment", value: env.name }, thresholdUsd: env.budget.anomalyAlertUsd } : undefined,
+      emails: env.alerts?.emails,
+    });
     new KmsAlias(this, "key-alias", { name: `alias/${prefix}`, targetKeyId: key.keyId });
 
     this.network = new Network(this, "network", {

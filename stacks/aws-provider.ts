@@ -6,6 +6,9 @@ import { emulatorCredentials } from "./state";
 
 /** Services the stacks call (binding property names); each gets the emulator endpoint where there is one. */
 export const EMULATED_SERVICES: readonly (keyof AwsProviderEndpoints)[] = [
+  "acm",
+  "budgets",
+  "ce",
   "cloudwatch",
   "dynamodb",
   "ec2",
@@ -14,8 +17,10 @@ export const EMULATED_SERVICES: readonly (keyof AwsProviderEndpoints)[] = [
   "eks",
   "elbv2",
   "iam",
+  "kafka",
   "kinesis",
   "kms",
+  "lambda",
   "logs",
   "rds",
   "route53",
@@ -26,6 +31,7 @@ export const EMULATED_SERVICES: readonly (keyof AwsProviderEndpoints)[] = [
   "sqs",
   "ssm",
   "sts",
+  "wafv2",
 ];
 
 /**

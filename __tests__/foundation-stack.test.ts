@@ -93,7 +93,7 @@ describe("FoundationStack", () => {
         Effect: "Allow",
         Action: "iam:PassRole",
         Resource: "arn:aws:iam::*:role/acme-prod-*",
-        Condition: { StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com", "monitoring.rds.amazonaws.com", "vpc-flow-logs.amazonaws.com", "eks.amazonaws.com", "ec2.amazonaws.com"] } },
+        Condition: { StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com", "monitoring.rds.amazonaws.com", "vpc-flow-logs.amazonaws.com", "eks.amazonaws.com", "ec2.amazonaws.com", "lambda.amazonaws.com"] } },
       },
     ]);
   });

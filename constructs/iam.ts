@@ -1,9 +1,16 @@
 /**
  * Every AWS service a platform role is made for. A role trusts one of them (trustedByService), and the
  * apply role may pass the platform's roles to these services only (iam:PassedToService): ECS tasks,
- * RDS enhanced monitoring, VPC flow logs, the EKS control plane and EKS nodes (EC2).
+ * RDS enhanced monitoring, VPC flow logs, the EKS control plane, EKS nodes (EC2) and Lambda functions.
  */
-export const ROLE_SERVICES = ["ecs-tasks.amazonaws.com", "monitoring.rds.amazonaws.com", "vpc-flow-logs.amazonaws.com", "eks.amazonaws.com", "ec2.amazonaws.com"] as const;
+export const ROLE_SERVICES = [
+  "ecs-tasks.amazonaws.com",
+  "monitoring.rds.amazonaws.com",
+  "vpc-flow-logs.amazonaws.com",
+  "eks.amazonaws.com",
+  "ec2.amazonaws.com",
+  "lambda.amazonaws.com",
+] as const;
 export type RoleService = (typeof ROLE_SERVICES)[number];
 
 /** Trust policy (assume_role_policy) that lets one AWS service assume a role. */

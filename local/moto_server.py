@@ -38,6 +38,8 @@
   time). Performance Insights settings of CreateDBInstance are dropped; AWS returns
   PerformanceInsightsEnabled, ...KMSKeyId and ...RetentionPeriod (7 days by default).
 - ECS: CreateService's healthCheckGracePeriodSeconds is dropped; AWS returns it.
+- Lambda: a function's DeadLetterConfig and LoggingConfig are dropped on create and update; AWS
+  returns them (LoggingConfig defaults to Text format in /aws/lambda/<name>).
 - Security group rules that reference a group: the `local` provider runs without its account id
   (skip_requesting_account_id, local/README.md), so it reads ReferencedGroupInfo.UserId as another
   account and plans `<account>/sg-...` -> `sg-...` on every run. AWS always returns UserId; here it
@@ -72,6 +74,7 @@ import xmltodict
 from moto.acm.models import CertBundle
 from moto.core.authorization import ActionAuthenticatorMixin
 from moto.core.exceptions import _RESTError
+from moto.awslambda.models import LambdaFunction
 from moto.dynamodb.responses import DynamoHandler
 from moto.ec2.models.security_groups import SecurityGroupRule
 from moto.ecs.responses import EC2ContainerServiceResponse
@@ -148,6 +151,42 @@ def _queue_attributes_compact(self):
 Queue.attributes = property(_queue_attributes_compact)
 
 _create_stream = KinesisResponse.create_stream
+
+
+def _keep_function_settings(fn, spec):
+    if "DeadLetterConfig" in spec:
+        fn.dead_letter_config = spec["DeadLetterConfig"] or {}
+    if "LoggingConfig" in spec:
+        fn.logging_config = {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{fn.function_name}", **(spec["LoggingConfig"] or {})}
+
+
+def _function_init(self, account_id, spec, *args, **kwargs):
+    _lambda_init(self, account_id, spec, *args, **kwargs)
+    self.dead_letter_config = {}
+    self.logging_config = {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{self.function_name}"}
+    _keep_function_settings(self, spec)
+
+
+def _function_configuration(self, *args, **kwargs):
+    config = _lambda_configuration(self, *args, **kwargs)
+    if getattr(self, "dead_letter_config", {}).get("TargetArn"):
+        config["DeadLetterConfig"] = self.dead_letter_config
+    if hasattr(self, "logging_config"):
+        config["LoggingConfig"] = self.logging_config
+    return config
+
+
+def _function_update(self, config_updates):
+    _keep_function_settings(self, config_updates)
+    return _lambda_update(self, config_updates)
+
+
+_lambda_init = LambdaFunction.__init__
+_lambda_configuration = LambdaFunction.get_configuration
+_lambda_update = LambdaFunction.update_configuration
+LambdaFunction.__init__ = _function_init
+LambdaFunction.get_configuration = _function_configuration
+LambdaFunction.update_configuration = _function_update
 
 
 def _update_parameters_as_user(self, new_parameters):

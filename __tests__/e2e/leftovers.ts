@@ -22,6 +22,7 @@ import { DescribeClustersCommand, ECSClient, ListClustersCommand } from "@aws-sd
 import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { IAMClient, ListOpenIDConnectProvidersCommand, ListRolesCommand } from "@aws-sdk/client-iam";
 import { KafkaClient, ListClustersV2Command } from "@aws-sdk/client-kafka";
+import { LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
 import { KinesisClient, ListStreamsCommand } from "@aws-sdk/client-kinesis";
 import { DescribeKeyCommand, KMSClient, ListAliasesCommand, ListKeysCommand } from "@aws-sdk/client-kms";
 import { DescribeDBInstancesCommand, DescribeDBParameterGroupsCommand, RDSClient } from "@aws-sdk/client-rds";
@@ -67,6 +68,7 @@ export async function leftovers(aws: SdkConfig): Promise<string[]> {
   add("ecs cluster", clusters.filter((c) => c.status !== "INACTIVE").map((c) => c.clusterName));
   add("load balancer", ((await new ElasticLoadBalancingV2Client(aws).send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? []).map((l) => l.LoadBalancerName));
   add("kafka cluster", ((await new KafkaClient(aws).send(new ListClustersV2Command({}))).ClusterInfoList ?? []).map((c) => c.ClusterName));
+  add("lambda function", ((await new LambdaClient(aws).send(new ListFunctionsCommand({}))).Functions ?? []).map((f) => f.FunctionName));
   add("acm certificate", ((await new ACMClient(aws).send(new ListCertificatesCommand({}))).CertificateSummaryList ?? []).map((c) => c.DomainName));
   add("iam role", ((await new IAMClient(aws).send(new ListRolesCommand({}))).Roles ?? []).map((r) => r.RoleName));
   add("iam oidc provider", ((await new IAMClient(aws).send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList ?? []).map((p) => p.Arn));

@@ -55,6 +55,7 @@ import { stateKey } from "../../stacks/state";
 import { type GithubStub, startGithubStub } from "../github-stub";
 import { expectRenderedPlan } from "../review/plan-assertions";
 import { leftovers } from "./leftovers";
+import { expectLandingApplied } from "./data-pipeline";
 import { expectOrderTrackingApplied } from "./order-tracking";
 import { planFixture } from "./plan-fixture";
 import { rehearsal } from "./rehearsal";
@@ -477,6 +478,11 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
       expect((await stateObject(stack)).resources.length).toBeGreaterThan(0);
     }
     expect(await lockObjects()).toEqual([]);
+  });
+
+  step("data-pipeline's landing function: packaged code, reserved concurrency, tracing, dead-letter queue, triggered by the events stream", async () => {
+    const stream = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "acme-local-data-pipeline-events" }));
+    await expectLandingApplied(aws, stream.StreamDescriptionSummary!.StreamARN!);
   });
 
   step("order-tracking is applied whole: PostgreSQL, MSK Serverless with IAM, issued certificate, HTTPS load balancer and alias, Fargate service", async () => {

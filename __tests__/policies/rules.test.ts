@@ -8,6 +8,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { KinesisStream } from "@cdktf/provider-aws/lib/kinesis-stream";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { MskCluster } from "@cdktf/provider-aws/lib/msk-cluster";
 import { MskServerlessCluster } from "@cdktf/provider-aws/lib/msk-serverless-cluster";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
@@ -33,6 +34,7 @@ import { ecrEncryption } from "../../policies/rules/ecr-encryption";
 import { eksSecretsEncryption } from "../../policies/rules/eks-secrets-encryption";
 import { iamNoAdmin } from "../../policies/rules/iam-no-admin";
 import { kinesisEncryption } from "../../policies/rules/kinesis-encryption";
+import { lambdaGuardrails } from "../../policies/rules/lambda-guardrails";
 import { logGroupEncryption } from "../../policies/rules/log-group-encryption";
 import { mskIamAuth } from "../../policies/rules/msk-iam-auth";
 import { noPublicIngress } from "../../policies/rules/no-public-ingress";
@@ -285,6 +287,22 @@ describe("ACME-MSK-1 MSK client authentication and encryption", () => {
         { rules },
       ),
     ).toEqual([]);
+  });
+});
+
+describe("ACME-LAM-1 Lambda guardrails", () => {
+  const rules = [lambdaGuardrails];
+  const base = { functionName: "f", role: "arn:aws:iam::111111111111:role/f", handler: "index.handler", runtime: "nodejs20.x", filename: "f.zip" };
+  test("fails: no reserved concurrency, no dead-letter queue, environment without a key", () => {
+    expect(violations((s) => new LambdaFunction(s, "bare", base), { rules })).toEqual([
+      "ACME-LAM-1 test/bare: function has no reserved_concurrent_executions of 1 or more",
+      "ACME-LAM-1 test/bare: function has no dead_letter_config.target_arn",
+      "ACME-LAM-1 test/bare: function has no kms_key_arn for its environment",
+    ]);
+  });
+  test("passes: all three set", () => {
+    const guarded = { ...base, reservedConcurrentExecutions: 2, deadLetterConfig: { targetArn: "arn:aws:sqs:eu-west-1:111111111111:f-failures" }, kmsKeyArn: KEY };
+    expect(violations((s) => new LambdaFunction(s, "guarded", guarded), { rules })).toEqual([]);
   });
 });
 

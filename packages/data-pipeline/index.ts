@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { KinesisStream } from "@cdktf/provider-aws/lib/kinesis-stream";
 import { TerraformOutput } from "cdktf";
@@ -5,6 +6,7 @@ import { z } from "zod";
 import { KubernetesApp } from "../../constructs/kubernetes-app";
 import { PrivateBucket } from "../../constructs/private-bucket";
 import { QueueWithDeadLetter } from "../../constructs/queue";
+import { StreamFunction } from "../../constructs/stream-function";
 import { clusterAccess, KUBERNETES_INPUTS } from "../../stacks/kubernetes";
 import { defineModule } from "../module";
 import { WORKLOAD_DEFAULTS, workloadSettings } from "../workload";
@@ -31,13 +33,30 @@ export const settings = z
     batchSchedule: z.string().regex(/^(\S+\s+){4}\S+$/, "must be a five-field cron schedule").default("15 * * * *"),
     /** The batch job on the environment's cluster. */
     workload: workloadSettings.default(WORKLOAD_DEFAULTS),
+    /** The function that lands the events stream in the raw zone (functions/land-events). */
+    landing: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Records per invocation. */
+        batchSize: z.number().int().min(1).max(10_000).default(100),
+        /** Where a new mapping starts reading: the oldest record kept, or only new ones. */
+        startingPosition: z.enum(["TRIM_HORIZON", "LATEST"]).default("TRIM_HORIZON"),
+        /** Retries of a failing batch (split in halves) before it is sent to the failure queue. */
+        maxRetries: z.number().int().min(0).max(10_000).default(3),
+        /** Concurrent executions reserved for, and limited to, the function. */
+        reservedConcurrency: z.number().int().min(1).max(1000).default(2),
+        memoryMb: z.number().int().min(128).max(10_240).default(256),
+        timeoutSeconds: z.number().int().min(1).max(900).default(60),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
 export const dataPipeline = defineModule({
   name: "data-pipeline",
   owner: "@acme/data-team",
-  description: "Data lake (raw, processed, curated), an event stream, a metadata table and a job queue.",
+  description: "Data lake (raw, processed, curated), an event stream landed in the raw zone by a function, a metadata table and a job queue.",
   consumes: ["kms_key_arn", "log_bucket_name", "alerts_topic_arn", ...KUBERNETES_INPUTS],
   image: true,
   settings,
@@ -112,6 +131,25 @@ export const dataPipeline = defineModule({
         }),
         workload: { kind: "cronjob", schedule: s.batchSchedule, command: ["/app/batch"], deadlineSeconds: 3000 },
       });
+    }
+
+    if (s.landing.enabled) {
+      const landing = new StreamFunction(scope, "landing", {
+        name: name("land-events"),
+        codeDir: join(__dirname, "functions", "land-events"),
+        handler: "index.handler",
+        runtime: "nodejs20.x",
+        memoryMb: s.landing.memoryMb,
+        timeoutSeconds: s.landing.timeoutSeconds,
+        reservedConcurrency: s.landing.reservedConcurrency,
+        kmsKeyArn,
+        logRetentionDays: env.logRetentionDays,
+        environment: { RAW_BUCKET: buckets.raw.bucketName, RAW_PREFIX: "events/" },
+        stream: { arn: stream.arn, name: stream.name, batchSize: s.landing.batchSize, startingPosition: s.landing.startingPosition, maxRetries: s.landing.maxRetries },
+        statements: [{ Sid: "LandInRaw", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${buckets.raw.bucketArn}/events/*` }],
+        alarmTopicArn: env.alarms ? foundation.string("alerts_topic_arn") : undefined,
+      });
+      new TerraformOutput(scope, "landing_function_name", { value: landing.fn.functionName, description: "Function that lands the events stream in the raw zone." });
     }
 
     new TerraformOutput(scope, "stream_name", { value: stream.name, description: "Kinesis stream of pipeline events." });

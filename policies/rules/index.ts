@@ -5,6 +5,7 @@ import { ecrEncryption } from "./ecr-encryption";
 import { eksSecretsEncryption } from "./eks-secrets-encryption";
 import { iamNoAdmin } from "./iam-no-admin";
 import { kinesisEncryption } from "./kinesis-encryption";
+import { lambdaGuardrails } from "./lambda-guardrails";
 import { logGroupEncryption } from "./log-group-encryption";
 import { mskIamAuth } from "./msk-iam-auth";
 import { noPublicIngress } from "./no-public-ingress";
@@ -29,6 +30,7 @@ export const RULES: readonly PolicyRule[] = [
   kinesisEncryption,
   mskIamAuth,
   snsEncryption,
+  lambdaGuardrails,
   ecrEncryption,
   logGroupEncryption,
   eksSecretsEncryption,

@@ -110,7 +110,7 @@ describe("alarms switch", () => {
     const { app } = platform();
     const stacks = stacksOf(app);
     const alarmsOf = (name: string) => Object.keys(resourcesOf(synthJson(stacks.get(name)!), "aws_cloudwatch_metric_alarm")).length;
-    expect(["dev-file-processing", "dev-data-pipeline", "dev-order-tracking"].map(alarmsOf)).toEqual([1, 1, 3]);
+    expect(["dev-file-processing", "dev-data-pipeline", "dev-order-tracking"].map(alarmsOf)).toEqual([1, 4, 3]);
     expect(["local-file-processing", "local-data-pipeline", "local-order-tracking"].map(alarmsOf)).toEqual([0, 0, 0]);
   });
 });

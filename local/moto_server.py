@@ -58,6 +58,10 @@ plan role), two authorization gaps would refuse what AWS allows:
   authorizes HeadBucket as s3:ListBucket on the bucket.
 - DynamoDB: moto matches every action against the resource "*", so a policy scoped to a table's ARN
   (the plan role's state-lock permission) never applies; AWS matches the table's ARN.
+- Requests without a body (the GETs of REST services: Lambda, MSK, Route53): moto re-signs them over
+  its parsed parameters instead of the empty body, so the payload hash and with it every signature
+  differ, and each call is refused with SignatureDoesNotMatch. AWS signs the body as sent. Here the
+  body as received is signed, empty or not.
 - JSON-protocol services (DynamoDB, SQS, KMS, Kinesis, CloudWatch Logs, ECR): moto answers a denied
   request with the XML error of the query protocol, which their SDK clients cannot read; AWS answers
   400 with {"__type": "AccessDeniedException", "message": ...}.
@@ -74,6 +78,7 @@ import xmltodict
 from moto.acm.models import CertBundle
 from moto.core.authorization import ActionAuthenticatorMixin
 from moto.core.exceptions import _RESTError
+from moto.iam.access_control import IAMRequestBase
 from moto.awslambda.models import LambdaFunction
 from moto.dynamodb.responses import DynamoHandler
 from moto.ec2.models.security_groups import SecurityGroupRule
@@ -388,6 +393,17 @@ def _authorize_with_json_errors(self, resource="*"):
 
 
 ActionAuthenticatorMixin._authenticate_and_authorize_normal_action = _authorize_with_json_errors
+
+
+def _aws_request_over_received_body(self):
+    request = _create_aws_request(self)
+    if isinstance(self._body, (bytes, str)) and len(self._body) == 0:
+        request.data = b""
+    return request
+
+
+_create_aws_request = IAMRequestBase._create_aws_request
+IAMRequestBase._create_aws_request = _aws_request_over_received_body
 
 _run_simple = moto.server.run_simple
 

@@ -526,12 +526,12 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     const pr = rehearsal();
     try {
       const planRole = (await stateObject("foundation")).outputs.plan_role_arn.value as string;
-      // Retention of the data-pipeline stream (a real change) and a comment in the queue construct
+      // Retention of the data-pipeline stream (a real change) and a comment in the module stack class
       // (reaches every module stack, changes nothing).
       const edit = (hours: number) => (repo: string) => {
         const file = join(repo, "packages", "data-pipeline", "index.ts");
         writeFileSync(file, readFileSync(file, "utf8").replace(/streamRetentionHours: z\.number\(\)\.int\(\)\.min\(24\)\.max\(8760\)\.default\(\d+\)/, `streamRetentionHours: z.number().int().min(24).max(8760).default(${hours})`));
-        appendFileSync(join(repo, "constructs", "queue.ts"), `\n// reviewed for ${hours}h retention\n`);
+        appendFileSync(join(repo, "stacks", "module-stack.ts"), `\n// reviewed for ${hours}h retention\n`);
       };
       /** Credentials of the plan role, through the emulator's STS, the way configure-aws-credentials gets them. */
       const assumePlanRole = async () => {

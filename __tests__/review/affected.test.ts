@@ -69,6 +69,8 @@ describe("affected stacks from real git history", () => {
     expect(affectedBy(["constructs/private-bucket.ts"])).toEqual([...all("bootstrap"), ...all("foundation"), ...all("data-pipeline"), ...all("file-processing")].sort());
     // QueueWithDeadLetter: the modules with queues, neither bootstrap nor foundation.
     expect(affectedBy(["constructs/queue.ts"])).toEqual([...all("data-pipeline"), ...all("file-processing")].sort());
+    // The module stack class: every module stack, neither bootstrap nor foundation.
+    expect(affectedBy(["stacks/module-stack.ts"])).toEqual([...all("data-pipeline"), ...all("file-processing"), ...all("order-tracking")].sort());
     // MskServerless: order-tracking alone.
     expect(affectedBy(["constructs/msk-serverless.ts"])).toEqual(all("order-tracking"));
   });

@@ -33,9 +33,9 @@ describe("data-pipeline", () => {
     });
   });
 
-  test("SQS job queue with its dead-letter queue, KMS-encrypted", () => {
+  test("SQS job queue with its dead-letter queue, and the landing function's failure queue, KMS-encrypted", () => {
     const queues = Object.values(resourcesOf(stack, "aws_sqs_queue"));
-    expect(queues.map((q) => q.name).sort()).toEqual(["acme-prod-data-pipeline-jobs", "acme-prod-data-pipeline-jobs-dlq"]);
+    expect(queues.map((q) => q.name).sort()).toEqual(["acme-prod-data-pipeline-jobs", "acme-prod-data-pipeline-jobs-dlq", "acme-prod-data-pipeline-land-events-failures"]);
     expect(queues.every((q) => String(q.kms_master_key_id).includes("kms_key_arn"))).toBe(true);
   });
 

@@ -17,7 +17,7 @@ export async function expectLandingApplied(aws: SdkConfig, streamArn: string): P
   });
   expect(fn.Configuration?.KMSKeyArn).toMatch(/^arn:aws:kms:/);
   expect((await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: name }))).ReservedConcurrentExecutions).toBe(2);
-  const mappings = (await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: name }))).EventSourceMappings ?? [];
+  const mappings = (await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: fn.Configuration?.FunctionArn }))).EventSourceMappings ?? [];
   expect(mappings).toHaveLength(1);
   expect(mappings[0]).toMatchObject({
     EventSourceArn: streamArn,

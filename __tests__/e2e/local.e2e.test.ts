@@ -56,6 +56,7 @@ import { type GithubStub, startGithubStub } from "../github-stub";
 import { expectRenderedPlan } from "../review/plan-assertions";
 import { leftovers } from "./leftovers";
 import { expectLandingApplied } from "./data-pipeline";
+import { seeded } from "./seed";
 import { expectOrderTrackingApplied } from "./order-tracking";
 import { planFixture } from "./plan-fixture";
 import { rehearsal } from "./rehearsal";
@@ -478,6 +479,22 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
       expect((await stateObject(stack)).resources.length).toBeGreaterThan(0);
     }
     expect(await lockObjects()).toEqual([]);
+  });
+
+  step("seed data: npm run seed loads local/seed once; a second run writes objects and items again and sends nothing twice", async () => {
+    const first = await must("npm", ["run", "--silent", "seed"], { env: tools, log: "seed.log" });
+    expect(first.output).toContain("local-data-pipeline: 2 object(s), 2 item(s) written, 4 record(s) and message(s) sent");
+    expect(first.output).toContain("local-file-processing: 1 object(s), 0 item(s) written, 0 record(s) and message(s) sent");
+    const expected = {
+      objects: ["samples/orders/dt=2026-11-01/orders.jsonl", "samples/customers/customers.csv", "incoming/partner-a/invoice-0001.csv"],
+      item: true,
+      events: ["order_placed", "order_placed", "order_shipped"],
+      jobs: 1,
+    };
+    expect(await seeded(aws)).toEqual(expected);
+    const again = await must("npm", ["run", "--silent", "seed", "--", "data-pipeline"], { env: tools, log: "seed.log" });
+    expect(again.output).toContain("local-data-pipeline: 2 object(s), 2 item(s) written again; records and messages already loaded, not sent again");
+    expect(await seeded(aws)).toEqual(expected);
   });
 
   step("data-pipeline's landing function: packaged code, reserved concurrency, tracing, dead-letter queue, triggered by the events stream", async () => {

@@ -1,0 +1,157 @@
+// Seed data for the local environment:
+//   npm run seed -- [module ...]        every module with a local/seed/<module>/seed.json, or those named
+// Reads each module's deployed stack outputs (its state in the state bucket) to find its buckets,
+// tables, streams and queues, then loads local/seed/<module>/: objects and items are written by key
+// (a second run overwrites them with the same content); stream records and queue messages are sent
+// only on the first load, which the first object remembers in its metadata (seed-sha256), so
+// running it again adds no duplicates. The local environment only: seed data never goes to a cloud.
+import { type AttributeValue, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+import { ConfigError, environmentInputs, loadEnvironments } from "../environments";
+import { stateKey } from "../stacks/state";
+import { httpStatus, sdkConfig } from "./aws";
+
+const SEED_DIR = resolve(__dirname, "..", "local", "seed");
+
+/** Outputs are named by the module's stack outputs (e.g. raw_bucket_name), never by physical names. */
+const seedSchema = z
+  .object({
+    description: z.string(),
+    objects: z.array(z.object({ bucket: z.string(), key: z.string().min(1), file: z.string(), contentType: z.string().default("application/octet-stream") }).strict()).default([]),
+    items: z.array(z.object({ table: z.string(), item: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])) }).strict()).default([]),
+    records: z.array(z.object({ stream: z.string(), partitionKey: z.string().min(1), data: z.unknown() }).strict()).default([]),
+    messages: z.array(z.object({ queue: z.string(), body: z.unknown() }).strict()).default([]),
+  })
+  .strict()
+  .refine((s) => s.objects.length > 0 || (s.records.length === 0 && s.messages.length === 0), {
+    message: "records and messages need at least one object: the first object remembers that they were sent",
+  });
+type Seed = z.output<typeof seedSchema>;
+
+export function seedModules(): string[] {
+  return existsSync(SEED_DIR) ? readdirSync(SEED_DIR).filter((m) => existsSync(join(SEED_DIR, m, "seed.json"))).sort() : [];
+}
+
+/** The seed of a module, validated, with a hash over its manifest and files (what "already loaded" compares). */
+export function readSeed(module: string, dir = join(SEED_DIR, module)): { seed: Seed; sha256: string } {
+  const manifest = join(dir, "seed.json");
+  const raw = readFileSync(manifest, "utf8");
+  const parsed = seedSchema.safeParse(JSON.parse(raw));
+  if (!parsed.success) {
+    throw new ConfigError(`${manifest}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
+  }
+  const hash = createHash("sha256").update(raw);
+  for (const object of parsed.data.objects) {
+    const file = join(dir, object.file);
+    if (!existsSync(file)) throw new ConfigError(`${manifest}: objects: ${object.file} does not exist in ${dir}`);
+    hash.update(object.file).update(readFileSync(file));
+  }
+  return { seed: parsed.data, sha256: hash.digest("hex") };
+}
+
+/** Every stack output a seed names, resolved from the deployed stack's outputs; a missing one is an error naming those there are. */
+export function resolveOutputs(module: string, seed: Seed, outputs: Record<string, { value: unknown }>): Map<string, string> {
+  const wanted = [...seed.objects.map((o) => o.bucket), ...seed.items.map((i) => i.table), ...seed.records.map((r) => r.stream), ...seed.messages.map((m) => m.queue)];
+  const resolved = new Map<string, string>();
+  for (const name of new Set(wanted)) {
+    const value = outputs[name]?.value;
+    if (typeof value !== "string" || value === "") {
+      throw new ConfigError(`local/seed/${module}/seed.json names the output "${name}", which local-${module} does not have; its outputs: ${Object.keys(outputs).sort().join(", ")}`);
+    }
+    resolved.set(name, value);
+  }
+  return resolved;
+}
+
+async function load(module: string): Promise<string> {
+  const env = loadEnvironments(environmentInputs(), "local")[0];
+  const aws = sdkConfig(env);
+  const s3 = new S3Client(aws);
+  const { seed, sha256 } = readSeed(module);
+  let state: { outputs: Record<string, { value: unknown }> };
+  try {
+    const body = await s3.send(new GetObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, module) }));
+    state = JSON.parse(await body.Body!.transformToString());
+  } catch (e) {
+    if (httpStatus(e) === 404) throw new ConfigError(`local-${module} is not deployed (no state at s3://${env.state.bucket}/${stateKey(env, module)}); deploy it first: npm run deploy -- local-${module}`);
+    throw e;
+  }
+  const name = resolveOutputs(module, seed, state.outputs);
+  const dir = join(SEED_DIR, module);
+
+  const first = seed.objects[0];
+  let loadedBefore = false;
+  if (first) {
+    try {
+      const head = await s3.send(new HeadObjectCommand({ Bucket: name.get(first.bucket), Key: first.key }));
+      loadedBefore = head.Metadata?.["seed-sha256"] === sha256;
+    } catch (e) {
+      if (httpStatus(e) !== 404) throw e;
+    }
+  }
+  // The first object goes last: it marks the load complete.
+  for (const object of [...seed.objects.slice(1), ...seed.objects.slice(0, 1)]) {
+    await s3.send(
+      new PutObjectCommand({ Bucket: name.get(object.bucket), Key: object.key, Body: readFileSync(join(dir, object.file)), ContentType: object.contentType, Metadata: { "seed-sha256": sha256 } }),
+    );
+  }
+  const dynamo = new DynamoDBClient(aws);
+  for (const item of seed.items) await dynamo.send(new PutItemCommand({ TableName: name.get(item.table), Item: attributes(item.item) }));
+  let sent = 0;
+  if (!loadedBefore) {
+    // The Kinesis client defaults to HTTP/2, which the emulator does not speak.
+    const kinesis = new KinesisClient({ ...aws, requestHandler: new NodeHttpHandler() });
+    for (const [stream, records] of groupBy(seed.records, (r) => r.stream)) {
+      const out = await kinesis.send(
+        new PutRecordsCommand({ StreamName: name.get(stream), Records: records.map((r) => ({ PartitionKey: r.partitionKey, Data: Buffer.from(JSON.stringify(r.data)) })) }),
+      );
+      if (out.FailedRecordCount) throw new Error(`${out.FailedRecordCount} record(s) to ${name.get(stream)} failed; run the seed again`);
+      sent += records.length;
+    }
+    const sqs = new SQSClient(aws);
+    for (const [queue, messages] of groupBy(seed.messages, (m) => m.queue)) {
+      const out = await sqs.send(new SendMessageBatchCommand({ QueueUrl: name.get(queue), Entries: messages.map((m, i) => ({ Id: String(i), MessageBody: JSON.stringify(m.body) })) }));
+      if (out.Failed?.length) throw new Error(`${out.Failed.length} message(s) to ${name.get(queue)} failed; run the seed again`);
+      sent += messages.length;
+    }
+  }
+  const counts = `${seed.objects.length} object(s), ${seed.items.length} item(s)`;
+  return loadedBefore
+    ? `local-${module}: ${counts} written again; records and messages already loaded, not sent again`
+    : `local-${module}: ${counts} written, ${sent} record(s) and message(s) sent`;
+}
+
+/** A DynamoDB item from plain strings, numbers and booleans. */
+export function attributes(item: Record<string, string | number | boolean>): Record<string, AttributeValue> {
+  return Object.fromEntries(
+    Object.entries(item).map(([k, v]) => [k, typeof v === "string" ? { S: v } : typeof v === "number" ? { N: String(v) } : { BOOL: v }]),
+  );
+}
+
+function groupBy<T>(list: T[], key: (t: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of list) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const available = seedModules();
+  const wanted = argv.length > 0 ? argv : available;
+  const unknown = wanted.filter((m) => !available.includes(m));
+  if (unknown.length > 0) throw new ConfigError(`no seed data for ${unknown.join(", ")}; modules with seed data: ${available.join(", ")} (local/seed/<module>/seed.json)`);
+  for (const module of wanted) console.log(await load(module));
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((e: Error) => {
+    console.error(e instanceof ConfigError ? e.message : e.stack);
+    process.exit(1);
+  });
+}

@@ -58,8 +58,8 @@ plan role), two authorization gaps would refuse what AWS allows:
   authorizes HeadBucket as s3:ListBucket on the bucket.
 - DynamoDB: moto matches every action against the resource "*", so a policy scoped to a table's ARN
   (the plan role's state-lock permission) never applies; AWS matches the table's ARN.
-- Requests without a body (the GETs of REST services: Lambda, MSK, Route53): moto re-signs them over
-  its parsed parameters instead of the empty body, so the payload hash and with it every signature
+- Requests without a body (GET, HEAD, DELETE of REST services: Lambda, MSK, Route53): moto re-signs
+  them over its parsed parameters instead of the empty body, so the payload hash and with it every signature
   differ, and each call is refused with SignatureDoesNotMatch. AWS signs the body as sent. Here the
   body as received is signed, empty or not.
 - JSON-protocol services (DynamoDB, SQS, KMS, Kinesis, CloudWatch Logs, ECR): moto answers a denied
@@ -397,7 +397,9 @@ ActionAuthenticatorMixin._authenticate_and_authorize_normal_action = _authorize_
 
 def _aws_request_over_received_body(self):
     request = _create_aws_request(self)
-    if isinstance(self._body, (bytes, str)) and len(self._body) == 0:
+    # Only requests that carry no body: a form POST of the query protocol arrives with its body
+    # already parsed into the parameters, which moto signs correctly.
+    if self._method in ("GET", "HEAD", "DELETE") and isinstance(self._body, (bytes, str)) and len(self._body) == 0:
         request.data = b""
     return request
 

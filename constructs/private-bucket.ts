@@ -8,6 +8,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { protection } from "./protection";
 
 /** Moves objects older than `days` to a cheaper storage class. */
 export interface BucketTransition {
@@ -33,10 +34,12 @@ export interface PrivateBucketProps {
    * when that bucket is created in the same stack (S3 checks its policy). @default no access logging
    */
   readonly accessLogs?: { readonly bucketName: string; readonly prefix: string; readonly after?: ITerraformDependable[] };
-  /** Allow destroy to delete a bucket that still holds objects. @default false */
-  readonly forceDestroy?: boolean;
-  /** Refuse `destroy` at plan time (lifecycle prevent_destroy). @default false */
-  readonly preventDestroy?: boolean;
+  /**
+   * How destroy treats the bucket (protection()): true refuses it at plan time (prevent_destroy) and
+   * never empties the bucket; false lets destroy delete it with its objects. @default neither: destroy
+   * is allowed but fails on a bucket that holds objects
+   */
+  readonly protect?: boolean;
   /**
    * This bucket receives S3 server access logs from buckets of this account: its policy admits the
    * log delivery service for them. Such a bucket must use SSE-S3 (no kmsKeyArn): S3 does not deliver
@@ -69,8 +72,7 @@ export class PrivateBucket extends Construct {
 
     this.bucket = new S3Bucket(this, "bucket", {
       bucket: props.bucketName,
-      forceDestroy: props.forceDestroy ?? false,
-      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
+      ...(props.protect === undefined ? { forceDestroy: false } : protection(props.protect)),
     });
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;

@@ -198,8 +198,7 @@ export const synthetic${i} = defineModule({
     const data = new PrivateBucket(scope, "data", {
       bucketName: name(\`data-\${env.accountId}\`),
       kmsKeyArn,
-      forceDestroy: !env.deletionProtection,
-      preventDestroy: env.deletionProtection,
+      protect: env.deletionProtection,
     });
     const work = new QueueWithDeadLetter(scope, "work", { queueName: name("work"), kmsKeyArn, maxReceiveCount: s.maxReceiveCount });
     new TerraformOutput(scope, "data_bucket_name", { value: data.bucketName });

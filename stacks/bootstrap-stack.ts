@@ -5,6 +5,7 @@ import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf"
 import type { Construct } from "constructs";
 import { accountAdministersKey } from "../constructs/iam";
 import { PrivateBucket } from "../constructs/private-bucket";
+import { protection } from "../constructs/protection";
 import type { Environment } from "../environments";
 import { awsProvider } from "./aws-provider";
 import { stackName } from "./naming";
@@ -43,7 +44,7 @@ export class BootstrapStack extends TerraformStack {
       description: `Encrypts Terraform state and locks of ${env.project} ${env.name}`,
       enableKeyRotation: true,
       deletionWindowInDays: protect ? 30 : 7,
-      lifecycle: protect ? { preventDestroy: true } : undefined,
+      lifecycle: protection(protect).lifecycle,
       // Stated rather than left to AWS's default, so review sees who may use the key: the account's
       // IAM policies decide (the state bucket and lock table are reached through them).
       policy: JSON.stringify({ Version: "2012-10-17", Statement: [accountAdministersKey(env.accountId)] }),
@@ -56,8 +57,7 @@ export class BootstrapStack extends TerraformStack {
       denyInsecureTransport: env.s3TlsOnly,
       bucketName: env.state.accessLogBucket,
       noncurrentVersionExpirationDays: 30,
-      forceDestroy: !protect,
-      preventDestroy: protect,
+      protect,
       logDeliveryFromAccount: env.accountId,
     });
 
@@ -67,8 +67,7 @@ export class BootstrapStack extends TerraformStack {
       kmsKeyArn: key.arn,
       versioned: true,
       noncurrentVersionExpirationDays: 90,
-      forceDestroy: !protect,
-      preventDestroy: protect,
+      protect,
       accessLogs: { bucketName: this.accessLogBucket.bucketName, prefix: "state/", after: this.accessLogBucket.ready },
     });
 
@@ -81,7 +80,7 @@ export class BootstrapStack extends TerraformStack {
         pointInTimeRecovery: { enabled: true },
         serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
         deletionProtectionEnabled: protect,
-        lifecycle: protect ? { preventDestroy: true } : undefined,
+        lifecycle: protection(protect).lifecycle,
       });
       new TerraformOutput(this, "lock_table_name", { value: this.lockTable.name, description: "DynamoDB table that holds state locks." });
     }

@@ -12,6 +12,7 @@ import { Alerts, kmsStatementForPublishers } from "../constructs/alerts";
 import { accountAdministersKey } from "../constructs/iam";
 import { Network } from "../constructs/network";
 import { PrivateBucket } from "../constructs/private-bucket";
+import { protection } from "../constructs/protection";
 import type { Environment } from "../environments";
 import { availabilityZones } from "../environments/regions";
 import { awsProvider } from "./aws-provider";
@@ -43,7 +44,7 @@ export class FoundationStack extends TerraformStack {
       description: `Encrypts data at rest of ${prefix}`,
       enableKeyRotation: true,
       deletionWindowInDays: protect ? 30 : 7,
-      lifecycle: protect ? { preventDestroy: true } : undefined,
+      lifecycle: protection(protect).lifecycle,
       policy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [
@@ -85,7 +86,7 @@ export class FoundationStack extends TerraformStack {
       name: env.dns.privateZone,
       comment: `Internal names of ${prefix}`,
       vpc: [{ vpcId: this.network.vpc.id }],
-      forceDestroy: !protect,
+      forceDestroy: protection(protect).forceDestroy,
     });
 
     // Recreating a public zone changes its name servers and breaks the parent domain's delegation.
@@ -93,8 +94,7 @@ export class FoundationStack extends TerraformStack {
       ? new Route53Zone(this, "public-zone", {
           name: env.dns.publicZone,
           comment: `Public names of ${prefix}`,
-          forceDestroy: !protect,
-          lifecycle: protect ? { preventDestroy: true } : undefined,
+          ...protection(protect),
         })
       : undefined;
 
@@ -104,8 +104,7 @@ export class FoundationStack extends TerraformStack {
       bucketName: `${prefix}-logs-${env.accountId}`,
       noncurrentVersionExpirationDays: 30,
       transitions: [{ days: 90, storageClass: "GLACIER" }],
-      forceDestroy: !protect,
-      preventDestroy: protect,
+      protect,
       logDeliveryFromAccount: env.accountId,
     });
 
@@ -121,7 +120,7 @@ export class FoundationStack extends TerraformStack {
         imageTagMutability: "IMMUTABLE",
         imageScanningConfiguration: { scanOnPush: true },
         encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: key.arn }],
-        forceDelete: !protect,
+        forceDelete: protection(protect).forceDestroy,
       });
       new EcrLifecyclePolicy(this, `ecr-${module}-lifecycle`, {
         repository: repo.name,

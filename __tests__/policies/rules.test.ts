@@ -71,7 +71,7 @@ describe("the rule set", () => {
   test("the project's PrivateBucket and QueueWithDeadLetter pass every rule, in prod too", () => {
     const found = violations(
       (s) => {
-        new PrivateBucket(s, "data", { bucketName: "acme-prod-data", kmsKeyArn: KEY, preventDestroy: true });
+        new PrivateBucket(s, "data", { bucketName: "acme-prod-data", kmsKeyArn: KEY, protect: true });
         new QueueWithDeadLetter(s, "jobs", { queueName: "acme-prod-jobs" });
       },
       { rules: RULES, env: PROD },

@@ -5,6 +5,7 @@ import { TerraformOutput } from "cdktf";
 import { z } from "zod";
 import { KubernetesApp } from "../../constructs/kubernetes-app";
 import { PrivateBucket } from "../../constructs/private-bucket";
+import { protection } from "../../constructs/protection";
 import { QueueWithDeadLetter } from "../../constructs/queue";
 import { StreamFunction } from "../../constructs/stream-function";
 import { clusterAccess, KUBERNETES_INPUTS } from "../../stacks/kubernetes";
@@ -72,8 +73,7 @@ export const dataPipeline = defineModule({
         kmsKeyArn,
         transitions: days > 0 ? [{ days, storageClass: "GLACIER" }] : [],
         accessLogs: { bucketName: logBucket, prefix: `s3/${name(zone)}/` },
-        forceDestroy: !env.deletionProtection,
-        preventDestroy: env.deletionProtection,
+        protect: env.deletionProtection,
         denyInsecureTransport: env.s3TlsOnly,
       });
       buckets[zone] = bucket;
@@ -101,7 +101,7 @@ export const dataPipeline = defineModule({
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption: { enabled: true, kmsKeyArn },
       deletionProtectionEnabled: env.deletionProtection,
-      lifecycle: env.deletionProtection ? { preventDestroy: true } : undefined,
+      lifecycle: protection(env.deletionProtection).lifecycle,
     });
 
     const jobs = new QueueWithDeadLetter(scope, "jobs", { queueName: name("jobs"), kmsKeyArn, alarmTopicArn: env.alarms ? foundation.string("alerts_topic_arn") : undefined });

@@ -36,7 +36,7 @@ export const fileProcessing = defineModule({
   build({ scope, env, settings: s, foundation, name }) {
     const kmsKeyArn = foundation.string("kms_key_arn");
     const logBucket = foundation.string("log_bucket_name");
-    const common = { kmsKeyArn, forceDestroy: !env.deletionProtection, preventDestroy: env.deletionProtection, denyInsecureTransport: env.s3TlsOnly };
+    const common = { kmsKeyArn, protect: env.deletionProtection, denyInsecureTransport: env.s3TlsOnly };
 
     const inbox = new PrivateBucket(scope, "inbox", {
       ...common,

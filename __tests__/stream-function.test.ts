@@ -9,7 +9,6 @@ import { ModuleStack } from "../stacks/module-stack";
 import { env, onlyResource, policy, resourcesOf, synthJson } from "./helpers";
 
 // The handler, as Lambda loads it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { objectFor } = require("../packages/data-pipeline/functions/land-events/index.js") as {
   objectFor: (records: unknown[], prefix: string) => { key: string; body: string; count: number } | undefined;
 };

@@ -6,11 +6,11 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { AlbWebAcl } from "./alb-web-acl";
+import { linkSecurityGroups } from "./security-group-link";
 
 const HTTPS_PORT = 443;
 const HTTP_PORT = 80;
@@ -147,22 +147,12 @@ export class HttpsLoadBalancer extends Construct {
     for (const [ruleId, port, description] of rules) {
       new VpcSecurityGroupIngressRule(this, `public-${ruleId}`, { securityGroupId: sg.id, cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: port, toPort: port, description });
     }
-    const port = props.target.port;
-    new VpcSecurityGroupEgressRule(this, "to-targets", {
-      securityGroupId: sg.id,
-      referencedSecurityGroupId: props.target.securityGroupId,
-      ipProtocol: "tcp",
-      fromPort: port,
-      toPort: port,
-      description: "Load balancer forwards to the targets",
-    });
-    new VpcSecurityGroupIngressRule(this, "targets-from-lb", {
-      securityGroupId: props.target.securityGroupId,
-      referencedSecurityGroupId: sg.id,
-      ipProtocol: "tcp",
-      fromPort: port,
-      toPort: port,
-      description: "Targets accept traffic from the load balancer only",
+    linkSecurityGroups(this, {
+      client: sg.id,
+      server: props.target.securityGroupId,
+      port: props.target.port,
+      ingress: { id: "targets-from-lb", description: "Targets accept traffic from the load balancer only" },
+      egress: { id: "to-targets", description: "Load balancer forwards to the targets" },
     });
     return sg;
   }

@@ -1,9 +1,8 @@
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { MskServerlessCluster } from "@cdktf/provider-aws/lib/msk-serverless-cluster";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
+import { linkSecurityGroups } from "./security-group-link";
 
 /** MSK Serverless accepts only SASL/IAM clients, on this port. */
 export const MSK_IAM_PORT = 9098;
@@ -48,21 +47,12 @@ export class MskServerless extends Construct {
     this.arnPrefix = `arn:aws:kafka:${props.region}:${props.accountId}`;
     this.securityGroup = new SecurityGroup(this, "sg", { name: props.clusterName, description: `MSK Serverless ${props.clusterName}`, vpcId: props.vpcId });
     props.clientSecurityGroupIds.forEach((client, i) => {
-      new VpcSecurityGroupIngressRule(this, `from-client-${i}`, {
-        securityGroupId: this.securityGroup.id,
-        referencedSecurityGroupId: client,
-        ipProtocol: "tcp",
-        fromPort: MSK_IAM_PORT,
-        toPort: MSK_IAM_PORT,
-        description: "Kafka over SASL/IAM from the cluster's clients only",
-      });
-      new VpcSecurityGroupEgressRule(this, `client-${i}-to-brokers`, {
-        securityGroupId: client,
-        referencedSecurityGroupId: this.securityGroup.id,
-        ipProtocol: "tcp",
-        fromPort: MSK_IAM_PORT,
-        toPort: MSK_IAM_PORT,
-        description: "Clients reach the Kafka brokers",
+      linkSecurityGroups(this, {
+        client,
+        server: this.securityGroup.id,
+        port: MSK_IAM_PORT,
+        ingress: { id: `from-client-${i}`, description: "Kafka over SASL/IAM from the cluster's clients only" },
+        egress: { id: `client-${i}-to-brokers`, description: "Clients reach the Kafka brokers" },
       });
     });
     this.cluster = new MskServerlessCluster(this, "cluster", {

@@ -6,11 +6,10 @@ import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
 import { trustedByService } from "./iam";
 import { protection } from "./protection";
+import { linkSecurityGroups } from "./security-group-link";
 
 export const POSTGRES_PORT = 5432;
 /** PostgreSQL logs RDS exports to CloudWatch. */
@@ -116,21 +115,12 @@ export class PostgresDatabase extends Construct {
   }
 
   private allowClient(client: string): void {
-    new VpcSecurityGroupIngressRule(this, "from-client", {
-      securityGroupId: this.securityGroup.id,
-      referencedSecurityGroupId: client,
-      ipProtocol: "tcp",
-      fromPort: POSTGRES_PORT,
-      toPort: POSTGRES_PORT,
-      description: "PostgreSQL from the database's clients only",
-    });
-    new VpcSecurityGroupEgressRule(this, "client-to-db", {
-      securityGroupId: client,
-      referencedSecurityGroupId: this.securityGroup.id,
-      ipProtocol: "tcp",
-      fromPort: POSTGRES_PORT,
-      toPort: POSTGRES_PORT,
-      description: "Clients reach PostgreSQL",
+    linkSecurityGroups(this, {
+      client,
+      server: this.securityGroup.id,
+      port: POSTGRES_PORT,
+      ingress: { id: "from-client", description: "PostgreSQL from the database's clients only" },
+      egress: { id: "client-to-db", description: "Clients reach PostgreSQL" },
     });
   }
 

@@ -1,23 +1,14 @@
 import { TerraformResource, type TerraformStack } from "cdktf";
 import { ConfigError } from "../environments";
 
-/** Construct paths of a stack's resources, relative to the stack (`state/bucket`). */
-export function resourcePaths(stack: TerraformStack): string[] {
-  const prefix = `${stack.node.path}/`;
-  return stack.node
-    .findAll()
-    .filter((c): c is TerraformResource => c instanceof TerraformResource)
-    .map((r) => r.node.path.slice(prefix.length));
-}
-
 /**
  * Turns `imports` (construct path inside the stack -> cloud ID) into Terraform import blocks on those
  * resources. A path that names no resource is an error that lists the resources there are (those
  * under it when it names a construct that holds resources).
  */
 export function adoptResources(stack: TerraformStack, imports: Readonly<Record<string, string>>, where: string): void {
-  const paths = resourcePaths(stack);
   const byPath = new Map(stack.node.findAll().map((c) => [c.node.path.slice(stack.node.path.length + 1), c]));
+  const paths = [...byPath].filter(([, c]) => c instanceof TerraformResource).map(([path]) => path);
   const errors: string[] = [];
   for (const [path, id] of Object.entries(imports)) {
     const found = byPath.get(path);

@@ -103,6 +103,49 @@ describe("module workloads on Kubernetes", () => {
     expect(container.image).toMatch(/:2\.0\.1$/);
   });
 
+  test("each namespace denies all traffic by default; a batch job may only resolve names and call HTTPS", () => {
+    const policies = Object.values(resourcesOf(dp.json, "kubernetes_network_policy_v1")) as { metadata: { name: string }; spec: Record<string, unknown> }[];
+    const deny = policies.find((p) => p.metadata.name === "default-deny");
+    expect(deny?.spec).toEqual({ pod_selector: {}, policy_types: ["Ingress", "Egress"] });
+    const allow = policies.find((p) => p.metadata.name === "data-pipeline-allow");
+    expect(allow?.spec).toEqual({
+      pod_selector: {},
+      policy_types: ["Egress"],
+      egress: [
+        {
+          to: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "kube-system" } }, pod_selector: { match_labels: { "k8s-app": "kube-dns" } } }],
+          ports: [
+            { protocol: "UDP", port: "53" },
+            { protocol: "TCP", port: "53" },
+          ],
+        },
+        { ports: [{ protocol: "TCP", port: "443" }] },
+      ],
+    });
+    expect(policies).toHaveLength(2);
+  });
+
+  test("the service account may read its own ConfigMap and nothing else", () => {
+    const role = onlyResource(dp.json, "kubernetes_role_v1") as { rule: Record<string, unknown>[] };
+    expect(role.rule).toEqual([{ api_groups: [""], resources: ["configmaps"], resource_names: [expect.stringMatching(/kubernetes_config_map_v1\.batch_config_.*\.metadata\[0\]\.name/)], verbs: ["get", "watch"] }]);
+    const binding = onlyResource(dp.json, "kubernetes_role_binding_v1") as { role_ref: Record<string, string>; subject: Record<string, string>[] };
+    expect(binding.role_ref).toMatchObject({ kind: "Role", name: expect.stringContaining("kubernetes_role_v1.batch_role_") });
+    expect(binding.subject).toEqual([expect.objectContaining({ kind: "ServiceAccount", name: expect.stringContaining("kubernetes_service_account_v1.batch_service-account_") })]);
+  });
+
+  test("staging runs prod's workloads on a smaller EKS cluster, configured not coded", () => {
+    const staging = env("staging");
+    expect(staging.eks).toMatchObject({ enabled: true, nodeMaxSize: 4 });
+    expect(staging.eks.nodeMaxSize).toBeLessThan(prodEnv.eks.nodeMaxSize);
+    const foundation = synthJson(new FoundationStack(Testing.app(), { env: staging, imageModules: ["file-processing", "data-pipeline"] }));
+    expect(onlyResource(foundation, "aws_eks_node_group")).toMatchObject({ scaling_config: { min_size: 1, desired_size: 2, max_size: 4 } });
+    for (const module of [fileProcessing, dataPipeline]) {
+      const stack = moduleStack(module, staging);
+      expect(Object.keys(resourcesOf(stack.json, "kubernetes_namespace_v1"))).toHaveLength(1);
+      expect(Object.keys(resourcesOf(stack.json, "kubernetes_network_policy_v1"))).toHaveLength(2);
+    }
+  });
+
   test("environments without a cluster get no Kubernetes resources or providers", () => {
     const dev = moduleStack(fileProcessing, env("dev"));
     expect(dev.json.provider?.kubernetes).toBeUndefined();
@@ -121,15 +164,25 @@ describe("module workloads on Kubernetes", () => {
     const stack = new TerraformStack(Testing.app(), "probe-test");
     new KubernetesApp(stack, "api", {
       name: "api",
-      cluster: { kubernetes: new KubernetesProvider(stack, "k", { configPath: "/k" }), helm: new HelmProvider(stack, "h", {}) },
+      cluster: { kubernetes: new KubernetesProvider(stack, "k", { configPath: "/k" }), helm: new HelmProvider(stack, "h", {}), vpcCidr: "10.9.0.0/16" },
       image: "repo/api:1.0.0",
       resources: { cpuRequest: "100m", memoryRequest: "128Mi", cpuLimit: "500m", memoryLimit: "512Mi" },
       config: { MODE: "api" },
       policy: { Version: "2012-10-17", Statement: [] },
       roleName: "api",
       workload: { kind: "deployment", replicas: 2, port: 8080, healthPath: "/health" },
+      egressPorts: [6379],
     });
     const json = synthJson(stack);
+    const allow = Object.values(resourcesOf(json, "kubernetes_network_policy_v1")).find((p) => (p as { metadata: { name: string } }).metadata.name === "api-allow");
+    // The service port is reachable from inside the VPC only; its cache port is the one extra egress.
+    expect(allow).toMatchObject({
+      spec: {
+        policy_types: ["Ingress", "Egress"],
+        ingress: [{ from: [{ ip_block: { cidr: "10.9.0.0/16" } }], ports: [{ protocol: "TCP", port: "8080" }] }],
+        egress: [expect.anything(), { ports: [{ protocol: "TCP", port: "443" }] }, { to: [{ ip_block: { cidr: "10.9.0.0/16" } }], ports: [{ protocol: "TCP", port: "6379" }] }],
+      },
+    });
     const deployment = onlyResource(json, "kubernetes_deployment_v1") as { spec: { replicas: string; template: { spec: { container: Record<string, unknown>[] } } } };
     const container = deployment.spec.template.spec.container[0];
     expect(deployment.spec.replicas).toBe("2");

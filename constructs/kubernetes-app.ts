@@ -5,6 +5,9 @@ import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { CronJobV1 } from "@cdktf/provider-kubernetes/lib/cron-job-v1";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
+import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
+import { RoleV1 } from "@cdktf/provider-kubernetes/lib/role-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
@@ -61,11 +64,28 @@ export interface KubernetesAppProps {
   /** IAM role name for IRSA. */
   readonly roleName: string;
   readonly workload: DeploymentWorkload | CronJobWorkload | HelmWorkload;
+  /**
+   * TCP ports the workload may open connections to inside the VPC (its database, cache or brokers),
+   * besides DNS and HTTPS, which every workload may use. @default []
+   */
+  readonly egressPorts?: readonly number[];
 }
+
+/** DNS: the cluster's resolver in kube-system, over UDP and TCP. */
+const DNS_EGRESS = {
+  to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+  ports: [
+    { protocol: "UDP", port: "53" },
+    { protocol: "TCP", port: "53" },
+  ],
+};
 
 /**
  * A module's Kubernetes runtime: namespace, IRSA service account (an IAM role trusting exactly this
  * namespace/service account through the cluster's OIDC provider), ConfigMap and the workload.
+ * The namespace denies all traffic by default and allows only what the workload needs: DNS, HTTPS
+ * to AWS APIs, its `egressPorts` inside the VPC and, for a service, its port from inside the VPC.
+ * The service account may read its own ConfigMap and nothing else in the cluster.
  */
 export class KubernetesApp extends Construct {
   public readonly role?: IamRole;
@@ -110,6 +130,42 @@ export class KubernetesApp extends Construct {
 
     const config = new ConfigMapV1(this, "config", { provider, metadata: { name, namespace: ns, labels }, data: props.config });
 
+    const role = new RoleV1(this, "role", {
+      provider,
+      metadata: { name, namespace: ns, labels },
+      rule: [{ apiGroups: [""], resources: ["configmaps"], resourceNames: [config.metadata.name], verbs: ["get", "watch"] }],
+    });
+    new RoleBindingV1(this, "role-binding", {
+      provider,
+      metadata: { name, namespace: ns, labels },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+      subject: [{ kind: "ServiceAccount", name: account.metadata.name, namespace: ns }],
+    });
+
+    // Every pod of the namespace: nothing in or out unless a policy below allows it.
+    new NetworkPolicyV1(this, "default-deny", {
+      provider,
+      metadata: { name: "default-deny", namespace: ns, labels },
+      spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+    });
+    const w = props.workload;
+    const servicePort = w.kind === "cronjob" ? undefined : w.port;
+    const vpc = [{ ipBlock: { cidr: cluster.vpcCidr } }];
+    new NetworkPolicyV1(this, "allow", {
+      provider,
+      metadata: { name: `${name}-allow`, namespace: ns, labels },
+      spec: {
+        podSelector: {},
+        policyTypes: servicePort === undefined ? ["Egress"] : ["Ingress", "Egress"],
+        ingress: servicePort === undefined ? undefined : [{ from: vpc, ports: [{ protocol: "TCP", port: String(servicePort) }] }],
+        egress: [
+          DNS_EGRESS,
+          { ports: [{ protocol: "TCP", port: "443" }] },
+          ...(props.egressPorts ?? []).map((port) => ({ to: vpc, ports: [{ protocol: "TCP", port: String(port) }] })),
+        ],
+      },
+    });
+
     const container = {
       name,
       image: props.image,
@@ -120,7 +176,6 @@ export class KubernetesApp extends Construct {
       },
       securityContext: { runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
     };
-    const w = props.workload;
     if (w.kind === "deployment") {
       const probe = { httpGet: { path: w.healthPath, port: String(w.port) }, periodSeconds: 10 };
       new DeploymentV1(this, "deployment", {

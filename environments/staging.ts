@@ -10,5 +10,7 @@ export const staging = defineEnvironment({
   network: { ...base.network, vpcCidr: "10.20.0.0/16", azCount: 3, endpoints: true },
   logRetentionDays: 30,
   budget: { monthlyLimitUsd: 1000, anomalyAlertUsd: 100 },
+  // Prod's runtime at a smaller size: workloads are integration-tested here before production.
+  eks: { ...base.eks, enabled: true, nodeMinSize: 1, nodeDesiredSize: 2, nodeMaxSize: 4 },
   modules: moduleEntries("staging"),
 });

@@ -26,6 +26,8 @@ export interface ClusterAccess {
   readonly helm: HelmProvider;
   /** IRSA: the OIDC provider that service-account roles trust; absent on clusters we do not run (Kind). */
   readonly irsa?: { readonly oidcProviderArn: string; readonly oidcIssuer: string };
+  /** The environment's VPC: load balancer targets and kubelet probes reach pods from inside it. */
+  readonly vpcCidr: string;
 }
 
 /**
@@ -59,5 +61,6 @@ export function clusterAccess(scope: Construct, env: Environment, foundation: Fo
     kubernetes: new KubernetesProvider(scope, "kubernetes", connection),
     helm: new HelmProvider(scope, "helm", { kubernetes: connection }),
     irsa,
+    vpcCidr: env.network.vpcCidr,
   };
 }

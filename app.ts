@@ -1,6 +1,8 @@
 import type { App, TerraformStack } from "cdktf";
 import { globMatches } from "./core/glob";
+import { checkSecretDeclarations } from "./core/secret-env";
 import { ConfigError, type Environment, environmentInputs } from "./environments";
+import type { SecretRotation } from "./environments/schema";
 import type { ModuleDefinition } from "./packages/module";
 import { PolicyGate } from "./policies";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
@@ -12,7 +14,9 @@ import { stackName } from "./stacks/naming";
 /** One environment with its enabled modules and their validated settings. */
 export interface EnvironmentPlan {
   readonly env: Environment;
-  readonly modules: { readonly module: ModuleDefinition; readonly settings: unknown }[];
+  /** Every registered module, enabled here or not. */
+  readonly registry: readonly ModuleDefinition[];
+  readonly modules: { readonly module: ModuleDefinition; readonly settings: unknown; readonly secretRotation?: Record<string, SecretRotation> }[];
 }
 
 /**
@@ -26,7 +30,7 @@ export function planPlatform(envs: Environment[], registry: readonly ModuleDefin
   const reserved = names.filter((n) => n === BootstrapStack.STACK || n === FoundationStack.STACK);
   if (reserved.length > 0) throw new ConfigError(`module name "${reserved[0]}" is reserved for a platform stack; rename the module`);
 
-  const errors: string[] = [];
+  const errors: string[] = checkSecretDeclarations(registry);
   const plans = envs.map((env) => {
     const stacks = [BootstrapStack.STACK, FoundationStack.STACK, ...Object.entries(env.modules).filter(([, e]) => e.enabled).map(([n]) => n)];
     for (const stack of Object.keys(env.imports ?? {}).filter((s) => !stacks.includes(s))) {
@@ -40,6 +44,10 @@ export function planPlatform(envs: Environment[], registry: readonly ModuleDefin
         continue;
       }
       if (!entry.enabled) continue;
+      const declared = (module.secrets ?? []).map((d) => d.name);
+      for (const secret of Object.keys(entry.secretRotation ?? {}).filter((n) => !declared.includes(n))) {
+        errors.push(`environment "${env.name}": modules.${name}.secretRotation.${secret}: the module declares no such secret; its secrets: ${declared.join(", ") || "none"}`);
+      }
       const parsed = module.settings.safeParse(entry.settings);
       if (!parsed.success) {
         for (const issue of parsed.error.issues) {
@@ -50,9 +58,9 @@ export function planPlatform(envs: Environment[], registry: readonly ModuleDefin
       const problems = module.check?.(parsed.data, env) ?? [];
       for (const [path, message] of problems) errors.push(`environment "${env.name}": modules.${name}.settings.${path}: ${message}`);
       if (problems.length > 0) continue;
-      modules.push({ module, settings: parsed.data });
+      modules.push({ module, settings: parsed.data, secretRotation: entry.secretRotation });
     }
-    return { env, modules };
+    return { env, registry, modules };
   });
   if (errors.length > 0) throw new ConfigError(errors.join("\n"));
   return plans;
@@ -123,7 +131,7 @@ export function buildPlatform(app: App, plans: EnvironmentPlan[], options: Build
   // A partial build cannot tell a stale suppression from one for a stack it did not build.
   const everyEnvironment = environmentInputs({}).every((input) => plans.some((p) => p.env.name === input.name));
   const gate = new PolicyGate({ reportUnusedSuppressions: everyEnvironment && !options.stacks });
-  for (const { env, modules } of plans) {
+  for (const { env, registry, modules } of plans) {
     const bootstrap = wanted(`${env.name}-${BootstrapStack.STACK}`)
       ? new BootstrapStack(app, { env, localStatePath: options.bootstrapLocalStatePath })
       : undefined;
@@ -139,10 +147,10 @@ export function buildPlatform(app: App, plans: EnvironmentPlan[], options: Build
     adopt(foundation, FoundationStack.STACK);
     if (foundation) gate.apply(foundation, env);
     if (foundation && bootstrap) foundation.addDependency(bootstrap);
-    for (const { module, settings } of modules) {
+    for (const { module, settings, secretRotation } of modules) {
       if (!wanted(`${env.name}-${module.name}`)) continue;
       const name = `${env.name}-${module.name}`;
-      const stack = new ModuleStack(app, { env, module, settings, mockFoundation: options.mockFoundation?.has(name) ?? false });
+      const stack = new ModuleStack(app, { env, module, settings, secretRotation, registry, mockFoundation: options.mockFoundation?.has(name) ?? false });
       adopt(stack, module.name);
       gate.apply(stack, env);
       if (foundation) stack.addDependency(foundation);

@@ -82,7 +82,7 @@ describe("bad input is refused with a message that says what and how to fix", ()
     bad.modules = { ...bad.modules, "file-procesing": { enabled: true, settings: {} } };
     const [parsed] = loadEnvironments([bad], undefined);
     expect(messageOf(() => planPlatform([parsed], MODULES))).toBe(
-      'environment "dev": modules.file-procesing: unknown module; known modules: file-processing, data-pipeline, order-tracking',
+      'environment "dev": modules.file-procesing: unknown module; known modules: file-processing, data-pipeline, order-tracking, ml-platform',
     );
   });
 
@@ -99,19 +99,28 @@ describe("bad input is refused with a message that says what and how to fix", ()
     expect(messageOf(() => planPlatform([parsed], MODULES))).toMatch(/^environment "dev": modules\.order-tracking\.settings\.service\.desiredCount: /);
   });
 
-  test("a service domain outside the environment's public zone, or without one", () => {
+  test("a service or frontend domain outside the environment's public zone, or without one", () => {
     const outside = input("dev");
-    outside.modules = { ...outside.modules, "order-tracking": { enabled: true, settings: { service: { domain: "orders.acme.example" } } } };
+    outside.modules = {
+      ...outside.modules,
+      "order-tracking": { enabled: true, settings: { service: { domain: "orders.acme.example" }, frontend: { domain: "track.dev.acme.example.com" } } },
+    };
     expect(messageOf(() => planPlatform(loadEnvironments([outside], undefined), MODULES))).toBe(
-      'environment "dev": modules.order-tracking.settings.service.domain: "orders.acme.example" is not in the environment\'s public zone "dev.acme.example"; use a name ending in .dev.acme.example',
+      [
+        'environment "dev": modules.order-tracking.settings.service.domain: "orders.acme.example" is not in the environment\'s public zone "dev.acme.example"; use a name ending in .dev.acme.example',
+        'environment "dev": modules.order-tracking.settings.frontend.domain: "track.dev.acme.example.com" is not in the environment\'s public zone "dev.acme.example"; use a name ending in .dev.acme.example',
+      ].join("\n"),
     );
     const zoneless = input("dev");
     zoneless.dns = { privateZone: zoneless.dns.privateZone };
     expect(messageOf(() => planPlatform(loadEnvironments([zoneless], undefined), MODULES))).toBe(
-      'environment "dev": modules.order-tracking.settings.service.domain: needs a public zone to validate its certificate in: set dns.publicZone of environment "dev"',
+      [
+        'environment "dev": modules.order-tracking.settings.service.domain: needs a public zone to validate its certificate in: set dns.publicZone of environment "dev"',
+        'environment "dev": modules.order-tracking.settings.frontend.domain: needs a public zone to validate its certificate in: set dns.publicZone of environment "dev"',
+      ].join("\n"),
     );
-    // Without the service there is nothing to check.
-    zoneless.modules = { ...zoneless.modules, "order-tracking": { enabled: true, settings: { service: { enabled: false } } } };
+    // Without the service and the frontend there is nothing to check.
+    zoneless.modules = { ...zoneless.modules, "order-tracking": { enabled: true, settings: { service: { enabled: false }, frontend: { enabled: false } } } };
     expect(() => planPlatform(loadEnvironments([zoneless], undefined), MODULES)).not.toThrow();
   });
 
@@ -144,6 +153,7 @@ describe("bad input is refused with a message that says what and how to fix", ()
       "prod-data-pipeline",
       "prod-file-processing",
       "prod-foundation",
+      "prod-ml-platform",
       "prod-order-tracking",
     ]);
   });
@@ -184,7 +194,7 @@ describe("synth as a process", () => {
     const result = synth({ PLATFORM_STACKS: "dev-foundation,prod-order-tracking,local-*" });
     expect(result.status).toBe(0);
     const selected = readdirSync(join(result.outdir, "stacks")).sort();
-    expect(selected).toEqual(["dev-foundation", "local-bootstrap", "local-data-pipeline", "local-file-processing", "local-foundation", "local-order-tracking", "prod-order-tracking"]);
+    expect(selected).toEqual(["dev-foundation", "local-bootstrap", "local-data-pipeline", "local-file-processing", "local-foundation", "local-ml-platform", "local-order-tracking", "prod-order-tracking"]);
     const full = synth({});
     expect(full.status).toBe(0);
     for (const stack of selected) {
@@ -197,7 +207,7 @@ describe("synth as a process", () => {
     const deploy = synth({ PLATFORM_STACKS: "dev-data-pipeline", PLATFORM_STACKS_CLOSURE: "dependencies" });
     expect(readdirSync(join(deploy.outdir, "stacks")).sort()).toEqual(["dev-bootstrap", "dev-data-pipeline", "dev-foundation"]);
     const destroy = synth({ PLATFORM_STACKS: "prod-foundation", PLATFORM_STACKS_CLOSURE: "dependants" });
-    expect(readdirSync(join(destroy.outdir, "stacks")).sort()).toEqual(["prod-data-pipeline", "prod-file-processing", "prod-foundation", "prod-order-tracking"]);
+    expect(readdirSync(join(destroy.outdir, "stacks")).sort()).toEqual(["prod-data-pipeline", "prod-file-processing", "prod-foundation", "prod-ml-platform", "prod-order-tracking"]);
     const bad = synth({ PLATFORM_STACKS: "dev-*", PLATFORM_STACKS_CLOSURE: "everything" });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('PLATFORM_STACKS_CLOSURE is "everything"; use dependencies or dependants');

@@ -10,9 +10,9 @@ const json = new Map([...stacks].map(([name, stack]) => [name, synthJson(stack)]
 const moduleStackNames = plans.flatMap((p) => p.modules.map((m) => `${p.env.name}-${m.module.name}`));
 
 describe("state contract", () => {
-  test("4 environments x (bootstrap + foundation + 3 modules) = 20 stacks", () => {
-    expect(stacks.size).toBe(20);
-    expect(moduleStackNames).toHaveLength(12);
+  test("4 environments x (bootstrap + foundation + 4 modules) = 24 stacks", () => {
+    expect(stacks.size).toBe(24);
+    expect(moduleStackNames).toHaveLength(16);
   });
 
   test.each(moduleStackNames)("%s reads the foundation through exactly the foundation's own backend config", (name) => {
@@ -85,6 +85,7 @@ describe("stack names and order", () => {
       "dev-data-pipeline",
       "dev-file-processing",
       "dev-foundation",
+      "dev-ml-platform",
       "dev-order-tracking",
     ]);
   });

@@ -47,7 +47,7 @@ describe("adopting existing resources (imports)", () => {
     const raw = input("dev");
     const [env] = loadEnvironments([{ ...raw, imports: { "order-trackin": { "database/db": "x" } } }], undefined);
     expect(thrownMessage(() => planPlatform([env], MODULES), ConfigError)).toBe(
-      'environment "dev": imports.order-trackin: no such stack in this environment; stacks: bootstrap, foundation, file-processing, data-pipeline, order-tracking',
+      'environment "dev": imports.order-trackin: no such stack in this environment; stacks: bootstrap, foundation, file-processing, data-pipeline, order-tracking, ml-platform',
     );
   });
 

@@ -103,7 +103,7 @@ describe("module workloads on Kubernetes", () => {
     expect(container.image).toMatch(/:2\.0\.1$/);
   });
 
-  test("each namespace denies all traffic by default; a batch job may only resolve names and call HTTPS", () => {
+  test("each namespace denies all traffic by default; the batch job may only resolve names, call HTTPS and reach PostgreSQL in the VPC", () => {
     const policies = Object.values(resourcesOf(dp.json, "kubernetes_network_policy_v1")) as { metadata: { name: string }; spec: Record<string, unknown> }[];
     const deny = policies.find((p) => p.metadata.name === "default-deny");
     expect(deny?.spec).toEqual({ pod_selector: {}, policy_types: ["Ingress", "Egress"] });
@@ -120,6 +120,7 @@ describe("module workloads on Kubernetes", () => {
           ],
         },
         { ports: [{ protocol: "TCP", port: "443" }] },
+        { to: [{ ip_block: { cidr: "10.30.0.0/16" } }], ports: [{ protocol: "TCP", port: "5432" }] },
       ],
     });
     expect(policies).toHaveLength(2);

@@ -83,6 +83,9 @@ export class GithubOidcRoles extends Construct {
           // GetBucketVersioning: the locking preflight of npm run plan and drift reads it.
           { Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketVersioning"], Resource: `arn:aws:s3:::${props.stateBucketName}` },
           { Effect: "Allow", Action: ["s3:GetObject"], Resource: `arn:aws:s3:::${props.stateBucketName}/*` },
+          // Platform-generated secret values are drawn at plan (constructs/module-secret.ts) and
+          // ignored after their first write; drawing one reads and changes nothing.
+          { Sid: "DrawGeneratedSecretValues", Effect: "Allow", Action: ["secretsmanager:GetRandomPassword"], Resource: "*" },
           ...(props.lockTableArn ? [{ Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], Resource: props.lockTableArn }] : []),
           // A lock object is the only thing the plan role writes; the bucket encrypts it with the state key.
           ...(props.lockObjectsArn ? [{ Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: props.lockObjectsArn }] : []),

@@ -1,5 +1,4 @@
-import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
-import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
+import type { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
@@ -7,9 +6,9 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { AlbWebAcl } from "./alb-web-acl";
+import { dnsValidatedCertificate } from "./dns-certificate";
 import { linkSecurityGroups } from "./security-group-link";
 
 const HTTPS_PORT = 443;
@@ -76,34 +75,15 @@ export class HttpsLoadBalancer extends Construct {
       healthCheck: { path: props.target.healthCheckPath, matcher: "200-299", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
     });
 
-    this.certificate = new AcmCertificate(this, "certificate", {
-      domainName: props.domain,
-      validationMethod: "DNS",
-      // A replacement is issued before the old one is released from the listener.
-      lifecycle: { createBeforeDestroy: true },
-    });
-    const options = TerraformIterator.fromComplexList(this.certificate.domainValidationOptions, "domain_name");
-    const validationRecords = new Route53Record(this, "validation-record", {
-      forEach: options,
-      zoneId: props.zoneId,
-      name: options.getString("resource_record_name"),
-      type: options.getString("resource_record_type"),
-      records: [options.getString("resource_record_value")],
-      ttl: 60,
-      allowOverwrite: true,
-    });
-    // Waits until ACM has seen the records and issued the certificate.
-    const validation = new AcmCertificateValidation(this, "validation", {
-      certificateArn: this.certificate.arn,
-      validationRecordFqdns: Token.asList(TerraformIterator.fromResources(validationRecords).pluckProperty("fqdn")),
-    });
+    const { certificate, validatedArn } = dnsValidatedCertificate(this, { domain: props.domain, zoneId: props.zoneId });
+    this.certificate = certificate;
 
     this.https = new LbListener(this, "https", {
       loadBalancerArn: this.lb.arn,
       port: HTTPS_PORT,
       protocol: "HTTPS",
       sslPolicy: TLS_POLICY,
-      certificateArn: validation.certificateArn,
+      certificateArn: validatedArn,
       defaultAction: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
     });
     new LbListener(this, "http", {

@@ -174,7 +174,9 @@ export class KubernetesApp extends Construct {
         requests: { cpu: props.resources.cpuRequest, memory: props.resources.memoryRequest },
         limits: { cpu: props.resources.cpuLimit, memory: props.resources.memoryLimit },
       },
-      securityContext: { runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
+      // Tags are immutable in ECR, so Always only asks the registry which digest the tag names.
+      imagePullPolicy: "Always",
+      securityContext: { runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
     };
     if (w.kind === "deployment") {
       const probe = { httpGet: { path: w.healthPath, port: String(w.port) }, periodSeconds: 10 };

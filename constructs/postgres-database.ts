@@ -7,6 +7,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Construct } from "constructs";
+import { alarmDefaults } from "./alarm-defaults";
 import { trustedByService } from "./iam";
 import { protection } from "./protection";
 import { linkSecurityGroups } from "./security-group-link";
@@ -125,14 +126,7 @@ export class PostgresDatabase extends Construct {
   }
 
   private alarms(identifier: string, topic: string, storageGb: number): void {
-    const common = {
-      namespace: "AWS/RDS",
-      dimensions: { DBInstanceIdentifier: identifier },
-      period: 300,
-      treatMissingData: "missing",
-      alarmActions: [topic],
-      okActions: [topic],
-    };
+    const common = alarmDefaults("AWS/RDS", { DBInstanceIdentifier: identifier }, topic);
     new CloudwatchMetricAlarm(this, "cpu-alarm", {
       ...common,
       alarmName: `${identifier}-cpu-high`,

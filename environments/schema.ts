@@ -31,10 +31,21 @@ export const tagsSchema = z.object({
 });
 
 /** Settings shared by every module entry; each module adds its own through its settings schema. */
+/** Rotation of one module secret by a rotation function (Secrets Manager's rotation contract). */
+export const secretRotationSchema = z
+  .object({
+    functionArn: z.string().regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+$/, "must be a Lambda function ARN"),
+    days: z.number().int().min(1).max(1000),
+  })
+  .strict();
+export type SecretRotation = z.output<typeof secretRotationSchema>;
+
 export const moduleEntrySchema = z
   .object({
     enabled: z.boolean(),
     settings: z.record(z.string(), z.unknown()).default({}),
+    /** Rotation of the module's declared secrets in this environment, by secret name. */
+    secretRotation: z.record(z.string(), secretRotationSchema).optional(),
   })
   .strict();
 

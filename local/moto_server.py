@@ -45,6 +45,16 @@
   account and plans `<account>/sg-...` -> `sg-...` on every run. AWS always returns UserId; here it
   is left out when the group belongs to the caller's account. This one serves the local provider
   configuration, not an AWS behaviour.
+- ElastiCache replication groups (cluster mode disabled): moto ignores NumCacheClusters (one node
+  unless ReplicasPerNodeGroup is given) and creates no member cache clusters, so DescribeCacheClusters
+  of `<group>-001` answers 404 where AWS describes the node with the group's encryption settings
+  (the provider reads each member, and the at-rest and transit encryption from the first). A
+  deleted group stays `deleting` forever, where AWS removes it and its nodes (the provider waits
+  until the group is gone). Here NumCacheClusters nodes are created as cache clusters of the group,
+  and a deleted group goes away with them.
+- CloudFront: an origin's OriginAccessControlId and S3OriginConfig are dropped, and a viewer
+  certificate from ACM is reported with CloudFrontDefaultCertificate true; AWS returns what was
+  set, and the provider plans the difference on every run.
 - Security group rules that reference a group lose their Description in DescribeSecurityGroupRules
   (moto reads it from the CIDR range only); AWS returns it.
 
@@ -80,9 +90,11 @@ from moto.core.authorization import ActionAuthenticatorMixin
 from moto.core.exceptions import _RESTError
 from moto.iam.access_control import IAMRequestBase
 from moto.awslambda.models import LambdaFunction
+from moto.cloudfront.models import Origin as CloudFrontOrigin, ViewerCertificate
 from moto.dynamodb.responses import DynamoHandler
 from moto.ec2.models.security_groups import SecurityGroupRule
 from moto.ecs.responses import EC2ContainerServiceResponse
+from moto.elasticache.models import CacheCluster, ElastiCacheBackend, ReplicationGroup
 from moto.kafka.exceptions import NotFoundException as KafkaNotFound
 from moto.kafka.models import FakeKafkaCluster, KafkaBackend
 from moto.kafka.responses import KafkaResponse
@@ -277,6 +289,83 @@ def _check_dns_validation(self):
 
 _check_certificate = CertBundle.check
 CertBundle.check = _check_dns_validation
+
+
+def _members_from_num_cache_clusters(self, *args, **kwargs):
+    if not kwargs.get("replicas_per_node_group") and (kwargs.get("num_cache_clusters") or 0) > 1:
+        kwargs["replicas_per_node_group"] = kwargs["num_cache_clusters"] - 1
+    _set_members_disabled(self, *args, **kwargs)
+
+
+_set_members_disabled = ReplicationGroup._set_node_members_clusters_disabled
+ReplicationGroup._set_node_members_clusters_disabled = _members_from_num_cache_clusters
+
+
+# What a member node takes from CreateReplicationGroup, and what it has no value for.
+_NODE_SETTINGS = (
+    "cache_node_type", "engine", "engine_version", "cache_parameter_group_name", "cache_subnet_group_name",
+    "transit_encryption_enabled", "network_type", "ip_discovery", "preferred_maintenance_window", "port",
+    "notification_topic_arn", "auto_minor_version_upgrade", "snapshot_retention_limit", "snapshot_window",
+    "auth_token", "cache_security_group_names", "security_group_ids", "log_delivery_configurations",
+)
+_NODE_UNSET = (
+    "az_mode", "preferred_availability_zone", "snapshot_name", "outpost_mode", "preferred_outpost_arn",
+    "preferred_availability_zones", "tags", "snapshot_arns", "preferred_outpost_arns", "cache_node_ids_to_remove",
+    "cache_node_ids_to_reboot",
+)
+
+
+def _create_group_with_member_clusters(self, *args, **kwargs):
+    group = _create_replication_group(self, *args, **kwargs)
+    for member in group.member_clusters:
+        self.cache_clusters[member] = CacheCluster(
+            account_id=self.account_id,
+            region_name=self.region_name,
+            cache_cluster_id=member,
+            replication_group_id=group.replication_group_id,
+            num_cache_nodes=1,
+            **{name: kwargs[name] for name in _NODE_SETTINGS},
+            **{name: None for name in _NODE_UNSET},
+        )
+        # AWS describes each node with the group's encryption settings; the provider reads them there.
+        self.cache_clusters[member].at_rest_encryption_enabled = bool(kwargs["at_rest_encryption_enabled"])
+        self.cache_clusters[member].transit_encryption_mode = kwargs["transit_encryption_mode"]
+    return group
+
+
+def _delete_group_and_members(self, replication_group_id, retain_primary_cluster):
+    members = list(self.replication_groups.get(replication_group_id).member_clusters) if replication_group_id in self.replication_groups else []
+    group = _delete_replication_group(self, replication_group_id, retain_primary_cluster)
+    self.replication_groups.pop(replication_group_id, None)
+    for member in members:
+        self.cache_clusters.pop(member, None)
+    return group
+
+
+_create_replication_group = ElastiCacheBackend.create_replication_group
+_delete_replication_group = ElastiCacheBackend.delete_replication_group
+ElastiCacheBackend.create_replication_group = _create_group_with_member_clusters
+ElastiCacheBackend.delete_replication_group = _delete_group_and_members
+
+
+def _origin_with_access_control(self, origin):
+    _cloudfront_origin_init(self, origin)
+    self.origin_access_control_id = origin.get("OriginAccessControlId") or ""
+    if "S3OriginConfig" in origin:
+        self.s3_origin_config = {"OriginAccessIdentity": origin["S3OriginConfig"].get("OriginAccessIdentity") or ""}
+
+
+def _viewer_certificate_as_set(self, config):
+    _viewer_certificate_init(self, config)
+    if "CloudFrontDefaultCertificate" not in config and (config.get("ACMCertificateArn") or config.get("IAMCertificateId")):
+        self.cloud_front_default_certificate = False
+        self.certificate_source = "acm" if config.get("ACMCertificateArn") else "iam"
+
+
+_cloudfront_origin_init = CloudFrontOrigin.__init__
+_viewer_certificate_init = ViewerCertificate.__init__
+CloudFrontOrigin.__init__ = _origin_with_access_control
+ViewerCertificate.__init__ = _viewer_certificate_as_set
 
 
 def _kafka_cluster_init(self, *args, **kwargs):

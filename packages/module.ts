@@ -1,5 +1,7 @@
 import type { Construct } from "constructs";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { z } from "zod";
+import type { ModuleSecret } from "../constructs/module-secret";
 import type { Environment } from "../environments";
 import type { FoundationOutputName } from "../stacks/foundation-contract";
 import type { FoundationRef } from "../stacks/foundation-ref";
@@ -12,6 +14,27 @@ export interface ModuleContext<S, C extends FoundationOutputName> {
   readonly foundation: FoundationRef<C>;
   /** `acme-dev-<module>` followed by `-suffix`: the name of one resource of this module. */
   name(suffix?: string): string;
+  /** The stack's AWS provider in another region (aliased by the region), e.g. us-east-1 for CloudFront's certificate. */
+  awsProviderIn(region: string): AwsProvider;
+  /** One of the secrets the module declared (`secrets`); another module's secret is refused. */
+  secret(name: string): ModuleSecret;
+}
+
+/**
+ * A secret a module needs: its name and keys, never its values. The platform creates it in the
+ * module's stack (`<project>-<env>/<module>/<name>`, KMS, resource policy for the module's roles) and
+ * `npm run secrets-init` writes it to the env files of its profiles.
+ */
+export interface SecretDeclaration {
+  /** Lowercase, unique in the module, e.g. `postgres-airflow`. */
+  readonly name: string;
+  readonly description: string;
+  /** JSON keys of the secret, written as environment variables (`POSTGRES_USER`). */
+  readonly keys: readonly string[];
+  /** Keys whose first value the platform generates (40 letters and digits); the others are put by people. @default [] */
+  readonly generate?: readonly string[];
+  /** The env files (`<profile>.env`) secrets-init writes the secret to. @default [the module's name] */
+  readonly profiles?: readonly string[];
 }
 
 /** A deployable unit: one folder under packages/, one stack per environment where enabled. */
@@ -26,6 +49,8 @@ export interface ModuleDefinition<S extends z.ZodType = z.ZodType, C extends Fou
   readonly consumes: readonly C[];
   /** Ships a container image: the foundation creates its ECR repository. */
   readonly image: boolean;
+  /** Secrets the module's workloads read; see SecretDeclaration. @default [] */
+  readonly secrets?: readonly SecretDeclaration[];
   /** Per-environment settings; defaults live here, environments override. */
   readonly settings: S;
   /**

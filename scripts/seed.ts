@@ -6,6 +6,7 @@
 // only on the first load, which the first object remembers in its metadata (seed-sha256), so
 // running it again adds no duplicates. The local environment only: seed data never goes to a cloud.
 import { type AttributeValue, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -14,7 +15,9 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import { ConfigError, environmentInputs, loadEnvironments } from "../environments";
+import { ConfigError, type Environment, environmentInputs, loadEnvironments } from "../environments";
+import { MODULES } from "../packages";
+import { secretName } from "../stacks/naming";
 import { stateKey } from "../stacks/state";
 import { httpStatus, sdkConfig } from "./aws";
 
@@ -28,6 +31,11 @@ const seedSchema = z
     items: z.array(z.object({ table: z.string(), item: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])) }).strict()).default([]),
     records: z.array(z.object({ stream: z.string(), partitionKey: z.string().min(1), data: z.unknown() }).strict()).default([]),
     messages: z.array(z.object({ queue: z.string(), body: z.unknown() }).strict()).default([]),
+    /**
+     * Sample values of a declared secret's keys that people set (user and database names): added
+     * to the secret where a key has no value yet, never over one. Generated keys need none.
+     */
+    secrets: z.record(z.string(), z.record(z.string(), z.string())).default({}),
   })
   .strict()
   .refine((s) => s.objects.length > 0 || (s.records.length === 0 && s.messages.length === 0), {
@@ -122,10 +130,45 @@ async function load(module: string): Promise<string> {
       sent += messages.length;
     }
   }
+  const filled = `${await fillSecrets(env, module, seed)} secret key(s) filled`;
   const counts = `${seed.objects.length} object(s), ${seed.items.length} item(s)`;
   return loadedBefore
-    ? `local-${module}: ${counts} written again; records and messages already loaded, not sent again`
-    : `local-${module}: ${counts} written, ${sent} record(s) and message(s) sent`;
+    ? `local-${module}: ${counts} written again, ${filled}; records and messages already loaded, not sent again`
+    : `local-${module}: ${counts} written, ${filled}, ${sent} record(s) and message(s) sent`;
+}
+
+/** The seed's secret keys checked against the module's declarations: an undeclared secret or key is an error naming those there are. */
+export function checkSeedSecrets(module: string, seed: Seed): void {
+  const declared = MODULES.find((m) => m.name === module)?.secrets ?? [];
+  for (const [name, values] of Object.entries(seed.secrets)) {
+    const secret = declared.find((d) => d.name === name);
+    if (!secret) throw new ConfigError(`local/seed/${module}/seed.json: secrets.${name}: ${module} declares no such secret; its secrets: ${declared.map((d) => d.name).join(", ") || "none"}`);
+    for (const key of Object.keys(values).filter((k) => !secret.keys.includes(k))) {
+      throw new ConfigError(`local/seed/${module}/seed.json: secrets.${name}.${key}: not a key of the secret; its keys: ${secret.keys.join(", ")}`);
+    }
+  }
+}
+
+/** Adds the seed's values for keys a secret does not hold yet; returns how many were added. */
+async function fillSecrets(env: Environment, module: string, seed: Seed): Promise<number> {
+  checkSeedSecrets(module, seed);
+  const client = new SecretsManagerClient(sdkConfig(env));
+  let filled = 0;
+  for (const [name, values] of Object.entries(seed.secrets)) {
+    const id = secretName(env, module, name);
+    let current: Record<string, string> = {};
+    try {
+      current = JSON.parse((await client.send(new GetSecretValueCommand({ SecretId: id }))).SecretString ?? "{}") as Record<string, string>;
+    } catch (e) {
+      if (httpStatus(e) !== 404 || !/secret value|AWSCURRENT/i.test((e as Error).message)) throw e;
+    }
+    const missing = Object.keys(values).filter((k) => current[k] === undefined);
+    if (missing.length === 0) continue;
+    const next = { ...current, ...Object.fromEntries(missing.map((k) => [k, values[k]])) };
+    await client.send(new PutSecretValueCommand({ SecretId: id, SecretString: JSON.stringify(next) }));
+    filled += missing.length;
+  }
+  return filled;
 }
 
 /** A DynamoDB item from plain strings, numbers and booleans. */

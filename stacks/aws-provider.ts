@@ -9,12 +9,14 @@ export const EMULATED_SERVICES: readonly (keyof AwsProviderEndpoints)[] = [
   "acm",
   "budgets",
   "ce",
+  "cloudfront",
   "cloudwatch",
   "dynamodb",
   "ec2",
   "ecr",
   "ecs",
   "eks",
+  "elasticache",
   "elbv2",
   "iam",
   "kafka",
@@ -40,8 +42,12 @@ export const EMULATED_SERVICES: readonly (keyof AwsProviderEndpoints)[] = [
  */
 export const AWS_PROVIDER_CONSTRAINT = ">= 6.25.0, < 7.0.0";
 
-/** The AWS provider of a stack: region, allowed accounts, default tags, emulator endpoints. */
-export function awsProvider(scope: Construct, env: Environment, extraTags: Record<string, string> = {}): AwsProvider {
+/**
+ * The AWS provider of a stack: region, allowed accounts, default tags, emulator endpoints. With
+ * `region`, a second provider of the stack in that region, aliased by the region's name (CloudFront's
+ * certificates live in us-east-1).
+ */
+export function awsProvider(scope: Construct, env: Environment, extraTags: Record<string, string> = {}, region?: string): AwsProvider {
   const emulator = env.endpoint
     ? {
         ...emulatorCredentials(env),
@@ -58,8 +64,9 @@ export function awsProvider(scope: Construct, env: Environment, extraTags: Recor
     : { allowedAccountIds: env.allowedAccountIds };
   // The bindings pin the exact version they were generated from; widen it to the constraint.
   TerraformStack.of(scope).addOverride("terraform.required_providers.aws.version", AWS_PROVIDER_CONSTRAINT);
-  return new AwsProvider(scope, "aws", {
-    region: env.region,
+  return new AwsProvider(scope, region ? `aws-${region}` : "aws", {
+    region: region ?? env.region,
+    ...(region ? { alias: region } : {}),
     defaultTags: [{ tags: { ...env.tags, ...extraTags } }],
     ...emulator,
   });

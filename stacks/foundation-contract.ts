@@ -34,6 +34,10 @@ export const FOUNDATION_OUTPUTS = {
   eks_cluster_ca_data: { type: "string", description: "Base64 certificate authority data of the EKS API; empty without EKS." },
   eks_oidc_provider_arn: { type: "string", description: "ARN of the cluster's IAM OIDC provider for IRSA; empty without EKS." },
   eks_oidc_provider_url: { type: "string", description: "Issuer URL of the cluster's OIDC provider, without https://; empty without EKS." },
+  eks_cluster_security_group_id: {
+    type: "string",
+    description: "Security group EKS gives the cluster and its managed nodes: the source to allow for pods reaching a database or cache; empty without EKS.",
+  },
 } as const satisfies Record<string, OutputSpec>;
 
 export type FoundationOutputName = keyof typeof FOUNDATION_OUTPUTS;
@@ -81,5 +85,6 @@ export function mockFoundationOutputs(env: { readonly accountId: string; readonl
     eks_cluster_ca_data: "",
     eks_oidc_provider_arn: `arn:aws:iam::${env.accountId}:oidc-provider/oidc.eks.${env.region}.amazonaws.com/id/MOCK`,
     eks_oidc_provider_url: `oidc.eks.${env.region}.amazonaws.com/id/MOCK`,
+    eks_cluster_security_group_id: "sg-00000000000000000",
   };
 }

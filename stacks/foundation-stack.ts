@@ -58,6 +58,16 @@ export class FoundationStack extends TerraformStack {
             Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${env.region}:${env.accountId}:*` } },
           },
           kmsStatementForPublishers(env.accountId),
+          {
+            // Static sites (constructs/static-site.ts): their buckets are encrypted with this key and
+            // read by their CloudFront distribution through an origin access control.
+            Sid: "CloudFrontReadsSiteBuckets",
+            Effect: "Allow",
+            Principal: { Service: "cloudfront.amazonaws.com" },
+            Action: ["kms:Decrypt"],
+            Resource: "*",
+            Condition: { ArnLike: { "AWS:SourceArn": `arn:aws:cloudfront::${env.accountId}:distribution/*` } },
+          },
         ],
       }),
     });
@@ -190,6 +200,7 @@ export class FoundationStack extends TerraformStack {
       eks_cluster_ca_data: eks?.cluster.certificateAuthority.get(0).data ?? "",
       eks_oidc_provider_arn: eks?.oidcProvider.arn ?? "",
       eks_oidc_provider_url: eks?.oidcIssuer ?? "",
+      eks_cluster_security_group_id: eks?.cluster.vpcConfig.clusterSecurityGroupId ?? "",
     };
     publishOutputs(this, outputs);
   }

@@ -1,11 +1,14 @@
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Backend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import type { Environment } from "../environments";
+import { ModuleSecret } from "../constructs/module-secret";
+import { ConfigError, type Environment } from "../environments";
+import type { SecretRotation } from "../environments/schema";
 import type { ModuleDefinition } from "../packages/module";
 import type { FoundationOutputName } from "./foundation-contract";
 import { FoundationRef } from "./foundation-ref";
 import { awsProvider } from "./aws-provider";
-import { resourcePrefix, stackName } from "./naming";
+import { resourcePrefix, secretName, stackName } from "./naming";
 import { stateBackendConfig } from "./state";
 
 export interface ModuleStackProps<S> {
@@ -15,6 +18,10 @@ export interface ModuleStackProps<S> {
   readonly settings: S;
   /** Plan against mockFoundationOutputs instead of the foundation's state; apply is refused. @default false */
   readonly mockFoundation?: boolean;
+  /** Rotation of the module's secrets in this environment, by secret name (already checked against the declarations). */
+  readonly secretRotation?: Record<string, SecretRotation>;
+  /** Every registered module, to name the owner when a module asks for another module's secret. @default none */
+  readonly registry?: readonly ModuleDefinition[];
 }
 
 /**
@@ -27,15 +34,51 @@ export class ModuleStack<S = unknown> extends TerraformStack {
   constructor(scope: Construct, props: ModuleStackProps<S>) {
     const { env, module } = props;
     super(scope, stackName(env, module.name));
-    awsProvider(this, env, { Stack: module.name, Team: module.owner });
+    const tags = { Stack: module.name, Team: module.owner };
+    awsProvider(this, env, tags);
+    const regional = new Map<string, AwsProvider>();
     new S3Backend(this, stateBackendConfig(env, module.name));
-    this.foundation = new FoundationRef(this, "foundation", env, module.consumes, module.name, props.mockFoundation);
+    const declared = module.secrets ?? [];
+    // Secrets are encrypted with the environment's key, whether or not the module reads it itself.
+    const consumes: FoundationOutputName[] = declared.length > 0 && !module.consumes.includes("kms_key_arn") ? [...module.consumes, "kms_key_arn"] : [...module.consumes];
+    this.foundation = new FoundationRef(this, "foundation", env, consumes, module.name, props.mockFoundation);
+    const secrets = new Map<string, ModuleSecret>();
+    for (const declaration of declared) {
+      secrets.set(
+        declaration.name,
+        new ModuleSecret(this, `secret-${declaration.name}`, {
+          secretName: secretName(env, module.name, declaration.name),
+          description: declaration.description,
+          keys: declaration.keys,
+          generate: declaration.generate ?? [],
+          kmsKeyArn: this.foundation.string("kms_key_arn"),
+          protect: env.deletionProtection,
+          rotation: props.secretRotation?.[declaration.name],
+        }),
+      );
+    }
     module.build({
       scope: this,
       env,
       settings: props.settings,
       foundation: this.foundation,
       name: (suffix?: string) => (suffix ? `${resourcePrefix(env, module.name)}-${suffix}` : resourcePrefix(env, module.name)),
+      awsProviderIn: (region: string) => {
+        if (!regional.has(region)) regional.set(region, awsProvider(this, env, tags, region));
+        return regional.get(region)!;
+      },
+      secret: (name: string) => {
+        const secret = secrets.get(name);
+        if (secret) return secret;
+        const owner = props.registry?.find((m) => m.name !== module.name && m.secrets?.some((d) => d.name === name));
+        const own = `its secrets: ${[...secrets.keys()].join(", ") || "none"}`;
+        throw new ConfigError(
+          owner
+            ? `module "${module.name}" asked for secret "${name}" of module "${owner.name}" (${own}); a module reads only its own secrets: declare one in "${module.name}" or ask ${owner.owner} to expose what you need as an output`
+            : `module "${module.name}" asked for secret "${name}", which it does not declare (${own}); add it to the module definition's \`secrets\``,
+        );
+      },
     });
+    for (const secret of secrets.values()) secret.finish();
   }
 }

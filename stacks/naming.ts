@@ -9,3 +9,8 @@ export function stackName(env: Pick<Environment, "name">, stack: string): string
 export function resourcePrefix(env: Pick<Environment, "project" | "name">, stack?: string): string {
   return stack ? `${env.project}-${env.name}-${stack}` : `${env.project}-${env.name}`;
 }
+
+/** Secrets Manager name of a module's secret: `acme-dev/order-tracking/webhook-signing`. */
+export function secretName(env: Pick<Environment, "project" | "name">, module: string, secret: string): string {
+  return `${resourcePrefix(env)}/${module}/${secret}`;
+}

@@ -8,6 +8,7 @@
 import { ACMClient, ListCertificatesCommand } from "@aws-sdk/client-acm";
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { CloudFrontClient, ListDistributionsCommand, ListOriginAccessControlsCommand } from "@aws-sdk/client-cloudfront";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import {
   DescribeAddressesCommand,
@@ -18,6 +19,7 @@ import {
   EC2Client,
 } from "@aws-sdk/client-ec2";
 import { DescribeRepositoriesCommand, ECRClient } from "@aws-sdk/client-ecr";
+import { DescribeCacheSubnetGroupsCommand, DescribeReplicationGroupsCommand, ElastiCacheClient } from "@aws-sdk/client-elasticache";
 import { DescribeClustersCommand, ECSClient, ListClustersCommand } from "@aws-sdk/client-ecs";
 import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { IAMClient, ListOpenIDConnectProvidersCommand, ListRolesCommand } from "@aws-sdk/client-iam";
@@ -28,6 +30,7 @@ import { DescribeKeyCommand, KMSClient, ListAliasesCommand, ListKeysCommand } fr
 import { DescribeDBInstancesCommand, DescribeDBParameterGroupsCommand, RDSClient } from "@aws-sdk/client-rds";
 import { ListHostedZonesCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
+import { ListSecretsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { ListTopicsCommand, SNSClient } from "@aws-sdk/client-sns";
 import { ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
@@ -74,6 +77,14 @@ export async function leftovers(aws: SdkConfig): Promise<string[]> {
   add("iam oidc provider", ((await new IAMClient(aws).send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList ?? []).map((p) => p.Arn));
   add("log group", ((await new CloudWatchLogsClient(aws).send(new DescribeLogGroupsCommand({}))).logGroups ?? []).map((g) => g.logGroupName));
   add("hosted zone", ((await new Route53Client(aws).send(new ListHostedZonesCommand({}))).HostedZones ?? []).map((z) => z.Name));
+  const elasticache = new ElastiCacheClient(aws);
+  add("elasticache replication group", ((await elasticache.send(new DescribeReplicationGroupsCommand({}))).ReplicationGroups ?? []).map((g) => g.ReplicationGroupId));
+  const subnetGroups = (await elasticache.send(new DescribeCacheSubnetGroupsCommand({}))).CacheSubnetGroups ?? [];
+  add("elasticache subnet group", subnetGroups.filter((g) => g.CacheSubnetGroupName !== "default").map((g) => g.CacheSubnetGroupName));
+  const cloudfront = new CloudFrontClient(aws);
+  add("cloudfront distribution", ((await cloudfront.send(new ListDistributionsCommand({}))).DistributionList?.Items ?? []).map((d) => `${d.Id} ${d.Aliases?.Items?.join(",")}`));
+  add("cloudfront origin access control", ((await cloudfront.send(new ListOriginAccessControlsCommand({}))).OriginAccessControlList?.Items ?? []).map((o) => o.Name));
+  add("secret", ((await new SecretsManagerClient(aws).send(new ListSecretsCommand({}))).SecretList ?? []).map((x) => x.Name));
   add("sns topic", ((await new SNSClient(aws).send(new ListTopicsCommand({}))).Topics ?? []).map((t) => t.TopicArn));
   add("cloudwatch alarm", ((await new CloudWatchClient(aws).send(new DescribeAlarmsCommand({}))).MetricAlarms ?? []).map((a) => a.AlarmName));
   const aliases = (await kms.send(new ListAliasesCommand({}))).Aliases ?? [];

@@ -38,12 +38,14 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetTopicAttributesCommand, SNSClient } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { App } from "cdktf";
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { environmentInputs, loadEnvironments } from "../../environments";
 import { sdkConfig } from "../../scripts/aws";
@@ -57,7 +59,8 @@ import { expectRenderedPlan } from "../review/plan-assertions";
 import { leftovers } from "./leftovers";
 import { expectLandingApplied } from "./data-pipeline";
 import { seeded } from "./seed";
-import { expectOrderTrackingApplied } from "./order-tracking";
+import { expectMlPlatformApplied } from "./ml-platform";
+import { expectFrontendApplied, expectOrderTrackingApplied } from "./order-tracking";
 import { planFixture } from "./plan-fixture";
 import { rehearsal } from "./rehearsal";
 import { REPO, must, phase, run, type RunResult, start, timings, toolchainEnv, waitForOutput } from "./run";
@@ -65,10 +68,10 @@ import { REPO, must, phase, run, type RunResult, start, timings, toolchainEnv, w
 const env = loadEnvironments(environmentInputs({}), "local")[0];
 const tools = toolchainEnv();
 const OUT = join(REPO, "cdktf.out", "stacks");
-const MODULE_STACKS = ["local-file-processing", "local-data-pipeline", "local-order-tracking"];
+const MODULE_STACKS = ["local-file-processing", "local-data-pipeline", "local-ml-platform", "local-order-tracking"];
 /** Deployed through cdktf; the last module goes through tflocal to prove the JSON works there too. */
-const CDKTF_MODULES = MODULE_STACKS.slice(0, 2);
-const TFLOCAL_STACK = MODULE_STACKS[2];
+const CDKTF_MODULES = MODULE_STACKS.slice(0, 3);
+const TFLOCAL_STACK = MODULE_STACKS[3];
 /** tflocal works in the stack's directory of a synth of its own, so cdktf may synthesize beside it. */
 const TFLOCAL_OUT = join(REPO, ".e2e", "tflocal");
 const TFLOCAL_DIR = join(TFLOCAL_OUT, "stacks", TFLOCAL_STACK);
@@ -418,7 +421,7 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     await mustCdktf(["deploy", "local-foundation", "--auto-approve"], "deploy-foundation.log");
   });
 
-  step("modules: two through cdktf in parallel, one through tflocal in its synthesized directory, all at once", async () => {
+  step("modules: three through cdktf in parallel, one through tflocal in its synthesized directory, all at once", async () => {
     mkdirSync(TFLOCAL_OUT, { recursive: true });
     await must("node", ["-r", "./scripts/register.js", "main.ts"], { env: { PLATFORM_STACKS: TFLOCAL_STACK, CDKTF_OUTDIR: TFLOCAL_OUT }, log: "tflocal.log" });
     const tflocal = (async () => {
@@ -427,7 +430,7 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     })();
     const parallel = mustCdktf(["deploy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2", "--ignore-missing-stack-dependencies"], "deploy-modules.log");
     const [cdktfResult, tflocalResult] = await Promise.all([parallel, tflocal]);
-    timings.push({ phase: "  2 module stacks deployed in parallel (cdktf)", seconds: cdktfResult.seconds });
+    timings.push({ phase: `  ${CDKTF_MODULES.length} module stacks deployed in parallel (cdktf)`, seconds: cdktfResult.seconds });
     timings.push({ phase: "  1 module stack applied with tflocal", seconds: tflocalResult.seconds });
     expect(existsSync(join(TFLOCAL_DIR, "localstack_providers_override.tf"))).toBe(false);
   });
@@ -463,7 +466,7 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
       ]),
     );
     const repos = await new ECRClient(aws).send(new DescribeRepositoriesCommand({}));
-    expect(repos.repositories?.map((r) => r.repositoryName).sort()).toEqual(["acme/data-pipeline", "acme/file-processing", "acme/order-tracking"]);
+    expect(repos.repositories?.map((r) => r.repositoryName).sort()).toEqual(["acme/data-pipeline", "acme/file-processing", "acme/ml-platform", "acme/order-tracking"]);
     const streams = await kinesis.send(new ListStreamsCommand({}));
     expect(streams.StreamNames).toContain("acme-local-data-pipeline-events");
 
@@ -483,8 +486,8 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
 
   step("seed data: npm run seed loads local/seed once; a second run writes objects and items again and sends nothing twice", async () => {
     const first = await must("npm", ["run", "--silent", "seed"], { env: tools, log: "seed.log" });
-    expect(first.output).toContain("local-data-pipeline: 2 object(s), 2 item(s) written, 4 record(s) and message(s) sent");
-    expect(first.output).toContain("local-file-processing: 1 object(s), 0 item(s) written, 0 record(s) and message(s) sent");
+    expect(first.output).toContain("local-data-pipeline: 2 object(s), 2 item(s) written, 4 secret key(s) filled, 4 record(s) and message(s) sent");
+    expect(first.output).toContain("local-file-processing: 1 object(s), 0 item(s) written, 0 secret key(s) filled, 0 record(s) and message(s) sent");
     const expected = {
       objects: ["samples/orders/dt=2026-11-01/orders.jsonl", "samples/customers/customers.csv", "incoming/partner-a/invoice-0001.csv"],
       item: true,
@@ -493,8 +496,42 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     };
     expect(await seeded(aws)).toEqual(expected);
     const again = await must("npm", ["run", "--silent", "seed", "--", "data-pipeline"], { env: tools, log: "seed.log" });
-    expect(again.output).toContain("local-data-pipeline: 2 object(s), 2 item(s) written again; records and messages already loaded, not sent again");
+    expect(again.output).toContain("local-data-pipeline: 2 object(s), 2 item(s) written again, 0 secret key(s) filled; records and messages already loaded, not sent again");
     expect(await seeded(aws)).toEqual(expected);
+  });
+
+  step("application secrets: the seed filled the keys people set, secrets-init writes each profile's env file (0600, colliding keys renamed) with what Secrets Manager holds, printing no value", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "secrets-init-")), "local");
+    const written = await must("npm", ["run", "--silent", "secrets-init", "--", "local", "data-pipeline", "--out", out], { env: tools, log: "secrets-init.log" });
+    const file = join(out, "data-pipeline.env");
+    expect(written.output).toContain(
+      `secrets-init: wrote ${file} (0600): 6 variable(s) from 2 secret(s); renamed POSTGRES_USER of postgres-airflow as POSTGRES_AIRFLOW_USER`,
+    );
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const secrets = new SecretsManagerClient(aws);
+    const value = async (id: string) => JSON.parse((await secrets.send(new GetSecretValueCommand({ SecretId: id }))).SecretString!) as Record<string, string>;
+    const airflow = await value("acme-local/data-pipeline/postgres-airflow");
+    const metastore = await value("acme-local/data-pipeline/postgres-metastore");
+    // Generated at apply (40 letters and digits, one per secret); the user and database came from the seed.
+    expect(airflow.POSTGRES_PASSWORD).toMatch(/^[A-Za-z0-9]{40}$/);
+    expect(metastore.POSTGRES_PASSWORD).not.toBe(airflow.POSTGRES_PASSWORD);
+    const lines = readFileSync(file, "utf8").split("\n").filter((l) => l && !l.startsWith("#"));
+    expect(lines).toEqual([
+      "POSTGRES_AIRFLOW_USER=airflow",
+      `POSTGRES_AIRFLOW_PASSWORD=${airflow.POSTGRES_PASSWORD}`,
+      "POSTGRES_AIRFLOW_DB=airflow",
+      "POSTGRES_METASTORE_USER=metastore",
+      `POSTGRES_METASTORE_PASSWORD=${metastore.POSTGRES_PASSWORD}`,
+      "POSTGRES_METASTORE_DB=metastore",
+    ]);
+    expect(written.output).not.toContain(airflow.POSTGRES_PASSWORD);
+    const webhook = await must("npm", ["run", "--silent", "secrets-init", "--", "local", "order-tracking", "--out", out], { env: tools, log: "secrets-init.log" });
+    const signing = (await value("acme-local/order-tracking/webhook-signing")).WEBHOOK_SIGNING_KEY;
+    expect(readFileSync(join(out, "order-tracking.env"), "utf8")).toContain(`\nWEBHOOK_SIGNING_KEY=${signing}\n`);
+    expect(webhook.output).not.toContain(signing);
+    const refused = await run("npm", ["run", "--silent", "secrets-init", "--", "local", "data-pipeline", "--out", join(REPO, ".e2e", "secrets")], { env: tools, log: "secrets-init.log" });
+    expect({ code: refused.code, output: refused.output }).toEqual({ code: 1, output: expect.stringContaining("is inside the repository") });
+    expect(existsSync(join(REPO, ".e2e", "secrets"))).toBe(false);
   });
 
   step("data-pipeline's landing function: packaged code, reserved concurrency, tracing, dead-letter queue, triggered by the events stream", async () => {
@@ -502,16 +539,23 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     await expectLandingApplied(aws, stream.StreamDescriptionSummary!.StreamARN!);
   });
 
-  step("order-tracking is applied whole: PostgreSQL, MSK Serverless with IAM, issued certificate, HTTPS load balancer and alias, Fargate service", async () => {
+  step("order-tracking is applied whole: PostgreSQL, MSK Serverless with IAM, issued certificate, HTTPS load balancer and alias, Fargate service, CloudFront frontend", async () => {
     const outputs = Object.fromEntries(Object.entries((await stateObject("order-tracking")).outputs as Record<string, { value: string }>).map(([k, v]) => [k, v.value]));
-    const domain = env.modules["order-tracking"].settings as { service: { domain: string } };
-    await expectOrderTrackingApplied(aws, domain.service.domain, env.dns.publicZone!, outputs);
+    const domains = env.modules["order-tracking"].settings as { service: { domain: string }; frontend: { domain: string } };
+    await expectOrderTrackingApplied(aws, domains.service.domain, env.dns.publicZone!, outputs);
+    await expectFrontendApplied(aws, domains.frontend.domain, env.dns.publicZone!, outputs);
+  });
+
+  step("ml-platform: Redis encrypted at rest with the environment's key and in transit, AUTH token from its generated secret, slow log", async () => {
+    const outputs = Object.fromEntries(Object.entries((await stateObject("ml-platform")).outputs as Record<string, { value: string }>).map(([k, v]) => [k, v.value]));
+    const kmsKeyArn = (await stateObject("foundation")).outputs.kms_key_arn.value as string;
+    await expectMlPlatformApplied(aws, kmsKeyArn, outputs);
   });
 
   step("bootstrap --destroy is refused while other stacks' state is in the bucket, naming them", async () => {
     const refused = await bootstrap(["--destroy"]);
     expect(refused.code).toBe(1);
-    expect(refused.output).toContain(`refusing to destroy the bootstrap of "local": its bucket ${env.state.bucket} still holds the state of 4 other stack(s)`);
+    expect(refused.output).toContain(`refusing to destroy the bootstrap of "local": its bucket ${env.state.bucket} still holds the state of ${MODULE_STACKS.length + 1} other stack(s)`);
     for (const stack of ["local-foundation", ...MODULE_STACKS]) expect(refused.output).toContain(`  - ${stack}\n`);
     expect(refused.output).toContain("destroy refused; nothing was changed");
     await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, "bootstrap") }));
@@ -657,7 +701,7 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
       out = join(REPO, ".e2e", "drift-after");
       const clean = await drift();
       expect({ code: clean.code, tail: clean.code === 0 ? "" : clean.output.slice(-3000) }).toEqual({ code: 0, tail: "" });
-      expect(reports().map((r) => r.status)).toEqual(["in-sync", "in-sync", "in-sync"]);
+      expect(reports().map((r) => r.status)).toEqual(MODULE_STACKS.map(() => "in-sync"));
       expect((await issues()).output).toContain("drift issue local: closed (#1)");
       expect(github.issues.get(1)?.state).toBe("closed");
     } finally {
@@ -730,7 +774,7 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
   step("destroy in reverse layer order: the module stacks at once (cdktf and tflocal), foundation, bootstrap", async () => {
     await Promise.all([
       must("tflocal", ["destroy", "-input=false", "-auto-approve"], { cwd: TFLOCAL_DIR, env: tflocalEnv, log: "destroy-tflocal.log" }),
-      // Module stacks have no dependants: cdktf destroys its two in parallel.
+      // Module stacks have no dependants: cdktf destroys its three in parallel.
       mustCdktf(["destroy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2"], "destroy-modules.log"),
     ]);
     // Its dependants are gone now; one stack by name goes without them (scripts/cdktf.sh).
@@ -739,7 +783,7 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     expect({ code: destroyed.code, tail: destroyed.code === 0 ? "" : destroyed.output.slice(-3000) }).toEqual({ code: 0, tail: "" });
   });
 
-  step("nothing the stacks created is left: buckets, tables, queues, streams, repositories, network, databases, clusters, load balancers, certificates, IAM, logs, zones, keys, topics, alarms", async () => {
+  step("nothing the stacks created is left: buckets, tables, queues, streams, repositories, network, databases, caches, clusters, load balancers, distributions, certificates, secrets, IAM, logs, zones, keys, topics, alarms", async () => {
     expect(await leftovers(aws)).toEqual([]);
   });
 });

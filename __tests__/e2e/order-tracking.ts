@@ -3,10 +3,12 @@
  * emulator with the AWS SDK, as a team would check it in an account.
  */
 import { ACMClient, DescribeCertificateCommand, ListCertificatesCommand } from "@aws-sdk/client-acm";
+import { CloudFrontClient, GetDistributionCommand, GetOriginAccessControlCommand } from "@aws-sdk/client-cloudfront";
 import { DescribeServicesCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { DescribeListenersCommand, DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeClusterV2Command, GetBootstrapBrokersCommand, KafkaClient, ListClustersV2Command } from "@aws-sdk/client-kafka";
 import { DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
+import { GetBucketPolicyCommand, GetPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
 import { ListHostedZonesByNameCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import type { sdkConfig } from "../../scripts/aws";
 
@@ -58,4 +60,49 @@ export async function expectOrderTrackingApplied(aws: SdkConfig, domain: string,
   const service = (await new ECSClient(aws).send(new DescribeServicesCommand({ cluster: "acme-local-order-tracking", services: ["acme-local-order-tracking"] }))).services?.[0];
   expect(service).toMatchObject({ status: "ACTIVE", launchType: "FARGATE", loadBalancers: [{ containerName: "app", containerPort: 8080 }] });
   expect(service?.networkConfiguration?.awsvpcConfiguration?.assignPublicIp).toBe("DISABLED");
+}
+
+/** The tracking page: a distribution on the frontend domain reading the private bucket through its origin access control. */
+export async function expectFrontendApplied(aws: SdkConfig, domain: string, publicZone: string, outputs: Record<string, string>): Promise<void> {
+  const cloudfront = new CloudFrontClient(aws);
+  const distribution = (await cloudfront.send(new GetDistributionCommand({ Id: outputs.frontend_distribution_id }))).Distribution;
+  const config = distribution?.DistributionConfig;
+  expect(config).toMatchObject({
+    Enabled: true,
+    Aliases: { Items: [domain] },
+    DefaultRootObject: "index.html",
+    DefaultCacheBehavior: { ViewerProtocolPolicy: "redirect-to-https" },
+    ViewerCertificate: { CloudFrontDefaultCertificate: false, SSLSupportMethod: "sni-only", MinimumProtocolVersion: "TLSv1.2_2021" },
+  });
+  const origin = config?.Origins?.Items?.[0];
+  expect(origin?.DomainName).toBe(`${outputs.frontend_bucket_name}.s3.us-east-1.amazonaws.com`);
+  const access = (await cloudfront.send(new GetOriginAccessControlCommand({ Id: origin?.OriginAccessControlId }))).OriginAccessControl?.OriginAccessControlConfig;
+  expect(access).toMatchObject({ OriginAccessControlOriginType: "s3", SigningBehavior: "always", SigningProtocol: "sigv4" });
+
+  // Its certificate was issued in us-east-1 through the validation record in the public zone.
+  const acm = new ACMClient({ ...aws, region: "us-east-1" });
+  const certificate = (await acm.send(new DescribeCertificateCommand({ CertificateArn: config?.ViewerCertificate?.ACMCertificateArn }))).Certificate;
+  expect(certificate).toMatchObject({ DomainName: domain, Status: "ISSUED" });
+
+  const s3 = new S3Client(aws);
+  const statements = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: outputs.frontend_bucket_name }))).Policy!).Statement as Record<string, unknown>[];
+  expect(statements.find((st) => st.Sid === "ThisDistributionReads")).toMatchObject({
+    Principal: { Service: "cloudfront.amazonaws.com" },
+    Condition: { StringEquals: { "AWS:SourceArn": distribution?.ARN } },
+  });
+  expect((await s3.send(new GetPublicAccessBlockCommand({ Bucket: outputs.frontend_bucket_name }))).PublicAccessBlockConfiguration).toMatchObject({
+    BlockPublicAcls: true,
+    BlockPublicPolicy: true,
+    IgnorePublicAcls: true,
+    RestrictPublicBuckets: true,
+  });
+
+  const route53 = new Route53Client(aws);
+  const zone = (await route53.send(new ListHostedZonesByNameCommand({ DNSName: publicZone }))).HostedZones?.find((z) => z.Name === `${publicZone}.`);
+  const records = (await route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zone?.Id }))).ResourceRecordSets ?? [];
+  const aliases = records.filter((r) => r.Name === `${domain}.` && (r.Type === "A" || r.Type === "AAAA"));
+  expect(aliases.map((r) => [r.Type, r.AliasTarget?.DNSName?.replace(/\.$/, "")]).sort()).toEqual([
+    ["A", distribution?.DomainName],
+    ["AAAA", distribution?.DomainName],
+  ]);
 }

@@ -1,7 +1,7 @@
 import { Testing } from "cdktf";
 import { orderTracking } from "../../packages/order-tracking";
 import { ModuleStack } from "../../stacks/module-stack";
-import { env, onlyResource, policy, resourcesOf, synthJson } from "../helpers";
+import { env, onlyResource, policy, resourcesOf, resourceUnder, synthJson } from "../helpers";
 
 function synth(name: string, settings: unknown) {
   const e = env(name);
@@ -71,22 +71,22 @@ describe("order-tracking", () => {
       protocol: "HTTP",
       default_action: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" } }],
     });
-    expect(onlyResource(prod, "aws_acm_certificate")).toMatchObject({ domain_name: "orders.acme.example", validation_method: "DNS", lifecycle: { create_before_destroy: true } });
+    expect(resourceUnder(prod, "aws_acm_certificate", "api")).toMatchObject({ domain_name: "orders.acme.example", validation_method: "DNS", lifecycle: { create_before_destroy: true } });
     expect(prod.data?.aws_acm_certificate).toBeUndefined();
     expect(prod.output?.api_url?.value).toBe("https://orders.acme.example");
   });
 
   test("validation records and the alias go to the environment's public zone; validation waits for them", () => {
     const records = Object.entries(resourcesOf(prod, "aws_route53_record"));
-    const validation = records.find(([, r]) => r.for_each !== undefined);
+    const validation = records.find(([id, r]) => id.startsWith("api_") && r.for_each !== undefined);
     expect(validation?.[1]).toMatchObject({
       type: "${each.value.resource_record_type}",
       records: ["${each.value.resource_record_value}"],
       zone_id: expect.stringContaining("outputs.public_zone_id"),
     });
     expect(String(validation?.[1].for_each)).toContain("domain_validation_options");
-    expect(String(onlyResource(prod, "aws_acm_certificate_validation").validation_record_fqdns)).toContain(`aws_route53_record.${validation?.[0]}`);
-    const alias = records.find(([, r]) => r.alias !== undefined)?.[1];
+    expect(String(resourceUnder(prod, "aws_acm_certificate_validation", "api").validation_record_fqdns)).toContain(`aws_route53_record.${validation?.[0]}`);
+    const alias = records.find(([id, r]) => id.startsWith("api_") && r.alias !== undefined)?.[1];
     expect(alias).toMatchObject({ name: "orders.acme.example", type: "A", zone_id: expect.stringContaining("outputs.public_zone_id") });
     const lb = Object.keys(resourcesOf(prod, "aws_lb"))[0];
     expect(alias?.alias).toMatchObject({ name: `\${aws_lb.${lb}.dns_name}`, zone_id: `\${aws_lb.${lb}.zone_id}`, evaluate_target_health: true });
@@ -197,29 +197,37 @@ describe("order-tracking", () => {
     expect(containers[0].logConfiguration.logDriver).toBe("awslogs");
     expect(containers[0].image).toMatch(/^\$\{local\.[A-Za-z0-9_]+\}:0\.1\.0$/);
     expect(JSON.stringify(prod.locals)).toContain("ecr_repository_urls");
-    expect(containers[0].secrets.map((s: { name: string }) => s.name)).toEqual(["DB_USERNAME", "DB_PASSWORD"]);
+    expect(containers[0].secrets.map((s: { name: string }) => s.name)).toEqual(["DB_USERNAME", "DB_PASSWORD", "WEBHOOK_SIGNING_KEY"]);
   });
 
-  test("the task may read only its own database secret", () => {
+  test("the task may read only its own database secret and its declared secret", () => {
     const secretPolicy = Object.values(resourcesOf(prod, "aws_iam_role_policy")).find((p) => p.name === "read-secrets");
     expect(policy(secretPolicy?.policy).Statement[0]).toMatchObject({
       Action: ["secretsmanager:GetSecretValue"],
-      Resource: expect.stringMatching(/^\$\{aws_db_instance\.database_db[^.]*\.master_user_secret\[0\]\.secret_arn\}$/),
+      Resource: [
+        expect.stringMatching(/^\$\{aws_db_instance\.database_db[^.]*\.master_user_secret\[0\]\.secret_arn\}$/),
+        expect.stringMatching(/^\$\{aws_secretsmanager_secret\.secret-webhook-signing_secret_[^.]*\.arn\}$/),
+      ],
     });
   });
 
-  test("local applies the whole module: database, Kafka cluster, HTTPS load balancer with its certificate, service", () => {
-    for (const type of ["aws_db_instance", "aws_msk_serverless_cluster", "aws_lb", "aws_acm_certificate", "aws_acm_certificate_validation", "aws_ecs_service"]) {
+  test("local applies the whole module: database, Kafka cluster, HTTPS load balancer and CloudFront frontend with their certificates, service", () => {
+    for (const type of ["aws_db_instance", "aws_msk_serverless_cluster", "aws_lb", "aws_ecs_service", "aws_cloudfront_distribution", "aws_cloudfront_origin_access_control"]) {
       expect(Object.keys(resourcesOf(local, type))).toHaveLength(1);
     }
-    expect(onlyResource(local, "aws_acm_certificate").domain_name).toBe("orders.local.acme.example");
+    expect(Object.values(resourcesOf(local, "aws_acm_certificate")).map((c) => c.domain_name).sort()).toEqual(["orders.local.acme.example", "track.local.acme.example"]);
+    expect(Object.keys(resourcesOf(local, "aws_acm_certificate_validation"))).toHaveLength(2);
     // No alarms where the emulator cannot take them (alarms: false).
     expect(resourcesOf(local, "aws_cloudwatch_metric_alarm")).toEqual({});
   });
 
   test("an emulator without RDS, ECS or MSK (LocalStack community) gets them switched off by configuration", () => {
-    expect(synth("local", { database: { enabled: false }, service: { enabled: false }, events: { enabled: false } }).resource ?? {}).toEqual({});
-    const eventsOnly = synth("local", { database: { enabled: false }, service: { enabled: false } });
+    // Only the declared secret is left: Secrets Manager is something every emulator runs.
+    expect(Object.keys(synth("local", { database: { enabled: false }, service: { enabled: false }, events: { enabled: false }, frontend: { enabled: false } }).resource ?? {})).toEqual([
+      "aws_secretsmanager_secret",
+      "aws_secretsmanager_secret_version",
+    ]);
+    const eventsOnly = synth("local", { database: { enabled: false }, service: { enabled: false }, frontend: { enabled: false } });
     expect(Object.keys(resourcesOf(eventsOnly, "aws_msk_serverless_cluster"))).toHaveLength(1);
     expect(resourcesOf(eventsOnly, "aws_lb")).toEqual({});
   });
@@ -228,11 +236,71 @@ describe("order-tracking", () => {
     const result = orderTracking.settings.safeParse({ service: { enabled: true } });
     expect(result.error?.issues[0]).toMatchObject({ path: ["service", "domain"] });
     expect(result.error?.issues[0].message).toContain("is required while the service is enabled");
-    expect(orderTracking.settings.safeParse({ service: { enabled: false } }).success).toBe(true);
+    expect(orderTracking.settings.safeParse({ service: { enabled: false }, frontend: { enabled: false } }).success).toBe(true);
   });
 
   test("an image tag of latest is refused", () => {
     const result = orderTracking.settings.safeParse({ service: { imageTag: "latest" } });
     expect(result.error?.issues[0]).toMatchObject({ path: ["service", "imageTag"], message: "must name a release, not latest" });
+  });
+
+  describe("frontend: a static site behind CloudFront", () => {
+    const distribution = () => onlyResource(prod, "aws_cloudfront_distribution") as Record<string, unknown> & { origin: Record<string, unknown>[]; default_cache_behavior: Record<string, unknown> };
+
+    test("the private bucket is the only origin, read through an origin access control (SigV4)", () => {
+      expect(onlyResource(prod, "aws_cloudfront_origin_access_control")).toMatchObject({ origin_access_control_origin_type: "s3", signing_behavior: "always", signing_protocol: "sigv4" });
+      expect(distribution().origin).toEqual([
+        {
+          origin_id: "site-bucket",
+          domain_name: "acme-prod-order-tracking-frontend-333333333333.s3.eu-west-1.amazonaws.com",
+          origin_access_control_id: expect.stringMatching(/^\$\{aws_cloudfront_origin_access_control\.frontend_origin-access_.*\.id\}$/),
+          s3_origin_config: { origin_access_identity: "" },
+        },
+      ]);
+      const site = Object.values(resourcesOf(prod, "aws_s3_bucket")).find((b) => b.bucket === "acme-prod-order-tracking-frontend-333333333333");
+      expect(site).toBeDefined();
+      const policies = Object.values(resourcesOf(prod, "aws_s3_bucket_policy")).map((p) => policy(p.policy).Statement);
+      const reads = policies.flat().filter((st) => st.Sid === "ThisDistributionReads");
+      expect(reads).toEqual([
+        {
+          Sid: "ThisDistributionReads",
+          Effect: "Allow",
+          Principal: { Service: "cloudfront.amazonaws.com" },
+          Action: "s3:GetObject",
+          Resource: "arn:aws:s3:::acme-prod-order-tracking-frontend-333333333333/*",
+          Condition: { StringEquals: { "AWS:SourceArn": expect.stringMatching(/^\$\{aws_cloudfront_distribution\.frontend_distribution_.*\.arn\}$/) } },
+        },
+      ]);
+    });
+
+    test("HTTPS only with TLS 1.2+ on the domain's certificate from us-east-1, validated through DNS; security headers", () => {
+      expect(distribution()).toMatchObject({
+        aliases: ["track.acme.example"],
+        price_class: "PriceClass_200",
+        viewer_certificate: { acm_certificate_arn: expect.stringMatching(/aws_acm_certificate_validation\.frontend_validation_.*\.certificate_arn/), ssl_support_method: "sni-only", minimum_protocol_version: "TLSv1.2_2021" },
+      });
+      expect(distribution().default_cache_behavior).toMatchObject({ viewer_protocol_policy: "redirect-to-https", allowed_methods: ["GET", "HEAD"], response_headers_policy_id: "67f7725c-6f97-4210-82d7-5512b31e9d03" });
+      const certificate = Object.values(resourcesOf(prod, "aws_acm_certificate")).find((c) => c.domain_name === "track.acme.example");
+      expect(certificate).toMatchObject({ provider: "aws.us-east-1", validation_method: "DNS" });
+      const providers = (prod.provider as { aws: Record<string, unknown>[] }).aws;
+      expect(providers.map((p) => [p.alias, p.region])).toEqual([
+        [undefined, "eu-west-1"],
+        ["us-east-1", "us-east-1"],
+      ]);
+      // Same account guard and tags as the stack's own provider.
+      expect(providers[1]).toMatchObject({ allowed_account_ids: ["333333333333"], default_tags: providers[0].default_tags });
+    });
+
+    test("A and AAAA aliases of the domain point at the distribution", () => {
+      const aliases = Object.values(resourcesOf(prod, "aws_route53_record")).filter((r) => r.name === "track.acme.example");
+      expect(aliases.map((r) => r.type).sort()).toEqual(["A", "AAAA"]);
+      expect(aliases[0].alias).toEqual({ name: expect.stringContaining("domain_name"), zone_id: expect.stringContaining("hosted_zone_id"), evaluate_target_health: false });
+    });
+
+    test("a frontend without a domain is refused: CloudFront serves it over HTTPS on that domain", () => {
+      const result = orderTracking.settings.safeParse({ service: { enabled: false } });
+      expect(result.error?.issues[0]).toMatchObject({ path: ["frontend", "domain"] });
+      expect(orderTracking.settings.safeParse({ service: { enabled: false }, frontend: { enabled: false } }).success).toBe(true);
+    });
   });
 });

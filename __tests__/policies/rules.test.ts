@@ -17,6 +17,8 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
@@ -38,6 +40,8 @@ import { lambdaGuardrails } from "../../policies/rules/lambda-guardrails";
 import { logGroupEncryption } from "../../policies/rules/log-group-encryption";
 import { mskIamAuth } from "../../policies/rules/msk-iam-auth";
 import { noPublicIngress } from "../../policies/rules/no-public-ingress";
+import { redisEncryption } from "../../policies/rules/redis-encryption";
+import { secretEncryption } from "../../policies/rules/secret-encryption";
 import { rdsEncryption } from "../../policies/rules/rds-encryption";
 import { rdsNotPublic } from "../../policies/rules/rds-not-public";
 import { REQUIRED_TAGS, requiredTags } from "../../policies/rules/required-tags";
@@ -287,6 +291,49 @@ describe("ACME-MSK-1 MSK client authentication and encryption", () => {
         { rules },
       ),
     ).toEqual([]);
+  });
+});
+
+describe("ACME-REDIS-1 ElastiCache encryption and AUTH", () => {
+  const rules = [redisEncryption];
+  const base = { replicationGroupId: "cache", description: "d", nodeType: "cache.t4g.small", numCacheClusters: 1 };
+  test("fails: unencrypted, AWS-managed key, no TLS, no AUTH", () => {
+    expect(
+      violations(
+        (s) => {
+          new ElasticacheReplicationGroup(s, "bare", base);
+          new ElasticacheReplicationGroup(s, "managed", { ...base, replicationGroupId: "managed", atRestEncryptionEnabled: "true", transitEncryptionEnabled: true, authToken: "${var.t}" });
+        },
+        { rules },
+      ),
+    ).toEqual([
+      "ACME-REDIS-1 test/bare: replication group is not encrypted at rest with a kms_key_id",
+      "ACME-REDIS-1 test/bare: replication group does not enable transit_encryption_enabled",
+      "ACME-REDIS-1 test/bare: replication group admits clients without AUTH (no auth_token or user_group_ids)",
+      "ACME-REDIS-1 test/managed: replication group is not encrypted at rest with a kms_key_id",
+    ]);
+  });
+  test("passes: KMS at rest, TLS, AUTH token or user groups", () => {
+    const encrypted = { ...base, atRestEncryptionEnabled: "true", kmsKeyId: KEY, transitEncryptionEnabled: true };
+    expect(
+      violations(
+        (s) => {
+          new ElasticacheReplicationGroup(s, "token", { ...encrypted, authToken: "${var.t}" });
+          new ElasticacheReplicationGroup(s, "users", { ...encrypted, replicationGroupId: "users", userGroupIds: ["ug-1"] });
+        },
+        { rules },
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe("ACME-SEC-1 Secrets Manager encryption", () => {
+  const rules = [secretEncryption];
+  test("fails: a secret under the AWS managed key", () => {
+    expect(violations((s) => new SecretsmanagerSecret(s, "plain", { name: "plain" }), { rules })).toEqual(["ACME-SEC-1 test/plain: secret has no kms_key_id"]);
+  });
+  test("passes: the environment's key", () => {
+    expect(violations((s) => new SecretsmanagerSecret(s, "kms", { name: "kms", kmsKeyId: KEY }), { rules })).toEqual([]);
   });
 });
 

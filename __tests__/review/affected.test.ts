@@ -57,7 +57,7 @@ describe("affected stacks from real git history", () => {
   });
 
   test("an environment file affects that environment's stacks only", () => {
-    expect(affectedBy(["environments/dev.ts"])).toEqual(["dev-bootstrap", "dev-data-pipeline", "dev-file-processing", "dev-foundation", "dev-order-tracking"]);
+    expect(affectedBy(["environments/dev.ts"])).toEqual(["dev-bootstrap", "dev-data-pipeline", "dev-file-processing", "dev-foundation", "dev-ml-platform", "dev-order-tracking"]);
   });
 
   test("a module's settings file affects the module and every foundation (its ECR repository)", () => {
@@ -65,24 +65,28 @@ describe("affected stacks from real git history", () => {
   });
 
   test("a shared construct affects exactly the stacks whose code imports it", () => {
-    // PrivateBucket: the state bucket, the log bucket, and the modules that keep buckets.
-    expect(affectedBy(["constructs/private-bucket.ts"])).toEqual([...all("bootstrap"), ...all("foundation"), ...all("data-pipeline"), ...all("file-processing")].sort());
+    // PrivateBucket: the state bucket, the log bucket, and the modules that keep buckets (order-tracking through StaticSite).
+    expect(affectedBy(["constructs/private-bucket.ts"])).toEqual(
+      [...all("bootstrap"), ...all("foundation"), ...all("data-pipeline"), ...all("file-processing"), ...all("ml-platform"), ...all("order-tracking")].sort(),
+    );
     // QueueWithDeadLetter: the modules with queues, neither bootstrap nor foundation.
     expect(affectedBy(["constructs/queue.ts"])).toEqual([...all("data-pipeline"), ...all("file-processing")].sort());
     // The module stack class: every module stack, neither bootstrap nor foundation.
-    expect(affectedBy(["stacks/module-stack.ts"])).toEqual([...all("data-pipeline"), ...all("file-processing"), ...all("order-tracking")].sort());
+    expect(affectedBy(["stacks/module-stack.ts"])).toEqual([...all("data-pipeline"), ...all("file-processing"), ...all("ml-platform"), ...all("order-tracking")].sort());
+    // RedisCache: ml-platform alone.
+    expect(affectedBy(["constructs/redis-cache.ts"])).toEqual(all("ml-platform"));
     // MskServerless: order-tracking alone.
     expect(affectedBy(["constructs/msk-serverless.ts"])).toEqual(all("order-tracking"));
   });
 
   test("the foundation stack affects foundations only; the backend config affects everything", () => {
     expect(affectedBy(["stacks/foundation-stack.ts"])).toEqual(all("foundation"));
-    expect(affectedBy(["stacks/state.ts"])).toHaveLength(20);
+    expect(affectedBy(["stacks/state.ts"])).toHaveLength(24);
   });
 
   test("base values, dependencies and the composition root affect every stack", () => {
-    expect(affectedBy(["environments/base.ts"])).toHaveLength(20);
-    expect(affectedBy(["package-lock.json"])).toHaveLength(20);
+    expect(affectedBy(["environments/base.ts"])).toHaveLength(24);
+    expect(affectedBy(["package-lock.json"])).toHaveLength(24);
   });
 
   test("docs, tests and local tooling affect nothing", () => {

@@ -1,5 +1,6 @@
 import { dataPipeline } from "./data-pipeline";
 import { fileProcessing } from "./file-processing";
+import { mlPlatform } from "./ml-platform";
 import { orderTracking } from "./order-tracking";
 import type { ModuleEnvironments } from "./types";
 
@@ -8,6 +9,7 @@ export const MODULE_ENVIRONMENTS: Record<string, ModuleEnvironments> = {
   "file-processing": fileProcessing,
   "data-pipeline": dataPipeline,
   "order-tracking": orderTracking,
+  "ml-platform": mlPlatform,
 };
 
 /** The `modules` field of one environment. */

@@ -60,8 +60,24 @@ export const dataPipeline = defineModule({
   description: "Data lake (raw, processed, curated), an event stream landed in the raw zone by a function, a metadata table and a job queue.",
   consumes: ["kms_key_arn", "log_bucket_name", "alerts_topic_arn", ...KUBERNETES_INPUTS],
   image: true,
+  // The batch job's own databases (Airflow's and the Hive metastore's): both have POSTGRES_USER, so
+  // data-pipeline.env holds POSTGRES_AIRFLOW_USER and POSTGRES_METASTORE_USER.
+  secrets: [
+    {
+      name: "postgres-airflow",
+      description: "Credentials of the Airflow metadata database.",
+      keys: ["POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB"],
+      generate: ["POSTGRES_PASSWORD"],
+    },
+    {
+      name: "postgres-metastore",
+      description: "Credentials of the Hive metastore database.",
+      keys: ["POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB"],
+      generate: ["POSTGRES_PASSWORD"],
+    },
+  ],
   settings,
-  build({ scope, env, settings: s, foundation, name }) {
+  build({ scope, env, settings: s, foundation, name, secret }) {
     const kmsKeyArn = foundation.string("kms_key_arn");
     const logBucket = foundation.string("log_bucket_name");
 
@@ -108,7 +124,8 @@ export const dataPipeline = defineModule({
 
     const cluster = clusterAccess(scope, env, foundation);
     if (cluster) {
-      new KubernetesApp(scope, "batch", {
+      const databases = [secret("postgres-airflow"), secret("postgres-metastore")];
+      const batch = new KubernetesApp(scope, "batch", {
         name: "data-pipeline",
         cluster,
         roleName: name("batch-irsa"),
@@ -121,6 +138,9 @@ export const dataPipeline = defineModule({
           METADATA_TABLE: table.name,
           JOBS_QUEUE_URL: jobs.queue.url,
           AWS_REGION: env.region,
+          // By reference: the job reads the values with its own role, at start.
+          POSTGRES_AIRFLOW_SECRET_ARN: databases[0].arn,
+          POSTGRES_METASTORE_SECRET_ARN: databases[1].arn,
         },
         policy: batchPolicy({
           rawArn: buckets.raw.bucketArn,
@@ -128,9 +148,12 @@ export const dataPipeline = defineModule({
           tableArn: table.arn,
           queueArn: jobs.queue.arn,
           kmsKeyArn,
+          secretArns: databases.map((d) => d.arn),
         }),
         workload: { kind: "cronjob", schedule: s.batchSchedule, command: ["/app/batch"], deadlineSeconds: 3000 },
+        egressPorts: [5432],
       });
+      if (batch.role) for (const database of databases) database.grantRead(batch.role.arn);
     }
 
     if (s.landing.enabled) {
@@ -159,7 +182,7 @@ export const dataPipeline = defineModule({
 });
 
 /** The batch job's permissions: read raw, write processed and curated, its table, queue and key. */
-export function batchPolicy(arns: { rawArn: string; writeArns: string[]; tableArn: string; queueArn: string; kmsKeyArn: string }) {
+export function batchPolicy(arns: { rawArn: string; writeArns: string[]; tableArn: string; queueArn: string; kmsKeyArn: string; secretArns: string[] }) {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -169,6 +192,7 @@ export function batchPolicy(arns: { rawArn: string; writeArns: string[]; tableAr
       { Sid: "Metadata", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"], Resource: arns.tableArn },
       { Sid: "Jobs", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: arns.queueArn },
       { Sid: "UseDataKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: arns.kmsKeyArn },
+      { Sid: "ReadDatabaseSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: arns.secretArns },
     ],
   };
 }

@@ -6,6 +6,8 @@ import { FargateService } from "../../constructs/fargate-service";
 import { HttpsLoadBalancer } from "../../constructs/https-load-balancer";
 import { MskServerless } from "../../constructs/msk-serverless";
 import { POSTGRES_PORT, PostgresDatabase } from "../../constructs/postgres-database";
+import { CLOUDFRONT_CERTIFICATE_REGION, StaticSite } from "../../constructs/static-site";
+import type { Environment } from "../../environments";
 import { defineModule } from "../module";
 
 const DB_NAME = "orders";
@@ -69,8 +71,35 @@ export const settings = z
       })
       .strict()
       .prefault({}),
+    /** The customers' tracking page: static files in a private bucket behind CloudFront. */
+    frontend: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Domain the page answers on, inside the environment's public zone; its certificate is issued in us-east-1. */
+        domain: z
+          .string()
+          .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase domain name such as track.example.com")
+          .optional(),
+        /** Edge locations: PriceClass_100 (North America, Europe) is the cheapest. */
+        priceClass: z.enum(["PriceClass_100", "PriceClass_200", "PriceClass_All"]).default("PriceClass_100"),
+      })
+      .strict()
+      .refine((f) => !f.enabled || f.domain !== undefined, {
+        message: "is required while the frontend is enabled: CloudFront serves it over HTTPS with a certificate for this domain",
+        path: ["domain"],
+      })
+      .prefault({}),
   })
   .strict();
+
+/** A domain must lie in the environment's public zone, where its certificate is validated. */
+function domainProblems(path: string, domain: string | undefined, env: Environment): [string, string][] {
+  if (domain === undefined) return [];
+  const zone = env.dns.publicZone;
+  if (!zone) return [[path, `needs a public zone to validate its certificate in: set dns.publicZone of environment "${env.name}"`]];
+  if (domain !== zone && !domain.endsWith(`.${zone}`)) return [[path, `"${domain}" is not in the environment's public zone "${zone}"; use a name ending in .${zone}`]];
+  return [];
+}
 
 export const orderTracking = defineModule({
   name: "order-tracking",
@@ -78,20 +107,46 @@ export const orderTracking = defineModule({
   description: "Order tracking API on ECS Fargate behind an HTTPS load balancer, PostgreSQL on RDS, order events on MSK Serverless.",
   consumes: ["vpc_id", "public_subnet_ids", "private_subnet_ids", "public_zone_id", "kms_key_arn", "log_bucket_name", "ecr_repository_urls", "alerts_topic_arn"],
   image: true,
+  secrets: [
+    {
+      name: "webhook-signing",
+      description: "Key the API signs its outgoing order-status webhooks with; partners verify with it.",
+      keys: ["WEBHOOK_SIGNING_KEY"],
+      generate: ["WEBHOOK_SIGNING_KEY"],
+    },
+  ],
   settings,
   check(s, env) {
-    const domain = s.service.domain;
-    if (!s.service.enabled || domain === undefined) return [];
-    const zone = env.dns.publicZone;
-    if (!zone) return [["service.domain", `needs a public zone to validate its certificate in: set dns.publicZone of environment "${env.name}"`]];
-    if (domain !== zone && !domain.endsWith(`.${zone}`)) return [["service.domain", `"${domain}" is not in the environment's public zone "${zone}"; use a name ending in .${zone}`]];
-    return [];
+    return [
+      ...(s.service.enabled ? domainProblems("service.domain", s.service.domain, env) : []),
+      ...(s.frontend.enabled ? domainProblems("frontend.domain", s.frontend.domain, env) : []),
+    ];
   },
-  build({ scope, env, settings: s, foundation, name }) {
+  build({ scope, env, settings: s, foundation, name, secret, awsProviderIn }) {
     const kmsKeyArn = foundation.string("kms_key_arn");
     const vpcId = foundation.string("vpc_id");
     const privateSubnets = foundation.list("private_subnet_ids");
     const alarmTopicArn = env.alarms ? foundation.string("alerts_topic_arn") : undefined;
+
+    if (s.frontend.enabled) {
+      const site = new StaticSite(scope, "frontend", {
+        name: name("frontend"),
+        accountId: env.accountId,
+        region: env.region,
+        domain: s.frontend.domain as string,
+        zoneId: foundation.string("public_zone_id"),
+        certificateProvider: awsProviderIn(CLOUDFRONT_CERTIFICATE_REGION),
+        kmsKeyArn,
+        accessLogs: { bucketName: foundation.string("log_bucket_name"), prefix: `s3/${name("frontend")}/` },
+        priceClass: s.frontend.priceClass,
+        singlePageApp: true,
+        protect: env.deletionProtection,
+        denyInsecureTransport: env.s3TlsOnly,
+      });
+      new TerraformOutput(scope, "frontend_bucket_name", { value: site.bucket.bucketName, description: "Bucket the tracking page's files are uploaded to (aws s3 sync)." });
+      new TerraformOutput(scope, "frontend_distribution_id", { value: site.distribution.id, description: "CloudFront distribution of the tracking page (invalidate after an upload)." });
+      new TerraformOutput(scope, "frontend_url", { value: `https://${s.frontend.domain}`, description: "Where the tracking page answers." });
+    }
     if (!s.database.enabled && !s.service.enabled && !s.events.enabled) return;
 
     // The tasks' group exists whenever the service, the database or the brokers do: it is what they admit.
@@ -149,6 +204,7 @@ export const orderTracking = defineModule({
       alarmTopicArn,
     });
 
+    const webhookSigning = secret("webhook-signing");
     const service = new FargateService(scope, "service", {
       name: name(),
       region: env.region,
@@ -165,16 +221,20 @@ export const orderTracking = defineModule({
         ...(events ? { KAFKA_BOOTSTRAP_SERVERS: events.bootstrapBrokers, KAFKA_TOPIC: s.events.topics[0], KAFKA_SASL_MECHANISM: "AWS_MSK_IAM" } : {}),
         ...(db ? { DB_HOST: db.instance.address, DB_PORT: String(POSTGRES_PORT), DB_NAME } : {}),
       },
-      secrets: db
-        ? [
-            { name: "DB_USERNAME", secretArn: db.secretArn, jsonKey: "username" },
-            { name: "DB_PASSWORD", secretArn: db.secretArn, jsonKey: "password" },
-          ]
-        : [],
+      secrets: [
+        ...(db
+          ? [
+              { name: "DB_USERNAME", secretArn: db.secretArn, jsonKey: "username" },
+              { name: "DB_PASSWORD", secretArn: db.secretArn, jsonKey: "password" },
+            ]
+          : []),
+        webhookSigning.ecsSecret("WEBHOOK_SIGNING_KEY"),
+      ],
       kmsKeyArn,
       logRetentionDays: env.logRetentionDays,
     });
     events?.grant("service", service.taskRole, { produce: s.events.topics, createTopics: true });
+    webhookSigning.grantRead(service.executionRole.arn);
 
     new TerraformOutput(scope, "alb_dns_name", { value: lb.lb.dnsName, description: "DNS name of the load balancer (the domain's alias record points at it)." });
     new TerraformOutput(scope, "api_url", { value: `https://${domain}`, description: "Where the order tracking API answers." });

@@ -11,10 +11,12 @@ import { mskIamAuth } from "./msk-iam-auth";
 import { noPublicIngress } from "./no-public-ingress";
 import { rdsEncryption } from "./rds-encryption";
 import { rdsNotPublic } from "./rds-not-public";
+import { redisEncryption } from "./redis-encryption";
 import { requiredTags } from "./required-tags";
 import { s3Encryption } from "./s3-encryption";
 import { s3PublicAccessBlock } from "./s3-public-access-block";
 import { s3TlsOnly } from "./s3-tls-only";
+import { secretEncryption } from "./secret-encryption";
 import { snsEncryption } from "./sns-encryption";
 import { sqsEncryption } from "./sqs-encryption";
 
@@ -29,7 +31,9 @@ export const RULES: readonly PolicyRule[] = [
   sqsEncryption,
   kinesisEncryption,
   mskIamAuth,
+  redisEncryption,
   snsEncryption,
+  secretEncryption,
   lambdaGuardrails,
   ecrEncryption,
   logGroupEncryption,

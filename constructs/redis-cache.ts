@@ -1,0 +1,134 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
+import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { Construct } from "constructs";
+import { alarmDefaults } from "./alarm-defaults";
+
+export const REDIS_PORT = 6379;
+
+export interface RedisCacheProps {
+  /** Replication group id; the subnet group, security group, log group and alarms are named after it. */
+  readonly name: string;
+  readonly description: string;
+  readonly vpcId: string;
+  /** Private subnets, one per AZ the nodes may use. */
+  readonly subnetIds: string[];
+  /** Security groups whose members may connect (SG to SG, port 6379 only); none leaves the cache unreachable. */
+  readonly clientSecurityGroupIds: string[];
+  /** Encrypts the data at rest, the snapshots and the slow log. */
+  readonly kmsKeyArn: string;
+  /**
+   * The AUTH token the group is created with: the value the platform generated for the module's
+   * secret (ModuleSecret.generatedValue), never in code or JSON. Later changes are ignored; the token
+   * is rotated in the secret and on the group together (module README, "Rotating the AUTH token").
+   */
+  readonly authToken: string;
+  readonly nodeType: string;
+  readonly engineVersion: string;
+  /** Nodes: one primary and the rest replicas. Two or more fail over automatically across AZs. */
+  readonly nodes: number;
+  readonly snapshotRetentionDays: number;
+  readonly logRetentionDays: number;
+  /** SNS topic told when CPU or memory stays high or keys are evicted. */
+  readonly alarmTopicArn?: string;
+}
+
+/**
+ * Redis on ElastiCache: a replication group in private subnets, encrypted at rest with the
+ * environment's key and in transit (TLS only), AUTH token from Secrets Manager, reachable on 6379
+ * from the named security groups only, automatic failover and Multi-AZ with two or more nodes,
+ * daily snapshots and the slow log in an encrypted log group.
+ */
+export class RedisCache extends Construct {
+  public readonly group: ElasticacheReplicationGroup;
+  public readonly securityGroup: SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: RedisCacheProps) {
+    super(scope, id);
+    const { name } = props;
+    this.securityGroup = new SecurityGroup(this, "sg", { name, description: `Redis ${name}: clients on ${REDIS_PORT} only`, vpcId: props.vpcId });
+    props.clientSecurityGroupIds.forEach((client, i) => {
+      new VpcSecurityGroupIngressRule(this, `from-client-${i}`, {
+        securityGroupId: this.securityGroup.id,
+        referencedSecurityGroupId: client,
+        ipProtocol: "tcp",
+        fromPort: REDIS_PORT,
+        toPort: REDIS_PORT,
+        description: "Redis from the cache's clients only",
+      });
+    });
+    const subnets = new ElasticacheSubnetGroup(this, "subnets", { name, description: `Private subnets of ${name}`, subnetIds: props.subnetIds });
+    const slowLog = new CloudwatchLogGroup(this, "slow-log", {
+      name: `/aws/elasticache/${name}/slow-log`,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.kmsKeyArn,
+    });
+    const failover = props.nodes >= 2;
+    this.group = new ElasticacheReplicationGroup(this, "group", {
+      replicationGroupId: name,
+      description: props.description,
+      engine: "redis",
+      engineVersion: props.engineVersion,
+      nodeType: props.nodeType,
+      numCacheClusters: props.nodes,
+      port: REDIS_PORT,
+      subnetGroupName: subnets.name,
+      securityGroupIds: [this.securityGroup.id],
+      atRestEncryptionEnabled: "true",
+      kmsKeyId: props.kmsKeyArn,
+      transitEncryptionEnabled: true,
+      transitEncryptionMode: "required",
+      authToken: props.authToken,
+      authTokenUpdateStrategy: "ROTATE",
+      automaticFailoverEnabled: failover,
+      multiAzEnabled: failover,
+      snapshotRetentionLimit: props.snapshotRetentionDays,
+      autoMinorVersionUpgrade: "true",
+      logDeliveryConfiguration: [{ destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" }],
+      lifecycle: { ignoreChanges: ["auth_token"] },
+    });
+    if (props.alarmTopicArn) this.alarms(name, props.alarmTopicArn);
+  }
+
+  /** The primary's address, for clients that write; TLS on REDIS_PORT. */
+  get primaryEndpoint(): string {
+    return this.group.primaryEndpointAddress;
+  }
+
+  private alarms(name: string, topic: string): void {
+    const common = alarmDefaults("AWS/ElastiCache", { ReplicationGroupId: name }, topic);
+    new CloudwatchMetricAlarm(this, "cpu-alarm", {
+      ...common,
+      alarmName: `${name}-engine-cpu-high`,
+      alarmDescription: `${name}: the Redis engine thread above 80% for 15 minutes; look for slow commands (slow log) or size up nodeType.`,
+      metricName: "EngineCPUUtilization",
+      statistic: "Average",
+      evaluationPeriods: 3,
+      threshold: 80,
+      comparisonOperator: "GreaterThanThreshold",
+    });
+    new CloudwatchMetricAlarm(this, "memory-alarm", {
+      ...common,
+      alarmName: `${name}-memory-high`,
+      alarmDescription: `${name}: more than 85% of memory used; keys will be evicted soon. Size up nodeType or shorten TTLs.`,
+      metricName: "DatabaseMemoryUsagePercentage",
+      statistic: "Maximum",
+      evaluationPeriods: 2,
+      threshold: 85,
+      comparisonOperator: "GreaterThanThreshold",
+    });
+    new CloudwatchMetricAlarm(this, "evictions-alarm", {
+      ...common,
+      alarmName: `${name}-evictions`,
+      alarmDescription: `${name}: keys evicted for lack of memory; cached values are being lost before their TTL.`,
+      metricName: "Evictions",
+      statistic: "Sum",
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+    });
+  }
+}

@@ -1,0 +1,17 @@
+import type { ModuleEnvironments } from "./types";
+
+export const mlPlatform: ModuleEnvironments = {
+  default: { enabled: true, settings: {} },
+  // One cache node where nothing needs to survive a node failure.
+  local: { enabled: true, settings: { cache: { nodes: 1 } } },
+  dev: { enabled: true, settings: { cache: { nodes: 1 } } },
+  // Staging mirrors prod's runtime at a smaller size.
+  staging: { enabled: true, settings: { cache: { nodes: 2 }, workload: { replicas: 2 } } },
+  prod: {
+    enabled: true,
+    settings: {
+      cache: { nodeType: "cache.r7g.large", nodes: 3, snapshotRetentionDays: 14 },
+      workload: { imageTag: "1.0.0", replicas: 3, cpuRequest: "500m", memoryRequest: "1Gi", cpuLimit: "2", memoryLimit: "4Gi" },
+    },
+  },
+};

@@ -122,6 +122,23 @@ describe("FoundationStack", () => {
     const tableLocks = statementsOf(synthJson(new FoundationStack(Testing.app(), { env: envLocking("prod", "dynamodb"), imageModules: [] })));
     expect(tableLocks.flatMap((s) => s.Action as string[])).not.toContain("s3:PutObject");
     expect(tableLocks).toContainEqual({ Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], Resource: "arn:aws:dynamodb:eu-west-1:333333333333:table/acme-prod-tflock" });
+    // Generated secret values are drawn at plan; the plan role may draw them and read no secret.
+    expect(s3Locks).toContainEqual({ Sid: "DrawGeneratedSecretValues", Effect: "Allow", Action: ["secretsmanager:GetRandomPassword"], Resource: "*" });
+    expect(s3Locks.flatMap((s) => s.Action as string[]).filter((a) => a.startsWith("secretsmanager:"))).toEqual(["secretsmanager:GetRandomPassword"]);
+  });
+
+  test("the key lets this account's CloudFront distributions decrypt (static sites' buckets), nothing more", () => {
+    const statements = policy(onlyResource(prod, "aws_kms_key").policy).Statement;
+    expect(statements.filter((st) => JSON.stringify(st.Principal).includes("cloudfront"))).toEqual([
+      {
+        Sid: "CloudFrontReadsSiteBuckets",
+        Effect: "Allow",
+        Principal: { Service: "cloudfront.amazonaws.com" },
+        Action: ["kms:Decrypt"],
+        Resource: "*",
+        Condition: { ArnLike: { "AWS:SourceArn": "arn:aws:cloudfront::333333333333:distribution/*" } },
+      },
+    ]);
   });
 
   test("publishes exactly the FoundationOutputs contract, each output described", () => {

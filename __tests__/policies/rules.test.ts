@@ -17,6 +17,7 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
@@ -40,6 +41,7 @@ import { lambdaGuardrails } from "../../policies/rules/lambda-guardrails";
 import { logGroupEncryption } from "../../policies/rules/log-group-encryption";
 import { mskIamAuth } from "../../policies/rules/msk-iam-auth";
 import { noPublicIngress } from "../../policies/rules/no-public-ingress";
+import { cloudfrontHttps } from "../../policies/rules/cloudfront-https";
 import { redisEncryption } from "../../policies/rules/redis-encryption";
 import { secretEncryption } from "../../policies/rules/secret-encryption";
 import { rdsEncryption } from "../../policies/rules/rds-encryption";
@@ -324,6 +326,38 @@ describe("ACME-REDIS-1 ElastiCache encryption and AUTH", () => {
         { rules },
       ),
     ).toEqual([]);
+  });
+});
+
+describe("ACME-CDN-1 CloudFront over HTTPS with an origin access control", () => {
+  const rules = [cloudfrontHttps];
+  const base = {
+    enabled: true,
+    origin: [{ originId: "site", domainName: "site.s3.eu-west-1.amazonaws.com", originAccessControlId: "oac-1" }],
+    defaultCacheBehavior: { targetOriginId: "site", viewerProtocolPolicy: "redirect-to-https", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"] },
+    restrictions: { geoRestriction: { restrictionType: "none" } },
+    viewerCertificate: { acmCertificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/x", sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" },
+  };
+  test("fails: plain HTTP allowed, the default certificate, an S3 origin read without access control", () => {
+    expect(
+      violations(
+        (s) =>
+          new CloudfrontDistribution(s, "open", {
+            ...base,
+            origin: [{ originId: "site", domainName: "site.s3.eu-west-1.amazonaws.com" }],
+            defaultCacheBehavior: { ...base.defaultCacheBehavior, viewerProtocolPolicy: "allow-all" },
+            viewerCertificate: { cloudfrontDefaultCertificate: true },
+          }),
+        { rules },
+      ),
+    ).toEqual([
+      "ACME-CDN-1 test/open: a cache behaviour lets viewers use plain HTTP (viewer_protocol_policy allow-all)",
+      "ACME-CDN-1 test/open: viewer certificate is not an ACM certificate with minimum_protocol_version TLSv1.2_2021 or later",
+      "ACME-CDN-1 test/open: S3 origin site has no origin_access_control_id",
+    ]);
+  });
+  test("passes: redirect to HTTPS, an ACM certificate with TLS 1.2, origin access control", () => {
+    expect(violations((s) => new CloudfrontDistribution(s, "site", base), { rules })).toEqual([]);
   });
 });
 

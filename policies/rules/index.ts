@@ -1,4 +1,5 @@
 import type { PolicyRule } from "../rule";
+import { cloudfrontHttps } from "./cloudfront-https";
 import { deletionProtection } from "./deletion-protection";
 import { dynamodbEncryption } from "./dynamodb-encryption";
 import { ecrEncryption } from "./ecr-encryption";
@@ -38,6 +39,7 @@ export const RULES: readonly PolicyRule[] = [
   ecrEncryption,
   logGroupEncryption,
   eksSecretsEncryption,
+  cloudfrontHttps,
   noPublicIngress,
   requiredTags,
   iamNoAdmin,

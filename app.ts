@@ -3,7 +3,7 @@ import { globMatches } from "./core/glob";
 import { checkSecretDeclarations } from "./core/secret-env";
 import { ConfigError, type Environment, environmentInputs } from "./environments";
 import type { SecretRotation } from "./environments/schema";
-import type { ModuleDefinition } from "./packages/module";
+import type { ModuleDefinition } from "./stacks/module-api";
 import { PolicyGate } from "./policies";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { FoundationStack } from "./stacks/foundation-stack";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { planPlatform, selectStacks } from "../app";
 import { ConfigError, environmentInputs, loadEnvironments, parseEnvironment } from "../environments";
 import { MODULES } from "../packages";
-import type { ModuleDefinition } from "../packages/module";
+import type { ModuleDefinition } from "../stacks/module-api";
 import { FoundationRef } from "../stacks/foundation-ref";
 import { env, input, thrownMessage } from "./helpers";
 import { TerraformStack, Testing } from "cdktf";

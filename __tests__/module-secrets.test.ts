@@ -8,7 +8,7 @@ import { checkSecretDeclarations, envLine, profileMembers, profileVariables, ren
 import { ConfigError, loadEnvironments } from "../environments";
 import { MODULES } from "../packages";
 import { dataPipeline } from "../packages/data-pipeline";
-import { defineModule, type ModuleDefinition } from "../packages/module";
+import { defineModule, type ModuleDefinition } from "../stacks/module-api";
 import { orderTracking } from "../packages/order-tracking";
 import { checkSeedSecrets, readSeed } from "../scripts/seed";
 import { outputDirectory, parseArgs, profilesFor, REPOSITORY_ROOT, renderProfile, writeEnvFile } from "../scripts/secrets-init";

@@ -9,6 +9,7 @@ import { ModuleStack } from "../stacks/module-stack";
 import { env, onlyResource, policy, resourcesOf, synthJson } from "./helpers";
 
 // The handler, as Lambda loads it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JavaScript, loaded as Lambda loads it
 const { objectFor } = require("../packages/data-pipeline/functions/land-events/index.js") as {
   objectFor: (records: unknown[], prefix: string) => { key: string; body: string; count: number } | undefined;
 };

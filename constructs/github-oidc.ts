@@ -45,8 +45,13 @@ export class GithubOidcRoles extends Construct {
       clientIdList: [GITHUB_OIDC_AUDIENCE],
     });
 
-    const trust = (subjects: string[]) =>
-      JSON.stringify({
+    this.planRole = this.createPlanRole(props);
+    this.applyRole = this.createApplyRole(props);
+  }
+
+  /** A trust policy for GitHub's OIDC tokens of this audience and these subjects only. */
+  private trust(subjects: string[]): string {
+    return JSON.stringify({
         Version: "2012-10-17",
         Statement: [
           {
@@ -59,23 +64,25 @@ export class GithubOidcRoles extends Construct {
           },
         ],
       });
+  }
 
-    this.planRole = new IamRole(this, "plan-role", {
+  private createPlanRole(props: GithubOidcRolesProps): IamRole {
+    const planRole = new IamRole(this, "plan-role", {
       name: `${props.namePrefix}-github-plan`,
       description: "Assumed by pull-request and drift-check workflows to run terraform plan; read-only.",
-      assumeRolePolicy: trust([
+      assumeRolePolicy: this.trust([
         githubSubject.pullRequest(props.repository),
         ...props.planRefs.map((ref) => githubSubject.ref(props.repository, ref)),
       ]),
       maxSessionDuration: 3600,
     });
     new IamRolePolicyAttachment(this, "plan-readonly", {
-      role: this.planRole.name,
+      role: planRole.name,
       policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess",
     });
     // Plan reads state and takes a lock; it never writes state.
     new IamRolePolicy(this, "plan-state", {
-      role: this.planRole.id,
+      role: planRole.id,
       name: "terraform-state-plan",
       policy: JSON.stringify({
         Version: "2012-10-17",
@@ -99,19 +106,23 @@ export class GithubOidcRoles extends Construct {
       }),
     });
 
-    this.applyRole = new IamRole(this, "apply-role", {
+    return planRole;
+  }
+
+  private createApplyRole(props: GithubOidcRolesProps): IamRole {
+    const applyRole = new IamRole(this, "apply-role", {
       name: `${props.namePrefix}-github-apply`,
       description: `Assumed by workflow jobs running in the GitHub environment ${props.applyEnvironment} to apply.`,
-      assumeRolePolicy: trust([githubSubject.environment(props.repository, props.applyEnvironment)]),
+      assumeRolePolicy: this.trust([githubSubject.environment(props.repository, props.applyEnvironment)]),
       maxSessionDuration: 3600,
     });
     new IamRolePolicyAttachment(this, "apply-poweruser", {
-      role: this.applyRole.name,
+      role: applyRole.name,
       policyArn: "arn:aws:iam::aws:policy/PowerUserAccess",
     });
     // PowerUser excludes IAM; allow only the IAM the stacks manage: roles and policies under the prefix.
     new IamRolePolicy(this, "apply-iam", {
-      role: this.applyRole.id,
+      role: applyRole.id,
       name: "manage-platform-iam",
       policy: JSON.stringify({
         Version: "2012-10-17",
@@ -144,5 +155,6 @@ export class GithubOidcRoles extends Construct {
         ],
       }),
     });
+    return applyRole;
   }
 }

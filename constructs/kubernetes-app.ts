@@ -11,7 +11,18 @@ import { RoleV1 } from "@cdktf/provider-kubernetes/lib/role-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
-import type { ClusterAccess } from "../stacks/kubernetes";
+import type { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import type { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+
+/** How a stack reaches its cluster: the providers, IRSA where the cluster is ours, the VPC its pods run in. */
+export interface ClusterAccess {
+  readonly kubernetes: KubernetesProvider;
+  readonly helm: HelmProvider;
+  /** IRSA: the OIDC provider that service-account roles trust; absent on clusters we do not run (Kind). */
+  readonly irsa?: { readonly oidcProviderArn: string; readonly oidcIssuer: string };
+  /** The environment's VPC: load balancer targets and kubelet probes reach pods from inside it. */
+  readonly vpcCidr: string;
+}
 
 /** CPU and memory requests and limits of one container. */
 export interface ContainerResources {
@@ -89,37 +100,21 @@ const DNS_EGRESS = {
  */
 export class KubernetesApp extends Construct {
   public readonly role?: IamRole;
+  private readonly labels: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: KubernetesAppProps) {
     super(scope, id);
     const { name, cluster } = props;
     const provider = cluster.kubernetes;
-    const labels = { "app.kubernetes.io/name": name, "app.kubernetes.io/managed-by": "cdktf" };
+    this.labels = { "app.kubernetes.io/name": name, "app.kubernetes.io/managed-by": "cdktf" };
+    const labels = this.labels;
 
     const namespace = new NamespaceV1(this, "namespace", { provider, metadata: { name, labels } });
     const ns = namespace.metadata.name;
 
     const annotations: Record<string, string> = {};
     if (cluster.irsa) {
-      const issuer = cluster.irsa.oidcIssuer;
-      this.role = new IamRole(this, "irsa-role", {
-        name: props.roleName,
-        description: `Service account ${name}/${name} on the environment's EKS cluster`,
-        assumeRolePolicy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Federated: cluster.irsa.oidcProviderArn },
-              Action: "sts:AssumeRoleWithWebIdentity",
-              Condition: {
-                StringEquals: { [`${issuer}:sub`]: `system:serviceaccount:${name}:${name}`, [`${issuer}:aud`]: "sts.amazonaws.com" },
-              },
-            },
-          ],
-        }),
-      });
-      new IamRolePolicy(this, "irsa-policy", { role: this.role.id, name, policy: JSON.stringify(props.policy) });
+      this.role = this.irsaRole(props, cluster.irsa);
       annotations["eks.amazonaws.com/role-arn"] = this.role.arn;
     }
     const account = new ServiceAccountV1(this, "service-account", {
@@ -127,9 +122,56 @@ export class KubernetesApp extends Construct {
       metadata: { name, namespace: ns, labels, annotations },
       automountServiceAccountToken: true,
     });
-
     const config = new ConfigMapV1(this, "config", { provider, metadata: { name, namespace: ns, labels }, data: props.config });
+    this.rbac(provider, name, ns, config, account);
+    this.networkPolicies(props, ns);
 
+    const container = {
+      name,
+      image: props.image,
+      envFrom: [{ configMapRef: { name: config.metadata.name } }],
+      resources: {
+        requests: { cpu: props.resources.cpuRequest, memory: props.resources.memoryRequest },
+        limits: { cpu: props.resources.cpuLimit, memory: props.resources.memoryLimit },
+      },
+      // Tags are immutable in ECR, so Always only asks the registry which digest the tag names.
+      imagePullPolicy: "Always",
+      securityContext: { runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+    };
+    const w = props.workload;
+    if (w.kind === "deployment") this.deployment(provider, name, ns, account, container, w);
+    else if (w.kind === "cronjob") this.cronJob(provider, name, ns, account, container, w);
+    else this.helmRelease(props, ns, account, config, container.resources, w);
+  }
+
+  /** The IAM role only this namespace's service account may assume, through the cluster's OIDC provider. */
+  private irsaRole(props: KubernetesAppProps, irsa: NonNullable<ClusterAccess["irsa"]>): IamRole {
+    const { name } = props;
+    const issuer = irsa.oidcIssuer;
+    const role = new IamRole(this, "irsa-role", {
+      name: props.roleName,
+      description: `Service account ${name}/${name} on the environment's EKS cluster`,
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Federated: irsa.oidcProviderArn },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+              StringEquals: { [`${issuer}:sub`]: `system:serviceaccount:${name}:${name}`, [`${issuer}:aud`]: "sts.amazonaws.com" },
+            },
+          },
+        ],
+      }),
+    });
+    new IamRolePolicy(this, "irsa-policy", { role: role.id, name, policy: JSON.stringify(props.policy) });
+    return role;
+  }
+
+  /** A Role that may read the workload's own ConfigMap, bound to its service account. */
+  private rbac(provider: KubernetesProvider, name: string, ns: string, config: ConfigMapV1, account: ServiceAccountV1): void {
+    const labels = this.labels;
     const role = new RoleV1(this, "role", {
       provider,
       metadata: { name, namespace: ns, labels },
@@ -141,7 +183,13 @@ export class KubernetesApp extends Construct {
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
       subject: [{ kind: "ServiceAccount", name: account.metadata.name, namespace: ns }],
     });
+  }
 
+  /** Default deny for every pod of the namespace, then only what the workload needs. */
+  private networkPolicies(props: KubernetesAppProps, ns: string): void {
+    const { name, cluster } = props;
+    const provider = cluster.kubernetes;
+    const labels = this.labels;
     // Every pod of the namespace: nothing in or out unless a policy below allows it.
     new NetworkPolicyV1(this, "default-deny", {
       provider,
@@ -165,83 +213,87 @@ export class KubernetesApp extends Construct {
         ],
       },
     });
+  }
 
-    const container = {
-      name,
-      image: props.image,
-      envFrom: [{ configMapRef: { name: config.metadata.name } }],
-      resources: {
-        requests: { cpu: props.resources.cpuRequest, memory: props.resources.memoryRequest },
-        limits: { cpu: props.resources.cpuLimit, memory: props.resources.memoryLimit },
-      },
-      // Tags are immutable in ECR, so Always only asks the registry which digest the tag names.
-      imagePullPolicy: "Always",
-      securityContext: { runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
-    };
-    if (w.kind === "deployment") {
-      const probe = { httpGet: { path: w.healthPath, port: String(w.port) }, periodSeconds: 10 };
-      new DeploymentV1(this, "deployment", {
-        provider,
-        metadata: { name, namespace: ns, labels },
-        spec: {
-          replicas: String(w.replicas),
-          selector: { matchLabels: labels },
-          template: {
-            metadata: { labels },
-            spec: {
-              serviceAccountName: account.metadata.name,
-              container: [
-                {
-                  ...container,
-                  port: [{ containerPort: w.port }],
-                  livenessProbe: { ...probe, initialDelaySeconds: 15 },
-                  readinessProbe: { ...probe, initialDelaySeconds: 5 },
-                },
-              ],
-            },
-          },
-        },
-      });
-    } else if (w.kind === "cronjob") {
-      new CronJobV1(this, "cronjob", {
-        provider,
-        metadata: { name, namespace: ns, labels },
-        spec: {
-          schedule: w.schedule,
-          concurrencyPolicy: "Forbid",
-          jobTemplate: {
-            metadata: { labels },
-            spec: {
-              backoffLimit: 2,
-              activeDeadlineSeconds: w.deadlineSeconds,
-              template: {
-                metadata: { labels },
-                spec: { serviceAccountName: account.metadata.name, restartPolicy: "Never", container: [{ ...container, command: w.command }] },
-              },
-            },
-          },
-        },
-      });
-    } else {
-      const chart = new TerraformAsset(this, "chart", { path: w.chartDir, type: AssetType.DIRECTORY });
-      new Release(this, "release", {
-        provider: cluster.helm,
-        name,
-        namespace: ns,
-        chart: chart.path,
-        atomic: true,
-        values: [
-          JSON.stringify({
-            image: props.image,
-            replicas: w.replicas,
-            port: w.port,
-            healthPath: w.healthPath,
+  private deployment(provider: KubernetesProvider, name: string, ns: string, account: ServiceAccountV1, container: Container, w: DeploymentWorkload): void {
+    const labels = this.labels;
+    const probe = { httpGet: { path: w.healthPath, port: String(w.port) }, periodSeconds: 10 };
+    new DeploymentV1(this, "deployment", {
+      provider,
+      metadata: { name, namespace: ns, labels },
+      spec: {
+        replicas: String(w.replicas),
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
             serviceAccountName: account.metadata.name,
-            configMapName: config.metadata.name,
-            resources: container.resources,
-          }),
-        ],
-      });
-    }
+            container: [
+              {
+                ...container,
+                port: [{ containerPort: w.port }],
+                livenessProbe: { ...probe, initialDelaySeconds: 15 },
+                readinessProbe: { ...probe, initialDelaySeconds: 5 },
+              },
+            ],
+          },
+        },
+      },
+    });
+  }
+
+  private cronJob(provider: KubernetesProvider, name: string, ns: string, account: ServiceAccountV1, container: Container, w: CronJobWorkload): void {
+    const labels = this.labels;
+    new CronJobV1(this, "cronjob", {
+      provider,
+      metadata: { name, namespace: ns, labels },
+      spec: {
+        schedule: w.schedule,
+        concurrencyPolicy: "Forbid",
+        jobTemplate: {
+          metadata: { labels },
+          spec: {
+            backoffLimit: 2,
+            activeDeadlineSeconds: w.deadlineSeconds,
+            template: {
+              metadata: { labels },
+              spec: { serviceAccountName: account.metadata.name, restartPolicy: "Never", container: [{ ...container, command: w.command }] },
+            },
+          },
+        },
+      },
+    });
+  }
+
+  private helmRelease(props: KubernetesAppProps, ns: string, account: ServiceAccountV1, config: ConfigMapV1, resources: Container["resources"], w: HelmWorkload): void {
+    const chart = new TerraformAsset(this, "chart", { path: w.chartDir, type: AssetType.DIRECTORY });
+    new Release(this, "release", {
+      provider: props.cluster.helm,
+      name: props.name,
+      namespace: ns,
+      chart: chart.path,
+      atomic: true,
+      values: [
+        JSON.stringify({
+          image: props.image,
+          replicas: w.replicas,
+          port: w.port,
+          healthPath: w.healthPath,
+          serviceAccountName: account.metadata.name,
+          configMapName: config.metadata.name,
+          resources,
+        }),
+      ],
+    });
   }
 }
+
+/** The container every workload kind runs: image, config from the ConfigMap, resources, hardened context. */
+type Container = {
+  name: string;
+  image: string;
+  envFrom: { configMapRef: { name: string } }[];
+  resources: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
+  imagePullPolicy: string;
+  securityContext: Record<string, unknown>;
+};

@@ -14,7 +14,7 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Construct } from "constructs";
-import { cidrSubnet } from "./cidr";
+import { cidrSubnet } from "../core/cidr";
 import { trustedByService } from "./iam";
 
 export type NatMode = "none" | "single" | "per-az";
@@ -130,38 +130,41 @@ export class Network extends Construct {
     });
     if (props.endpointsRegion) this.addEndpoints(props.namePrefix, props.endpointsRegion, privateRouteTables);
 
-    if (props.flowLogs ?? true) {
-      const group = new CloudwatchLogGroup(this, "flow-logs", {
-        name: `/aws/vpc/${props.namePrefix}/flow-logs`,
-        retentionInDays: props.logRetentionDays ?? 90,
-        kmsKeyId: props.kmsKeyArn,
-      });
-      const role = new IamRole(this, "flow-logs-role", {
-        name: `${props.namePrefix}-vpc-flow-logs`,
-        assumeRolePolicy: trustedByService("vpc-flow-logs.amazonaws.com"),
-      });
-      new IamRolePolicy(this, "flow-logs-policy", {
-        role: role.id,
-        name: "write-flow-logs",
-        policy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-              Resource: [group.arn, `${group.arn}:*`],
-            },
-          ],
-        }),
-      });
-      new FlowLog(this, "flow-log", {
-        vpcId: this.vpc.id,
-        trafficType: "ALL",
-        logDestinationType: "cloud-watch-logs",
-        logDestination: group.arn,
-        iamRoleArn: role.arn,
-      });
-    }
+    if (props.flowLogs ?? true) this.addFlowLogs(props);
+  }
+
+  /** Every packet's metadata to an encrypted log group, written by a role that may write only there. */
+  private addFlowLogs(props: NetworkProps): void {
+    const group = new CloudwatchLogGroup(this, "flow-logs", {
+      name: `/aws/vpc/${props.namePrefix}/flow-logs`,
+      retentionInDays: props.logRetentionDays ?? 90,
+      kmsKeyId: props.kmsKeyArn,
+    });
+    const role = new IamRole(this, "flow-logs-role", {
+      name: `${props.namePrefix}-vpc-flow-logs`,
+      assumeRolePolicy: trustedByService("vpc-flow-logs.amazonaws.com"),
+    });
+    new IamRolePolicy(this, "flow-logs-policy", {
+      role: role.id,
+      name: "write-flow-logs",
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+            Resource: [group.arn, `${group.arn}:*`],
+          },
+        ],
+      }),
+    });
+    new FlowLog(this, "flow-log", {
+      vpcId: this.vpc.id,
+      trafficType: "ALL",
+      logDestinationType: "cloud-watch-logs",
+      logDestination: group.arn,
+      iamRoleArn: role.arn,
+    });
   }
 
   private addEndpoints(namePrefix: string, region: string, privateRouteTables: RouteTable[]): void {

@@ -107,7 +107,34 @@ export class PrivateBucket extends Construct {
       versioningConfiguration: { status: versioned ? "Enabled" : "Suspended" },
     });
 
-    const statements = [
+    const statements = this.policyStatements(props);
+    const policy =
+      statements.length > 0
+        ? new S3BucketPolicy(this, "policy", {
+            bucket: this.bucket.id,
+            policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+            // A bucket policy applied before the public access block can be rejected as public.
+            dependsOn: [publicAccess],
+          })
+        : undefined;
+
+    this.lifecycle(props, versioning);
+
+    if (props.accessLogs) {
+      new S3BucketLoggingA(this, "logging", {
+        bucket: this.bucket.id,
+        targetBucket: props.accessLogs.bucketName,
+        targetPrefix: props.accessLogs.prefix,
+        dependsOn: props.accessLogs.after,
+      });
+    }
+
+    this.ready = [publicAccess, ownership, encryption, versioning, ...(policy ? [policy] : [])];
+  }
+
+  /** TLS only (unless switched off), log delivery where this is a log target, and the caller's statements. */
+  private policyStatements(props: PrivateBucketProps): Record<string, unknown>[] {
+    return [
       ...((props.denyInsecureTransport ?? true)
         ? [
             {
@@ -134,16 +161,10 @@ export class PrivateBucket extends Construct {
         : []),
       ...(props.extraPolicyStatements ?? []),
     ];
-    const policy =
-      statements.length > 0
-        ? new S3BucketPolicy(this, "policy", {
-            bucket: this.bucket.id,
-            policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
-            // A bucket policy applied before the public access block can be rejected as public.
-            dependsOn: [publicAccess],
-          })
-        : undefined;
+  }
 
+  /** Noncurrent versions expire, unfinished uploads are aborted, current versions move as `transitions` say. */
+  private lifecycle(props: PrivateBucketProps, versioning: S3BucketVersioningA): void {
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket: this.bucket.id,
       rule: [
@@ -167,16 +188,5 @@ export class PrivateBucket extends Construct {
       ],
       dependsOn: [versioning],
     });
-
-    if (props.accessLogs) {
-      new S3BucketLoggingA(this, "logging", {
-        bucket: this.bucket.id,
-        targetBucket: props.accessLogs.bucketName,
-        targetPrefix: props.accessLogs.prefix,
-        dependsOn: props.accessLogs.after,
-      });
-    }
-
-    this.ready = [publicAccess, ownership, encryption, versioning, ...(policy ? [policy] : [])];
   }
 }

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { cidrsOverlap } from "../constructs/cidr";
+import { cidrsOverlap } from "../core/cidr";
 import { dev } from "./dev";
 import { localEnvironment } from "./local";
 import { prod } from "./prod";
@@ -8,13 +8,9 @@ import { staging } from "./staging";
 
 export type { Environment } from "./schema";
 
-/** Raised for configuration that must stop synth before anything is written. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ConfigError";
-  }
-}
+import { ConfigError } from "../core/errors";
+
+export { ConfigError };
 
 /** Every environment, unvalidated, in deploy order of risk. */
 export function environmentInputs(env: NodeJS.ProcessEnv = process.env): EnvironmentInput[] {

@@ -1,6 +1,6 @@
 import { dataPipeline } from "./data-pipeline";
 import { fileProcessing } from "./file-processing";
-import type { ModuleDefinition } from "./module";
+import type { ModuleDefinition } from "../stacks/module-api";
 import { mlPlatform } from "./ml-platform";
 import { orderTracking } from "./order-tracking";
 

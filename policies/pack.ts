@@ -1,6 +1,5 @@
 import { Aspects, type IAspect, TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
-import type { Environment } from "../environments";
 import type { PolicyRule, RuleContext } from "./rule";
 import { RULES } from "./rules";
 import { StackConfig } from "./stack-config";
@@ -59,7 +58,10 @@ export interface PolicyGateProps {
 }
 
 /** What the pack of one stack knows about its environment. */
-export type PolicyEnvironment = Pick<Environment, "name" | "deletionProtection">;
+export interface PolicyEnvironment {
+  readonly name: string;
+  readonly deletionProtection: boolean;
+}
 
 /**
  * Collects the results of the policy packs of one app and throws one PolicyViolationError listing

@@ -1,5 +1,5 @@
 import { globMatches } from "../core/glob";
-import { ConfigError } from "../environments";
+import { ConfigError } from "../core/errors";
 import type { PolicyRule } from "./rule";
 
 /** Permission for one resource (or a glob of them) to break one rule, and why. */

@@ -1,5 +1,10 @@
 /** CODEOWNERS generated from the module declarations: each module's files to its team. */
-import type { ModuleDefinition } from "../packages/module";
+
+/** What CODEOWNERS needs of a module: its folder name and owning team. */
+export interface OwnedModule {
+  readonly name: string;
+  readonly owner: string;
+}
 
 /** Owns everything that is not a module's: bootstrap, foundation, stacks/, constructs/, CI. */
 export const PLATFORM_TEAM = "@acme/platform-team";
@@ -7,7 +12,7 @@ export const CODEOWNERS_PATH = ".github/CODEOWNERS";
 const OWNER = /^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)?$|^[^@\s]+@[^@\s]+\.[a-z]+$/;
 
 /** Throws when a module has no owner or one CODEOWNERS would not accept. */
-export function checkOwners(modules: readonly Pick<ModuleDefinition, "name" | "owner">[]): void {
+export function checkOwners(modules: readonly OwnedModule[]): void {
   for (const m of modules) {
     if (!m.owner || !OWNER.test(m.owner)) {
       throw new Error(
@@ -18,14 +23,14 @@ export function checkOwners(modules: readonly Pick<ModuleDefinition, "name" | "o
 }
 
 /** The CODEOWNERS text. Later lines win in CODEOWNERS, so module lines come after the platform's. */
-export function renderCodeowners(modules: readonly Pick<ModuleDefinition, "name" | "owner">[]): string {
+export function renderCodeowners(modules: readonly OwnedModule[]): string {
   checkOwners(modules);
   const rows: [string, string][] = [
     ["*", PLATFORM_TEAM],
     ["/stacks/", PLATFORM_TEAM],
     ["/constructs/", PLATFORM_TEAM],
     ["/environments/", PLATFORM_TEAM],
-    ["/packages/module.ts", PLATFORM_TEAM],
+    ["/core/", PLATFORM_TEAM],
     ["/packages/index.ts", PLATFORM_TEAM],
     ["/.github/", PLATFORM_TEAM],
   ];

@@ -301,7 +301,7 @@ function descendants(pid: number): number[] {
   const stack = [pid];
   while (stack.length > 0) {
     const p = stack.pop() as number;
-    let tasks: string[] = [];
+    let tasks: string[];
     try {
       tasks = fs.readdirSync(`/proc/${p}/task`);
     } catch {

@@ -40,7 +40,89 @@ export class FoundationStack extends TerraformStack {
     const prefix = resourcePrefix(env);
     const protect = env.deletionProtection;
 
-    const key = new KmsKey(this, "key", {
+    const key = this.key(env, prefix);
+    const alerts = new Alerts(this, "alerts", {
+      name: `${prefix}-alerts`,
+      kmsKeyArn: key.arn,
+      accountId: env.accountId,
+      monthlyBudgetUsd: env.budget?.monthlyLimitUsd,
+      costAnomaly: env.budget?.anomalyAlertUsd ? { tag: { key: "Environment", value: env.name }, thresholdUsd: env.budget.anomalyAlertUsd } : undefined,
+      emails: env.alerts?.emails,
+    });
+    new KmsAlias(this, "key-alias", { name: `alias/${prefix}`, targetKeyId: key.keyId });
+
+    this.network = new Network(this, "network", {
+      namePrefix: prefix,
+      cidr: env.network.vpcCidr,
+      availabilityZones: availabilityZones(env.region, env.network.azCount),
+      natMode: env.network.natMode,
+      flowLogs: env.network.flowLogs,
+      kmsKeyArn: key.arn,
+      logRetentionDays: env.logRetentionDays,
+      endpointsRegion: env.network.endpoints ? env.region : undefined,
+    });
+    const { zone, publicZone } = this.zones(env, prefix);
+
+    // Server access logs cannot be delivered to SSE-KMS buckets, so this one uses SSE-S3.
+    const logs = new PrivateBucket(this, "logs", {
+      denyInsecureTransport: env.s3TlsOnly,
+      bucketName: `${prefix}-logs-${env.accountId}`,
+      noncurrentVersionExpirationDays: 30,
+      transitions: [{ days: 90, storageClass: "GLACIER" }],
+      protect,
+      logDeliveryFromAccount: env.accountId,
+    });
+    const logGroup = new CloudwatchLogGroup(this, "platform-logs", {
+      name: `/${env.project}/${env.name}/platform`,
+      retentionInDays: env.logRetentionDays,
+      kmsKeyId: key.arn,
+    });
+    const repositories = props.imageModules.map((module) => ({ module, repo: this.repository(env, module, key) }));
+    const github = new GithubOidcRoles(this, "github", {
+      namePrefix: prefix,
+      repository: env.github.repository,
+      applyEnvironment: env.name,
+      planRefs: [`refs/heads/${env.github.defaultBranch}`],
+      stateBucketName: env.state.bucket,
+      lockTableArn: env.state.locking === "s3" ? undefined : `arn:aws:dynamodb:${env.region}:${env.accountId}:table/${env.state.lockTable}`,
+      lockObjectsArn: env.state.locking === "dynamodb" ? undefined : `arn:aws:s3:::${env.state.bucket}/${env.state.keyPrefix}/*.tflock`,
+      region: env.region,
+    });
+    const eks = env.eks.enabled ? this.eks(env, prefix, key, github) : undefined;
+
+    publishOutputs(this, {
+      vpc_id: this.network.vpc.id,
+      vpc_cidr: this.network.vpc.cidrBlock,
+      public_subnet_ids: this.network.publicSubnets.map((s) => s.id),
+      private_subnet_ids: this.network.privateSubnets.map((s) => s.id),
+      private_zone_id: zone.zoneId,
+      private_zone_name: zone.name,
+      // Empty without a public zone, so the contract has the same shape in every environment.
+      public_zone_id: publicZone?.zoneId ?? "",
+      public_zone_name: publicZone?.name ?? "",
+      public_zone_name_servers: publicZone?.nameServers ?? [],
+      kms_key_arn: key.arn,
+      log_bucket_name: logs.bucketName,
+      log_group_name: logGroup.name,
+      alerts_topic_arn: alerts.topic.arn,
+      ecr_repository_urls: Object.fromEntries(repositories.map(({ module, repo }) => [module, repo.repositoryUrl])),
+      ecr_repository_arns: Object.fromEntries(repositories.map(({ module, repo }) => [module, repo.arn])),
+      plan_role_arn: github.planRole.arn,
+      apply_role_arn: github.applyRole.arn,
+      // Empty without EKS, so the contract has the same shape in every environment.
+      eks_cluster_name: eks?.cluster.name ?? "",
+      eks_cluster_endpoint: eks?.cluster.endpoint ?? "",
+      eks_cluster_ca_data: eks?.cluster.certificateAuthority.get(0).data ?? "",
+      eks_oidc_provider_arn: eks?.oidcProvider.arn ?? "",
+      eks_oidc_provider_url: eks?.oidcIssuer ?? "",
+      eks_cluster_security_group_id: eks?.cluster.vpcConfig.clusterSecurityGroupId ?? "",
+    });
+  }
+
+  /** The environment's key: rotated, administered by the account, usable by the services that encrypt with it. */
+  private key(env: Environment, prefix: string): KmsKey {
+    const protect = env.deletionProtection;
+    return new KmsKey(this, "key", {
       description: `Encrypts data at rest of ${prefix}`,
       enableKeyRotation: true,
       deletionWindowInDays: protect ? 30 : 7,
@@ -71,34 +153,17 @@ export class FoundationStack extends TerraformStack {
         ],
       }),
     });
-    const alerts = new Alerts(this, "alerts", {
-      name: `${prefix}-alerts`,
-      kmsKeyArn: key.arn,
-      accountId: env.accountId,
-      monthlyBudgetUsd: env.budget?.monthlyLimitUsd,
-      costAnomaly: env.budget?.anomalyAlertUsd ? { tag: { key: "Environment", value: env.name }, thresholdUsd: env.budget.anomalyAlertUsd } : undefined,
-      emails: env.alerts?.emails,
-    });
-    new KmsAlias(this, "key-alias", { name: `alias/${prefix}`, targetKeyId: key.keyId });
+  }
 
-    this.network = new Network(this, "network", {
-      namePrefix: prefix,
-      cidr: env.network.vpcCidr,
-      availabilityZones: availabilityZones(env.region, env.network.azCount),
-      natMode: env.network.natMode,
-      flowLogs: env.network.flowLogs,
-      kmsKeyArn: key.arn,
-      logRetentionDays: env.logRetentionDays,
-      endpointsRegion: env.network.endpoints ? env.region : undefined,
-    });
-
+  /** The private zone in the VPC, and the public zone where the environment has one. */
+  private zones(env: Environment, prefix: string): { zone: Route53Zone; publicZone?: Route53Zone } {
+    const protect = env.deletionProtection;
     const zone = new Route53Zone(this, "private-zone", {
       name: env.dns.privateZone,
       comment: `Internal names of ${prefix}`,
       vpc: [{ vpcId: this.network.vpc.id }],
       forceDestroy: protection(protect).forceDestroy,
     });
-
     // Recreating a public zone changes its name servers and breaks the parent domain's delegation.
     const publicZone = env.dns.publicZone
       ? new Route53Zone(this, "public-zone", {
@@ -107,102 +172,49 @@ export class FoundationStack extends TerraformStack {
           ...protection(protect),
         })
       : undefined;
+    return { zone, publicZone };
+  }
 
-    // Server access logs cannot be delivered to SSE-KMS buckets, so this one uses SSE-S3.
-    const logs = new PrivateBucket(this, "logs", {
-      denyInsecureTransport: env.s3TlsOnly,
-      bucketName: `${prefix}-logs-${env.accountId}`,
-      noncurrentVersionExpirationDays: 30,
-      transitions: [{ days: 90, storageClass: "GLACIER" }],
-      protect,
-      logDeliveryFromAccount: env.accountId,
+  /** A module's image repository: immutable tags, scanned on push, KMS, untagged images expire. */
+  private repository(env: Environment, module: string, key: KmsKey): EcrRepository {
+    const repo = new EcrRepository(this, `ecr-${module}`, {
+      name: `${env.project}/${module}`,
+      imageTagMutability: "IMMUTABLE",
+      imageScanningConfiguration: { scanOnPush: true },
+      encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: key.arn }],
+      forceDelete: protection(env.deletionProtection).forceDestroy,
     });
-
-    const logGroup = new CloudwatchLogGroup(this, "platform-logs", {
-      name: `/${env.project}/${env.name}/platform`,
-      retentionInDays: env.logRetentionDays,
-      kmsKeyId: key.arn,
+    new EcrLifecyclePolicy(this, `ecr-${module}-lifecycle`, {
+      repository: repo.name,
+      policy: JSON.stringify({
+        rules: [
+          {
+            rulePriority: 1,
+            description: "Expire untagged images after 14 days",
+            selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 14 },
+            action: { type: "expire" },
+          },
+        ],
+      }),
     });
+    return repo;
+  }
 
-    const repositories = props.imageModules.map((module) => {
-      const repo = new EcrRepository(this, `ecr-${module}`, {
-        name: `${env.project}/${module}`,
-        imageTagMutability: "IMMUTABLE",
-        imageScanningConfiguration: { scanOnPush: true },
-        encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: key.arn }],
-        forceDelete: protection(protect).forceDestroy,
-      });
-      new EcrLifecyclePolicy(this, `ecr-${module}-lifecycle`, {
-        repository: repo.name,
-        policy: JSON.stringify({
-          rules: [
-            {
-              rulePriority: 1,
-              description: "Expire untagged images after 14 days",
-              selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 14 },
-              action: { type: "expire" },
-            },
-          ],
-        }),
-      });
-      return { module, repo };
+  /** The environment's EKS cluster: the apply role administers it, the plan role views it. */
+  private eks(env: Environment, prefix: string, key: KmsKey, github: GithubOidcRoles): EksClusterWithIrsa {
+    return new EksClusterWithIrsa(this, "eks", {
+      name: prefix,
+      version: env.eks.version,
+      subnetIds: this.network.privateSubnets.map((s) => s.id),
+      kmsKeyArn: key.arn,
+      nodeInstanceTypes: env.eks.nodeInstanceTypes,
+      nodeMinSize: env.eks.nodeMinSize,
+      nodeDesiredSize: env.eks.nodeDesiredSize,
+      nodeMaxSize: env.eks.nodeMaxSize,
+      publicEndpoint: env.eks.publicEndpoint,
+      logRetentionDays: env.logRetentionDays,
+      access: { admin: [github.applyRole.arn], view: [github.planRole.arn] },
     });
-
-    const github = new GithubOidcRoles(this, "github", {
-      namePrefix: prefix,
-      repository: env.github.repository,
-      applyEnvironment: env.name,
-      planRefs: [`refs/heads/${env.github.defaultBranch}`],
-      stateBucketName: env.state.bucket,
-      lockTableArn: env.state.locking === "s3" ? undefined : `arn:aws:dynamodb:${env.region}:${env.accountId}:table/${env.state.lockTable}`,
-      lockObjectsArn: env.state.locking === "dynamodb" ? undefined : `arn:aws:s3:::${env.state.bucket}/${env.state.keyPrefix}/*.tflock`,
-      region: env.region,
-    });
-
-    const eks = env.eks.enabled
-      ? new EksClusterWithIrsa(this, "eks", {
-          name: prefix,
-          version: env.eks.version,
-          subnetIds: this.network.privateSubnets.map((s) => s.id),
-          kmsKeyArn: key.arn,
-          nodeInstanceTypes: env.eks.nodeInstanceTypes,
-          nodeMinSize: env.eks.nodeMinSize,
-          nodeDesiredSize: env.eks.nodeDesiredSize,
-          nodeMaxSize: env.eks.nodeMaxSize,
-          publicEndpoint: env.eks.publicEndpoint,
-          logRetentionDays: env.logRetentionDays,
-          access: { admin: [github.applyRole.arn], view: [github.planRole.arn] },
-        })
-      : undefined;
-
-    const outputs: FoundationOutputs = {
-      vpc_id: this.network.vpc.id,
-      vpc_cidr: this.network.vpc.cidrBlock,
-      public_subnet_ids: this.network.publicSubnets.map((s) => s.id),
-      private_subnet_ids: this.network.privateSubnets.map((s) => s.id),
-      private_zone_id: zone.zoneId,
-      private_zone_name: zone.name,
-      // Empty without a public zone, so the contract has the same shape in every environment.
-      public_zone_id: publicZone?.zoneId ?? "",
-      public_zone_name: publicZone?.name ?? "",
-      public_zone_name_servers: publicZone?.nameServers ?? [],
-      kms_key_arn: key.arn,
-      log_bucket_name: logs.bucketName,
-      log_group_name: logGroup.name,
-      alerts_topic_arn: alerts.topic.arn,
-      ecr_repository_urls: Object.fromEntries(repositories.map(({ module, repo }) => [module, repo.repositoryUrl])),
-      ecr_repository_arns: Object.fromEntries(repositories.map(({ module, repo }) => [module, repo.arn])),
-      plan_role_arn: github.planRole.arn,
-      apply_role_arn: github.applyRole.arn,
-      // Empty without EKS, so the contract has the same shape in every environment.
-      eks_cluster_name: eks?.cluster.name ?? "",
-      eks_cluster_endpoint: eks?.cluster.endpoint ?? "",
-      eks_cluster_ca_data: eks?.cluster.certificateAuthority.get(0).data ?? "",
-      eks_oidc_provider_arn: eks?.oidcProvider.arn ?? "",
-      eks_oidc_provider_url: eks?.oidcIssuer ?? "",
-      eks_cluster_security_group_id: eks?.cluster.vpcConfig.clusterSecurityGroupId ?? "",
-    };
-    publishOutputs(this, outputs);
   }
 }
 

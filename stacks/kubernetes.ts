@@ -2,6 +2,7 @@ import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Fn, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import type { ClusterAccess } from "../constructs/kubernetes-app";
 import type { Environment } from "../environments";
 import type { FoundationRef } from "./foundation-ref";
 
@@ -20,15 +21,6 @@ export type KubernetesInput = (typeof KUBERNETES_INPUTS)[number];
 export const KUBERNETES_PROVIDER_CONSTRAINT = ">= 2.38.0, < 4.0.0";
 export const HELM_PROVIDER_CONSTRAINT = ">= 3.1.1, < 4.0.0";
 
-/** How a module's stack reaches its cluster, or undefined when the environment has none. */
-export interface ClusterAccess {
-  readonly kubernetes: KubernetesProvider;
-  readonly helm: HelmProvider;
-  /** IRSA: the OIDC provider that service-account roles trust; absent on clusters we do not run (Kind). */
-  readonly irsa?: { readonly oidcProviderArn: string; readonly oidcIssuer: string };
-  /** The environment's VPC: load balancer targets and kubelet probes reach pods from inside it. */
-  readonly vpcCidr: string;
-}
 
 /**
  * Configures the kubernetes and helm providers of a module stack. EKS: endpoint and CA from the

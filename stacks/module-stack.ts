@@ -4,7 +4,7 @@ import type { Construct } from "constructs";
 import { ModuleSecret } from "../constructs/module-secret";
 import { ConfigError, type Environment } from "../environments";
 import type { SecretRotation } from "../environments/schema";
-import type { ModuleDefinition } from "../packages/module";
+import type { ModuleDefinition } from "./module-api";
 import type { FoundationOutputName } from "./foundation-contract";
 import { FoundationRef } from "./foundation-ref";
 import { awsProvider } from "./aws-provider";

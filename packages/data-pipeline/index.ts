@@ -8,8 +8,7 @@ import { PrivateBucket } from "../../constructs/private-bucket";
 import { protection } from "../../constructs/protection";
 import { QueueWithDeadLetter } from "../../constructs/queue";
 import { StreamFunction } from "../../constructs/stream-function";
-import { clusterAccess, KUBERNETES_INPUTS } from "../../stacks/kubernetes";
-import { defineModule } from "../module";
+import { clusterAccess, defineModule, KUBERNETES_INPUTS, type ModuleContext } from "../../stacks/module-api";
 import { WORKLOAD_DEFAULTS, workloadSettings } from "../workload";
 
 const LAKE_ZONES = ["raw", "processed", "curated"] as const;
@@ -54,11 +53,14 @@ export const settings = z
   })
   .strict();
 
+const CONSUMES = ["kms_key_arn", "log_bucket_name", "alerts_topic_arn", ...KUBERNETES_INPUTS] as const;
+type Context = ModuleContext<z.output<typeof settings>, (typeof CONSUMES)[number]>;
+
 export const dataPipeline = defineModule({
   name: "data-pipeline",
   owner: "@acme/data-team",
   description: "Data lake (raw, processed, curated), an event stream landed in the raw zone by a function, a metadata table and a job queue.",
-  consumes: ["kms_key_arn", "log_bucket_name", "alerts_topic_arn", ...KUBERNETES_INPUTS],
+  consumes: CONSUMES,
   image: true,
   // The batch job's own databases (Airflow's and the Hive metastore's): both have POSTGRES_USER, so
   // data-pipeline.env holds POSTGRES_AIRFLOW_USER and POSTGRES_METASTORE_USER.
@@ -77,24 +79,10 @@ export const dataPipeline = defineModule({
     },
   ],
   settings,
-  build({ scope, env, settings: s, foundation, name, secret }) {
+  build(ctx) {
+    const { scope, env, settings: s, foundation, name, secret } = ctx;
     const kmsKeyArn = foundation.string("kms_key_arn");
-    const logBucket = foundation.string("log_bucket_name");
-
-    const buckets: Record<string, PrivateBucket> = {};
-    for (const zone of LAKE_ZONES) {
-      const days = s.glacierAfterDays[zone];
-      const bucket = new PrivateBucket(scope, `lake-${zone}`, {
-        bucketName: name(`${zone}-${env.accountId}`),
-        kmsKeyArn,
-        transitions: days > 0 ? [{ days, storageClass: "GLACIER" }] : [],
-        accessLogs: { bucketName: logBucket, prefix: `s3/${name(zone)}/` },
-        protect: env.deletionProtection,
-        denyInsecureTransport: env.s3TlsOnly,
-      });
-      buckets[zone] = bucket;
-      new TerraformOutput(scope, `${zone}_bucket_name`, { value: bucket.bucketName, description: `Data lake ${zone} zone bucket.` });
-    }
+    const buckets = lakeBuckets(ctx, kmsKeyArn);
 
     const stream = new KinesisStream(scope, "events", {
       name: name("events"),
@@ -156,30 +144,54 @@ export const dataPipeline = defineModule({
       if (batch.role) for (const database of databases) database.grantRead(batch.role.arn);
     }
 
-    if (s.landing.enabled) {
-      const landing = new StreamFunction(scope, "landing", {
-        name: name("land-events"),
-        codeDir: join(__dirname, "functions", "land-events"),
-        handler: "index.handler",
-        runtime: "nodejs20.x",
-        memoryMb: s.landing.memoryMb,
-        timeoutSeconds: s.landing.timeoutSeconds,
-        reservedConcurrency: s.landing.reservedConcurrency,
-        kmsKeyArn,
-        logRetentionDays: env.logRetentionDays,
-        environment: { RAW_BUCKET: buckets.raw.bucketName, RAW_PREFIX: "events/" },
-        stream: { arn: stream.arn, name: stream.name, batchSize: s.landing.batchSize, startingPosition: s.landing.startingPosition, maxRetries: s.landing.maxRetries },
-        statements: [{ Sid: "LandInRaw", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${buckets.raw.bucketArn}/events/*` }],
-        alarmTopicArn: env.alarms ? foundation.string("alerts_topic_arn") : undefined,
-      });
-      new TerraformOutput(scope, "landing_function_name", { value: landing.fn.functionName, description: "Function that lands the events stream in the raw zone." });
-    }
-
+    if (s.landing.enabled) landingFunction(ctx, { kmsKeyArn, rawBucket: buckets.raw, stream });
     new TerraformOutput(scope, "stream_name", { value: stream.name, description: "Kinesis stream of pipeline events." });
     new TerraformOutput(scope, "metadata_table_name", { value: table.name, description: "DynamoDB table of dataset metadata." });
     new TerraformOutput(scope, "jobs_queue_url", { value: jobs.queue.url, description: "Queue of pipeline jobs." });
   },
 });
+
+/** One bucket per lake zone, each with its Glacier transition and access logs. */
+function lakeBuckets({ scope, env, settings: s, foundation, name }: Context, kmsKeyArn: string): Record<(typeof LAKE_ZONES)[number], PrivateBucket> {
+  const logBucket = foundation.string("log_bucket_name");
+  const buckets = {} as Record<(typeof LAKE_ZONES)[number], PrivateBucket>;
+  for (const zone of LAKE_ZONES) {
+    const days = s.glacierAfterDays[zone];
+    const bucket = new PrivateBucket(scope, `lake-${zone}`, {
+      bucketName: name(`${zone}-${env.accountId}`),
+      kmsKeyArn,
+      transitions: days > 0 ? [{ days, storageClass: "GLACIER" }] : [],
+      accessLogs: { bucketName: logBucket, prefix: `s3/${name(zone)}/` },
+      protect: env.deletionProtection,
+      denyInsecureTransport: env.s3TlsOnly,
+    });
+    buckets[zone] = bucket;
+    new TerraformOutput(scope, `${zone}_bucket_name`, { value: bucket.bucketName, description: `Data lake ${zone} zone bucket.` });
+  }
+  return buckets;
+}
+
+/** The function that lands the events stream in the raw zone (functions/land-events). */
+function landingFunction({ scope, env, settings: s, foundation, name }: Context, parts: { kmsKeyArn: string; rawBucket: PrivateBucket; stream: KinesisStream }): void {
+  const { kmsKeyArn, stream } = parts;
+  const buckets = { raw: parts.rawBucket };
+    const landing = new StreamFunction(scope, "landing", {
+      name: name("land-events"),
+      codeDir: join(__dirname, "functions", "land-events"),
+      handler: "index.handler",
+      runtime: "nodejs20.x",
+      memoryMb: s.landing.memoryMb,
+      timeoutSeconds: s.landing.timeoutSeconds,
+      reservedConcurrency: s.landing.reservedConcurrency,
+      kmsKeyArn,
+      logRetentionDays: env.logRetentionDays,
+      environment: { RAW_BUCKET: buckets.raw.bucketName, RAW_PREFIX: "events/" },
+      stream: { arn: stream.arn, name: stream.name, batchSize: s.landing.batchSize, startingPosition: s.landing.startingPosition, maxRetries: s.landing.maxRetries },
+      statements: [{ Sid: "LandInRaw", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${buckets.raw.bucketArn}/events/*` }],
+      alarmTopicArn: env.alarms ? foundation.string("alerts_topic_arn") : undefined,
+    });
+    new TerraformOutput(scope, "landing_function_name", { value: landing.fn.functionName, description: "Function that lands the events stream in the raw zone." });
+}
 
 /** The batch job's permissions: read raw, write processed and curated, its table, queue and key. */
 export function batchPolicy(arns: { rawArn: string; writeArns: string[]; tableArn: string; queueArn: string; kmsKeyArn: string; secretArns: string[] }) {

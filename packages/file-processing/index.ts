@@ -9,8 +9,7 @@ import { trustedByService } from "../../constructs/iam";
 import { KubernetesApp } from "../../constructs/kubernetes-app";
 import { PrivateBucket } from "../../constructs/private-bucket";
 import { QueueWithDeadLetter } from "../../constructs/queue";
-import { clusterAccess, KUBERNETES_INPUTS } from "../../stacks/kubernetes";
-import { defineModule } from "../module";
+import { clusterAccess, defineModule, KUBERNETES_INPUTS } from "../../stacks/module-api";
 import { WORKLOAD_DEFAULTS, workloadSettings } from "../workload";
 
 export const settings = z

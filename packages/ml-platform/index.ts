@@ -3,8 +3,7 @@ import { z } from "zod";
 import { KubernetesApp } from "../../constructs/kubernetes-app";
 import { PrivateBucket } from "../../constructs/private-bucket";
 import { REDIS_PORT, RedisCache } from "../../constructs/redis-cache";
-import { clusterAccess, KUBERNETES_INPUTS } from "../../stacks/kubernetes";
-import { defineModule } from "../module";
+import { clusterAccess, defineModule, KUBERNETES_INPUTS } from "../../stacks/module-api";
 import { WORKLOAD_DEFAULTS, workloadSettings } from "../workload";
 
 export const settings = z

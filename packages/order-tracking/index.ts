@@ -8,7 +8,7 @@ import { MskServerless } from "../../constructs/msk-serverless";
 import { POSTGRES_PORT, PostgresDatabase } from "../../constructs/postgres-database";
 import { CLOUDFRONT_CERTIFICATE_REGION, StaticSite } from "../../constructs/static-site";
 import type { Environment } from "../../environments";
-import { defineModule } from "../module";
+import { defineModule, type ModuleContext } from "../../stacks/module-api";
 
 const DB_NAME = "orders";
 
@@ -101,11 +101,14 @@ function domainProblems(path: string, domain: string | undefined, env: Environme
   return [];
 }
 
+const CONSUMES = ["vpc_id", "public_subnet_ids", "private_subnet_ids", "public_zone_id", "kms_key_arn", "log_bucket_name", "ecr_repository_urls", "alerts_topic_arn"] as const;
+type Context = ModuleContext<z.output<typeof settings>, (typeof CONSUMES)[number]>;
+
 export const orderTracking = defineModule({
   name: "order-tracking",
   owner: "@acme/orders-team",
   description: "Order tracking API on ECS Fargate behind an HTTPS load balancer, PostgreSQL on RDS, order events on MSK Serverless.",
-  consumes: ["vpc_id", "public_subnet_ids", "private_subnet_ids", "public_zone_id", "kms_key_arn", "log_bucket_name", "ecr_repository_urls", "alerts_topic_arn"],
+  consumes: CONSUMES,
   image: true,
   secrets: [
     {
@@ -122,31 +125,14 @@ export const orderTracking = defineModule({
       ...(s.frontend.enabled ? domainProblems("frontend.domain", s.frontend.domain, env) : []),
     ];
   },
-  build({ scope, env, settings: s, foundation, name, secret, awsProviderIn }) {
+  build(ctx) {
+    const { scope, env, settings: s, foundation, name } = ctx;
     const kmsKeyArn = foundation.string("kms_key_arn");
     const vpcId = foundation.string("vpc_id");
     const privateSubnets = foundation.list("private_subnet_ids");
     const alarmTopicArn = env.alarms ? foundation.string("alerts_topic_arn") : undefined;
 
-    if (s.frontend.enabled) {
-      const site = new StaticSite(scope, "frontend", {
-        name: name("frontend"),
-        accountId: env.accountId,
-        region: env.region,
-        domain: s.frontend.domain as string,
-        zoneId: foundation.string("public_zone_id"),
-        certificateProvider: awsProviderIn(CLOUDFRONT_CERTIFICATE_REGION),
-        kmsKeyArn,
-        accessLogs: { bucketName: foundation.string("log_bucket_name"), prefix: `s3/${name("frontend")}/` },
-        priceClass: s.frontend.priceClass,
-        singlePageApp: true,
-        protect: env.deletionProtection,
-        denyInsecureTransport: env.s3TlsOnly,
-      });
-      new TerraformOutput(scope, "frontend_bucket_name", { value: site.bucket.bucketName, description: "Bucket the tracking page's files are uploaded to (aws s3 sync)." });
-      new TerraformOutput(scope, "frontend_distribution_id", { value: site.distribution.id, description: "CloudFront distribution of the tracking page (invalidate after an upload)." });
-      new TerraformOutput(scope, "frontend_url", { value: `https://${s.frontend.domain}`, description: "Where the tracking page answers." });
-    }
+    if (s.frontend.enabled) frontend(ctx, kmsKeyArn);
     if (!s.database.enabled && !s.service.enabled && !s.events.enabled) return;
 
     // The tasks' group exists whenever the service, the database or the brokers do: it is what they admit.
@@ -180,63 +166,92 @@ export const orderTracking = defineModule({
       new TerraformOutput(scope, "events_cluster_arn", { value: events.cluster.arn, description: "ARN of the order events MSK Serverless cluster." });
     }
 
-    if (!s.service.enabled) return;
-    const domain = s.service.domain as string;
-    const port = s.service.containerPort;
-    new VpcSecurityGroupEgressRule(scope, "service-https-out", {
-      securityGroupId: serviceSg.id,
-      cidrIpv4: "0.0.0.0/0",
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-      description: "Tasks reach AWS APIs (ECR, Secrets Manager, CloudWatch Logs, STS) through the VPC endpoints or NAT",
-    });
-    const lb = new HttpsLoadBalancer(scope, "api", {
-      name: name("alb"),
-      vpcId,
-      publicSubnetIds: foundation.list("public_subnet_ids"),
-      domain,
-      zoneId: foundation.string("public_zone_id"),
-      target: { port, healthCheckPath: s.service.healthCheckPath, securityGroupId: serviceSg.id },
-      accessLogs: { bucket: foundation.string("log_bucket_name"), prefix: `alb/${name()}` },
-      waf: { rateLimitPer5Minutes: s.service.rateLimitPer5Minutes, kmsKeyArn, logRetentionDays: env.logRetentionDays },
-      protect: env.deletionProtection,
-      alarmTopicArn,
-    });
-
-    const webhookSigning = secret("webhook-signing");
-    const service = new FargateService(scope, "service", {
-      name: name(),
-      region: env.region,
-      image: `${foundation.entry("ecr_repository_urls", "order-tracking")}:${s.service.imageTag}`,
-      cpu: s.service.cpu,
-      memoryMb: s.service.memoryMb,
-      desiredCount: s.service.desiredCount,
-      containerPort: port,
-      subnetIds: privateSubnets,
-      securityGroupId: serviceSg.id,
-      loadBalancer: { targetGroupArn: lb.targetGroup.arn, dependsOn: [lb.https] },
-      environment: {
-        PORT: String(port),
-        ...(events ? { KAFKA_BOOTSTRAP_SERVERS: events.bootstrapBrokers, KAFKA_TOPIC: s.events.topics[0], KAFKA_SASL_MECHANISM: "AWS_MSK_IAM" } : {}),
-        ...(db ? { DB_HOST: db.instance.address, DB_PORT: String(POSTGRES_PORT), DB_NAME } : {}),
-      },
-      secrets: [
-        ...(db
-          ? [
-              { name: "DB_USERNAME", secretArn: db.secretArn, jsonKey: "username" },
-              { name: "DB_PASSWORD", secretArn: db.secretArn, jsonKey: "password" },
-            ]
-          : []),
-        webhookSigning.ecsSecret("WEBHOOK_SIGNING_KEY"),
-      ],
-      kmsKeyArn,
-      logRetentionDays: env.logRetentionDays,
-    });
-    events?.grant("service", service.taskRole, { produce: s.events.topics, createTopics: true });
-    webhookSigning.grantRead(service.executionRole.arn);
-
-    new TerraformOutput(scope, "alb_dns_name", { value: lb.lb.dnsName, description: "DNS name of the load balancer (the domain's alias record points at it)." });
-    new TerraformOutput(scope, "api_url", { value: `https://${domain}`, description: "Where the order tracking API answers." });
+    if (s.service.enabled) apiService(ctx, { kmsKeyArn, vpcId, privateSubnets, alarmTopicArn, serviceSg, db, events });
   },
 });
+
+/** The customers' tracking page: static files behind CloudFront on frontend.domain. */
+function frontend({ scope, env, settings: s, foundation, name, awsProviderIn }: Context, kmsKeyArn: string): void {
+    const site = new StaticSite(scope, "frontend", {
+      name: name("frontend"),
+      accountId: env.accountId,
+      region: env.region,
+      domain: s.frontend.domain as string,
+      zoneId: foundation.string("public_zone_id"),
+      certificateProvider: awsProviderIn(CLOUDFRONT_CERTIFICATE_REGION),
+      kmsKeyArn,
+      accessLogs: { bucketName: foundation.string("log_bucket_name"), prefix: `s3/${name("frontend")}/` },
+      priceClass: s.frontend.priceClass,
+      singlePageApp: true,
+      protect: env.deletionProtection,
+      denyInsecureTransport: env.s3TlsOnly,
+    });
+    new TerraformOutput(scope, "frontend_bucket_name", { value: site.bucket.bucketName, description: "Bucket the tracking page's files are uploaded to (aws s3 sync)." });
+    new TerraformOutput(scope, "frontend_distribution_id", { value: site.distribution.id, description: "CloudFront distribution of the tracking page (invalidate after an upload)." });
+    new TerraformOutput(scope, "frontend_url", { value: `https://${s.frontend.domain}`, description: "Where the tracking page answers." });
+}
+
+/** The API: HTTPS load balancer with its web ACL in front of the Fargate service. */
+function apiService(
+  { scope, env, settings: s, foundation, name, secret }: Context,
+  parts: { kmsKeyArn: string; vpcId: string; privateSubnets: string[]; alarmTopicArn?: string; serviceSg: SecurityGroup; db?: PostgresDatabase; events?: MskServerless },
+): void {
+  const { kmsKeyArn, vpcId, privateSubnets, alarmTopicArn, serviceSg, db, events } = parts;
+  const domain = s.service.domain as string;
+  const port = s.service.containerPort;
+  new VpcSecurityGroupEgressRule(scope, "service-https-out", {
+    securityGroupId: serviceSg.id,
+    cidrIpv4: "0.0.0.0/0",
+    ipProtocol: "tcp",
+    fromPort: 443,
+    toPort: 443,
+    description: "Tasks reach AWS APIs (ECR, Secrets Manager, CloudWatch Logs, STS) through the VPC endpoints or NAT",
+  });
+  const lb = new HttpsLoadBalancer(scope, "api", {
+    name: name("alb"),
+    vpcId,
+    publicSubnetIds: foundation.list("public_subnet_ids"),
+    domain,
+    zoneId: foundation.string("public_zone_id"),
+    target: { port, healthCheckPath: s.service.healthCheckPath, securityGroupId: serviceSg.id },
+    accessLogs: { bucket: foundation.string("log_bucket_name"), prefix: `alb/${name()}` },
+    waf: { rateLimitPer5Minutes: s.service.rateLimitPer5Minutes, kmsKeyArn, logRetentionDays: env.logRetentionDays },
+    protect: env.deletionProtection,
+    alarmTopicArn,
+  });
+
+  const webhookSigning = secret("webhook-signing");
+  const service = new FargateService(scope, "service", {
+    name: name(),
+    region: env.region,
+    image: `${foundation.entry("ecr_repository_urls", "order-tracking")}:${s.service.imageTag}`,
+    cpu: s.service.cpu,
+    memoryMb: s.service.memoryMb,
+    desiredCount: s.service.desiredCount,
+    containerPort: port,
+    subnetIds: privateSubnets,
+    securityGroupId: serviceSg.id,
+    loadBalancer: { targetGroupArn: lb.targetGroup.arn, dependsOn: [lb.https] },
+    environment: {
+      PORT: String(port),
+      ...(events ? { KAFKA_BOOTSTRAP_SERVERS: events.bootstrapBrokers, KAFKA_TOPIC: s.events.topics[0], KAFKA_SASL_MECHANISM: "AWS_MSK_IAM" } : {}),
+      ...(db ? { DB_HOST: db.instance.address, DB_PORT: String(POSTGRES_PORT), DB_NAME } : {}),
+    },
+    secrets: [
+      ...(db
+        ? [
+            { name: "DB_USERNAME", secretArn: db.secretArn, jsonKey: "username" },
+            { name: "DB_PASSWORD", secretArn: db.secretArn, jsonKey: "password" },
+          ]
+        : []),
+      webhookSigning.ecsSecret("WEBHOOK_SIGNING_KEY"),
+    ],
+    kmsKeyArn,
+    logRetentionDays: env.logRetentionDays,
+  });
+  events?.grant("service", service.taskRole, { produce: s.events.topics, createTopics: true });
+  webhookSigning.grantRead(service.executionRole.arn);
+
+  new TerraformOutput(scope, "alb_dns_name", { value: lb.lb.dnsName, description: "DNS name of the load balancer (the domain's alias record points at it)." });
+  new TerraformOutput(scope, "api_url", { value: `https://${domain}`, description: "Where the order tracking API answers." });
+}

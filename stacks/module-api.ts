@@ -3,8 +3,12 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { z } from "zod";
 import type { ModuleSecret } from "../constructs/module-secret";
 import type { Environment } from "../environments";
-import type { FoundationOutputName } from "../stacks/foundation-contract";
-import type { FoundationRef } from "../stacks/foundation-ref";
+import type { FoundationOutputName } from "./foundation-contract";
+import type { FoundationRef } from "./foundation-ref";
+
+// The module API: everything a module (packages/<m>/) may use of the stacks layer, in one place.
+export { clusterAccess, KUBERNETES_INPUTS } from "./kubernetes";
+export type { FoundationOutputName } from "./foundation-contract";
 
 /** What a module's build function gets: its stack scope, typed settings and foundation view. */
 export interface ModuleContext<S, C extends FoundationOutputName> {

@@ -16,7 +16,11 @@ export interface EnvironmentPlan {
   readonly env: Environment;
   /** Every registered module, enabled here or not. */
   readonly registry: readonly ModuleDefinition[];
-  readonly modules: { readonly module: ModuleDefinition; readonly settings: unknown; readonly secretRotation?: Record<string, SecretRotation> }[];
+  readonly modules: {
+    readonly module: ModuleDefinition;
+    readonly settings: unknown;
+    readonly secretRotation?: Record<string, SecretRotation>;
+  }[];
 }
 
 /**
@@ -26,15 +30,27 @@ export interface EnvironmentPlan {
 export function planPlatform(envs: Environment[], registry: readonly ModuleDefinition[]): EnvironmentPlan[] {
   const names = registry.map((m) => m.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-  if (duplicate) throw new ConfigError(`module "${duplicate}" is registered twice in packages/index.ts; module names must be unique`);
+  if (duplicate)
+    throw new ConfigError(
+      `module "${duplicate}" is registered twice in packages/index.ts; module names must be unique`,
+    );
   const reserved = names.filter((n) => n === BootstrapStack.STACK || n === FoundationStack.STACK);
-  if (reserved.length > 0) throw new ConfigError(`module name "${reserved[0]}" is reserved for a platform stack; rename the module`);
+  if (reserved.length > 0)
+    throw new ConfigError(`module name "${reserved[0]}" is reserved for a platform stack; rename the module`);
 
   const errors: string[] = checkSecretDeclarations(registry);
   const plans = envs.map((env) => {
-    const stacks = [BootstrapStack.STACK, FoundationStack.STACK, ...Object.entries(env.modules).filter(([, e]) => e.enabled).map(([n]) => n)];
+    const stacks = [
+      BootstrapStack.STACK,
+      FoundationStack.STACK,
+      ...Object.entries(env.modules)
+        .filter(([, e]) => e.enabled)
+        .map(([n]) => n),
+    ];
     for (const stack of Object.keys(env.imports ?? {}).filter((s) => !stacks.includes(s))) {
-      errors.push(`environment "${env.name}": imports.${stack}: no such stack in this environment; stacks: ${stacks.join(", ")}`);
+      errors.push(
+        `environment "${env.name}": imports.${stack}: no such stack in this environment; stacks: ${stacks.join(", ")}`,
+      );
     }
     const modules: EnvironmentPlan["modules"] = [];
     for (const [name, entry] of Object.entries(env.modules)) {
@@ -46,17 +62,22 @@ export function planPlatform(envs: Environment[], registry: readonly ModuleDefin
       if (!entry.enabled) continue;
       const declared = (module.secrets ?? []).map((d) => d.name);
       for (const secret of Object.keys(entry.secretRotation ?? {}).filter((n) => !declared.includes(n))) {
-        errors.push(`environment "${env.name}": modules.${name}.secretRotation.${secret}: the module declares no such secret; its secrets: ${declared.join(", ") || "none"}`);
+        errors.push(
+          `environment "${env.name}": modules.${name}.secretRotation.${secret}: the module declares no such secret; its secrets: ${declared.join(", ") || "none"}`,
+        );
       }
       const parsed = module.settings.safeParse(entry.settings);
       if (!parsed.success) {
         for (const issue of parsed.error.issues) {
-          errors.push(`environment "${env.name}": modules.${name}.settings.${issue.path.join(".") || "(root)"}: ${issue.message}`);
+          errors.push(
+            `environment "${env.name}": modules.${name}.settings.${issue.path.join(".") || "(root)"}: ${issue.message}`,
+          );
         }
         continue;
       }
       const problems = module.check?.(parsed.data, env) ?? [];
-      for (const [path, message] of problems) errors.push(`environment "${env.name}": modules.${name}.settings.${path}: ${message}`);
+      for (const [path, message] of problems)
+        errors.push(`environment "${env.name}": modules.${name}.settings.${path}: ${message}`);
       if (problems.length > 0) continue;
       modules.push({ module, settings: parsed.data, secretRotation: entry.secretRotation });
     }
@@ -99,18 +120,26 @@ export function selectStacks(
   variable = "PLATFORM_STACKS",
   closure?: StackClosure,
 ): ReadonlySet<string> | undefined {
-  const patterns = (selection ?? "").split(",").map((p) => p.trim()).filter(Boolean);
+  const patterns = (selection ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (patterns.length === 0) return undefined;
   const names = stackNames(plans);
   const selected = new Set<string>();
   for (const pattern of patterns) {
     const matches = names.filter((n) => globMatches(pattern, n));
-    if (matches.length === 0) throw new ConfigError(`unknown stack "${pattern}" in ${variable}; valid names: ${names.join(", ")}`);
+    if (matches.length === 0)
+      throw new ConfigError(`unknown stack "${pattern}" in ${variable}; valid names: ${names.join(", ")}`);
     matches.forEach((m) => selected.add(m));
   }
   if (!closure) return selected;
   for (const { env, modules } of plans) {
-    const layers = [[stackName(env, BootstrapStack.STACK)], [stackName(env, FoundationStack.STACK)], modules.map((m) => stackName(env, m.module.name))];
+    const layers = [
+      [stackName(env, BootstrapStack.STACK)],
+      [stackName(env, FoundationStack.STACK)],
+      modules.map((m) => stackName(env, m.module.name)),
+    ];
     const lowest = layers.findIndex((layer) => layer.some((s) => selected.has(s)));
     if (lowest < 0) continue;
     const highest = layers.length - 1 - [...layers].reverse().findIndex((layer) => layer.some((s) => selected.has(s)));
@@ -150,7 +179,14 @@ export function buildPlatform(app: App, plans: EnvironmentPlan[], options: Build
     for (const { module, settings, secretRotation } of modules) {
       if (!wanted(`${env.name}-${module.name}`)) continue;
       const name = `${env.name}-${module.name}`;
-      const stack = new ModuleStack(app, { env, module, settings, secretRotation, registry, mockFoundation: options.mockFoundation?.has(name) ?? false });
+      const stack = new ModuleStack(app, {
+        env,
+        module,
+        settings,
+        secretRotation,
+        registry,
+        mockFoundation: options.mockFoundation?.has(name) ?? false,
+      });
       adopt(stack, module.name);
       gate.apply(stack, env);
       if (foundation) stack.addDependency(foundation);

@@ -13,7 +13,19 @@ import js from "@eslint/js";
 import prettier from "eslint-config-prettier";
 import tseslint from "typescript-eslint";
 
-const ALL = ["core", "environments", "constructs", "stacks", "packages", "policies", "review", "scripts", "tools", "app", "main"];
+const ALL = [
+  "core",
+  "environments",
+  "constructs",
+  "stacks",
+  "packages",
+  "policies",
+  "review",
+  "scripts",
+  "tools",
+  "app",
+  "main",
+];
 
 /** The relative imports of `folders` from any depth: `../stacks/x`, `../../constructs/y`, `../app`. */
 const layers = (folders, message) => ({ regex: `^(\\./|(\\.\\./)+)(${folders.join("|")})(/|$)`, message });
@@ -24,13 +36,32 @@ const onlyBelow = (folder, allowed) => ({
   rules: {
     "no-restricted-imports": [
       "error",
-      { patterns: [layers(ALL.filter((f) => f !== folder && !allowed.includes(f)), `${folder}/ may import only ${allowed.join(", ") || "nothing of this project"}: dependencies point one way (eslint.config.mjs)`)] },
+      {
+        patterns: [
+          layers(
+            ALL.filter((f) => f !== folder && !allowed.includes(f)),
+            `${folder}/ may import only ${allowed.join(", ") || "nothing of this project"}: dependencies point one way (eslint.config.mjs)`,
+          ),
+        ],
+      },
     ],
   },
 });
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "cdktf.out/**", ".e2e/**", ".plans/**", ".drift/**", ".bootstrap/**", "coverage/**", "**/*.js", "**/*.mjs"] },
+  {
+    ignores: [
+      "node_modules/**",
+      "cdktf.out/**",
+      ".e2e/**",
+      ".plans/**",
+      ".drift/**",
+      ".bootstrap/**",
+      "coverage/**",
+      "**/*.js",
+      "**/*.mjs",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -46,8 +77,14 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            layers(["policies", "review", "scripts", "tools", "app", "main"], "packages/ may import core, environments, constructs and stacks/module-api: dependencies point one way (eslint.config.mjs)"),
-            { regex: "^(\\.\\./)+stacks/(?!module-api$)", message: "a module reaches the stacks only through stacks/module-api (eslint.config.mjs)" },
+            layers(
+              ["policies", "review", "scripts", "tools", "app", "main"],
+              "packages/ may import core, environments, constructs and stacks/module-api: dependencies point one way (eslint.config.mjs)",
+            ),
+            {
+              regex: "^(\\.\\./)+stacks/(?!module-api$)",
+              message: "a module reaches the stacks only through stacks/module-api (eslint.config.mjs)",
+            },
           ],
         },
       ],
@@ -55,5 +92,8 @@ export default tseslint.config(
   },
   onlyBelow("policies", ["core"]),
   onlyBelow("review", ["core"]),
-  { files: ["stacks/**/*.ts", "constructs/**/*.ts", "packages/**/*.ts"], rules: { "max-lines-per-function": ["error", { max: 80, skipBlankLines: true, skipComments: true }] } },
+  {
+    files: ["stacks/**/*.ts", "constructs/**/*.ts", "packages/**/*.ts"],
+    rules: { "max-lines-per-function": ["error", { max: 80, skipBlankLines: true, skipComments: true }] },
+  },
 );

@@ -30,7 +30,11 @@ try {
 
 const app = new App();
 try {
-  buildPlatform(app, plans, { bootstrapLocalStatePath: process.env.PLATFORM_BOOTSTRAP_LOCAL_STATE || undefined, stacks, mockFoundation });
+  buildPlatform(app, plans, {
+    bootstrapLocalStatePath: process.env.PLATFORM_BOOTSTRAP_LOCAL_STATE || undefined,
+    stacks,
+    mockFoundation,
+  });
   app.synth();
 } catch (e) {
   stop(e);

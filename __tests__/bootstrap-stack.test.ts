@@ -1,13 +1,24 @@
 import { Testing } from "cdktf";
 import { BootstrapStack } from "../stacks/bootstrap-stack";
 import type { LockingMode } from "../environments/schema";
-import { env, envLocking, onlyResource, policy, resourcesOf, resourceUnder, type StackJson, synthJson } from "./helpers";
+import {
+  env,
+  envLocking,
+  onlyResource,
+  policy,
+  resourcesOf,
+  resourceUnder,
+  type StackJson,
+  synthJson,
+} from "./helpers";
 
 /** A resource of the state bucket construct. */
 const state = (json: StackJson, type: string) => resourceUnder(json, type, "state");
 
 function bootstrap(name: string, localStatePath?: string, locking?: LockingMode) {
-  return synthJson(new BootstrapStack(Testing.app(), { env: locking ? envLocking(name, locking) : env(name), localStatePath }));
+  return synthJson(
+    new BootstrapStack(Testing.app(), { env: locking ? envLocking(name, locking) : env(name), localStatePath }),
+  );
 }
 
 describe("BootstrapStack", () => {
@@ -22,7 +33,9 @@ describe("BootstrapStack", () => {
   test("state bucket: versioned, KMS-encrypted, public access blocked, owner enforced", () => {
     expect(state(prod, "aws_s3_bucket")).toMatchObject({ bucket: "acme-prod-tfstate-333333333333" });
     expect(state(prod, "aws_s3_bucket_versioning")).toMatchObject({ versioning_configuration: { status: "Enabled" } });
-    const sse = state(prod, "aws_s3_bucket_server_side_encryption_configuration") as { rule: { apply_server_side_encryption_by_default: Record<string, string> }[] };
+    const sse = state(prod, "aws_s3_bucket_server_side_encryption_configuration") as {
+      rule: { apply_server_side_encryption_by_default: Record<string, string> }[];
+    };
     expect(sse.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe("aws:kms");
     expect(sse.rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toBe("${aws_kms_key.state-key.arn}");
     expect(state(prod, "aws_s3_bucket_public_access_block")).toMatchObject({
@@ -31,31 +44,53 @@ describe("BootstrapStack", () => {
       ignore_public_acls: true,
       restrict_public_buckets: true,
     });
-    expect(state(prod, "aws_s3_bucket_ownership_controls")).toMatchObject({ rule: { object_ownership: "BucketOwnerEnforced" } });
+    expect(state(prod, "aws_s3_bucket_ownership_controls")).toMatchObject({
+      rule: { object_ownership: "BucketOwnerEnforced" },
+    });
   });
 
   test("state bucket denies every request without TLS", () => {
     const doc = policy(state(prod, "aws_s3_bucket_policy").policy);
     expect(doc.Statement).toContainEqual(
-      expect.objectContaining({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+      expect.objectContaining({
+        Effect: "Deny",
+        Action: "s3:*",
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      }),
     );
   });
 
   test("noncurrent state versions expire", () => {
     const lifecycle = state(prod, "aws_s3_bucket_lifecycle_configuration") as { rule: Record<string, unknown>[] };
-    expect(lifecycle.rule[0]).toMatchObject({ status: "Enabled", noncurrent_version_expiration: [{ noncurrent_days: 90 }] });
+    expect(lifecycle.rule[0]).toMatchObject({
+      status: "Enabled",
+      noncurrent_version_expiration: [{ noncurrent_days: 90 }],
+    });
   });
 
   test("state bucket access is logged to its own SSE-S3 bucket that admits only S3 log delivery", () => {
     const logs = (type: string) => resourceUnder(prod, type, "state-access-logs");
     const logging = state(prod, "aws_s3_bucket_logging");
-    expect(logging).toMatchObject({ target_bucket: "${aws_s3_bucket.state-access-logs_bucket_2091920F.bucket}", target_prefix: "state/" });
+    expect(logging).toMatchObject({
+      target_bucket: "${aws_s3_bucket.state-access-logs_bucket_2091920F.bucket}",
+      target_prefix: "state/",
+    });
     // S3 checks the target's policy when logging is switched on, so the policy comes first.
-    expect(logging.depends_on).toContain(`aws_s3_bucket_policy.${Object.keys(resourcesOf(prod, "aws_s3_bucket_policy")).find((id) => id.startsWith("state-access-logs_"))}`);
-    expect(logs("aws_s3_bucket")).toMatchObject({ bucket: "acme-prod-tfstate-logs-333333333333", lifecycle: { prevent_destroy: true } });
-    const sse = logs("aws_s3_bucket_server_side_encryption_configuration") as { rule: { apply_server_side_encryption_by_default: Record<string, string> }[] };
+    expect(logging.depends_on).toContain(
+      `aws_s3_bucket_policy.${Object.keys(resourcesOf(prod, "aws_s3_bucket_policy")).find((id) => id.startsWith("state-access-logs_"))}`,
+    );
+    expect(logs("aws_s3_bucket")).toMatchObject({
+      bucket: "acme-prod-tfstate-logs-333333333333",
+      lifecycle: { prevent_destroy: true },
+    });
+    const sse = logs("aws_s3_bucket_server_side_encryption_configuration") as {
+      rule: { apply_server_side_encryption_by_default: Record<string, string> }[];
+    };
     expect(sse.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe("AES256");
-    expect(logs("aws_s3_bucket_public_access_block")).toMatchObject({ block_public_policy: true, restrict_public_buckets: true });
+    expect(logs("aws_s3_bucket_public_access_block")).toMatchObject({
+      block_public_policy: true,
+      restrict_public_buckets: true,
+    });
     const allow = policy(logs("aws_s3_bucket_policy").policy).Statement.find((s) => s.Effect === "Allow");
     expect(allow).toEqual({
       Sid: "S3ServerAccessLogs",
@@ -69,7 +104,13 @@ describe("BootstrapStack", () => {
 
   test("the state key's policy is stated: the account administers it through IAM", () => {
     expect(policy(onlyResource(prod, "aws_kms_key").policy).Statement).toEqual([
-      { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: "kms:*", Resource: "*" },
+      {
+        Sid: "AccountAdministers",
+        Effect: "Allow",
+        Principal: { AWS: "arn:aws:iam::333333333333:root" },
+        Action: "kms:*",
+        Resource: "*",
+      },
     ]);
   });
 
@@ -91,31 +132,61 @@ describe("BootstrapStack", () => {
     });
   });
 
-  test.each(["dev", "staging", "prod"])("%s: state bucket, its log bucket, lock table and key refuse destroy, whatever deletionProtection says", (name) => {
-    const json = bootstrap(name, undefined, "dynamodb");
-    expect(env(name).state.protect).toBe(true);
-    expect(state(json, "aws_s3_bucket")).toMatchObject({ lifecycle: { prevent_destroy: true }, force_destroy: false });
-    expect(resourceUnder(json, "aws_s3_bucket", "state-access-logs")).toMatchObject({ lifecycle: { prevent_destroy: true }, force_destroy: false });
-    expect(onlyResource(json, "aws_dynamodb_table")).toMatchObject({ lifecycle: { prevent_destroy: true }, deletion_protection_enabled: true });
-    expect(onlyResource(json, "aws_kms_key")).toMatchObject({ lifecycle: { prevent_destroy: true }, enable_key_rotation: true, deletion_window_in_days: 30 });
-  });
+  test.each(["dev", "staging", "prod"])(
+    "%s: state bucket, its log bucket, lock table and key refuse destroy, whatever deletionProtection says",
+    (name) => {
+      const json = bootstrap(name, undefined, "dynamodb");
+      expect(env(name).state.protect).toBe(true);
+      expect(state(json, "aws_s3_bucket")).toMatchObject({
+        lifecycle: { prevent_destroy: true },
+        force_destroy: false,
+      });
+      expect(resourceUnder(json, "aws_s3_bucket", "state-access-logs")).toMatchObject({
+        lifecycle: { prevent_destroy: true },
+        force_destroy: false,
+      });
+      expect(onlyResource(json, "aws_dynamodb_table")).toMatchObject({
+        lifecycle: { prevent_destroy: true },
+        deletion_protection_enabled: true,
+      });
+      expect(onlyResource(json, "aws_kms_key")).toMatchObject({
+        lifecycle: { prevent_destroy: true },
+        enable_key_rotation: true,
+        deletion_window_in_days: 30,
+      });
+    },
+  );
 
   test("dev's application data is disposable, its state is not", () => {
     expect(env("dev").deletionProtection).toBe(false);
-    expect(state(bootstrap("dev"), "aws_s3_bucket")).toMatchObject({ lifecycle: { prevent_destroy: true }, force_destroy: false });
+    expect(state(bootstrap("dev"), "aws_s3_bucket")).toMatchObject({
+      lifecycle: { prevent_destroy: true },
+      force_destroy: false,
+    });
   });
 
   test("local can be destroyed", () => {
     expect(state(local, "aws_s3_bucket").lifecycle).toBeUndefined();
     expect(state(local, "aws_s3_bucket").force_destroy).toBe(true);
-    expect(onlyResource(bootstrap("local", undefined, "dynamodb"), "aws_dynamodb_table")).toMatchObject({ deletion_protection_enabled: false });
+    expect(onlyResource(bootstrap("local", undefined, "dynamodb"), "aws_dynamodb_table")).toMatchObject({
+      deletion_protection_enabled: false,
+    });
   });
 
   test("state lives in its own bucket under a key derived from the stack name, locked as the environment says", () => {
-    const at = { bucket: "acme-prod-tfstate-333333333333", key: "acme/prod/prod-bootstrap/terraform.tfstate", encrypt: true, region: "eu-west-1" };
+    const at = {
+      bucket: "acme-prod-tfstate-333333333333",
+      key: "acme/prod/prod-bootstrap/terraform.tfstate",
+      encrypt: true,
+      region: "eu-west-1",
+    };
     expect(prod.terraform.backend?.s3).toEqual({ ...at, use_lockfile: true });
     expect(prodTable.terraform.backend?.s3).toEqual({ ...at, dynamodb_table: "acme-prod-tflock" });
-    expect(bootstrap("prod", undefined, "both").terraform.backend?.s3).toEqual({ ...at, use_lockfile: true, dynamodb_table: "acme-prod-tflock" });
+    expect(bootstrap("prod", undefined, "both").terraform.backend?.s3).toEqual({
+      ...at,
+      use_lockfile: true,
+      dynamodb_table: "acme-prod-tflock",
+    });
   });
 
   test("before its bucket exists, state is a local file", () => {

@@ -11,7 +11,13 @@ writeFileSync(fake, '#!/usr/bin/env bash\nprintf "%s\\n" "$@"\n', { mode: 0o755 
 /** What scripts/cdktf.sh hands to cdktf; a Terraform binary is given, so the toolchain is left alone. */
 function wrapper(args: string[], cliConfig = ""): string[] {
   const out = execFileSync("bash", [join(repo, "scripts", "cdktf.sh"), ...args], {
-    env: { ...process.env, PLATFORM_CDKTF_BIN: fake, TERRAFORM_BINARY_NAME: "tofu", TF_CLI_CONFIG_FILE: cliConfig, PLATFORM_LOCKING_PREFLIGHT: "0" },
+    env: {
+      ...process.env,
+      PLATFORM_CDKTF_BIN: fake,
+      TERRAFORM_BINARY_NAME: "tofu",
+      TF_CLI_CONFIG_FILE: cliConfig,
+      PLATFORM_LOCKING_PREFLIGHT: "0",
+    },
     encoding: "utf8",
   });
   return out.trim().split("\n");
@@ -23,23 +29,56 @@ const MIGRATE = "--migrate-state";
 
 // Stands in for cdktf and prints which stacks the app would synthesize.
 const selectionFake = join(mkdtempSync(join(tmpdir(), "fake-cdktf-")), "cdktf");
-writeFileSync(selectionFake, '#!/usr/bin/env bash\necho "${PLATFORM_STACKS-}|${PLATFORM_STACKS_CLOSURE-}"\n', { mode: 0o755 });
+writeFileSync(selectionFake, '#!/usr/bin/env bash\necho "${PLATFORM_STACKS-}|${PLATFORM_STACKS_CLOSURE-}"\n', {
+  mode: 0o755,
+});
 const selection = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   execFileSync("bash", [join(repo, "scripts", "cdktf.sh"), ...args], {
-    env: { ...process.env, PLATFORM_STACKS: "", PLATFORM_STACKS_CLOSURE: "", PLATFORM_CDKTF_BIN: selectionFake, TERRAFORM_BINARY_NAME: "tofu", PLATFORM_LOCKING_PREFLIGHT: "0", ...env },
+    env: {
+      ...process.env,
+      PLATFORM_STACKS: "",
+      PLATFORM_STACKS_CLOSURE: "",
+      PLATFORM_CDKTF_BIN: selectionFake,
+      TERRAFORM_BINARY_NAME: "tofu",
+      PLATFORM_LOCKING_PREFLIGHT: "0",
+      ...env,
+    },
     encoding: "utf8",
   }).trim();
 
 describe("scripts/cdktf.sh", () => {
   test("one stack by name deploys without its lower layers in the same run", () => {
     expect(wrapper(["deploy", "dev-foundation"])).toEqual(["deploy", "dev-foundation", IGNORE, MIGRATE]);
-    expect(wrapper(["deploy", "dev-a", "--var", "x=1", "--parallelism", "3"])).toEqual(["deploy", "dev-a", "--var", "x=1", "--parallelism", "3", IGNORE, MIGRATE]);
+    expect(wrapper(["deploy", "dev-a", "--var", "x=1", "--parallelism", "3"])).toEqual([
+      "deploy",
+      "dev-a",
+      "--var",
+      "x=1",
+      "--parallelism",
+      "3",
+      IGNORE,
+      MIGRATE,
+    ]);
   });
 
   test("several stacks or a glob keep cdktf's dependency order and checks", () => {
-    expect(wrapper(["deploy", "dev-a", "dev-b", "--parallelism", "2"])).toEqual(["deploy", "dev-a", "dev-b", "--parallelism", "2", MIGRATE]);
+    expect(wrapper(["deploy", "dev-a", "dev-b", "--parallelism", "2"])).toEqual([
+      "deploy",
+      "dev-a",
+      "dev-b",
+      "--parallelism",
+      "2",
+      MIGRATE,
+    ]);
     expect(wrapper(["deploy", "dev-*"])).toEqual(["deploy", "dev-*", MIGRATE]);
-    expect(wrapper(["destroy", "dev-a", "dev-b", "--parallelism", "2"])).toEqual(["destroy", "dev-a", "dev-b", "--parallelism", "2", MIGRATE]);
+    expect(wrapper(["destroy", "dev-a", "dev-b", "--parallelism", "2"])).toEqual([
+      "destroy",
+      "dev-a",
+      "dev-b",
+      "--parallelism",
+      "2",
+      MIGRATE,
+    ]);
   });
 
   test("a destroy that ignores dependencies runs one stack at a time, whatever parallelism was asked for", () => {
@@ -52,7 +91,15 @@ describe("scripts/cdktf.sh", () => {
       "1",
       MIGRATE,
     ]);
-    expect(wrapper(["destroy", "dev-a", "dev-b", IGNORE, "--parallelism=4"])).toEqual(["destroy", "dev-a", "dev-b", IGNORE, "--parallelism", "1", MIGRATE]);
+    expect(wrapper(["destroy", "dev-a", "dev-b", IGNORE, "--parallelism=4"])).toEqual([
+      "destroy",
+      "dev-a",
+      "dev-b",
+      IGNORE,
+      "--parallelism",
+      "1",
+      MIGRATE,
+    ]);
   });
 
   test("the offline toolchain's CLI config skips the registry lock", () => {
@@ -76,7 +123,14 @@ describe("scripts/cdktf.sh", () => {
     writeFileSync(oldEngine, '#!/usr/bin/env bash\necho "Terraform v1.9.8"\necho "on linux_amd64"\n', { mode: 0o755 });
     const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
       spawnSync("bash", [join(repo, "scripts", "cdktf.sh"), ...args], {
-        env: { ...process.env, PLATFORM_CDKTF_BIN: fake, TERRAFORM_BINARY_NAME: oldEngine, PLATFORM_LOCKING_PREFLIGHT: "", PLATFORM_LOCAL_LOCKING: "", ...env },
+        env: {
+          ...process.env,
+          PLATFORM_CDKTF_BIN: fake,
+          TERRAFORM_BINARY_NAME: oldEngine,
+          PLATFORM_LOCKING_PREFLIGHT: "",
+          PLATFORM_LOCAL_LOCKING: "",
+          ...env,
+        },
         encoding: "utf8",
       });
 
@@ -84,7 +138,9 @@ describe("scripts/cdktf.sh", () => {
       const result = run(["deploy", "dev-foundation"]);
       expect(result.status).toBe(1);
       expect(result.stdout).toBe("");
-      expect(result.stderr).toContain('environment dev: state.locking "s3" writes S3 lock objects (use_lockfile), which Terraform 1.9.8');
+      expect(result.stderr).toContain(
+        'environment dev: state.locking "s3" writes S3 lock objects (use_lockfile), which Terraform 1.9.8',
+      );
       expect(result.stderr).toContain('or set state.locking to "dynamodb"');
     });
 

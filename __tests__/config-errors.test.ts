@@ -18,13 +18,17 @@ describe("bad input is refused with a message that says what and how to fix", ()
   test("more AZs than the region has", () => {
     const bad = input("staging");
     bad.network.azCount = 4;
-    expect(messageOf(() => parseEnvironment(bad))).toContain("network.azCount: is more than the region has availability zones");
+    expect(messageOf(() => parseEnvironment(bad))).toContain(
+      "network.azCount: is more than the region has availability zones",
+    );
   });
 
   test("a region without a zone list", () => {
     const bad = input("dev");
     bad.region = "me-central-1";
-    expect(messageOf(() => parseEnvironment(bad))).toContain("region: has no availability zone list in environments/regions.ts");
+    expect(messageOf(() => parseEnvironment(bad))).toContain(
+      "region: has no availability zone list in environments/regions.ts",
+    );
   });
 
   test("prod without deletion protection", () => {
@@ -59,13 +63,17 @@ describe("bad input is refused with a message that says what and how to fix", ()
   test("a deploy ref that is not a full ref", () => {
     const bad = input("prod");
     bad.github = { ...bad.github, deployRef: "v*" };
-    expect(messageOf(() => parseEnvironment(bad))).toContain("github.deployRef: must be a full ref or ref pattern such as refs/heads/main or refs/tags/v*");
+    expect(messageOf(() => parseEnvironment(bad))).toContain(
+      "github.deployRef: must be a full ref or ref pattern such as refs/heads/main or refs/tags/v*",
+    );
   });
 
   test("prod deploying from a branch", () => {
     const bad = input("prod");
     bad.github = { ...bad.github, deployRef: "refs/heads/main" };
-    expect(messageOf(() => parseEnvironment(bad))).toContain("github.deployRef: must be a tag pattern in prod (such as refs/tags/v*)");
+    expect(messageOf(() => parseEnvironment(bad))).toContain(
+      "github.deployRef: must be a tag pattern in prod (such as refs/tags/v*)",
+    );
   });
 
   test("overlapping VPC ranges of two environments", () => {
@@ -96,14 +104,19 @@ describe("bad input is refused with a message that says what and how to fix", ()
     const bad = input("dev");
     bad.modules = { ...bad.modules, "order-tracking": { enabled: true, settings: { service: { desiredCount: -1 } } } };
     const [parsed] = loadEnvironments([bad], undefined);
-    expect(messageOf(() => planPlatform([parsed], MODULES))).toMatch(/^environment "dev": modules\.order-tracking\.settings\.service\.desiredCount: /);
+    expect(messageOf(() => planPlatform([parsed], MODULES))).toMatch(
+      /^environment "dev": modules\.order-tracking\.settings\.service\.desiredCount: /,
+    );
   });
 
   test("a service or frontend domain outside the environment's public zone, or without one", () => {
     const outside = input("dev");
     outside.modules = {
       ...outside.modules,
-      "order-tracking": { enabled: true, settings: { service: { domain: "orders.acme.example" }, frontend: { domain: "track.dev.acme.example.com" } } },
+      "order-tracking": {
+        enabled: true,
+        settings: { service: { domain: "orders.acme.example" }, frontend: { domain: "track.dev.acme.example.com" } },
+      },
     };
     expect(messageOf(() => planPlatform(loadEnvironments([outside], undefined), MODULES))).toBe(
       [
@@ -120,7 +133,10 @@ describe("bad input is refused with a message that says what and how to fix", ()
       ].join("\n"),
     );
     // Without the service and the frontend there is nothing to check.
-    zoneless.modules = { ...zoneless.modules, "order-tracking": { enabled: true, settings: { service: { enabled: false }, frontend: { enabled: false } } } };
+    zoneless.modules = {
+      ...zoneless.modules,
+      "order-tracking": { enabled: true, settings: { service: { enabled: false }, frontend: { enabled: false } } },
+    };
     expect(() => planPlatform(loadEnvironments([zoneless], undefined), MODULES)).not.toThrow();
   });
 
@@ -134,7 +150,9 @@ describe("bad input is refused with a message that says what and how to fix", ()
 
   test("a module reading a foundation output it did not declare", () => {
     const stack = new TerraformStack(Testing.app(), "x");
-    const ref = new FoundationRef(stack, "foundation", env("dev"), ["vpc_id"], "billing") as unknown as FoundationRef<"vpc_id" | "kms_key_arn">;
+    const ref = new FoundationRef(stack, "foundation", env("dev"), ["vpc_id"], "billing") as unknown as FoundationRef<
+      "vpc_id" | "kms_key_arn"
+    >;
     expect(messageOf(() => ref.string("kms_key_arn"))).toBe(
       'module "billing" reads foundation output "kms_key_arn" without declaring it; add it to the module\'s consumes list',
     );
@@ -142,11 +160,15 @@ describe("bad input is refused with a message that says what and how to fix", ()
 
   test("a module named like a platform stack", () => {
     const clash = { ...MODULES[0], name: "foundation" } as ModuleDefinition;
-    expect(messageOf(() => planPlatform([env("dev")], [clash]))).toBe('module name "foundation" is reserved for a platform stack; rename the module');
+    expect(messageOf(() => planPlatform([env("dev")], [clash]))).toBe(
+      'module name "foundation" is reserved for a platform stack; rename the module',
+    );
   });
 
   test("an unknown stack name lists the valid ones; globs select", () => {
-    expect(messageOf(() => selectStacks(plans(), "dev-foundaton"))).toMatch(/^unknown stack "dev-foundaton" in PLATFORM_STACKS; valid names: local-bootstrap, /);
+    expect(messageOf(() => selectStacks(plans(), "dev-foundaton"))).toMatch(
+      /^unknown stack "dev-foundaton" in PLATFORM_STACKS; valid names: local-bootstrap, /,
+    );
     expect([...(selectStacks(plans(), "prod-*,dev-foundation") ?? [])].sort()).toEqual([
       "dev-foundation",
       "prod-bootstrap",
@@ -179,14 +201,18 @@ describe("synth as a process", () => {
   test("invalid config exits 1, names environment, path and reason, and writes nothing", () => {
     const result = synth({ AWS_ENDPOINT_URL: "not a url" });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('synth stopped, nothing was written:\nenvironment "local" is invalid:\n  - endpoint: must be a URL');
+    expect(result.stderr).toContain(
+      'synth stopped, nothing was written:\nenvironment "local" is invalid:\n  - endpoint: must be a URL',
+    );
     expect(existsSync(result.outdir)).toBe(false);
   });
 
   test("a typo in the environment selection exits 1 with the valid names", () => {
     const result = synth({ PLATFORM_ENVIRONMENTS: "stagin" });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('unknown environment "stagin" in PLATFORM_ENVIRONMENTS; valid names: local, dev, staging, prod');
+    expect(result.stderr).toContain(
+      'unknown environment "stagin" in PLATFORM_ENVIRONMENTS; valid names: local, dev, staging, prod',
+    );
     expect(existsSync(result.outdir)).toBe(false);
   });
 
@@ -194,7 +220,16 @@ describe("synth as a process", () => {
     const result = synth({ PLATFORM_STACKS: "dev-foundation,prod-order-tracking,local-*" });
     expect(result.status).toBe(0);
     const selected = readdirSync(join(result.outdir, "stacks")).sort();
-    expect(selected).toEqual(["dev-foundation", "local-bootstrap", "local-data-pipeline", "local-file-processing", "local-foundation", "local-ml-platform", "local-order-tracking", "prod-order-tracking"]);
+    expect(selected).toEqual([
+      "dev-foundation",
+      "local-bootstrap",
+      "local-data-pipeline",
+      "local-file-processing",
+      "local-foundation",
+      "local-ml-platform",
+      "local-order-tracking",
+      "prod-order-tracking",
+    ]);
     const full = synth({});
     expect(full.status).toBe(0);
     for (const stack of selected) {
@@ -205,9 +240,19 @@ describe("synth as a process", () => {
 
   test("a closure adds the layers below (deploy) or above (destroy) a selection, per environment", () => {
     const deploy = synth({ PLATFORM_STACKS: "dev-data-pipeline", PLATFORM_STACKS_CLOSURE: "dependencies" });
-    expect(readdirSync(join(deploy.outdir, "stacks")).sort()).toEqual(["dev-bootstrap", "dev-data-pipeline", "dev-foundation"]);
+    expect(readdirSync(join(deploy.outdir, "stacks")).sort()).toEqual([
+      "dev-bootstrap",
+      "dev-data-pipeline",
+      "dev-foundation",
+    ]);
     const destroy = synth({ PLATFORM_STACKS: "prod-foundation", PLATFORM_STACKS_CLOSURE: "dependants" });
-    expect(readdirSync(join(destroy.outdir, "stacks")).sort()).toEqual(["prod-data-pipeline", "prod-file-processing", "prod-foundation", "prod-ml-platform", "prod-order-tracking"]);
+    expect(readdirSync(join(destroy.outdir, "stacks")).sort()).toEqual([
+      "prod-data-pipeline",
+      "prod-file-processing",
+      "prod-foundation",
+      "prod-ml-platform",
+      "prod-order-tracking",
+    ]);
     const bad = synth({ PLATFORM_STACKS: "dev-*", PLATFORM_STACKS_CLOSURE: "everything" });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('PLATFORM_STACKS_CLOSURE is "everything"; use dependencies or dependants');

@@ -26,7 +26,9 @@ describe("state contract", () => {
 
   test("no module reads another module's state or a key other than its foundation's", () => {
     for (const name of moduleStackNames) {
-      const keys = Object.values(json.get(name)!.data?.terraform_remote_state ?? {}).map((r) => (r.config as { key: string }).key);
+      const keys = Object.values(json.get(name)!.data?.terraform_remote_state ?? {}).map(
+        (r) => (r.config as { key: string }).key,
+      );
       const envName = name.split("-")[0];
       expect(keys).toEqual([`acme/${envName}/${envName}-foundation/terraform.tfstate`]);
     }
@@ -58,14 +60,18 @@ describe("state contract", () => {
     for (const [, stack] of json) {
       const outputs = Object.keys(stack.output ?? {});
       expect(outputs.filter((o) => o.startsWith("cross-stack-output"))).toEqual([]);
-      expect(Object.keys(stack.data?.terraform_remote_state ?? {}).every((id) => id.startsWith("foundation"))).toBe(true);
+      expect(Object.keys(stack.data?.terraform_remote_state ?? {}).every((id) => id.startsWith("foundation"))).toBe(
+        true,
+      );
     }
   });
 
   test("local writes the emulator endpoint into provider, backend and every remote state (tflocal reads no JSON)", () => {
     for (const [name, stack] of json) {
       if (!name.startsWith("local-")) continue;
-      expect((stack.terraform.backend?.s3 as { endpoints: Record<string, string> }).endpoints.s3).toBe("http://localhost:4566");
+      expect((stack.terraform.backend?.s3 as { endpoints: Record<string, string> }).endpoints.s3).toBe(
+        "http://localhost:4566",
+      );
       expect((stack.provider?.aws[0].endpoints as Record<string, string>[])[0].s3).toBe("http://localhost:4566");
       for (const rs of Object.values(stack.data?.terraform_remote_state ?? {})) {
         expect(rs.config).toMatchObject({ endpoints: { s3: "http://localhost:4566" }, use_path_style: true });
@@ -103,8 +109,15 @@ describe("stack names and order", () => {
 
   test("every provider has default tags; every real-account provider is pinned to its account", () => {
     for (const [name, stack] of json) {
-      const aws = stack.provider?.aws[0] as { default_tags: { tags: Record<string, string> }[]; allowed_account_ids?: string[] };
-      expect(aws.default_tags[0].tags).toMatchObject({ Project: "acme", Environment: name.split("-")[0], ManagedBy: "cdktf" });
+      const aws = stack.provider?.aws[0] as {
+        default_tags: { tags: Record<string, string> }[];
+        allowed_account_ids?: string[];
+      };
+      expect(aws.default_tags[0].tags).toMatchObject({
+        Project: "acme",
+        Environment: name.split("-")[0],
+        ManagedBy: "cdktf",
+      });
       const envName = name.split("-")[0];
       if (envName === "local") expect(aws.allowed_account_ids).toBeUndefined();
       else expect(aws.allowed_account_ids).toEqual([plans.find((p) => p.env.name === envName)!.env.accountId]);

@@ -46,10 +46,14 @@ const SERVICE_OF: [prefix: string, service: string][] = [
 test("every AWS resource type of the local stacks is called through the emulator endpoint", () => {
   const { app } = platform();
   const local = [...stacksOf(app)].filter(([name]) => name.startsWith("local-"));
-  const types = new Set(local.flatMap(([, stack]) => Object.keys(synthJson(stack).resource ?? {})).filter((t) => t.startsWith("aws_")));
+  const types = new Set(
+    local.flatMap(([, stack]) => Object.keys(synthJson(stack).resource ?? {})).filter((t) => t.startsWith("aws_")),
+  );
   const unmapped = [...types].filter((t) => !SERVICE_OF.some(([prefix]) => t.startsWith(prefix)));
   expect(unmapped).toEqual([]);
-  const missing = [...types].map((t) => [t, SERVICE_OF.find(([prefix]) => t.startsWith(prefix))![1]]).filter(([, service]) => !EMULATED_SERVICES.includes(service as never));
+  const missing = [...types]
+    .map((t) => [t, SERVICE_OF.find(([prefix]) => t.startsWith(prefix))![1]])
+    .filter(([, service]) => !EMULATED_SERVICES.includes(service as never));
   expect(missing).toEqual([]);
   expect(types.size).toBeGreaterThan(40);
 });

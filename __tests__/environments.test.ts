@@ -38,7 +38,12 @@ describe("environments", () => {
   test("only local has an emulator endpoint, and only local may be destroyed freely", () => {
     const envs = loadEnvironments(environmentInputs({}), undefined);
     expect(envs.filter((e) => e.endpoint).map((e) => e.name)).toEqual(["local"]);
-    expect(envs.filter((e) => !e.deletionProtection).map((e) => e.name).sort()).toEqual(["dev", "local"]);
+    expect(
+      envs
+        .filter((e) => !e.deletionProtection)
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(["dev", "local"]);
   });
 
   describe("rejects bad input with the environment, field path and reason", () => {
@@ -67,13 +72,17 @@ describe("environments", () => {
     test("allowed accounts that exclude the environment's own account", () => {
       const bad = input("prod");
       bad.allowedAccountIds = ["999999999999"];
-      expect(errorOf(() => parseEnvironment(bad))).toContain("allowedAccountIds: allowedAccountIds must include accountId");
+      expect(errorOf(() => parseEnvironment(bad))).toContain(
+        "allowedAccountIds: allowedAccountIds must include accountId",
+      );
     });
 
     test("an unknown NAT mode", () => {
       const bad = input("dev") as unknown as { network: { natMode: string } };
       bad.network.natMode = "two";
-      expect(errorOf(() => parseEnvironment(bad))).toMatch(/network\.natMode: .*"none"\|"single"\|"per-az"|network\.natMode: Invalid option/);
+      expect(errorOf(() => parseEnvironment(bad))).toMatch(
+        /network\.natMode: .*"none"\|"single"\|"per-az"|network\.natMode: Invalid option/,
+      );
     });
 
     test("a field that does not exist", () => {
@@ -115,10 +124,14 @@ describe("environments", () => {
       expect(resolveLocalEndpoint({})).toBe(DEFAULT_LOCAL_ENDPOINT);
     });
     test("AWS_ENDPOINT_URL wins", () => {
-      expect(resolveLocalEndpoint({ AWS_ENDPOINT_URL: "http://127.0.0.1:4599/", LOCALSTACK_HOSTNAME: "ls" })).toBe("http://127.0.0.1:4599");
+      expect(resolveLocalEndpoint({ AWS_ENDPOINT_URL: "http://127.0.0.1:4599/", LOCALSTACK_HOSTNAME: "ls" })).toBe(
+        "http://127.0.0.1:4599",
+      );
     });
     test("LOCALSTACK_HOSTNAME with EDGE_PORT", () => {
-      expect(resolveLocalEndpoint({ LOCALSTACK_HOSTNAME: "localstack", EDGE_PORT: "4567" })).toBe("http://localstack:4567");
+      expect(resolveLocalEndpoint({ LOCALSTACK_HOSTNAME: "localstack", EDGE_PORT: "4567" })).toBe(
+        "http://localstack:4567",
+      );
       expect(resolveLocalEndpoint({ LOCALSTACK_HOSTNAME: "localstack" })).toBe("http://localstack:4566");
     });
     test("the region follows AWS_DEFAULT_REGION like tflocal", () => {

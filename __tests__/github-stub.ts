@@ -54,7 +54,13 @@ export async function startGithubStub(repo: string, token: string, port = 0): Pr
     const n = Number(url.searchParams.get("page") ?? 1);
     return items.slice((n - 1) * per, n * per);
   };
-  const issueJson = (i: StubIssue) => ({ number: i.number, title: i.title, body: i.body, state: i.state, labels: i.labels.map((name) => ({ name })) });
+  const issueJson = (i: StubIssue) => ({
+    number: i.number,
+    title: i.title,
+    body: i.body,
+    state: i.state,
+    labels: i.labels.map((name) => ({ name })),
+  });
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url!, "http://127.0.0.1");
@@ -67,7 +73,15 @@ export async function startGithubStub(repo: string, token: string, port = 0): Pr
 
     if ((m = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
       const issue = Number(m[1]);
-      if (req.method === "GET") return send(res, 200, page(url, [...comments.values()].filter((c) => c.issue === issue)));
+      if (req.method === "GET")
+        return send(
+          res,
+          200,
+          page(
+            url,
+            [...comments.values()].filter((c) => c.issue === issue),
+          ),
+        );
       if (req.method === "POST") {
         const comment = { id: nextComment++, issue, body: String((await readJson(req)).body ?? "") };
         comments.set(comment.id, comment);
@@ -90,12 +104,20 @@ export async function startGithubStub(repo: string, token: string, port = 0): Pr
       if (req.method === "GET") {
         const state = url.searchParams.get("state") ?? "open";
         const labels = (url.searchParams.get("labels") ?? "").split(",").filter(Boolean);
-        const found = [...issues.values()].filter((i) => (state === "all" || i.state === state) && labels.every((l) => i.labels.includes(l)));
+        const found = [...issues.values()].filter(
+          (i) => (state === "all" || i.state === state) && labels.every((l) => i.labels.includes(l)),
+        );
         return send(res, 200, page(url, found).map(issueJson));
       }
       if (req.method === "POST") {
         const body = await readJson(req);
-        const issue: StubIssue = { number: nextIssue++, title: String(body.title), body: String(body.body ?? ""), state: "open", labels: (body.labels as string[]) ?? [] };
+        const issue: StubIssue = {
+          number: nextIssue++,
+          title: String(body.title),
+          body: String(body.body ?? ""),
+          state: "open",
+          labels: (body.labels as string[]) ?? [],
+        };
         issues.set(issue.number, issue);
         return send(res, 201, issueJson(issue));
       }

@@ -44,7 +44,10 @@ export function env(name: string): Environment {
 /** An environment with another locking mode; a mode that uses a table gets the derived one. */
 export function envLocking(name: string, locking: LockingMode): Environment {
   const raw = input(name);
-  return parseEnvironment({ ...raw, state: { ...raw.state, locking, lockTable: locking === "s3" ? undefined : `acme-${name}-tflock` } });
+  return parseEnvironment({
+    ...raw,
+    state: { ...raw.state, locking, lockTable: locking === "s3" ? undefined : `acme-${name}-tflock` },
+  });
 }
 
 /** Raw input of an environment, to derive broken variants from. */

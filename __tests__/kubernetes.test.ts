@@ -12,7 +12,9 @@ import { ModuleStack } from "../stacks/module-stack";
 import { env, onlyResource, policy, resourcesOf, synthJson } from "./helpers";
 
 const prodEnv = env("prod");
-const prodFoundation = synthJson(new FoundationStack(Testing.app(), { env: prodEnv, imageModules: ["file-processing"] }));
+const prodFoundation = synthJson(
+  new FoundationStack(Testing.app(), { env: prodEnv, imageModules: ["file-processing"] }),
+);
 const devFoundation = synthJson(new FoundationStack(Testing.app(), { env: env("dev"), imageModules: [] }));
 
 function moduleStack(module: typeof fileProcessing | typeof dataPipeline, e = prodEnv) {
@@ -34,13 +36,19 @@ describe("EKS in the foundation", () => {
   });
 
   test("managed node group sized from the environment", () => {
-    expect(onlyResource(prodFoundation, "aws_eks_node_group")).toMatchObject({ scaling_config: { min_size: 3, desired_size: 3, max_size: 9 } });
+    expect(onlyResource(prodFoundation, "aws_eks_node_group")).toMatchObject({
+      scaling_config: { min_size: 3, desired_size: 3, max_size: 9 },
+    });
   });
 
   test("IRSA OIDC provider from the cluster issuer, and its outputs in the contract", () => {
-    const oidc = Object.values(resourcesOf(prodFoundation, "aws_iam_openid_connect_provider")).find((p) => String(p.url).includes("aws_eks_cluster"));
+    const oidc = Object.values(resourcesOf(prodFoundation, "aws_iam_openid_connect_provider")).find((p) =>
+      String(p.url).includes("aws_eks_cluster"),
+    );
     expect(oidc).toMatchObject({ client_id_list: ["sts.amazonaws.com"] });
-    expect(prodFoundation.output?.eks_oidc_provider_arn.value).toMatch(/aws_iam_openid_connect_provider\.eks_oidc_.*\.arn/);
+    expect(prodFoundation.output?.eks_oidc_provider_arn.value).toMatch(
+      /aws_iam_openid_connect_provider\.eks_oidc_.*\.arn/,
+    );
     expect(prodFoundation.output?.eks_cluster_endpoint.value).toMatch(/aws_eks_cluster\..*\.endpoint/);
   });
 
@@ -56,9 +64,16 @@ describe("module workloads on Kubernetes", () => {
 
   test("providers come from the foundation's remote state, tokens from aws eks get-token, no credentials", () => {
     const k8s = fp.json.provider?.kubernetes[0] as Record<string, unknown>;
-    expect(k8s.host).toMatch(/^\$\{data\.terraform_remote_state\.foundation_[0-9A-F]+\.outputs\.eks_cluster_endpoint\}$/);
-    expect(k8s.cluster_ca_certificate).toMatch(/base64decode\(data\.terraform_remote_state\.foundation_.*eks_cluster_ca_data\)/);
-    expect(k8s.exec).toMatchObject({ command: "aws", args: expect.arrayContaining(["eks", "get-token", "--region", "eu-west-1"]) });
+    expect(k8s.host).toMatch(
+      /^\$\{data\.terraform_remote_state\.foundation_[0-9A-F]+\.outputs\.eks_cluster_endpoint\}$/,
+    );
+    expect(k8s.cluster_ca_certificate).toMatch(
+      /base64decode\(data\.terraform_remote_state\.foundation_.*eks_cluster_ca_data\)/,
+    );
+    expect(k8s.exec).toMatchObject({
+      command: "aws",
+      args: expect.arrayContaining(["eks", "get-token", "--region", "eu-west-1"]),
+    });
     expect(k8s).not.toHaveProperty("token");
     expect(k8s).not.toHaveProperty("client_key");
     const helm = fp.json.provider?.helm[0] as { kubernetes: Record<string, unknown> };
@@ -66,16 +81,26 @@ describe("module workloads on Kubernetes", () => {
   });
 
   test("IRSA role trusts exactly this namespace and service account", () => {
-    const role = Object.values(resourcesOf(fp.json, "aws_iam_role")).find((r) => String(r.name).endsWith("worker-irsa"));
-    const statement = policy(role?.assume_role_policy).Statement[0] as { Principal: { Federated: string }; Condition: { StringEquals: Record<string, string> } };
+    const role = Object.values(resourcesOf(fp.json, "aws_iam_role")).find((r) =>
+      String(r.name).endsWith("worker-irsa"),
+    );
+    const statement = policy(role?.assume_role_policy).Statement[0] as {
+      Principal: { Federated: string };
+      Condition: { StringEquals: Record<string, string> };
+    };
     expect(statement.Principal.Federated).toContain("outputs.eks_oidc_provider_arn");
     const conditions = Object.entries(statement.Condition.StringEquals);
-    expect(conditions).toContainEqual([expect.stringMatching(/outputs\.eks_oidc_provider_url\}:sub$/), "system:serviceaccount:file-processing:file-processing"]);
+    expect(conditions).toContainEqual([
+      expect.stringMatching(/outputs\.eks_oidc_provider_url\}:sub$/),
+      "system:serviceaccount:file-processing:file-processing",
+    ]);
     expect(conditions).toContainEqual([expect.stringMatching(/:aud$/), "sts.amazonaws.com"]);
   });
 
   test("service account carries the IRSA role annotation", () => {
-    const sa = onlyResource(fp.json, "kubernetes_service_account_v1") as { metadata: { annotations: Record<string, string> } };
+    const sa = onlyResource(fp.json, "kubernetes_service_account_v1") as {
+      metadata: { annotations: Record<string, string> };
+    };
     expect(sa.metadata.annotations["eks.amazonaws.com/role-arn"]).toMatch(/aws_iam_role\.worker_irsa-role_.*\.arn/);
   });
 
@@ -84,27 +109,44 @@ describe("module workloads on Kubernetes", () => {
     expect(release.chart).toMatch(/^assets\//);
     expect(existsSync(join(__dirname, "..", "packages", "file-processing", "chart", "Chart.yaml"))).toBe(true);
     const values = JSON.parse(release.values[0]);
-    expect(values).toMatchObject({ replicas: 3, resources: { limits: { cpu: "1", memory: "1Gi" }, requests: { cpu: "250m", memory: "256Mi" } } });
+    expect(values).toMatchObject({
+      replicas: 3,
+      resources: { limits: { cpu: "1", memory: "1Gi" }, requests: { cpu: "250m", memory: "256Mi" } },
+    });
     expect(values.image).toMatch(/^\$\{local\.foundation_ecr_repository_urls_file_processing_[0-9A-F]+\}:1\.4\.2$/);
   });
 
   test("the chart's deployment declares liveness and readiness probes", () => {
-    const template = readFileSync(join(__dirname, "..", "packages", "file-processing", "chart", "templates", "deployment.yaml"), "utf8");
+    const template = readFileSync(
+      join(__dirname, "..", "packages", "file-processing", "chart", "templates", "deployment.yaml"),
+      "utf8",
+    );
     expect(template).toContain("livenessProbe:");
     expect(template).toContain("readinessProbe:");
     expect(template).toContain("toYaml .Values.resources");
   });
 
   test("batch module runs a CronJob with requests and limits, from its ECR repository", () => {
-    const cron = onlyResource(dp.json, "kubernetes_cron_job_v1") as { spec: { schedule: string; job_template: { spec: { template: { spec: { container: Record<string, unknown>[] } } } } } };
+    const cron = onlyResource(dp.json, "kubernetes_cron_job_v1") as {
+      spec: {
+        schedule: string;
+        job_template: { spec: { template: { spec: { container: Record<string, unknown>[] } } } };
+      };
+    };
     expect(cron.spec.schedule).toBe("15 * * * *");
     const container = cron.spec.job_template.spec.template.spec.container[0];
-    expect(container.resources).toEqual({ requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } });
+    expect(container.resources).toEqual({
+      requests: { cpu: "500m", memory: "1Gi" },
+      limits: { cpu: "2", memory: "4Gi" },
+    });
     expect(container.image).toMatch(/:2\.0\.1$/);
   });
 
   test("each namespace denies all traffic by default; the batch job may only resolve names, call HTTPS and reach PostgreSQL in the VPC", () => {
-    const policies = Object.values(resourcesOf(dp.json, "kubernetes_network_policy_v1")) as { metadata: { name: string }; spec: Record<string, unknown> }[];
+    const policies = Object.values(resourcesOf(dp.json, "kubernetes_network_policy_v1")) as {
+      metadata: { name: string };
+      spec: Record<string, unknown>;
+    }[];
     const deny = policies.find((p) => p.metadata.name === "default-deny");
     expect(deny?.spec).toEqual({ pod_selector: {}, policy_types: ["Ingress", "Egress"] });
     const allow = policies.find((p) => p.metadata.name === "data-pipeline-allow");
@@ -113,7 +155,12 @@ describe("module workloads on Kubernetes", () => {
       policy_types: ["Egress"],
       egress: [
         {
-          to: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "kube-system" } }, pod_selector: { match_labels: { "k8s-app": "kube-dns" } } }],
+          to: [
+            {
+              namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "kube-system" } },
+              pod_selector: { match_labels: { "k8s-app": "kube-dns" } },
+            },
+          ],
           ports: [
             { protocol: "UDP", port: "53" },
             { protocol: "TCP", port: "53" },
@@ -128,18 +175,40 @@ describe("module workloads on Kubernetes", () => {
 
   test("the service account may read its own ConfigMap and nothing else", () => {
     const role = onlyResource(dp.json, "kubernetes_role_v1") as { rule: Record<string, unknown>[] };
-    expect(role.rule).toEqual([{ api_groups: [""], resources: ["configmaps"], resource_names: [expect.stringMatching(/kubernetes_config_map_v1\.batch_config_.*\.metadata\[0\]\.name/)], verbs: ["get", "watch"] }]);
-    const binding = onlyResource(dp.json, "kubernetes_role_binding_v1") as { role_ref: Record<string, string>; subject: Record<string, string>[] };
-    expect(binding.role_ref).toMatchObject({ kind: "Role", name: expect.stringContaining("kubernetes_role_v1.batch_role_") });
-    expect(binding.subject).toEqual([expect.objectContaining({ kind: "ServiceAccount", name: expect.stringContaining("kubernetes_service_account_v1.batch_service-account_") })]);
+    expect(role.rule).toEqual([
+      {
+        api_groups: [""],
+        resources: ["configmaps"],
+        resource_names: [expect.stringMatching(/kubernetes_config_map_v1\.batch_config_.*\.metadata\[0\]\.name/)],
+        verbs: ["get", "watch"],
+      },
+    ]);
+    const binding = onlyResource(dp.json, "kubernetes_role_binding_v1") as {
+      role_ref: Record<string, string>;
+      subject: Record<string, string>[];
+    };
+    expect(binding.role_ref).toMatchObject({
+      kind: "Role",
+      name: expect.stringContaining("kubernetes_role_v1.batch_role_"),
+    });
+    expect(binding.subject).toEqual([
+      expect.objectContaining({
+        kind: "ServiceAccount",
+        name: expect.stringContaining("kubernetes_service_account_v1.batch_service-account_"),
+      }),
+    ]);
   });
 
   test("staging runs prod's workloads on a smaller EKS cluster, configured not coded", () => {
     const staging = env("staging");
     expect(staging.eks).toMatchObject({ enabled: true, nodeMaxSize: 4 });
     expect(staging.eks.nodeMaxSize).toBeLessThan(prodEnv.eks.nodeMaxSize);
-    const foundation = synthJson(new FoundationStack(Testing.app(), { env: staging, imageModules: ["file-processing", "data-pipeline"] }));
-    expect(onlyResource(foundation, "aws_eks_node_group")).toMatchObject({ scaling_config: { min_size: 1, desired_size: 2, max_size: 4 } });
+    const foundation = synthJson(
+      new FoundationStack(Testing.app(), { env: staging, imageModules: ["file-processing", "data-pipeline"] }),
+    );
+    expect(onlyResource(foundation, "aws_eks_node_group")).toMatchObject({
+      scaling_config: { min_size: 1, desired_size: 2, max_size: 4 },
+    });
     for (const module of [fileProcessing, dataPipeline]) {
       const stack = moduleStack(module, staging);
       expect(Object.keys(resourcesOf(stack.json, "kubernetes_namespace_v1"))).toHaveLength(1);
@@ -154,10 +223,18 @@ describe("module workloads on Kubernetes", () => {
   });
 
   test("local with a kubeconfig (Kind) deploys workloads there without IRSA", () => {
-    const kind = loadEnvironments(environmentInputs({ PLATFORM_LOCAL_KUBECONFIG: "/home/dev/.kube/config" }), "local")[0];
+    const kind = loadEnvironments(
+      environmentInputs({ PLATFORM_LOCAL_KUBECONFIG: "/home/dev/.kube/config" }),
+      "local",
+    )[0];
     const local = moduleStack(fileProcessing, kind);
-    expect(local.json.provider?.kubernetes[0]).toEqual({ config_path: "/home/dev/.kube/config", config_context: "kind-acme" });
-    expect(Object.values(resourcesOf(local.json, "aws_iam_role")).some((r) => String(r.name).endsWith("irsa"))).toBe(false);
+    expect(local.json.provider?.kubernetes[0]).toEqual({
+      config_path: "/home/dev/.kube/config",
+      config_context: "kind-acme",
+    });
+    expect(Object.values(resourcesOf(local.json, "aws_iam_role")).some((r) => String(r.name).endsWith("irsa"))).toBe(
+      false,
+    );
     expect(Object.keys(resourcesOf(local.json, "helm_release"))).toHaveLength(1);
   });
 
@@ -165,7 +242,11 @@ describe("module workloads on Kubernetes", () => {
     const stack = new TerraformStack(Testing.app(), "probe-test");
     new KubernetesApp(stack, "api", {
       name: "api",
-      cluster: { kubernetes: new KubernetesProvider(stack, "k", { configPath: "/k" }), helm: new HelmProvider(stack, "h", {}), vpcCidr: "10.9.0.0/16" },
+      cluster: {
+        kubernetes: new KubernetesProvider(stack, "k", { configPath: "/k" }),
+        helm: new HelmProvider(stack, "h", {}),
+        vpcCidr: "10.9.0.0/16",
+      },
       image: "repo/api:1.0.0",
       resources: { cpuRequest: "100m", memoryRequest: "128Mi", cpuLimit: "500m", memoryLimit: "512Mi" },
       config: { MODE: "api" },
@@ -175,20 +256,31 @@ describe("module workloads on Kubernetes", () => {
       egressPorts: [6379],
     });
     const json = synthJson(stack);
-    const allow = Object.values(resourcesOf(json, "kubernetes_network_policy_v1")).find((p) => (p as { metadata: { name: string } }).metadata.name === "api-allow");
+    const allow = Object.values(resourcesOf(json, "kubernetes_network_policy_v1")).find(
+      (p) => (p as { metadata: { name: string } }).metadata.name === "api-allow",
+    );
     // The service port is reachable from inside the VPC only; its cache port is the one extra egress.
     expect(allow).toMatchObject({
       spec: {
         policy_types: ["Ingress", "Egress"],
         ingress: [{ from: [{ ip_block: { cidr: "10.9.0.0/16" } }], ports: [{ protocol: "TCP", port: "8080" }] }],
-        egress: [expect.anything(), { ports: [{ protocol: "TCP", port: "443" }] }, { to: [{ ip_block: { cidr: "10.9.0.0/16" } }], ports: [{ protocol: "TCP", port: "6379" }] }],
+        egress: [
+          expect.anything(),
+          { ports: [{ protocol: "TCP", port: "443" }] },
+          { to: [{ ip_block: { cidr: "10.9.0.0/16" } }], ports: [{ protocol: "TCP", port: "6379" }] },
+        ],
       },
     });
-    const deployment = onlyResource(json, "kubernetes_deployment_v1") as { spec: { replicas: string; template: { spec: { container: Record<string, unknown>[] } } } };
+    const deployment = onlyResource(json, "kubernetes_deployment_v1") as {
+      spec: { replicas: string; template: { spec: { container: Record<string, unknown>[] } } };
+    };
     const container = deployment.spec.template.spec.container[0];
     expect(deployment.spec.replicas).toBe("2");
     expect(container.liveness_probe).toMatchObject({ http_get: { path: "/health", port: "8080" } });
     expect(container.readiness_probe).toMatchObject({ http_get: { path: "/health", port: "8080" } });
-    expect(container.resources).toEqual({ requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } });
+    expect(container.resources).toEqual({
+      requests: { cpu: "100m", memory: "128Mi" },
+      limits: { cpu: "500m", memory: "512Mi" },
+    });
   });
 });

@@ -18,7 +18,9 @@ describe("state locking modes", () => {
 
   test("locking with a table needs the table's name", () => {
     const raw = input("dev");
-    const message = errorOf(() => parseEnvironment({ ...raw, state: { ...raw.state, locking: "both", lockTable: undefined } }));
+    const message = errorOf(() =>
+      parseEnvironment({ ...raw, state: { ...raw.state, locking: "both", lockTable: undefined } }),
+    );
     expect(message).toContain("state.lockTable");
     expect(message).toContain('locking "dynamodb" and "both" need state.lockTable');
   });
@@ -28,21 +30,34 @@ describe("state locking modes", () => {
     expect(defineEnvironment(spec).state).toMatchObject({ locking: "s3", lockTable: undefined });
     expect(defineEnvironment({ ...spec, state: { locking: "dynamodb" } }).state.lockTable).toBe("acme-dev-tflock");
     expect(defineEnvironment({ ...spec, state: { locking: "both" } }).state.lockTable).toBe("acme-dev-tflock");
-    expect(defineEnvironment({ ...spec, state: { locking: "s3", lockTable: "acme-dev-tflock" } }).state).toMatchObject({ locking: "s3", lockTable: "acme-dev-tflock" });
+    expect(defineEnvironment({ ...spec, state: { locking: "s3", lockTable: "acme-dev-tflock" } }).state).toMatchObject({
+      locking: "s3",
+      lockTable: "acme-dev-tflock",
+    });
   });
 
   test("PLATFORM_LOCAL_LOCKING picks local's mode; a wrong value is named", () => {
-    expect(parseEnvironment(localEnvironment({ PLATFORM_LOCAL_LOCKING: "dynamodb" })).state).toMatchObject({ locking: "dynamodb", lockTable: "acme-local-tflock" });
+    expect(parseEnvironment(localEnvironment({ PLATFORM_LOCAL_LOCKING: "dynamodb" })).state).toMatchObject({
+      locking: "dynamodb",
+      lockTable: "acme-local-tflock",
+    });
     expect(parseEnvironment(localEnvironment({})).state.locking).toBe("s3");
-    expect(errorOf(() => parseEnvironment(localEnvironment({ PLATFORM_LOCAL_LOCKING: "s4" })))).toContain("PLATFORM_LOCAL_LOCKING");
+    expect(errorOf(() => parseEnvironment(localEnvironment({ PLATFORM_LOCAL_LOCKING: "s4" })))).toContain(
+      "PLATFORM_LOCAL_LOCKING",
+    );
   });
 
   test("one function writes the locking of every backend and remote-state read", () => {
     expect(stateBackendConfig(env("dev"), "foundation")).toMatchObject({ useLockfile: true });
     expect(stateBackendConfig(env("dev"), "foundation")).not.toHaveProperty("dynamodbTable");
-    expect(stateBackendConfig(envLocking("dev", "dynamodb"), "foundation")).toMatchObject({ dynamodbTable: "acme-dev-tflock" });
+    expect(stateBackendConfig(envLocking("dev", "dynamodb"), "foundation")).toMatchObject({
+      dynamodbTable: "acme-dev-tflock",
+    });
     expect(stateBackendConfig(envLocking("dev", "dynamodb"), "foundation")).not.toHaveProperty("useLockfile");
-    expect(stateBackendConfig(envLocking("dev", "both"), "foundation")).toMatchObject({ useLockfile: true, dynamodbTable: "acme-dev-tflock" });
+    expect(stateBackendConfig(envLocking("dev", "both"), "foundation")).toMatchObject({
+      useLockfile: true,
+      dynamodbTable: "acme-dev-tflock",
+    });
   });
 });
 
@@ -52,14 +67,20 @@ describe("locking preflight", () => {
 
   test("reads both engines' version lines, and refuses anything else", () => {
     expect(tofu).toEqual({ binary: "tofu", name: "OpenTofu", version: "1.10.6" });
-    expect(parseEngine("terraform", "Terraform v1.11.4\non linux_amd64\n")).toEqual({ binary: "terraform", name: "Terraform", version: "1.11.4" });
+    expect(parseEngine("terraform", "Terraform v1.11.4\non linux_amd64\n")).toEqual({
+      binary: "terraform",
+      name: "Terraform",
+      version: "1.11.4",
+    });
     expect(() => parseEngine("x", "x 1.0")).toThrow('x version printed neither "OpenTofu v..." nor "Terraform v..."');
   });
 
   test("S3 lock objects need 1.10 or later; DynamoDB locking needs nothing", () => {
     expect(engineProblems([env("dev")], tofu)).toEqual([]);
     expect(engineProblems([env("dev")], parseEngine("terraform", "Terraform v1.10.0"))).toEqual([]);
-    expect(engineProblems([env("dev"), envLocking("staging", "both"), envLocking("prod", "dynamodb")], oldTerraform)).toEqual([
+    expect(
+      engineProblems([env("dev"), envLocking("staging", "both"), envLocking("prod", "dynamodb")], oldTerraform),
+    ).toEqual([
       'environment dev: state.locking "s3" writes S3 lock objects (use_lockfile), which Terraform 1.9.8 (terraform) does not support; use OpenTofu or Terraform 1.10 or later, or set state.locking to "dynamodb"',
       'environment staging: state.locking "both" writes S3 lock objects (use_lockfile), which Terraform 1.9.8 (terraform) does not support; use OpenTofu or Terraform 1.10 or later, or set state.locking to "dynamodb"',
     ]);
@@ -80,9 +101,18 @@ describe("locking preflight", () => {
     expect(describeLocking(env("dev"))).toBe(
       "state locking: s3; each stack's lock is the object acme/dev/<stack>/terraform.tfstate.tflock in acme-dev-tfstate-111111111111; no lock table",
     );
-    expect(describeLocking(envLocking("dev", "dynamodb"))).toBe("state locking: dynamodb; the lock table acme-dev-tflock holds every stack's lock");
-    expect(describeLocking(envLocking("dev", "both"))).toContain("and its item in the lock table acme-dev-tflock: a stack is locked only when it holds both");
-    const kept = parseEnvironment({ ...input("dev"), state: { ...input("dev").state, locking: "s3", lockTable: "acme-dev-tflock" } });
-    expect(describeLocking(kept)).toContain("The lock table acme-dev-tflock protects nothing now: it is kept until state.lockTable is removed");
+    expect(describeLocking(envLocking("dev", "dynamodb"))).toBe(
+      "state locking: dynamodb; the lock table acme-dev-tflock holds every stack's lock",
+    );
+    expect(describeLocking(envLocking("dev", "both"))).toContain(
+      "and its item in the lock table acme-dev-tflock: a stack is locked only when it holds both",
+    );
+    const kept = parseEnvironment({
+      ...input("dev"),
+      state: { ...input("dev").state, locking: "s3", lockTable: "acme-dev-tflock" },
+    });
+    expect(describeLocking(kept)).toContain(
+      "The lock table acme-dev-tflock protects nothing now: it is kept until state.lockTable is removed",
+    );
   });
 });

@@ -7,7 +7,9 @@ import { env, resourcesOf, synthJson } from "./helpers";
 
 const prod = env("prod");
 const settings = fileProcessing.settings.parse(prod.modules["file-processing"].settings);
-const mocked = synthJson(new ModuleStack(Testing.app(), { env: prod, module: fileProcessing, settings, mockFoundation: true }));
+const mocked = synthJson(
+  new ModuleStack(Testing.app(), { env: prod, module: fileProcessing, settings, mockFoundation: true }),
+);
 const real = synthJson(new ModuleStack(Testing.app(), { env: prod, module: fileProcessing, settings }));
 
 describe("mock foundation outputs (plan only)", () => {

@@ -1,5 +1,14 @@
 import { Testing } from "cdktf";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
@@ -11,16 +20,31 @@ import { dataPipeline } from "../packages/data-pipeline";
 import { defineModule, type ModuleDefinition } from "../stacks/module-api";
 import { orderTracking } from "../packages/order-tracking";
 import { checkSeedSecrets, readSeed } from "../scripts/seed";
-import { outputDirectory, parseArgs, profilesFor, REPOSITORY_ROOT, renderProfile, writeEnvFile } from "../scripts/secrets-init";
+import {
+  outputDirectory,
+  parseArgs,
+  profilesFor,
+  REPOSITORY_ROOT,
+  renderProfile,
+  writeEnvFile,
+} from "../scripts/secrets-init";
 import { ModuleStack } from "../stacks/module-stack";
 import { env, input, onlyResource, policy, resourcesOf, synthJson, thrownMessage } from "./helpers";
 
-function stackOf(module: ModuleDefinition, e = env("dev"), secretRotation?: Record<string, { functionArn: string; days: number }>) {
+function stackOf(
+  module: ModuleDefinition,
+  e = env("dev"),
+  secretRotation?: Record<string, { functionArn: string; days: number }>,
+) {
   const settings = module.settings.parse(e.modules[module.name]?.settings ?? {});
   return synthJson(new ModuleStack(Testing.app(), { env: e, module, settings, secretRotation, registry: MODULES }));
 }
 
-const variables = (profile: string) => profileVariables(profile, profileMembers(MODULES).get(profile)!).map((s) => [s.secret, Object.fromEntries(s.variables)]);
+const variables = (profile: string) =>
+  profileVariables(profile, profileMembers(MODULES).get(profile)!).map((s) => [
+    s.secret,
+    Object.fromEntries(s.variables),
+  ]);
 
 describe("env file layout (core/secret-env)", () => {
   test("the seed's renaming rule: a key two secrets of a profile share takes the secret's name", () => {
@@ -28,8 +52,22 @@ describe("env file layout (core/secret-env)", () => {
     expect(renamedKey("postgres-metastore", "POSTGRES_USER")).toBe("POSTGRES_METASTORE_USER");
     expect(renamedKey("stripe", "API_KEY")).toBe("STRIPE_API_KEY");
     expect(variables("data-pipeline")).toEqual([
-      ["postgres-airflow", { POSTGRES_USER: "POSTGRES_AIRFLOW_USER", POSTGRES_PASSWORD: "POSTGRES_AIRFLOW_PASSWORD", POSTGRES_DB: "POSTGRES_AIRFLOW_DB" }],
-      ["postgres-metastore", { POSTGRES_USER: "POSTGRES_METASTORE_USER", POSTGRES_PASSWORD: "POSTGRES_METASTORE_PASSWORD", POSTGRES_DB: "POSTGRES_METASTORE_DB" }],
+      [
+        "postgres-airflow",
+        {
+          POSTGRES_USER: "POSTGRES_AIRFLOW_USER",
+          POSTGRES_PASSWORD: "POSTGRES_AIRFLOW_PASSWORD",
+          POSTGRES_DB: "POSTGRES_AIRFLOW_DB",
+        },
+      ],
+      [
+        "postgres-metastore",
+        {
+          POSTGRES_USER: "POSTGRES_METASTORE_USER",
+          POSTGRES_PASSWORD: "POSTGRES_METASTORE_PASSWORD",
+          POSTGRES_DB: "POSTGRES_METASTORE_DB",
+        },
+      ],
     ]);
   });
 
@@ -38,7 +76,10 @@ describe("env file layout (core/secret-env)", () => {
       { module: "a", secret: "postgres-airflow", keys: ["POSTGRES_USER", "AIRFLOW_FERNET_KEY"] },
       { module: "b", secret: "postgres-metastore", keys: ["POSTGRES_USER"] },
     ]);
-    expect(Object.fromEntries(layout[0].variables)).toEqual({ POSTGRES_USER: "POSTGRES_AIRFLOW_USER", AIRFLOW_FERNET_KEY: "AIRFLOW_FERNET_KEY" });
+    expect(Object.fromEntries(layout[0].variables)).toEqual({
+      POSTGRES_USER: "POSTGRES_AIRFLOW_USER",
+      AIRFLOW_FERNET_KEY: "AIRFLOW_FERNET_KEY",
+    });
   });
 
   test("variables that would still collide after renaming are refused, naming both sources", () => {
@@ -47,7 +88,9 @@ describe("env file layout (core/secret-env)", () => {
         { module: "a", secret: "postgres", keys: ["POSTGRES_USER"] },
         { module: "b", secret: "postgres", keys: ["POSTGRES_USER"] },
       ]),
-    ).toThrow('profile "core": b/postgres POSTGRES_USER and a/postgres POSTGRES_USER would both be written as POSTGRES_USER; rename one of the secrets or keys');
+    ).toThrow(
+      'profile "core": b/postgres POSTGRES_USER and a/postgres POSTGRES_USER would both be written as POSTGRES_USER; rename one of the secrets or keys',
+    );
   });
 
   test("every module's declarations are valid and their profiles have no collisions", () => {
@@ -97,7 +140,10 @@ describe("module secrets in the module's stack", () => {
 
   test("each declared secret: named by environment and module, KMS-encrypted, keys as a tag, no value in the JSON", () => {
     const secrets = Object.values(resourcesOf(dev, "aws_secretsmanager_secret"));
-    expect(secrets.map((s) => s.name)).toEqual(["acme-dev/data-pipeline/postgres-airflow", "acme-dev/data-pipeline/postgres-metastore"]);
+    expect(secrets.map((s) => s.name)).toEqual([
+      "acme-dev/data-pipeline/postgres-airflow",
+      "acme-dev/data-pipeline/postgres-metastore",
+    ]);
     expect(secrets[0]).toMatchObject({
       kms_key_id: expect.stringMatching(/^\$\{data\.terraform_remote_state\.foundation_.*\.outputs\.kms_key_arn\}$/),
       recovery_window_in_days: 0,
@@ -116,21 +162,35 @@ describe("module secrets in the module's stack", () => {
     const versions = Object.values(resourcesOf(dev, "aws_secretsmanager_secret_version"));
     expect(versions).toHaveLength(2);
     expect(versions[0]).toMatchObject({ lifecycle: { ignore_changes: ["secret_string"] } });
-    expect(versions[0].secret_string).toMatch(/^\$\{jsonencode\(\{"POSTGRES_PASSWORD" = data\.aws_secretsmanager_random_password\.[^.]+\.random_password\}\)\}$/);
-    const generators = Object.values((dev.data as Record<string, Record<string, Record<string, unknown>>>).aws_secretsmanager_random_password);
-    expect(generators).toEqual([expect.objectContaining({ password_length: 40, exclude_punctuation: true, include_space: false }), expect.anything()]);
+    expect(versions[0].secret_string).toMatch(
+      /^\$\{jsonencode\(\{"POSTGRES_PASSWORD" = data\.aws_secretsmanager_random_password\.[^.]+\.random_password\}\)\}$/,
+    );
+    const generators = Object.values(
+      (dev.data as Record<string, Record<string, Record<string, unknown>>>).aws_secretsmanager_random_password,
+    );
+    expect(generators).toEqual([
+      expect.objectContaining({ password_length: 40, exclude_punctuation: true, include_space: false }),
+      expect.anything(),
+    ]);
   });
 
   test("the batch job gets the secrets by reference: ARNs in its config, read by its own role, which the resource policy names", () => {
     const config = onlyResource(prod, "kubernetes_config_map_v1") as { data: Record<string, string> };
-    expect(config.data.POSTGRES_AIRFLOW_SECRET_ARN).toMatch(/aws_secretsmanager_secret\.secret-postgres-airflow_secret_.*\.arn/);
+    expect(config.data.POSTGRES_AIRFLOW_SECRET_ARN).toMatch(
+      /aws_secretsmanager_secret\.secret-postgres-airflow_secret_.*\.arn/,
+    );
     expect(JSON.stringify(config.data)).not.toMatch(/random_password|secret_string/);
-    const irsa = Object.values(resourcesOf(prod, "aws_iam_role_policy")).find((p) => String(p.name) === "data-pipeline");
+    const irsa = Object.values(resourcesOf(prod, "aws_iam_role_policy")).find(
+      (p) => String(p.name) === "data-pipeline",
+    );
     expect(policy(irsa?.policy).Statement).toContainEqual({
       Sid: "ReadDatabaseSecrets",
       Effect: "Allow",
       Action: ["secretsmanager:GetSecretValue"],
-      Resource: [expect.stringMatching(/postgres-airflow_secret_.*\.arn/), expect.stringMatching(/postgres-metastore_secret_.*\.arn/)],
+      Resource: [
+        expect.stringMatching(/postgres-airflow_secret_.*\.arn/),
+        expect.stringMatching(/postgres-metastore_secret_.*\.arn/),
+      ],
     });
     const policies = Object.values(resourcesOf(prod, "aws_secretsmanager_secret_policy"));
     expect(policies).toHaveLength(2);
@@ -153,10 +213,19 @@ describe("module secrets in the module's stack", () => {
   test("ECS injects a key by reference (<arn>:<key>::) and only the execution role may read it", () => {
     const json = stackOf(orderTracking);
     const task = onlyResource(json, "aws_ecs_task_definition");
-    const container = JSON.parse(String(task.container_definitions))[0] as { secrets: { name: string; valueFrom: string }[] };
-    expect(container.secrets).toContainEqual({ name: "WEBHOOK_SIGNING_KEY", valueFrom: expect.stringMatching(/^\$\{aws_secretsmanager_secret\.secret-webhook-signing_secret_.*\.arn\}:WEBHOOK_SIGNING_KEY::$/) });
+    const container = JSON.parse(String(task.container_definitions))[0] as {
+      secrets: { name: string; valueFrom: string }[];
+    };
+    expect(container.secrets).toContainEqual({
+      name: "WEBHOOK_SIGNING_KEY",
+      valueFrom: expect.stringMatching(
+        /^\$\{aws_secretsmanager_secret\.secret-webhook-signing_secret_.*\.arn\}:WEBHOOK_SIGNING_KEY::$/,
+      ),
+    });
     const secretPolicy = onlyResource(json, "aws_secretsmanager_secret_policy");
-    expect(policy(secretPolicy.policy).Statement[0].Principal).toEqual({ AWS: [expect.stringMatching(/aws_iam_role\.service_execution-role_.*\.arn/)] });
+    expect(policy(secretPolicy.policy).Statement[0].Principal).toEqual({
+      AWS: [expect.stringMatching(/aws_iam_role\.service_execution-role_.*\.arn/)],
+    });
   });
 
   test("rotation where the environment configures it, by secret name", () => {
@@ -171,7 +240,16 @@ describe("module secrets in the module's stack", () => {
 
   test("rotation of a secret the module does not declare is refused, listing its secrets", () => {
     const bad = input("dev");
-    bad.modules = { ...bad.modules, "data-pipeline": { enabled: true, settings: {}, secretRotation: { "postgres-airflw": { functionArn: "arn:aws:lambda:eu-west-1:111111111111:function:r", days: 30 } } } };
+    bad.modules = {
+      ...bad.modules,
+      "data-pipeline": {
+        enabled: true,
+        settings: {},
+        secretRotation: {
+          "postgres-airflw": { functionArn: "arn:aws:lambda:eu-west-1:111111111111:function:r", days: 30 },
+        },
+      },
+    };
     expect(thrownMessage(() => planPlatform(loadEnvironments([bad], undefined), MODULES), ConfigError)).toBe(
       'environment "dev": modules.data-pipeline.secretRotation.postgres-airflw: the module declares no such secret; its secrets: postgres-airflow, postgres-metastore',
     );
@@ -197,8 +275,14 @@ describe("secrets-init", () => {
   const local = env("local");
 
   test("arguments: environment and module or profile, --out optional", () => {
-    expect(parseArgs(["local", "data-pipeline", "--out", "/tmp/s"])).toEqual({ env: "local", target: "data-pipeline", out: "/tmp/s" });
-    expect(thrownMessage(() => parseArgs(["local"]), ConfigError)).toContain("usage: npm run secrets-init -- <env> <module|profile> [--out DIR]");
+    expect(parseArgs(["local", "data-pipeline", "--out", "/tmp/s"])).toEqual({
+      env: "local",
+      target: "data-pipeline",
+      out: "/tmp/s",
+    });
+    expect(thrownMessage(() => parseArgs(["local"]), ConfigError)).toContain(
+      "usage: npm run secrets-init -- <env> <module|profile> [--out DIR]",
+    );
     expect(thrownMessage(() => parseArgs(["local", "x", "--force"]), ConfigError)).toContain("unknown option --force");
   });
 
@@ -206,23 +290,35 @@ describe("secrets-init", () => {
     expect(thrownMessage(() => profilesFor(local, "core"), ConfigError)).toBe(
       '"core" is neither a module nor a profile with secrets in local; profiles: data-pipeline, ml-platform, order-tracking; modules with secrets: data-pipeline, order-tracking, ml-platform',
     );
-    expect(thrownMessage(() => profilesFor(local, "file-processing"), ConfigError)).toBe('module "file-processing" declares no secrets (its definition\'s `secrets`)');
+    expect(thrownMessage(() => profilesFor(local, "file-processing"), ConfigError)).toBe(
+      'module "file-processing" declares no secrets (its definition\'s `secrets`)',
+    );
     expect([...profilesFor(local, "data-pipeline").keys()]).toEqual(["data-pipeline"]);
   });
 
   test("an output directory inside the repository is refused, also through a symlink", () => {
-    expect(thrownMessage(() => outputDirectory(join(REPOSITORY_ROOT, "secrets")), ConfigError)).toContain("is inside the repository");
+    expect(thrownMessage(() => outputDirectory(join(REPOSITORY_ROOT, "secrets")), ConfigError)).toContain(
+      "is inside the repository",
+    );
     const outside = mkdtempSync(join(tmpdir(), "secrets-"));
     symlinkSync(REPOSITORY_ROOT, join(outside, "repo"));
-    expect(thrownMessage(() => outputDirectory(join(outside, "repo", "local")), ConfigError)).toContain("is inside the repository");
+    expect(thrownMessage(() => outputDirectory(join(outside, "repo", "local")), ConfigError)).toContain(
+      "is inside the repository",
+    );
     expect(outputDirectory(join(outside, "local"))).toBe(join(outside, "local"));
   });
 
   test("the file: renamed variables, every key; a secret without a value or a key is refused naming it, and nothing is written", () => {
     const profile = profilesFor(local, "data-pipeline").get("data-pipeline")!;
     const values = new Map<string, Record<string, unknown> | undefined>([
-      ["acme-local/data-pipeline/postgres-airflow", { POSTGRES_USER: "airflow", POSTGRES_PASSWORD: "pw1", POSTGRES_DB: "airflow", EXTRA: "x" }],
-      ["acme-local/data-pipeline/postgres-metastore", { POSTGRES_USER: "metastore", POSTGRES_PASSWORD: "pw2", POSTGRES_DB: "metastore" }],
+      [
+        "acme-local/data-pipeline/postgres-airflow",
+        { POSTGRES_USER: "airflow", POSTGRES_PASSWORD: "pw1", POSTGRES_DB: "airflow", EXTRA: "x" },
+      ],
+      [
+        "acme-local/data-pipeline/postgres-metastore",
+        { POSTGRES_USER: "metastore", POSTGRES_PASSWORD: "pw2", POSTGRES_DB: "metastore" },
+      ],
     ]);
     expect(renderProfile(local, "data-pipeline", profile, values).split("\n").slice(1)).toEqual([
       "POSTGRES_AIRFLOW_USER=airflow",
@@ -236,7 +332,9 @@ describe("secrets-init", () => {
     values.set("acme-local/data-pipeline/postgres-metastore", { POSTGRES_PASSWORD: "pw2" });
     values.set("acme-local/data-pipeline/postgres-airflow", undefined);
     const message = thrownMessage(() => renderProfile(local, "data-pipeline", profile, values), ConfigError);
-    expect(message).toContain("acme-local/data-pipeline/postgres-airflow has no value yet; put one with every key (POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB)");
+    expect(message).toContain(
+      "acme-local/data-pipeline/postgres-airflow has no value yet; put one with every key (POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB)",
+    );
     expect(message).toContain("acme-local/data-pipeline/postgres-metastore lacks POSTGRES_USER, POSTGRES_DB");
     expect(message).not.toContain("pw2");
   });
@@ -264,12 +362,19 @@ describe("seed values of secrets", () => {
   test("an undeclared secret or key in a seed is refused, listing the declared ones", () => {
     const dir = mkdtempSync(join(tmpdir(), "seed-"));
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "seed.json"), JSON.stringify({ description: "d", secrets: { "postgres-airflow": { POSTGRES_USERNAME: "a" } } }));
-    expect(thrownMessage(() => checkSeedSecrets("data-pipeline", readSeed("data-pipeline", dir).seed), ConfigError)).toBe(
+    writeFileSync(
+      join(dir, "seed.json"),
+      JSON.stringify({ description: "d", secrets: { "postgres-airflow": { POSTGRES_USERNAME: "a" } } }),
+    );
+    expect(
+      thrownMessage(() => checkSeedSecrets("data-pipeline", readSeed("data-pipeline", dir).seed), ConfigError),
+    ).toBe(
       "local/seed/data-pipeline/seed.json: secrets.postgres-airflow.POSTGRES_USERNAME: not a key of the secret; its keys: POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB",
     );
     writeFileSync(join(dir, "seed.json"), JSON.stringify({ description: "d", secrets: { redis: { A: "a" } } }));
-    expect(thrownMessage(() => checkSeedSecrets("data-pipeline", readSeed("data-pipeline", dir).seed), ConfigError)).toBe(
+    expect(
+      thrownMessage(() => checkSeedSecrets("data-pipeline", readSeed("data-pipeline", dir).seed), ConfigError),
+    ).toBe(
       "local/seed/data-pipeline/seed.json: secrets.redis: data-pipeline declares no such secret; its secrets: postgres-airflow, postgres-metastore",
     );
   });

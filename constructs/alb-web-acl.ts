@@ -35,7 +35,11 @@ export class AlbWebAcl extends Construct {
 
   constructor(scope: Construct, id: string, props: AlbWebAclProps) {
     super(scope, id);
-    const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
+    const visibility = (metricName: string) => ({
+      cloudwatchMetricsEnabled: true,
+      metricName,
+      sampledRequestsEnabled: true,
+    });
 
     // `statement` is passed through to Terraform as written, so its keys are Terraform's.
     const managed: Wafv2WebAclRule[] = MANAGED_RULE_GROUPS.map((group, i) => ({

@@ -7,7 +7,11 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Construct } from "constructs";
 
 /** AWS services that publish to the alerts topic: CloudWatch alarms, budget notifications, cost anomaly alerts. */
-export const ALERT_PUBLISHERS = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com"] as const;
+export const ALERT_PUBLISHERS = [
+  "cloudwatch.amazonaws.com",
+  "budgets.amazonaws.com",
+  "costalerts.amazonaws.com",
+] as const;
 
 export interface AlertsProps {
   /** Topic name, e.g. acme-dev-alerts; the budget is named after it. */
@@ -21,7 +25,10 @@ export interface AlertsProps {
    * Cost anomaly detection: a monitor of the spend carrying this cost allocation tag (activated in
    * the billing console), and an immediate alert when an anomaly's total impact reaches thresholdUsd.
    */
-  readonly costAnomaly?: { readonly tag: { readonly key: string; readonly value: string }; readonly thresholdUsd: number };
+  readonly costAnomaly?: {
+    readonly tag: { readonly key: string; readonly value: string };
+    readonly thresholdUsd: number;
+  };
   /** Email addresses subscribed to the topic; each confirms once from the message AWS sends. */
   readonly emails?: readonly string[];
 }
@@ -48,7 +55,14 @@ export class Alerts extends Construct {
             Sid: "AccountManages",
             Effect: "Allow",
             Principal: { AWS: `arn:aws:iam::${props.accountId}:root` },
-            Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish", "sns:DeleteTopic"],
+            Action: [
+              "sns:GetTopicAttributes",
+              "sns:SetTopicAttributes",
+              "sns:Subscribe",
+              "sns:ListSubscriptionsByTopic",
+              "sns:Publish",
+              "sns:DeleteTopic",
+            ],
             Resource: `arn:aws:sns:*:${props.accountId}:${props.name}`,
           },
           {
@@ -90,7 +104,9 @@ export class Alerts extends Construct {
     const monitor = new CeAnomalyMonitor(this, "anomaly-monitor", {
       name: `${name}-cost-anomalies`,
       monitorType: "CUSTOM",
-      monitorSpecification: JSON.stringify({ Tags: { Key: anomaly.tag.key, Values: [anomaly.tag.value], MatchOptions: ["EQUALS"] } }),
+      monitorSpecification: JSON.stringify({
+        Tags: { Key: anomaly.tag.key, Values: [anomaly.tag.value], MatchOptions: ["EQUALS"] },
+      }),
     });
     new CeAnomalySubscription(this, "anomaly-alert", {
       name: `${name}-cost-anomalies`,
@@ -98,7 +114,11 @@ export class Alerts extends Construct {
       monitorArnList: [monitor.arn],
       subscriber: [{ type: "SNS", address: this.topic.arn }],
       thresholdExpression: {
-        dimension: { key: "ANOMALY_TOTAL_IMPACT_ABSOLUTE", matchOptions: ["GREATER_THAN_OR_EQUAL"], values: [String(anomaly.thresholdUsd)] },
+        dimension: {
+          key: "ANOMALY_TOTAL_IMPACT_ABSOLUTE",
+          matchOptions: ["GREATER_THAN_OR_EQUAL"],
+          values: [String(anomaly.thresholdUsd)],
+        },
       },
     });
     return monitor;

@@ -20,7 +20,10 @@ export interface DnsCertificateProps {
  * `validation-record` and `validation`. Returns the certificate and the ARN to use, which is known
  * only once it is issued.
  */
-export function dnsValidatedCertificate(scope: Construct, props: DnsCertificateProps): { certificate: AcmCertificate; validatedArn: string } {
+export function dnsValidatedCertificate(
+  scope: Construct,
+  props: DnsCertificateProps,
+): { certificate: AcmCertificate; validatedArn: string } {
   const certificate = new AcmCertificate(scope, "certificate", {
     provider: props.provider,
     domainName: props.domain,

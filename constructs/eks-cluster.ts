@@ -63,7 +63,10 @@ export class EksClusterWithIrsa extends Construct {
       kmsKeyId: props.kmsKeyArn,
     });
 
-    const clusterRole = new IamRole(this, "cluster-role", { name: `${props.name}-eks-cluster`, assumeRolePolicy: trustedByService("eks.amazonaws.com") });
+    const clusterRole = new IamRole(this, "cluster-role", {
+      name: `${props.name}-eks-cluster`,
+      assumeRolePolicy: trustedByService("eks.amazonaws.com"),
+    });
     const clusterPolicy = new IamRolePolicyAttachment(this, "cluster-policy", {
       role: clusterRole.name,
       policyArn: "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
@@ -85,9 +88,20 @@ export class EksClusterWithIrsa extends Construct {
       dependsOn: [logs, clusterPolicy],
     });
 
-    const nodeRole = new IamRole(this, "node-role", { name: `${props.name}-eks-node`, assumeRolePolicy: trustedByService("ec2.amazonaws.com") });
-    const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"].map(
-      (policy) => new IamRolePolicyAttachment(this, `node-${policy}`, { role: nodeRole.name, policyArn: `arn:aws:iam::aws:policy/${policy}` }),
+    const nodeRole = new IamRole(this, "node-role", {
+      name: `${props.name}-eks-node`,
+      assumeRolePolicy: trustedByService("ec2.amazonaws.com"),
+    });
+    const nodePolicies = [
+      "AmazonEKSWorkerNodePolicy",
+      "AmazonEKS_CNI_Policy",
+      "AmazonEC2ContainerRegistryReadOnly",
+    ].map(
+      (policy) =>
+        new IamRolePolicyAttachment(this, `node-${policy}`, {
+          role: nodeRole.name,
+          policyArn: `arn:aws:iam::aws:policy/${policy}`,
+        }),
     );
     new EksNodeGroup(this, "nodes", {
       clusterName: this.cluster.name,
@@ -102,7 +116,11 @@ export class EksClusterWithIrsa extends Construct {
 
     for (const kind of ["admin", "view"] as const) {
       (props.access?.[kind] ?? []).forEach((principalArn, i) => {
-        const entry = new EksAccessEntry(this, `${kind}-access-${i}`, { clusterName: this.cluster.name, principalArn, type: "STANDARD" });
+        const entry = new EksAccessEntry(this, `${kind}-access-${i}`, {
+          clusterName: this.cluster.name,
+          principalArn,
+          type: "STANDARD",
+        });
         new EksAccessPolicyAssociation(this, `${kind}-access-${i}-policy`, {
           clusterName: this.cluster.name,
           principalArn: entry.principalArn,
@@ -113,7 +131,10 @@ export class EksClusterWithIrsa extends Construct {
     }
 
     const issuer = this.cluster.identity.get(0).oidc.get(0).issuer;
-    this.oidcProvider = new IamOpenidConnectProvider(this, "oidc", { url: issuer, clientIdList: ["sts.amazonaws.com"] });
+    this.oidcProvider = new IamOpenidConnectProvider(this, "oidc", {
+      url: issuer,
+      clientIdList: ["sts.amazonaws.com"],
+    });
     this.oidcIssuer = Fn.replace(issuer, "https://", "");
   }
 }

@@ -50,10 +50,20 @@ export class FargateService extends Construct {
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
-    const logGroup = new CloudwatchLogGroup(this, "logs", { name: `/ecs/${props.name}`, retentionInDays: props.logRetentionDays, kmsKeyId: props.kmsKeyArn });
-    this.cluster = new EcsCluster(this, "cluster", { name: props.name, setting: [{ name: "containerInsights", value: "enabled" }] });
+    const logGroup = new CloudwatchLogGroup(this, "logs", {
+      name: `/ecs/${props.name}`,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.kmsKeyArn,
+    });
+    this.cluster = new EcsCluster(this, "cluster", {
+      name: props.name,
+      setting: [{ name: "containerInsights", value: "enabled" }],
+    });
     const trust = trustedByService("ecs-tasks.amazonaws.com");
-    this.executionRole = new IamRole(this, "execution-role", { name: `${props.name}-execution`, assumeRolePolicy: trust });
+    this.executionRole = new IamRole(this, "execution-role", {
+      name: `${props.name}-execution`,
+      assumeRolePolicy: trust,
+    });
     new IamRolePolicyAttachment(this, "execution-managed", {
       role: this.executionRole.name,
       policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
@@ -66,7 +76,11 @@ export class FargateService extends Construct {
         policy: JSON.stringify({
           Version: "2012-10-17",
           Statement: [
-            { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secretArns.length === 1 ? secretArns[0] : secretArns },
+            {
+              Effect: "Allow",
+              Action: ["secretsmanager:GetSecretValue"],
+              Resource: secretArns.length === 1 ? secretArns[0] : secretArns,
+            },
             { Effect: "Allow", Action: ["kms:Decrypt"], Resource: props.kmsKeyArn },
           ],
         }),
@@ -106,8 +120,14 @@ export class FargateService extends Construct {
       taskDefinition: definition.arn,
       desiredCount: props.desiredCount,
       launchType: "FARGATE",
-      networkConfiguration: { subnets: props.subnetIds, securityGroups: [props.securityGroupId], assignPublicIp: false },
-      loadBalancer: [{ targetGroupArn: props.loadBalancer.targetGroupArn, containerName: "app", containerPort: props.containerPort }],
+      networkConfiguration: {
+        subnets: props.subnetIds,
+        securityGroups: [props.securityGroupId],
+        assignPublicIp: false,
+      },
+      loadBalancer: [
+        { targetGroupArn: props.loadBalancer.targetGroupArn, containerName: "app", containerPort: props.containerPort },
+      ],
       deploymentCircuitBreaker: { enable: true, rollback: true },
       healthCheckGracePeriodSeconds: 60,
       dependsOn: props.loadBalancer.dependsOn,

@@ -52,18 +52,21 @@ export class GithubOidcRoles extends Construct {
   /** A trust policy for GitHub's OIDC tokens of this audience and these subjects only. */
   private trust(subjects: string[]): string {
     return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Federated: this.provider.arn },
-            Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: {
-              StringEquals: { [`${GITHUB_OIDC_ISSUER}:aud`]: GITHUB_OIDC_AUDIENCE, [`${GITHUB_OIDC_ISSUER}:sub`]: subjects },
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Federated: this.provider.arn },
+          Action: "sts:AssumeRoleWithWebIdentity",
+          Condition: {
+            StringEquals: {
+              [`${GITHUB_OIDC_ISSUER}:aud`]: GITHUB_OIDC_AUDIENCE,
+              [`${GITHUB_OIDC_ISSUER}:sub`]: subjects,
             },
           },
-        ],
-      });
+        },
+      ],
+    });
   }
 
   private createPlanRole(props: GithubOidcRolesProps): IamRole {
@@ -88,19 +91,42 @@ export class GithubOidcRoles extends Construct {
         Version: "2012-10-17",
         Statement: [
           // GetBucketVersioning: the locking preflight of npm run plan and drift reads it.
-          { Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketVersioning"], Resource: `arn:aws:s3:::${props.stateBucketName}` },
+          {
+            Effect: "Allow",
+            Action: ["s3:ListBucket", "s3:GetBucketVersioning"],
+            Resource: `arn:aws:s3:::${props.stateBucketName}`,
+          },
           { Effect: "Allow", Action: ["s3:GetObject"], Resource: `arn:aws:s3:::${props.stateBucketName}/*` },
           // Platform-generated secret values are drawn at plan (constructs/module-secret.ts) and
           // ignored after their first write; drawing one reads and changes nothing.
-          { Sid: "DrawGeneratedSecretValues", Effect: "Allow", Action: ["secretsmanager:GetRandomPassword"], Resource: "*" },
-          ...(props.lockTableArn ? [{ Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], Resource: props.lockTableArn }] : []),
+          {
+            Sid: "DrawGeneratedSecretValues",
+            Effect: "Allow",
+            Action: ["secretsmanager:GetRandomPassword"],
+            Resource: "*",
+          },
+          ...(props.lockTableArn
+            ? [
+                {
+                  Effect: "Allow",
+                  Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+                  Resource: props.lockTableArn,
+                },
+              ]
+            : []),
           // A lock object is the only thing the plan role writes; the bucket encrypts it with the state key.
-          ...(props.lockObjectsArn ? [{ Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: props.lockObjectsArn }] : []),
+          ...(props.lockObjectsArn
+            ? [{ Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: props.lockObjectsArn }]
+            : []),
           {
             Effect: "Allow",
             Action: props.lockObjectsArn ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"],
             Resource: "*",
-            Condition: { StringEquals: { "kms:ViaService": [`s3.${props.region}.amazonaws.com`, `dynamodb.${props.region}.amazonaws.com`] } },
+            Condition: {
+              StringEquals: {
+                "kms:ViaService": [`s3.${props.region}.amazonaws.com`, `dynamodb.${props.region}.amazonaws.com`],
+              },
+            },
           },
         ],
       }),
@@ -130,9 +156,20 @@ export class GithubOidcRoles extends Construct {
           {
             Effect: "Allow",
             Action: [
-              "iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:TagRole", "iam:UntagRole",
-              "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:GetRolePolicy",
-              "iam:ListRolePolicies", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:ListAttachedRolePolicies",
+              "iam:CreateRole",
+              "iam:DeleteRole",
+              "iam:GetRole",
+              "iam:UpdateRole",
+              "iam:TagRole",
+              "iam:UntagRole",
+              "iam:UpdateAssumeRolePolicy",
+              "iam:PutRolePolicy",
+              "iam:DeleteRolePolicy",
+              "iam:GetRolePolicy",
+              "iam:ListRolePolicies",
+              "iam:AttachRolePolicy",
+              "iam:DetachRolePolicy",
+              "iam:ListAttachedRolePolicies",
               "iam:ListInstanceProfilesForRole",
             ],
             Resource: `arn:aws:iam::*:role/${props.namePrefix}-*`,
@@ -147,8 +184,12 @@ export class GithubOidcRoles extends Construct {
           {
             Effect: "Allow",
             Action: [
-              "iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:GetOpenIDConnectProvider",
-              "iam:TagOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint", "iam:AddClientIDToOpenIDConnectProvider",
+              "iam:CreateOpenIDConnectProvider",
+              "iam:DeleteOpenIDConnectProvider",
+              "iam:GetOpenIDConnectProvider",
+              "iam:TagOpenIDConnectProvider",
+              "iam:UpdateOpenIDConnectProviderThumbprint",
+              "iam:AddClientIDToOpenIDConnectProvider",
             ],
             Resource: "arn:aws:iam::*:oidc-provider/*",
           },

@@ -31,7 +31,11 @@ export interface HttpsLoadBalancerProps {
   /** Access logs go to this bucket under `prefix`. */
   readonly accessLogs: { readonly bucket: string; readonly prefix: string };
   /** Web ACL settings. */
-  readonly waf: { readonly rateLimitPer5Minutes: number; readonly kmsKeyArn: string; readonly logRetentionDays: number };
+  readonly waf: {
+    readonly rateLimitPer5Minutes: number;
+    readonly kmsKeyArn: string;
+    readonly logRetentionDays: number;
+  };
   /** Deletion protection on the load balancer. */
   readonly protect: boolean;
   /** SNS topic told when the targets answer with server errors (5xx). */
@@ -72,7 +76,13 @@ export class HttpsLoadBalancer extends Construct {
       protocol: "HTTP",
       targetType: "ip",
       vpcId: props.vpcId,
-      healthCheck: { path: props.target.healthCheckPath, matcher: "200-299", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
+      healthCheck: {
+        path: props.target.healthCheckPath,
+        matcher: "200-299",
+        interval: 15,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+      },
     });
 
     const { certificate, validatedArn } = dnsValidatedCertificate(this, { domain: props.domain, zoneId: props.zoneId });
@@ -90,7 +100,9 @@ export class HttpsLoadBalancer extends Construct {
       loadBalancerArn: this.lb.arn,
       port: HTTP_PORT,
       protocol: "HTTP",
-      defaultAction: [{ type: "redirect", redirect: { protocol: "HTTPS", port: String(HTTPS_PORT), statusCode: "HTTP_301" } }],
+      defaultAction: [
+        { type: "redirect", redirect: { protocol: "HTTPS", port: String(HTTPS_PORT), statusCode: "HTTP_301" } },
+      ],
     });
     new Route53Record(this, "alias", {
       zoneId: props.zoneId,
@@ -119,13 +131,24 @@ export class HttpsLoadBalancer extends Construct {
   }
 
   private securityGroups(props: HttpsLoadBalancerProps): SecurityGroup {
-    const sg = new SecurityGroup(this, "sg", { name: props.name, description: `Load balancer of ${props.domain}`, vpcId: props.vpcId });
+    const sg = new SecurityGroup(this, "sg", {
+      name: props.name,
+      description: `Load balancer of ${props.domain}`,
+      vpcId: props.vpcId,
+    });
     const rules: [string, number, string][] = [
       ["https", HTTPS_PORT, "Public HTTPS to the load balancer"],
       ["http", HTTP_PORT, "Public HTTP, answered only with a redirect to HTTPS"],
     ];
     for (const [ruleId, port, description] of rules) {
-      new VpcSecurityGroupIngressRule(this, `public-${ruleId}`, { securityGroupId: sg.id, cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: port, toPort: port, description });
+      new VpcSecurityGroupIngressRule(this, `public-${ruleId}`, {
+        securityGroupId: sg.id,
+        cidrIpv4: "0.0.0.0/0",
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        description,
+      });
     }
     linkSecurityGroups(this, {
       client: sg.id,

@@ -15,7 +15,10 @@ export type RoleService = (typeof ROLE_SERVICES)[number];
 
 /** Trust policy (assume_role_policy) that lets one AWS service assume a role. */
 export function trustedByService(service: RoleService): string {
-  return JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] });
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+  });
 }
 
 /**
@@ -23,5 +26,11 @@ export function trustedByService(service: RoleService): string {
  * policy does; written out so review sees it.
  */
 export function accountAdministersKey(accountId: string): Record<string, unknown> {
-  return { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" };
+  return {
+    Sid: "AccountAdministers",
+    Effect: "Allow",
+    Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+    Action: "kms:*",
+    Resource: "*",
+  };
 }

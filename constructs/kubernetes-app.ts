@@ -84,7 +84,12 @@ export interface KubernetesAppProps {
 
 /** DNS: the cluster's resolver in kube-system, over UDP and TCP. */
 const DNS_EGRESS = {
-  to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+  to: [
+    {
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+      podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+    },
+  ],
   ports: [
     { protocol: "UDP", port: "53" },
     { protocol: "TCP", port: "53" },
@@ -122,7 +127,11 @@ export class KubernetesApp extends Construct {
       metadata: { name, namespace: ns, labels, annotations },
       automountServiceAccountToken: true,
     });
-    const config = new ConfigMapV1(this, "config", { provider, metadata: { name, namespace: ns, labels }, data: props.config });
+    const config = new ConfigMapV1(this, "config", {
+      provider,
+      metadata: { name, namespace: ns, labels },
+      data: props.config,
+    });
     this.rbac(provider, name, ns, config, account);
     this.networkPolicies(props, ns);
 
@@ -136,7 +145,12 @@ export class KubernetesApp extends Construct {
       },
       // Tags are immutable in ECR, so Always only asks the registry which digest the tag names.
       imagePullPolicy: "Always",
-      securityContext: { runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+      securityContext: {
+        runAsNonRoot: true,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ["ALL"] },
+      },
     };
     const w = props.workload;
     if (w.kind === "deployment") this.deployment(provider, name, ns, account, container, w);
@@ -159,7 +173,10 @@ export class KubernetesApp extends Construct {
             Principal: { Federated: irsa.oidcProviderArn },
             Action: "sts:AssumeRoleWithWebIdentity",
             Condition: {
-              StringEquals: { [`${issuer}:sub`]: `system:serviceaccount:${name}:${name}`, [`${issuer}:aud`]: "sts.amazonaws.com" },
+              StringEquals: {
+                [`${issuer}:sub`]: `system:serviceaccount:${name}:${name}`,
+                [`${issuer}:aud`]: "sts.amazonaws.com",
+              },
             },
           },
         ],
@@ -170,12 +187,20 @@ export class KubernetesApp extends Construct {
   }
 
   /** A Role that may read the workload's own ConfigMap, bound to its service account. */
-  private rbac(provider: KubernetesProvider, name: string, ns: string, config: ConfigMapV1, account: ServiceAccountV1): void {
+  private rbac(
+    provider: KubernetesProvider,
+    name: string,
+    ns: string,
+    config: ConfigMapV1,
+    account: ServiceAccountV1,
+  ): void {
     const labels = this.labels;
     const role = new RoleV1(this, "role", {
       provider,
       metadata: { name, namespace: ns, labels },
-      rule: [{ apiGroups: [""], resources: ["configmaps"], resourceNames: [config.metadata.name], verbs: ["get", "watch"] }],
+      rule: [
+        { apiGroups: [""], resources: ["configmaps"], resourceNames: [config.metadata.name], verbs: ["get", "watch"] },
+      ],
     });
     new RoleBindingV1(this, "role-binding", {
       provider,
@@ -205,7 +230,10 @@ export class KubernetesApp extends Construct {
       spec: {
         podSelector: {},
         policyTypes: servicePort === undefined ? ["Egress"] : ["Ingress", "Egress"],
-        ingress: servicePort === undefined ? undefined : [{ from: vpc, ports: [{ protocol: "TCP", port: String(servicePort) }] }],
+        ingress:
+          servicePort === undefined
+            ? undefined
+            : [{ from: vpc, ports: [{ protocol: "TCP", port: String(servicePort) }] }],
         egress: [
           DNS_EGRESS,
           { ports: [{ protocol: "TCP", port: "443" }] },
@@ -215,7 +243,14 @@ export class KubernetesApp extends Construct {
     });
   }
 
-  private deployment(provider: KubernetesProvider, name: string, ns: string, account: ServiceAccountV1, container: Container, w: DeploymentWorkload): void {
+  private deployment(
+    provider: KubernetesProvider,
+    name: string,
+    ns: string,
+    account: ServiceAccountV1,
+    container: Container,
+    w: DeploymentWorkload,
+  ): void {
     const labels = this.labels;
     const probe = { httpGet: { path: w.healthPath, port: String(w.port) }, periodSeconds: 10 };
     new DeploymentV1(this, "deployment", {
@@ -242,7 +277,14 @@ export class KubernetesApp extends Construct {
     });
   }
 
-  private cronJob(provider: KubernetesProvider, name: string, ns: string, account: ServiceAccountV1, container: Container, w: CronJobWorkload): void {
+  private cronJob(
+    provider: KubernetesProvider,
+    name: string,
+    ns: string,
+    account: ServiceAccountV1,
+    container: Container,
+    w: CronJobWorkload,
+  ): void {
     const labels = this.labels;
     new CronJobV1(this, "cronjob", {
       provider,
@@ -257,7 +299,11 @@ export class KubernetesApp extends Construct {
             activeDeadlineSeconds: w.deadlineSeconds,
             template: {
               metadata: { labels },
-              spec: { serviceAccountName: account.metadata.name, restartPolicy: "Never", container: [{ ...container, command: w.command }] },
+              spec: {
+                serviceAccountName: account.metadata.name,
+                restartPolicy: "Never",
+                container: [{ ...container, command: w.command }],
+              },
             },
           },
         },
@@ -265,7 +311,14 @@ export class KubernetesApp extends Construct {
     });
   }
 
-  private helmRelease(props: KubernetesAppProps, ns: string, account: ServiceAccountV1, config: ConfigMapV1, resources: Container["resources"], w: HelmWorkload): void {
+  private helmRelease(
+    props: KubernetesAppProps,
+    ns: string,
+    account: ServiceAccountV1,
+    config: ConfigMapV1,
+    resources: Container["resources"],
+    w: HelmWorkload,
+  ): void {
     const chart = new TerraformAsset(this, "chart", { path: w.chartDir, type: AssetType.DIRECTORY });
     new Release(this, "release", {
       provider: props.cluster.helm,

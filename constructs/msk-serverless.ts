@@ -45,7 +45,11 @@ export class MskServerless extends Construct {
   constructor(scope: Construct, id: string, props: MskServerlessProps) {
     super(scope, id);
     this.arnPrefix = `arn:aws:kafka:${props.region}:${props.accountId}`;
-    this.securityGroup = new SecurityGroup(this, "sg", { name: props.clusterName, description: `MSK Serverless ${props.clusterName}`, vpcId: props.vpcId });
+    this.securityGroup = new SecurityGroup(this, "sg", {
+      name: props.clusterName,
+      description: `MSK Serverless ${props.clusterName}`,
+      vpcId: props.vpcId,
+    });
     props.clientSecurityGroupIds.forEach((client, i) => {
       linkSecurityGroups(this, {
         client,
@@ -83,23 +87,48 @@ export class MskServerless extends Construct {
     const consume = access.consume ?? [];
     const groups = access.groups ?? [];
     if (consume.length > 0 && groups.length === 0) {
-      throw new Error(`MskServerless ${this.node.path}: grant "${id}" consumes ${consume.join(", ")} but names no consumer group; add groups`);
+      throw new Error(
+        `MskServerless ${this.node.path}: grant "${id}" consumes ${consume.join(", ")} but names no consumer group; add groups`,
+      );
     }
     const statements: Record<string, unknown>[] = [
-      { Sid: "Connect", Effect: "Allow", Action: ["kafka-cluster:Connect", "kafka-cluster:DescribeCluster"], Resource: this.cluster.arn },
+      {
+        Sid: "Connect",
+        Effect: "Allow",
+        Action: ["kafka-cluster:Connect", "kafka-cluster:DescribeCluster"],
+        Resource: this.cluster.arn,
+      },
     ];
     if (produce.length > 0) {
       statements.push({
         Sid: "Produce",
         Effect: "Allow",
-        Action: ["kafka-cluster:DescribeTopic", "kafka-cluster:WriteData", ...(access.createTopics ? ["kafka-cluster:CreateTopic"] : [])],
+        Action: [
+          "kafka-cluster:DescribeTopic",
+          "kafka-cluster:WriteData",
+          ...(access.createTopics ? ["kafka-cluster:CreateTopic"] : []),
+        ],
         Resource: produce.map((t) => this.topicArn(t)),
       });
     }
     if (consume.length > 0) {
-      statements.push({ Sid: "Consume", Effect: "Allow", Action: ["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"], Resource: consume.map((t) => this.topicArn(t)) });
-      statements.push({ Sid: "Groups", Effect: "Allow", Action: ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"], Resource: groups.map((g) => this.groupArn(g)) });
+      statements.push({
+        Sid: "Consume",
+        Effect: "Allow",
+        Action: ["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"],
+        Resource: consume.map((t) => this.topicArn(t)),
+      });
+      statements.push({
+        Sid: "Groups",
+        Effect: "Allow",
+        Action: ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"],
+        Resource: groups.map((g) => this.groupArn(g)),
+      });
     }
-    return new IamRolePolicy(this, `grant-${id}`, { role: role.id, name: `kafka-${id}`, policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) });
+    return new IamRolePolicy(this, `grant-${id}`, {
+      role: role.id,
+      name: `kafka-${id}`,
+      policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+    });
   }
 }

@@ -61,7 +61,8 @@ export class Network extends Construct {
     super(scope, id);
     const natMode = props.natMode ?? "single";
     const azs = props.availabilityZones;
-    if (azs.length > PRIVATE_SUBNET_OFFSET) throw new Error(`at most ${PRIVATE_SUBNET_OFFSET} availability zones are supported, got ${azs.length}`);
+    if (azs.length > PRIVATE_SUBNET_OFFSET)
+      throw new Error(`at most ${PRIVATE_SUBNET_OFFSET} availability zones are supported, got ${azs.length}`);
 
     this.vpc = new Vpc(this, "vpc", {
       cidrBlock: props.cidr,
@@ -100,9 +101,18 @@ export class Network extends Construct {
         }),
     );
 
-    const publicRoutes = new RouteTable(this, "public-rt", { vpcId: this.vpc.id, tags: { Name: `${props.namePrefix}-public` } });
-    new Route(this, "public-default", { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id });
-    this.publicSubnets.forEach((s, i) => new RouteTableAssociation(this, `public-rta-${i}`, { subnetId: s.id, routeTableId: publicRoutes.id }));
+    const publicRoutes = new RouteTable(this, "public-rt", {
+      vpcId: this.vpc.id,
+      tags: { Name: `${props.namePrefix}-public` },
+    });
+    new Route(this, "public-default", {
+      routeTableId: publicRoutes.id,
+      destinationCidrBlock: "0.0.0.0/0",
+      gatewayId: igw.id,
+    });
+    this.publicSubnets.forEach(
+      (s, i) => new RouteTableAssociation(this, `public-rta-${i}`, { subnetId: s.id, routeTableId: publicRoutes.id }),
+    );
 
     const natCount = natMode === "none" ? 0 : natMode === "single" ? 1 : azs.length;
     this.natGateways = Array.from({ length: natCount }, (_, i) => {
@@ -117,7 +127,10 @@ export class Network extends Construct {
 
     // One private route table per AZ so per-AZ NAT keeps traffic in its zone.
     const privateRouteTables = this.privateSubnets.map((s, i) => {
-      const rt = new RouteTable(this, `private-rt-${i}`, { vpcId: this.vpc.id, tags: { Name: `${props.namePrefix}-private-${azs[i]}` } });
+      const rt = new RouteTable(this, `private-rt-${i}`, {
+        vpcId: this.vpc.id,
+        tags: { Name: `${props.namePrefix}-private-${azs[i]}` },
+      });
       if (natCount > 0) {
         new Route(this, `private-default-${i}`, {
           routeTableId: rt.id,
@@ -181,7 +194,15 @@ export class Network extends Construct {
       name: `${namePrefix}-endpoints`,
       description: "HTTPS from the VPC to its interface endpoints",
       vpcId: this.vpc.id,
-      ingress: [{ description: "HTTPS from the VPC", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [this.vpc.cidrBlock] }],
+      ingress: [
+        {
+          description: "HTTPS from the VPC",
+          protocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          cidrBlocks: [this.vpc.cidrBlock],
+        },
+      ],
       tags: { Name: `${namePrefix}-endpoints` },
     });
     for (const service of INTERFACE_ENDPOINTS) {

@@ -56,7 +56,11 @@ export class PostgresDatabase extends Construct {
   constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
     super(scope, id);
     const { identifier, kmsKeyArn } = props;
-    this.securityGroup = new SecurityGroup(this, "sg", { name: identifier, description: `PostgreSQL ${identifier}`, vpcId: props.vpcId });
+    this.securityGroup = new SecurityGroup(this, "sg", {
+      name: identifier,
+      description: `PostgreSQL ${identifier}`,
+      vpcId: props.vpcId,
+    });
     this.allowClient(props.clientSecurityGroupId);
     const subnets = new DbSubnetGroup(this, "subnets", { name: identifier, subnetIds: props.subnetIds });
     const engineMajor = props.engineVersion.split(".")[0];
@@ -72,10 +76,21 @@ export class PostgresDatabase extends Construct {
     });
     // Created here rather than by RDS on first export, so they are encrypted and expire.
     const logGroups = DB_LOG_EXPORTS.map(
-      (log) => new CloudwatchLogGroup(this, `logs-${log}`, { name: `/aws/rds/instance/${identifier}/${log}`, retentionInDays: props.logRetentionDays, kmsKeyId: kmsKeyArn }),
+      (log) =>
+        new CloudwatchLogGroup(this, `logs-${log}`, {
+          name: `/aws/rds/instance/${identifier}/${log}`,
+          retentionInDays: props.logRetentionDays,
+          kmsKeyId: kmsKeyArn,
+        }),
     );
-    const monitoring = new IamRole(this, "monitoring-role", { name: `${identifier}-monitoring`, assumeRolePolicy: trustedByService("monitoring.rds.amazonaws.com") });
-    new IamRolePolicyAttachment(this, "monitoring-managed", { role: monitoring.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole" });
+    const monitoring = new IamRole(this, "monitoring-role", {
+      name: `${identifier}-monitoring`,
+      assumeRolePolicy: trustedByService("monitoring.rds.amazonaws.com"),
+    });
+    new IamRolePolicyAttachment(this, "monitoring-managed", {
+      role: monitoring.name,
+      policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+    });
     const kept = protection(props.protect);
     this.instance = new DbInstance(this, "db", {
       identifier,

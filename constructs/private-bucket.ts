@@ -33,7 +33,11 @@ export interface PrivateBucketProps {
    * Bucket that receives server access logs, with this prefix; `after` names what must exist first
    * when that bucket is created in the same stack (S3 checks its policy). @default no access logging
    */
-  readonly accessLogs?: { readonly bucketName: string; readonly prefix: string; readonly after?: ITerraformDependable[] };
+  readonly accessLogs?: {
+    readonly bucketName: string;
+    readonly prefix: string;
+    readonly after?: ITerraformDependable[];
+  };
   /**
    * How destroy treats the bucket (protection()): true refuses it at plan time (prevent_destroy) and
    * never empties the bucket; false lets destroy delete it with its objects. @default neither: destroy
@@ -67,7 +71,9 @@ export class PrivateBucket extends Construct {
     super(scope, id);
     const versioned = props.versioned ?? true;
     if (props.logDeliveryFromAccount && props.kmsKeyArn) {
-      throw new Error(`${this.node.path}: a bucket that receives server access logs must use SSE-S3; drop kmsKeyArn or logDeliveryFromAccount`);
+      throw new Error(
+        `${this.node.path}: a bucket that receives server access logs must use SSE-S3; drop kmsKeyArn or logDeliveryFromAccount`,
+      );
     }
 
     this.bucket = new S3Bucket(this, "bucket", {

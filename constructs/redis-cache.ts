@@ -49,7 +49,11 @@ export class RedisCache extends Construct {
   constructor(scope: Construct, id: string, props: RedisCacheProps) {
     super(scope, id);
     const { name } = props;
-    this.securityGroup = new SecurityGroup(this, "sg", { name, description: `Redis ${name}: clients on ${REDIS_PORT} only`, vpcId: props.vpcId });
+    this.securityGroup = new SecurityGroup(this, "sg", {
+      name,
+      description: `Redis ${name}: clients on ${REDIS_PORT} only`,
+      vpcId: props.vpcId,
+    });
     props.clientSecurityGroupIds.forEach((client, i) => {
       new VpcSecurityGroupIngressRule(this, `from-client-${i}`, {
         securityGroupId: this.securityGroup.id,
@@ -60,7 +64,11 @@ export class RedisCache extends Construct {
         description: "Redis from the cache's clients only",
       });
     });
-    const subnets = new ElasticacheSubnetGroup(this, "subnets", { name, description: `Private subnets of ${name}`, subnetIds: props.subnetIds });
+    const subnets = new ElasticacheSubnetGroup(this, "subnets", {
+      name,
+      description: `Private subnets of ${name}`,
+      subnetIds: props.subnetIds,
+    });
     const slowLog = new CloudwatchLogGroup(this, "slow-log", {
       name: `/aws/elasticache/${name}/slow-log`,
       retentionInDays: props.logRetentionDays,
@@ -87,7 +95,9 @@ export class RedisCache extends Construct {
       multiAzEnabled: failover,
       snapshotRetentionLimit: props.snapshotRetentionDays,
       autoMinorVersionUpgrade: "true",
-      logDeliveryConfiguration: [{ destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" }],
+      logDeliveryConfiguration: [
+        { destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" },
+      ],
       lifecycle: { ignoreChanges: ["auth_token"] },
     });
     if (props.alarmTopicArn) this.alarms(name, props.alarmTopicArn);

@@ -57,7 +57,11 @@ export class StaticSite extends Construct {
       signingBehavior: "always",
       signingProtocol: "sigv4",
     });
-    const { validatedArn } = dnsValidatedCertificate(this, { domain: props.domain, zoneId: props.zoneId, provider: props.certificateProvider });
+    const { validatedArn } = dnsValidatedCertificate(this, {
+      domain: props.domain,
+      zoneId: props.zoneId,
+      provider: props.certificateProvider,
+    });
 
     this.distribution = new CloudfrontDistribution(this, "distribution", {
       comment: `${props.name}: ${props.domain}`,
@@ -87,10 +91,19 @@ export class StaticSite extends Construct {
         responseHeadersPolicyId: SECURITY_HEADERS,
       },
       customErrorResponse: props.singlePageApp
-        ? [403, 404].map((code) => ({ errorCode: code, responseCode: 200, responsePagePath: "/index.html", errorCachingMinTtl: 10 }))
+        ? [403, 404].map((code) => ({
+            errorCode: code,
+            responseCode: 200,
+            responsePagePath: "/index.html",
+            errorCachingMinTtl: 10,
+          }))
         : [],
       restrictions: { geoRestriction: { restrictionType: "none" } },
-      viewerCertificate: { acmCertificateArn: validatedArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" },
+      viewerCertificate: {
+        acmCertificateArn: validatedArn,
+        sslSupportMethod: "sni-only",
+        minimumProtocolVersion: "TLSv1.2_2021",
+      },
     });
 
     this.bucket = new PrivateBucket(this, "bucket", {
@@ -116,7 +129,11 @@ export class StaticSite extends Construct {
         zoneId: props.zoneId,
         name: props.domain,
         type,
-        alias: { name: this.distribution.domainName, zoneId: this.distribution.hostedZoneId, evaluateTargetHealth: false },
+        alias: {
+          name: this.distribution.domainName,
+          zoneId: this.distribution.hostedZoneId,
+          evaluateTargetHealth: false,
+        },
       });
     }
   }

@@ -32,7 +32,13 @@ export interface StreamFunctionProps {
   readonly logRetentionDays: number;
   readonly environment: Record<string, string>;
   /** The stream the function consumes. */
-  readonly stream: { readonly arn: string; readonly name: string; readonly batchSize: number; readonly startingPosition: "LATEST" | "TRIM_HORIZON"; readonly maxRetries: number };
+  readonly stream: {
+    readonly arn: string;
+    readonly name: string;
+    readonly batchSize: number;
+    readonly startingPosition: "LATEST" | "TRIM_HORIZON";
+    readonly maxRetries: number;
+  };
   /** What else the function may do, as IAM statements scoped by ARN. */
   readonly statements: Record<string, unknown>[];
   /** SNS topic told when records wait too long or the function fails. */
@@ -59,27 +65,54 @@ export class StreamFunction extends Construct {
     super(scope, id);
     const code = packageFunction(props.codeDir, PACKAGE_DIR, props.name);
     const asset = new TerraformAsset(this, "code", { path: code.path, type: AssetType.FILE });
-    const logs = new CloudwatchLogGroup(this, "logs", { name: `/aws/lambda/${props.name}`, retentionInDays: props.logRetentionDays, kmsKeyId: props.kmsKeyArn });
-    this.failures = new SqsQueue(this, "failures", { name: `${props.name}-failures`, kmsMasterKeyId: props.kmsKeyArn, messageRetentionSeconds: 1_209_600 });
+    const logs = new CloudwatchLogGroup(this, "logs", {
+      name: `/aws/lambda/${props.name}`,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.kmsKeyArn,
+    });
+    this.failures = new SqsQueue(this, "failures", {
+      name: `${props.name}-failures`,
+      kmsMasterKeyId: props.kmsKeyArn,
+      messageRetentionSeconds: 1_209_600,
+    });
 
-    this.role = new IamRole(this, "role", { name: props.name, assumeRolePolicy: trustedByService("lambda.amazonaws.com") });
+    this.role = new IamRole(this, "role", {
+      name: props.name,
+      assumeRolePolicy: trustedByService("lambda.amazonaws.com"),
+    });
     new IamRolePolicy(this, "policy", {
       role: this.role.id,
       name: "stream-function",
       policy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [
-          { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logs.arn}:*` },
+          {
+            Sid: "Logs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: `${logs.arn}:*`,
+          },
           {
             Sid: "ReadStream",
             Effect: "Allow",
-            Action: ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"],
+            Action: [
+              "kinesis:DescribeStream",
+              "kinesis:DescribeStreamSummary",
+              "kinesis:GetRecords",
+              "kinesis:GetShardIterator",
+              "kinesis:ListShards",
+            ],
             Resource: props.stream.arn,
           },
           { Sid: "Failures", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: this.failures.arn },
           { Sid: "Key", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: props.kmsKeyArn },
           // X-Ray has no resource types: its write actions are granted on "*" or not at all.
-          { Sid: "Tracing", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
+          {
+            Sid: "Tracing",
+            Effect: "Allow",
+            Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+            Resource: "*",
+          },
           ...props.statements,
         ],
       }),

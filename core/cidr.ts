@@ -13,7 +13,10 @@ export function parseCidr(cidr: string): Ipv4Block {
   if (octets.some((o) => o > 255) || prefix > 32) throw new Error(`"${cidr}" is not a valid IPv4 CIDR block`);
   const address = octets.reduce((acc, o) => acc * 256 + o, 0);
   const size = 2 ** (32 - prefix);
-  if (address % size !== 0) throw new Error(`"${cidr}" has host bits set; did you mean ${formatCidr({ base: address - (address % size), prefix })}?`);
+  if (address % size !== 0)
+    throw new Error(
+      `"${cidr}" has host bits set; did you mean ${formatCidr({ base: address - (address % size), prefix })}?`,
+    );
   return { base: address, prefix };
 }
 
@@ -27,7 +30,8 @@ export function cidrSubnet(cidr: string, newBits: number, index: number): string
   const block = parseCidr(cidr);
   const prefix = block.prefix + newBits;
   if (prefix > 28) throw new Error(`cannot carve /${prefix} subnets out of ${cidr}: AWS subnets are at most /28`);
-  if (index < 0 || index >= 2 ** newBits) throw new Error(`subnet index ${index} is outside ${cidr} split into /${prefix}`);
+  if (index < 0 || index >= 2 ** newBits)
+    throw new Error(`subnet index ${index} is outside ${cidr} split into /${prefix}`);
   return formatCidr({ base: block.base + index * 2 ** (32 - prefix), prefix });
 }
 

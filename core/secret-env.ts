@@ -4,7 +4,12 @@
 /** What the env-file layout needs of a module: its name and declared secrets. */
 export interface SecretOwner {
   readonly name: string;
-  readonly secrets?: readonly { readonly name: string; readonly keys: readonly string[]; readonly generate?: readonly string[]; readonly profiles?: readonly string[] }[];
+  readonly secrets?: readonly {
+    readonly name: string;
+    readonly keys: readonly string[];
+    readonly generate?: readonly string[];
+    readonly profiles?: readonly string[];
+  }[];
 }
 
 /** One secret in one profile, with the variable name each of its keys is written as. */
@@ -47,20 +52,29 @@ export function checkSecretDeclarations(modules: readonly SecretOwner[]): string
     const seen = new Set<string>();
     for (const secret of module.secrets ?? []) {
       const where = `module "${module.name}": secrets.${secret.name}`;
-      if (!SECRET_NAME.test(secret.name)) errors.push(`${where}: name must be lowercase letters, digits and hyphens, starting with a letter`);
-      if (seen.has(secret.name)) errors.push(`${where}: declared twice; each secret is declared once, with all its keys`);
+      if (!SECRET_NAME.test(secret.name))
+        errors.push(`${where}: name must be lowercase letters, digits and hyphens, starting with a letter`);
+      if (seen.has(secret.name))
+        errors.push(`${where}: declared twice; each secret is declared once, with all its keys`);
       seen.add(secret.name);
       if (secret.keys.length === 0) errors.push(`${where}: keys: a secret needs at least one key`);
       for (const key of secret.keys) {
-        if (!KEY.test(key)) errors.push(`${where}: keys: "${key}" must be an environment variable name (A-Z, 0-9, _; starting with a letter)`);
+        if (!KEY.test(key))
+          errors.push(
+            `${where}: keys: "${key}" must be an environment variable name (A-Z, 0-9, _; starting with a letter)`,
+          );
       }
       const duplicateKey = secret.keys.find((k, i) => secret.keys.indexOf(k) !== i);
       if (duplicateKey) errors.push(`${where}: keys: "${duplicateKey}" is listed twice`);
       for (const key of secret.generate ?? []) {
-        if (!secret.keys.includes(key)) errors.push(`${where}: generate: "${key}" is not one of its keys (${secret.keys.join(", ")})`);
+        if (!secret.keys.includes(key))
+          errors.push(`${where}: generate: "${key}" is not one of its keys (${secret.keys.join(", ")})`);
       }
       for (const profile of secret.profiles ?? []) {
-        if (!PROFILE.test(profile)) errors.push(`${where}: profiles: "${profile}" must be lowercase letters, digits and hyphens (it names <profile>.env)`);
+        if (!PROFILE.test(profile))
+          errors.push(
+            `${where}: profiles: "${profile}" must be lowercase letters, digits and hyphens (it names <profile>.env)`,
+          );
       }
     }
   }
@@ -76,7 +90,9 @@ export function checkSecretDeclarations(modules: readonly SecretOwner[]): string
 }
 
 /** Every profile and the secrets in it, in registry and declaration order. */
-export function profileMembers(modules: readonly SecretOwner[]): Map<string, { module: string; secret: string; keys: readonly string[] }[]> {
+export function profileMembers(
+  modules: readonly SecretOwner[],
+): Map<string, { module: string; secret: string; keys: readonly string[] }[]> {
   const profiles = new Map<string, { module: string; secret: string; keys: readonly string[] }[]>();
   for (const module of modules) {
     for (const secret of module.secrets ?? []) {
@@ -94,7 +110,10 @@ export function profileMembers(modules: readonly SecretOwner[]): Map<string, { m
  * The variables of one profile: a key only one secret has keeps its name, a key several have is
  * renamed for each (renamedKey). Two keys that would still be written as one variable are an error.
  */
-export function profileVariables(profile: string, secrets: readonly { module: string; secret: string; keys: readonly string[] }[]): ProfileSecret[] {
+export function profileVariables(
+  profile: string,
+  secrets: readonly { module: string; secret: string; keys: readonly string[] }[],
+): ProfileSecret[] {
   const holders = new Map<string, number>();
   for (const s of secrets) for (const key of s.keys) holders.set(key, (holders.get(key) ?? 0) + 1);
   const writtenBy = new Map<string, string>();
@@ -105,7 +124,9 @@ export function profileVariables(profile: string, secrets: readonly { module: st
       const source = `${s.module}/${s.secret} ${key}`;
       const other = writtenBy.get(variable);
       if (other) {
-        throw new Error(`profile "${profile}": ${source} and ${other} would both be written as ${variable}; rename one of the secrets or keys`);
+        throw new Error(
+          `profile "${profile}": ${source} and ${other} would both be written as ${variable}; rename one of the secrets or keys`,
+        );
       }
       writtenBy.set(variable, source);
       variables.set(key, variable);
@@ -118,7 +139,9 @@ export function profileVariables(profile: string, secrets: readonly { module: st
 export function envLine(variable: string, value: string, source: string): string {
   if (/^[A-Za-z0-9_@%+=:,./-]*$/.test(value)) return `${variable}=${value}`;
   if (/[\n\r']/.test(value)) {
-    throw new Error(`${source}: the value contains a newline or a single quote, which an env file cannot hold unchanged; store it base64-encoded`);
+    throw new Error(
+      `${source}: the value contains a newline or a single quote, which an env file cannot hold unchanged; store it base64-encoded`,
+    );
   }
   return `${variable}='${value}'`;
 }

@@ -39,7 +39,9 @@ export function defineEnvironment(spec: EnvironmentSpec): EnvironmentInput {
       ...spec.state,
       // The table exists while the environment locks with it; after a move to "s3" it stays only
       // if the environment names it (the runbook's last step removes it).
-      lockTable: spec.state?.lockTable ?? ((spec.state?.locking ?? DEFAULT_LOCKING) === "s3" ? undefined : `${project}-${name}-tflock`),
+      lockTable:
+        spec.state?.lockTable ??
+        ((spec.state?.locking ?? DEFAULT_LOCKING) === "s3" ? undefined : `${project}-${name}-tflock`),
     },
     tags: {
       Project: project,

@@ -21,7 +21,11 @@ export const REGION_AZ_LETTERS: Record<string, string> = {
 /** The first `count` availability zones of `region`. */
 export function availabilityZones(region: string, count: number): string[] {
   const letters = REGION_AZ_LETTERS[region];
-  if (!letters) throw new Error(`region "${region}" is not in REGION_AZ_LETTERS (environments/regions.ts); add it with its zone letters`);
-  if (count > letters.length) throw new Error(`region ${region} has ${letters.length} availability zones, ${count} requested`);
+  if (!letters)
+    throw new Error(
+      `region "${region}" is not in REGION_AZ_LETTERS (environments/regions.ts); add it with its zone letters`,
+    );
+  if (count > letters.length)
+    throw new Error(`region ${region} has ${letters.length} availability zones, ${count} requested`);
   return [...letters.slice(0, count)].map((l) => `${region}${l}`);
 }

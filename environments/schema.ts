@@ -2,20 +2,32 @@ import { z } from "zod";
 import { REGION_AZ_LETTERS } from "./regions";
 
 /** Names an environment may take; stack names start with it (`dev-foundation`). */
-const envName = z.string().regex(/^[a-z][a-z0-9]{1,15}$/, "must be 2-16 lowercase letters or digits, starting with a letter");
+const envName = z
+  .string()
+  .regex(/^[a-z][a-z0-9]{1,15}$/, "must be 2-16 lowercase letters or digits, starting with a letter");
 const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
 const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as eu-west-1");
 const cidr = z
   .string()
   .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "must be an IPv4 CIDR block such as 10.0.0.0/16")
-  .refine((v) => v.split("/")[0].split(".").every((o) => Number(o) <= 255), "has an octet above 255")
+  .refine(
+    (v) =>
+      v
+        .split("/")[0]
+        .split(".")
+        .every((o) => Number(o) <= 255),
+    "has an octet above 255",
+  )
   .refine((v) => {
     const bits = Number(v.split("/")[1]);
     return bits >= 16 && bits <= 24;
   }, "prefix must be between /16 and /24 so every AZ gets a public and a private subnet");
 const s3BucketName = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)");
+  .regex(
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    "must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)",
+  );
 
 export const natModes = ["none", "single", "per-az"] as const;
 /** State locking modes; "s3" is the default (README, "State locking"). */
@@ -34,7 +46,9 @@ export const tagsSchema = z.object({
 /** Rotation of one module secret by a rotation function (Secrets Manager's rotation contract). */
 export const secretRotationSchema = z
   .object({
-    functionArn: z.string().regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+$/, "must be a Lambda function ARN"),
+    functionArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+$/, "must be a Lambda function ARN"),
     days: z.number().int().min(1).max(1000),
   })
   .strict();
@@ -83,7 +97,12 @@ export const githubSchema = z
      * of the same name, whose jobs alone can assume the apply role. A branch (refs/heads/main) or
      * a tag pattern (refs/tags/v*).
      */
-    deployRef: z.string().regex(/^refs\/(heads|tags)\/[A-Za-z0-9._/*-]+$/, "must be a full ref or ref pattern such as refs/heads/main or refs/tags/v*"),
+    deployRef: z
+      .string()
+      .regex(
+        /^refs\/(heads|tags)\/[A-Za-z0-9._/*-]+$/,
+        "must be a full ref or ref pattern such as refs/heads/main or refs/tags/v*",
+      ),
   })
   .strict();
 
@@ -101,7 +120,11 @@ export const environmentSchema = z
      * (as tflocal does), or the usual AWS credential chain (environment variables, profiles), for
      * an emulator that enforces IAM. @default test-keys where an endpoint is set
      */
-    emulatorCredentials: z.enum(["test-keys", "environment"], { message: 'must be "test-keys" or "environment" (local: PLATFORM_LOCAL_CREDENTIALS)' }).optional(),
+    emulatorCredentials: z
+      .enum(["test-keys", "environment"], {
+        message: 'must be "test-keys" or "environment" (local: PLATFORM_LOCAL_CREDENTIALS)',
+      })
+      .optional(),
     state: z
       .object({
         bucket: s3BucketName,
@@ -112,10 +135,17 @@ export const environmentSchema = z
          * (OpenTofu/Terraform 1.10+, use_lockfile); "dynamodb", an item in lockTable; "both", while
          * an environment moves from the table to S3 (README, "State locking").
          */
-        locking: z.enum(lockingModes, { message: `must be one of ${lockingModes.map((m) => `"${m}"`).join(", ")}: "s3" locks with an object beside the state, "dynamodb" with the lock table, "both" while moving from one to the other (local: PLATFORM_LOCAL_LOCKING)` }),
+        locking: z.enum(lockingModes, {
+          message: `must be one of ${lockingModes.map((m) => `"${m}"`).join(", ")}: "s3" locks with an object beside the state, "dynamodb" with the lock table, "both" while moving from one to the other (local: PLATFORM_LOCAL_LOCKING)`,
+        }),
         /** DynamoDB lock table; bootstrap creates it while it is set (kept after a move to "s3" until removed). */
-        lockTable: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a valid DynamoDB table name").optional(),
-        keyPrefix: z.string().regex(/^[a-z0-9][a-z0-9/_-]*[a-z0-9]$/, "must be a path like acme/dev without leading or trailing slash"),
+        lockTable: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a valid DynamoDB table name")
+          .optional(),
+        keyPrefix: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9/_-]*[a-z0-9]$/, "must be a path like acme/dev without leading or trailing slash"),
         /**
          * The state bucket, its log bucket, the lock table and the state key refuse destroy
          * (prevent_destroy, deletion protection, no force_destroy), whatever deletionProtection
@@ -143,7 +173,13 @@ export const environmentSchema = z
          * through it. Its name servers (output public_zone_name_servers) are delegated to from the
          * parent domain once, outside this project.
          */
-        publicZone: z.string().regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase domain name such as dev.acme.example").optional(),
+        publicZone: z
+          .string()
+          .regex(
+            /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+            "must be a lowercase domain name such as dev.acme.example",
+          )
+          .optional(),
       })
       .strict(),
     /** Stateful resources refuse destroy (prevent_destroy, deletion protection). */
@@ -162,9 +198,15 @@ export const environmentSchema = z
      * environment (tag Environment, activated as a cost allocation tag) and alerts the topic at once
      * when an anomaly's impact reaches that many USD.
      */
-    budget: z.object({ monthlyLimitUsd: z.number().positive(), anomalyAlertUsd: z.number().positive().optional() }).strict().optional(),
+    budget: z
+      .object({ monthlyLimitUsd: z.number().positive(), anomalyAlertUsd: z.number().positive().optional() })
+      .strict()
+      .optional(),
     /** Who the alerts topic tells: email addresses (each confirms the subscription once). */
-    alerts: z.object({ emails: z.array(z.email("must be an email address")) }).strict().optional(),
+    alerts: z
+      .object({ emails: z.array(z.email("must be an email address")) })
+      .strict()
+      .optional(),
     tags: tagsSchema,
     github: githubSchema,
     eks: eksSchema,
@@ -182,7 +224,11 @@ export const environmentSchema = z
         for (const [stack, paths] of Object.entries(imports)) {
           for (const path of Object.keys(paths)) {
             if (!/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(path)) {
-              ctx.addIssue({ code: "custom", path: [stack, path], message: "must be a construct path inside the stack, such as lock-table or state/bucket" });
+              ctx.addIssue({
+                code: "custom",
+                path: [stack, path],
+                message: "must be a construct path inside the stack, such as lock-table or state/bucket",
+              });
             }
           }
         }
@@ -220,7 +266,8 @@ export const environmentSchema = z
     path: ["s3TlsOnly"],
   })
   .refine((e) => e.alarms || e.endpoint !== undefined, {
-    message: "may be false only for an environment that runs against an emulator (endpoint set): a real environment's dead-letter queues need their alarms",
+    message:
+      "may be false only for an environment that runs against an emulator (endpoint set): a real environment's dead-letter queues need their alarms",
     path: ["alarms"],
   })
   .refine((e) => e.emulatorCredentials === undefined || e.endpoint !== undefined, {
@@ -228,7 +275,8 @@ export const environmentSchema = z
     path: ["emulatorCredentials"],
   })
   .refine((e) => e.state.protect || e.endpoint !== undefined, {
-    message: "may be false only for an environment that runs against an emulator (endpoint set): real state must not be destroyable by accident",
+    message:
+      "may be false only for an environment that runs against an emulator (endpoint set): real state must not be destroyable by accident",
     path: ["state", "protect"],
   })
   .refine((e) => e.name !== "prod" || e.deletionProtection, {

@@ -5,4 +5,9 @@ import { mlPlatform } from "./ml-platform";
 import { orderTracking } from "./order-tracking";
 
 /** Every deployable module. Environments enable them by name. */
-export const MODULES: readonly ModuleDefinition[] = [fileProcessing, dataPipeline, orderTracking, mlPlatform] as unknown as ModuleDefinition[];
+export const MODULES: readonly ModuleDefinition[] = [
+  fileProcessing,
+  dataPipeline,
+  orderTracking,
+  mlPlatform,
+] as unknown as ModuleDefinition[];

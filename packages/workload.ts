@@ -9,7 +9,11 @@ const quantity = z.string().regex(/^\d+(\.\d+)?(m|Mi|Gi)?$/, "must be a Kubernet
 export const workloadSettings = z
   .object({
     /** Image tag in the module's ECR repository; immutable tags, never `latest`. */
-    imageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/).refine((t) => t !== "latest", "must name a release, not latest").default("0.1.0"),
+    imageTag: z
+      .string()
+      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/)
+      .refine((t) => t !== "latest", "must name a release, not latest")
+      .default("0.1.0"),
     replicas: z.number().int().min(0).max(100).default(1),
     cpuRequest: quantity.default("100m"),
     memoryRequest: quantity.default("128Mi"),

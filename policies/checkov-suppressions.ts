@@ -2,11 +2,14 @@ import type { CheckovSuppression } from "./checkov";
 
 const NON_PROD_RETENTION =
   "non-production logs are kept for the environment's logRetentionDays (local 1, dev 14, staging 30) to bound cost; prod keeps 365 days and the environment schema refuses less there.";
-const NOT_MULTI_AZ = "a single-AZ database bounds the cost of a non-production environment; prod runs Multi-AZ (environments/modules/order-tracking.ts, checked by a test).";
-const DISPOSABLE_DEV = "dev is disposable (deletionProtection: false), so its stacks can be torn down and rebuilt; staging and prod protect data, and the schema requires it in prod.";
+const NOT_MULTI_AZ =
+  "a single-AZ database bounds the cost of a non-production environment; prod runs Multi-AZ (environments/modules/order-tracking.ts, checked by a test).";
+const DISPOSABLE_DEV =
+  "dev is disposable (deletionProtection: false), so its stacks can be torn down and rebuilt; staging and prod protect data, and the schema requires it in prod.";
 const SINGLE_CACHE_NODE =
   "one cache node bounds the cost of an environment where the cache may be lost (it holds copies of features, not data of record); staging and prod run two or more nodes with automatic failover across AZs (environments/modules/ml-platform.ts, checked by a test).";
-const EMULATOR = "local runs against an emulator and every end-to-end run destroys it (deletionProtection: false); nothing in it is kept.";
+const EMULATOR =
+  "local runs against an emulator and every end-to-end run destroys it (deletionProtection: false); nothing in it is kept.";
 const LOG_TARGET_SSE_S3 =
   "a target of S3 server access logs (and ALB access logs) must use SSE-S3 default encryption: S3 does not deliver those logs to SSE-KMS buckets. Public access is blocked and the bucket policy admits only the log delivery service of this account.";
 
@@ -36,12 +39,14 @@ export const CHECKOV_SUPPRESSIONS: readonly CheckovSuppression[] = [
   {
     check: "CKV_AWS_18",
     path: "*-foundation/logs/bucket",
-    reason: "this is the access-log bucket that every other bucket logs to; logging its own access would log the log deliveries themselves.",
+    reason:
+      "this is the access-log bucket that every other bucket logs to; logging its own access would log the log deliveries themselves.",
   },
   {
     check: "CKV_AWS_260",
     path: "*-order-tracking/api/public-http",
-    reason: "port 80 on the public load balancer only answers with a redirect to HTTPS (listener `http`); everything else is served on 443 with TLS 1.2+.",
+    reason:
+      "port 80 on the public load balancer only answers with a redirect to HTTPS (listener `http`); everything else is served on 443 with TLS 1.2+.",
   },
   {
     check: "CKV2_AWS_76",
@@ -59,7 +64,8 @@ export const CHECKOV_SUPPRESSIONS: readonly CheckovSuppression[] = [
   {
     check: "CKV2_AWS_5",
     path: "*-order-tracking/events/sg",
-    reason: "the group is attached to the MSK Serverless cluster (vpc_config.security_group_ids), a resource kind the check does not know; its only rule admits the service's group on 9098.",
+    reason:
+      "the group is attached to the MSK Serverless cluster (vpc_config.security_group_ids), a resource kind the check does not know; its only rule admits the service's group on 9098.",
   },
   {
     check: "CKV_AWS_117",
@@ -108,7 +114,8 @@ export const CHECKOV_SUPPRESSIONS: readonly CheckovSuppression[] = [
   {
     check: "CKV2_AWS_47",
     path: "*/frontend/distribution",
-    reason: "no web ACL on a static site (see CKV_AWS_68 above); the Log4j signatures guard the API's load balancer, where code runs.",
+    reason:
+      "no web ACL on a static site (see CKV_AWS_68 above); the Log4j signatures guard the API's load balancer, where code runs.",
   },
   {
     check: "CKV_AWS_86",
@@ -119,7 +126,8 @@ export const CHECKOV_SUPPRESSIONS: readonly CheckovSuppression[] = [
   {
     check: "CKV_AWS_374",
     path: "*/frontend/distribution",
-    reason: "the tracking page serves customers wherever they are; restricting countries is a product decision, not a platform default.",
+    reason:
+      "the tracking page serves customers wherever they are; restricting countries is a product decision, not a platform default.",
   },
   {
     check: "CKV_AWS_310",

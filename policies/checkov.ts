@@ -65,7 +65,9 @@ export function checkovFindings(report: unknown, stacksDir: string): CheckovFind
   const stacks = new Map<string, StackResources>();
   const resourcesOf = (stack: string): StackResources => {
     if (!stacks.has(stack)) {
-      const json = JSON.parse(readFileSync(join(stacksDir, stack, "cdk.tf.json"), "utf8")) as { resource?: StackResources };
+      const json = JSON.parse(readFileSync(join(stacksDir, stack, "cdk.tf.json"), "utf8")) as {
+        resource?: StackResources;
+      };
       stacks.set(stack, json.resource ?? {});
     }
     return stacks.get(stack)!;
@@ -78,15 +80,25 @@ export function checkovFindings(report: unknown, stacksDir: string): CheckovFind
       const [prefix, logicalId] = [f.resource.slice(0, dot), f.resource.slice(dot + 1)];
       const type = prefix in resources ? prefix : Object.keys(resources).find((t) => logicalId in resources[t]);
       const path = type ? resources[type][logicalId]?.["//"]?.metadata?.path : undefined;
-      if (!type || !path) throw new Error(`Checkov reported ${f.check_id} on ${f.resource} in ${stack}, which its cdk.tf.json does not hold`);
+      if (!type || !path)
+        throw new Error(
+          `Checkov reported ${f.check_id} on ${f.resource} in ${stack}, which its cdk.tf.json does not hold`,
+        );
       return { check: f.check_id, name: f.check_name, stack, address: `${type}.${logicalId}`, path };
     }),
   );
 }
 
 /** Splits findings into failing and suppressed, and names suppressions that matched nothing. */
-export function triageCheckov(findings: readonly CheckovFinding[], suppressions: readonly CheckovSuppression[]): CheckovTriage {
-  const { open, suppressed, unused } = applySuppressions(findings, suppressions, (s, f) => s.check === f.check && globMatches(s.path, f.path));
+export function triageCheckov(
+  findings: readonly CheckovFinding[],
+  suppressions: readonly CheckovSuppression[],
+): CheckovTriage {
+  const { open, suppressed, unused } = applySuppressions(
+    findings,
+    suppressions,
+    (s, f) => s.check === f.check && globMatches(s.path, f.path),
+  );
   return { failing: open, suppressed, unused };
 }
 
@@ -95,16 +107,30 @@ export function describeTriage(triage: CheckovTriage): string {
   const lines: string[] = [];
   for (const f of triage.failing) lines.push(`  - ${f.check} ${f.name}\n      ${f.path} (${f.stack}: ${f.address})`);
   if (triage.failing.length > 0) {
-    lines.push("  Fix the resource, or add an entry with the check id, construct path and reason to policies/checkov-suppressions.ts.");
+    lines.push(
+      "  Fix the resource, or add an entry with the check id, construct path and reason to policies/checkov-suppressions.ts.",
+    );
   }
-  for (const s of triage.unused) lines.push(`  - suppression ${s.check} on "${s.path}" matches no failed check: remove it from policies/checkov-suppressions.ts`);
+  for (const s of triage.unused)
+    lines.push(
+      `  - suppression ${s.check} on "${s.path}" matches no failed check: remove it from policies/checkov-suppressions.ts`,
+    );
   return lines.join("\n");
 }
 
 /** The Checkov executable: $PLATFORM_CHECKOV, else where local/checkov.sh installs it. */
 export function checkovExecutable(version: string): string {
-  const exe = process.env.PLATFORM_CHECKOV || join(process.env.PLATFORM_CHECKOV_DIR || join(homedir(), ".cache", "cdktf-platform", `checkov-${version}`), "bin", "checkov");
-  if (!existsSync(exe)) throw new Error(`Checkov ${version} is not installed at ${exe}: run bash local/checkov.sh (npm test does this first)`);
+  const exe =
+    process.env.PLATFORM_CHECKOV ||
+    join(
+      process.env.PLATFORM_CHECKOV_DIR || join(homedir(), ".cache", "cdktf-platform", `checkov-${version}`),
+      "bin",
+      "checkov",
+    );
+  if (!existsSync(exe))
+    throw new Error(
+      `Checkov ${version} is not installed at ${exe}: run bash local/checkov.sh (npm test does this first)`,
+    );
   return exe;
 }
 
@@ -136,7 +162,9 @@ export async function scanWithCheckov(exe: string, stacksDir: string): Promise<C
       },
     );
   });
-  const report = JSON.parse(stdout) as { summary: { passed: number; failed: number; checkov_version: string } } | { summary: { passed: number; failed: number; checkov_version: string } }[];
+  const report = JSON.parse(stdout) as
+    | { summary: { passed: number; failed: number; checkov_version: string } }
+    | { summary: { passed: number; failed: number; checkov_version: string } }[];
   const summaries = (Array.isArray(report) ? report : [report]).map((r) => r.summary);
   return {
     version: summaries[0]?.checkov_version ?? "unknown",

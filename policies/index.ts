@@ -1,4 +1,11 @@
-export { PolicyGate, type PolicyGateProps, PolicyPack, PolicyViolationError, type Violation, type PolicyEnvironment } from "./pack";
+export {
+  PolicyGate,
+  type PolicyGateProps,
+  PolicyPack,
+  PolicyViolationError,
+  type Violation,
+  type PolicyEnvironment,
+} from "./pack";
 export type { Finding, PolicyRule, RuleContext } from "./rule";
 export { RULES } from "./rules";
 export { StackConfig } from "./stack-config";

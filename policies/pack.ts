@@ -3,7 +3,13 @@ import type { IConstruct } from "constructs";
 import type { PolicyRule, RuleContext } from "./rule";
 import { RULES } from "./rules";
 import { StackConfig } from "./stack-config";
-import { applySuppressions, checkSuppressions, describeSuppression, type Suppression, suppressionMatches } from "./suppression";
+import {
+  applySuppressions,
+  checkSuppressions,
+  describeSuppression,
+  type Suppression,
+  suppressionMatches,
+} from "./suppression";
 import { SUPPRESSIONS } from "./suppressions";
 
 /** A finding of one rule, with what a reader needs to fix it. */
@@ -87,7 +93,9 @@ export class PolicyGate {
   /** Adds the policy pack to a stack, with the settings of the stack's environment. */
   public apply(stack: TerraformStack, env: PolicyEnvironment): void {
     this.stacks.add(stack);
-    Aspects.of(stack).add(new PolicyPack(this, this.rules, { environment: env.name, deletionProtection: env.deletionProtection }));
+    Aspects.of(stack).add(
+      new PolicyPack(this, this.rules, { environment: env.name, deletionProtection: env.deletionProtection }),
+    );
   }
 
   /** Records one stack's violations; after the last stack, throws if anything is wrong. */
@@ -101,7 +109,11 @@ export class PolicyGate {
     if (stack !== order[order.length - 1] || order.some((s) => !this.results.has(s))) return;
     const all = order.flatMap((s) => this.results.get(s) ?? []);
     this.results.clear();
-    const triage = applySuppressions(all, this.suppressions, (s, v) => s.id === v.ruleId && suppressionMatches(s, v.path));
+    const triage = applySuppressions(
+      all,
+      this.suppressions,
+      (s, v) => s.id === v.ruleId && suppressionMatches(s, v.path),
+    );
     const unused = this.reportUnused ? triage.unused : [];
     if (triage.open.length > 0 || unused.length > 0) throw new PolicyViolationError(triage.open, unused);
   }
@@ -122,7 +134,9 @@ export class PolicyPack implements IAspect {
     if (!TerraformStack.isStack(node)) return;
     const config = StackConfig.of(node);
     const violations = this.rules.flatMap((rule) =>
-      rule.check(config, this.context).map((f) => ({ ruleId: rule.id, path: f.path, message: f.message, fix: rule.fix })),
+      rule
+        .check(config, this.context)
+        .map((f) => ({ ruleId: rule.id, path: f.path, message: f.message, fix: rule.fix })),
     );
     this.gate.record(node, violations);
   }

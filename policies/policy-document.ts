@@ -23,7 +23,10 @@ export function parsePolicy(value: unknown): ParsedPolicy {
   if (typeof doc !== "object" || doc === null) return { kind: "invalid" };
   const raw = (doc as { Statement?: unknown }).Statement;
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-  return { kind: "document", statements: list.filter((s): s is PolicyStatement => typeof s === "object" && s !== null) };
+  return {
+    kind: "document",
+    statements: list.filter((s): s is PolicyStatement => typeof s === "object" && s !== null),
+  };
 }
 
 /** The statement's label in messages: its Sid, else its position. */
@@ -33,6 +36,7 @@ export function statementLabel(statement: PolicyStatement, index: number): strin
 
 /** Action, Resource or Principal values of a statement as a list (`"*"` and `{ AWS: "*" }` included). */
 export function statementValues(value: unknown): string[] {
-  if (typeof value === "object" && value !== null && !Array.isArray(value)) return Object.values(value).flatMap(strings);
+  if (typeof value === "object" && value !== null && !Array.isArray(value))
+    return Object.values(value).flatMap(strings);
   return strings(value);
 }

@@ -37,7 +37,11 @@ export class StackConfig {
    * @param json the stack's Terraform JSON
    * @param providerPaths construct path per provider, keyed `type` or `type.alias`; provider JSON carries none
    */
-  constructor(public readonly name: string, json: Json, providerPaths: ReadonlyMap<string, string> = new Map()) {
+  constructor(
+    public readonly name: string,
+    json: Json,
+    providerPaths: ReadonlyMap<string, string> = new Map(),
+  ) {
     this.json = json;
     this.providerPaths = providerPaths;
   }
@@ -107,5 +111,9 @@ export function strings(value: unknown): string[] {
  */
 export function targetsBucket(value: unknown, bucket: TfResource): boolean {
   if (typeof value !== "string") return false;
-  return value === ref(bucket, "id") || value === ref(bucket, "bucket") || (typeof bucket.config.bucket === "string" && value === bucket.config.bucket);
+  return (
+    value === ref(bucket, "id") ||
+    value === ref(bucket, "bucket") ||
+    (typeof bucket.config.bucket === "string" && value === bucket.config.bucket)
+  );
 }

@@ -62,8 +62,10 @@ export function checkSuppressionList<T extends { readonly id: string; readonly p
     const entry = `entry ${i + 1} (${s.id} on "${s.path}")`;
     const idError = badId(s);
     if (idError) errors.push(`${entry}: ${idError}`);
-    if (typeof s.path !== "string" || s.path.trim() === "") errors.push(`${entry}: path is required: the construct path it applies to`);
-    if (typeof s.reason !== "string" || s.reason.trim() === "") errors.push(`${entry}: reason is required: say why ${reasonFor}`);
+    if (typeof s.path !== "string" || s.path.trim() === "")
+      errors.push(`${entry}: path is required: the construct path it applies to`);
+    if (typeof s.reason !== "string" || s.reason.trim() === "")
+      errors.push(`${entry}: reason is required: say why ${reasonFor}`);
     const key = `${s.id} ${s.path}`;
     if (seen.has(key)) errors.push(`${entry}: listed twice`);
     seen.add(key);

@@ -28,8 +28,17 @@ export interface AffectedStack {
 }
 
 /** Files that shape every stack without being imported by one: dependencies and the CLI config. */
-const GLOBAL_FILES = ["package.json", "package-lock.json", "cdktf.json", "tsconfig.json", "main.ts", "app.ts", "scripts/register.js"];
-const IMPORT = /(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\s*\(\s*["']([^"']+)["']\s*\)|require\(\s*["']([^"']+)["']\s*\)|import\s+["']([^"']+)["']/g;
+const GLOBAL_FILES = [
+  "package.json",
+  "package-lock.json",
+  "cdktf.json",
+  "tsconfig.json",
+  "main.ts",
+  "app.ts",
+  "scripts/register.js",
+];
+const IMPORT =
+  /(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\s*\(\s*["']([^"']+)["']\s*\)|require\(\s*["']([^"']+)["']\s*\)|import\s+["']([^"']+)["']/g;
 
 function resolveImport(repo: string, from: string, spec: string): string | undefined {
   if (!spec.startsWith(".")) return undefined;
@@ -60,8 +69,20 @@ export function importClosure(repo: string, roots: string[], stopAt: ReadonlySet
 /** The stacks of the platform with their code roots, from the environments and modules in `repo`. */
 export function platformStacks(envs: { name: string; modules: string[] }[], moduleDir = "packages"): StackInfo[] {
   return envs.flatMap(({ name, modules }) => [
-    { name: `${name}-bootstrap`, env: name, layer: "bootstrap" as const, roots: ["stacks/bootstrap-stack.ts"], dirs: [] },
-    { name: `${name}-foundation`, env: name, layer: "foundation" as const, roots: ["stacks/foundation-stack.ts"], dirs: [] },
+    {
+      name: `${name}-bootstrap`,
+      env: name,
+      layer: "bootstrap" as const,
+      roots: ["stacks/bootstrap-stack.ts"],
+      dirs: [],
+    },
+    {
+      name: `${name}-foundation`,
+      env: name,
+      layer: "foundation" as const,
+      roots: ["stacks/foundation-stack.ts"],
+      dirs: [],
+    },
     ...modules.map((m) => ({
       name: `${name}-${m}`,
       env: name,
@@ -87,7 +108,13 @@ export function affectedStacks(repo: string, stacks: StackInfo[], changed: strin
   const moduleFiles = new Set(stacks.filter((s) => s.layer === "module").map(moduleFile));
   const envFiles = new Set([...envNames.map(envFile), ...moduleFiles]);
   const configRoots = ["environments", "environments/modules"]
-    .flatMap((dir) => (existsSync(join(repo, dir)) ? readdirSync(join(repo, dir)).filter((f) => f.endsWith(".ts")).map((f) => `${dir}/${f}`) : []))
+    .flatMap((dir) =>
+      existsSync(join(repo, dir))
+        ? readdirSync(join(repo, dir))
+            .filter((f) => f.endsWith(".ts"))
+            .map((f) => `${dir}/${f}`)
+        : [],
+    )
     .filter((f) => !envFiles.has(f));
   const shared = importClosure(repo, configRoots, envFiles);
   const closures = new Map<string, Set<string>>();
@@ -158,7 +185,8 @@ export interface BaseOptions {
  * error naming it.
  */
 export function resolveBase(repo: string, options: BaseOptions): Base {
-  const git = (...args: string[]) => execFileSync("git", ["-C", repo, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-C", repo, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   const commitOf = (ref: string) => {
     try {
       return git("rev-parse", "--verify", "--quiet", `${ref}^{commit}`);
@@ -177,10 +205,12 @@ export function resolveBase(repo: string, options: BaseOptions): Base {
     return { commit: commitOf(tag)!, label: `tag ${tag}` };
   }
   const base = options.base ?? "";
-  if (NO_COMMIT.test(base)) return { everything: "the base is the all-zero SHA (a new branch or tag, or a repository's first push)" };
+  if (NO_COMMIT.test(base))
+    return { everything: "the base is the all-zero SHA (a new branch or tag, or a repository's first push)" };
   const commit = commitOf(base);
   if (commit) return { commit, label: base };
-  if (options.missingBase === "all") return { everything: `the base ${base} is not in this repository (a force push rewrote it)` };
+  if (options.missingBase === "all")
+    return { everything: `the base ${base} is not in this repository (a force push rewrote it)` };
   throw new AffectedError(
     `base "${base}" does not exist in this repository: fetch it (actions/checkout with fetch-depth: 0) or name an existing commit, branch or tag`,
   );

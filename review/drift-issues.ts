@@ -33,9 +33,16 @@ export function driftIssueContent(env: string, reports: readonly StackDrift[], l
 }
 
 /** Opens, updates, reopens or closes one issue per environment in `reports`. */
-export async function syncDriftIssues(target: GithubRepo, reports: readonly StackDrift[], label = "drift"): Promise<DriftIssueResult[]> {
+export async function syncDriftIssues(
+  target: GithubRepo,
+  reports: readonly StackDrift[],
+  label = "drift",
+): Promise<DriftIssueResult[]> {
   const envs = [...new Set(reports.map((r) => r.env))].sort();
-  const issues = await githubList<Issue>(target, `/repos/${target.repo}/issues?state=all&labels=${encodeURIComponent(label)}`);
+  const issues = await githubList<Issue>(
+    target,
+    `/repos/${target.repo}/issues?state=all&labels=${encodeURIComponent(label)}`,
+  );
   const results: DriftIssueResult[] = [];
   for (const env of envs) {
     const mine = reports.filter((r) => r.env === env);
@@ -61,7 +68,9 @@ export async function syncDriftIssues(target: GithubRepo, reports: readonly Stac
     let number: number;
     let action: DriftIssueResult["action"];
     if (!issue) {
-      number = ((await githubCall(target, "POST", `/repos/${target.repo}/issues`, { title, body, labels: [label] })) as Issue).number;
+      number = (
+        (await githubCall(target, "POST", `/repos/${target.repo}/issues`, { title, body, labels: [label] })) as Issue
+      ).number;
       action = "created";
     } else if (issue.state === "closed") {
       await githubCall(target, "PATCH", path(issue.number), { title, body, state: "open" });

@@ -51,11 +51,15 @@ function pathOfLine(line: string): string {
  * not explain: the code changed. Data sources are read, never drifted: they are left out.
  */
 export function driftOf(stack: string, env: string, plan: PlanJson): StackDrift {
-  const managed = <T extends { mode?: string }>(list: readonly T[] | undefined) => (list ?? []).filter((r) => r.mode !== "data");
+  const managed = <T extends { mode?: string }>(list: readonly T[] | undefined) =>
+    (list ?? []).filter((r) => r.mode !== "data");
   const planned = new Map(
     managed(plan.resource_changes)
       .filter((r) => !["no-op", "read"].includes(actionOf(r.change.actions)))
-      .map((r) => [r.address, { action: actionOf(r.change.actions) as string, paths: new Set(attributeDiff(r.change).map(pathOfLine)) }]),
+      .map((r) => [
+        r.address,
+        { action: actionOf(r.change.actions) as string, paths: new Set(attributeDiff(r.change).map(pathOfLine)) },
+      ]),
   );
   const drifted: DriftedResource[] = [];
   const refreshOnly: string[] = [];
@@ -97,7 +101,10 @@ export function renderStackDrift(report: StackDrift): string {
   if (report.error) lines.push("```", report.error.trim(), "```", "");
   if (report.drifted.length > 0) {
     lines.push("| resource | changed outside Terraform |", "|---|---|");
-    for (const r of report.drifted) lines.push(`| \`${r.address}\` | ${r.action === "delete" ? "🗑️ deleted" : `✏️ ${r.attributes.length} attribute${r.attributes.length === 1 ? "" : "s"}`} |`);
+    for (const r of report.drifted)
+      lines.push(
+        `| \`${r.address}\` | ${r.action === "delete" ? "🗑️ deleted" : `✏️ ${r.attributes.length} attribute${r.attributes.length === 1 ? "" : "s"}`} |`,
+      );
     lines.push("");
     for (const r of report.drifted.filter((d) => d.attributes.length > 0)) {
       lines.push(`\`${r.address}\` (state -> cloud)`, "", "```diff", ...r.attributes, "```", "");

@@ -31,7 +31,11 @@ export async function githubCall(target: GithubRepo, method: string, path: strin
 export async function githubList<T>(target: GithubRepo, path: string): Promise<T[]> {
   const all: T[] = [];
   for (let page = 1; ; page++) {
-    const batch = (await githubCall(target, "GET", `${path}${path.includes("?") ? "&" : "?"}per_page=100&page=${page}`)) as T[];
+    const batch = (await githubCall(
+      target,
+      "GET",
+      `${path}${path.includes("?") ? "&" : "?"}per_page=100&page=${page}`,
+    )) as T[];
     all.push(...batch);
     if (batch.length < 100) return all;
   }
@@ -63,7 +67,10 @@ export async function syncMarkedComments(
 ): Promise<SyncResult> {
   const pattern = new RegExp(`^<!-- ${prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\S+) -->`);
   const existing = new Map<string, { id: number; body: string }>();
-  for (const c of await githubList<{ id: number; body: string }>(target, `/repos/${target.repo}/issues/${issue}/comments`)) {
+  for (const c of await githubList<{ id: number; body: string }>(
+    target,
+    `/repos/${target.repo}/issues/${issue}/comments`,
+  )) {
     const match = pattern.exec(c.body);
     if (!match) continue;
     if (existing.has(match[1])) await githubCall(target, "DELETE", `/repos/${target.repo}/issues/comments/${c.id}`);

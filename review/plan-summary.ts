@@ -91,9 +91,14 @@ function show(value: unknown): string {
 }
 
 /** Flattens a value to leaf paths: `tags.Name`, `rule[0].id`. */
-function leaves(value: unknown, path: (string | number)[] = [], out = new Map<string, { path: (string | number)[]; value: unknown }>()) {
+function leaves(
+  value: unknown,
+  path: (string | number)[] = [],
+  out = new Map<string, { path: (string | number)[]; value: unknown }>(),
+) {
   if (Array.isArray(value) && value.length > 0) value.forEach((v, i) => leaves(v, [...path, i], out));
-  else if (isObject(value) && Object.keys(value).length > 0) for (const [k, v] of Object.entries(value)) leaves(v, [...path, k], out);
+  else if (isObject(value) && Object.keys(value).length > 0)
+    for (const [k, v] of Object.entries(value)) leaves(v, [...path, k], out);
   else out.set(pathText(path), { path, value });
   return out;
 }
@@ -109,7 +114,13 @@ export function attributeDiff(change: Change): string[] {
   const unknown = leaves(change.after_unknown ?? {});
   const replacing = change.actions.includes("delete") && change.actions.includes("create");
   const forcing = new Set((change.replace_paths ?? []).map((p) => pathText(p)));
-  const keys = [...new Set([...before.keys(), ...after.keys(), ...[...unknown.entries()].filter(([, v]) => v.value === true).map(([k]) => k)])].sort();
+  const keys = [
+    ...new Set([
+      ...before.keys(),
+      ...after.keys(),
+      ...[...unknown.entries()].filter(([, v]) => v.value === true).map(([k]) => k),
+    ]),
+  ].sort();
   const lines: string[] = [];
   for (const key of keys) {
     const b = before.get(key);
@@ -119,11 +130,16 @@ export function attributeDiff(change: Change): string[] {
     const hadValue = !isEmpty(b?.value);
     const hasValue = !isEmpty(a?.value);
     // Compare the real values; masking happens only when printing. Empty and absent are the same.
-    if (!afterUnknown && (hadValue || hasValue ? JSON.stringify(b?.value) === JSON.stringify(a?.value) : true)) continue;
+    if (!afterUnknown && (hadValue || hasValue ? JSON.stringify(b?.value) === JSON.stringify(a?.value) : true))
+      continue;
     // A replacement recomputes every attribute; only those that force it are worth a line.
     if (afterUnknown && replacing && !forcing.has(key)) continue;
     const beforeText = markedAt(change.before_sensitive, path) ? SENSITIVE : show(b?.value);
-    const afterText = afterUnknown ? KNOWN_AFTER_APPLY : markedAt(change.after_sensitive, path) ? SENSITIVE : show(a?.value);
+    const afterText = afterUnknown
+      ? KNOWN_AFTER_APPLY
+      : markedAt(change.after_sensitive, path)
+        ? SENSITIVE
+        : show(a?.value);
     if (!hadValue && (hasValue || afterUnknown)) lines.push(`+ ${key} = ${afterText}`);
     else if (hadValue && !hasValue && !afterUnknown) lines.push(`- ${key} = ${beforeText}`);
     else if (hadValue) lines.push(`~ ${key}: ${beforeText} -> ${afterText}`);
@@ -168,14 +184,18 @@ export function summarizePlan(stack: string, plan: PlanJson): PlanSummary {
   if (dangerous.length > 0) {
     lines.push(`> [!CAUTION]`);
     lines.push(`> This plan destroys or replaces ${dangerous.length} resource${dangerous.length === 1 ? "" : "s"}:`);
-    for (const r of dangerous) lines.push(`> - ${r.action === "destroy" ? "destroy" : "replace"} \`${r.address}\`${r.action_reason ? ` (${r.action_reason})` : ""}`);
+    for (const r of dangerous)
+      lines.push(
+        `> - ${r.action === "destroy" ? "destroy" : "replace"} \`${r.address}\`${r.action_reason ? ` (${r.action_reason})` : ""}`,
+      );
     lines.push("");
   }
   if (changes.length > 0) {
     lines.push("| action | resource | type |");
     lines.push("|---|---|---|");
     for (const action of ORDER) {
-      for (const r of changes.filter((c) => c.action === action)) lines.push(`| ${LABEL[action]} | \`${r.address}\` | \`${r.type}\` |`);
+      for (const r of changes.filter((c) => c.action === action))
+        lines.push(`| ${LABEL[action]} | \`${r.address}\` | \`${r.type}\` |`);
     }
     lines.push("");
   }
@@ -184,7 +204,8 @@ export function summarizePlan(stack: string, plan: PlanJson): PlanSummary {
     lines.push("");
     lines.push("| output | action | before | after |");
     lines.push("|---|---|---|---|");
-    for (const [name, c] of outputs) lines.push(`| \`${name}\` | ${actionOf(c.actions)} | ${outputValue(c, "before")} | ${outputValue(c, "after")} |`);
+    for (const [name, c] of outputs)
+      lines.push(`| \`${name}\` | ${actionOf(c.actions)} | ${outputValue(c, "before")} | ${outputValue(c, "after")} |`);
     lines.push("");
   }
   for (const r of changes.filter((c) => c.action === "update" || c.action === "replace")) {
@@ -192,7 +213,14 @@ export function summarizePlan(stack: string, plan: PlanJson): PlanSummary {
     if (diff.length === 0) continue;
     const block = ["```diff", ...diff, "```"];
     if (diff.length > LONG_DIFF_LINES) {
-      lines.push(`<details><summary>\`${r.address}\`: ${diff.length} attributes change</summary>`, "", ...block, "", "</details>", "");
+      lines.push(
+        `<details><summary>\`${r.address}\`: ${diff.length} attributes change</summary>`,
+        "",
+        ...block,
+        "",
+        "</details>",
+        "",
+      );
     } else {
       lines.push(`\`${r.address}\``, "", ...block, "");
     }

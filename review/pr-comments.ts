@@ -29,7 +29,10 @@ export function desiredComments(plans: StackPlan[], limit = COMMENT_LIMIT): Map<
     const room = limit - markerLine(PREFIX, `${plan.stack}:part-999`).length - 1;
     splitComment(plan.markdown, room).forEach((part, i) => wanted.set(`${plan.stack}:part-${i + 1}`, part));
   }
-  const unchanged = plans.filter((p) => !p.hasChanges).map((p) => `\`${p.stack}\``).sort();
+  const unchanged = plans
+    .filter((p) => !p.hasChanges)
+    .map((p) => `\`${p.stack}\``)
+    .sort();
   if (unchanged.length > 0) wanted.set("no-changes", `No changes: ${unchanged.join(", ")}`);
   return wanted;
 }
@@ -38,7 +41,11 @@ export function desiredComments(plans: StackPlan[], limit = COMMENT_LIMIT): Map<
  * Brings the pull request's plan comments in line with `plans`. A stack that now has no changes, or
  * needs fewer parts, loses the comments that would mislead; other stacks' comments stay.
  */
-export async function syncComments(target: GithubTarget, plans: StackPlan[], limit = COMMENT_LIMIT): Promise<SyncResult> {
+export async function syncComments(
+  target: GithubTarget,
+  plans: StackPlan[],
+  limit = COMMENT_LIMIT,
+): Promise<SyncResult> {
   const planned = new Set(plans.map((p) => p.stack));
   const owned = (key: string) => key === "no-changes" || planned.has(key.replace(/:part-\d+$/, ""));
   return syncMarkedComments(target, target.pr, PREFIX, desiredComments(plans, limit), owned);

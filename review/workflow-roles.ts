@@ -23,7 +23,12 @@ export interface WorkflowJob {
   readonly environment?: string | { readonly name: string };
   readonly permissions?: Record<string, string> | string;
   readonly strategy?: { readonly matrix?: unknown };
-  readonly steps?: readonly { readonly id?: string; readonly uses?: string; readonly run?: string; readonly with?: Record<string, unknown> }[];
+  readonly steps?: readonly {
+    readonly id?: string;
+    readonly uses?: string;
+    readonly run?: string;
+    readonly with?: Record<string, unknown>;
+  }[];
 }
 
 export type RoleKind = "plan" | "apply";
@@ -52,7 +57,9 @@ const ROLE_VARIABLES: Record<string, RoleKind> = { AWS_PLAN_ROLE_ARN_: "plan", A
 /** IAM's string comparison: StringLike takes `*` (any run) and `?` (one character). */
 export function iamMatches(operator: RoleTrust["operator"], pattern: string, value: string): boolean {
   if (operator === "StringEquals") return pattern === value;
-  const regex = [...pattern].map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("");
+  const regex = [...pattern]
+    .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
+    .join("");
   return new RegExp(`^${regex}$`).test(value);
 }
 
@@ -61,14 +68,20 @@ export function iamMatches(operator: RoleTrust["operator"], pattern: string, val
  * that allows sts:AssumeRoleWithWebIdentity, its `sub` condition and operator.
  */
 export function trustOf(assumeRolePolicy: string): RoleTrust {
-  const doc = JSON.parse(assumeRolePolicy) as { Statement: { Effect: string; Action: string | string[]; Condition?: Record<string, Record<string, unknown>> }[] };
-  const statements = doc.Statement.filter((s) => s.Effect === "Allow" && [s.Action].flat().includes("sts:AssumeRoleWithWebIdentity"));
-  if (statements.length !== 1) throw new Error(`expected one web-identity statement in the trust policy, found ${statements.length}`);
+  const doc = JSON.parse(assumeRolePolicy) as {
+    Statement: { Effect: string; Action: string | string[]; Condition?: Record<string, Record<string, unknown>> }[];
+  };
+  const statements = doc.Statement.filter(
+    (s) => s.Effect === "Allow" && [s.Action].flat().includes("sts:AssumeRoleWithWebIdentity"),
+  );
+  if (statements.length !== 1)
+    throw new Error(`expected one web-identity statement in the trust policy, found ${statements.length}`);
   const key = `${GITHUB_OIDC_ISSUER}:sub`;
   const found = Object.entries(statements[0].Condition ?? {}).filter(([, conditions]) => key in conditions);
   if (found.length !== 1) throw new Error(`the trust policy must name ${key} under exactly one operator`);
   const [operator, conditions] = found[0];
-  if (operator !== "StringEquals" && operator !== "StringLike") throw new Error(`unsupported operator ${operator} on ${key}`);
+  if (operator !== "StringEquals" && operator !== "StringLike")
+    throw new Error(`unsupported operator ${operator} on ${key}`);
   return { operator, subjects: [conditions[key]].flat() as string[] };
 }
 
@@ -76,16 +89,22 @@ export function trustOf(assumeRolePolicy: string): RoleTrust {
 export function triggersOf(workflow: Workflow, defaultBranch: string): Trigger[] {
   const on = workflow.on;
   const events: Record<string, unknown> =
-    typeof on === "string" ? { [on] : null } : Array.isArray(on) ? Object.fromEntries(on.map((e) => [e, null])) : ((on ?? {}) as Record<string, unknown>);
+    typeof on === "string"
+      ? { [on]: null }
+      : Array.isArray(on)
+        ? Object.fromEntries(on.map((e) => [e, null]))
+        : ((on ?? {}) as Record<string, unknown>);
   const sample = (pattern: string) => pattern.replace(/\*+/g, "1.0.0");
   const triggers: Trigger[] = [];
   for (const [event, filters] of Object.entries(events)) {
     const f = (filters ?? {}) as { branches?: string[]; tags?: string[] };
     if (event === "pull_request" || event === "pull_request_target") triggers.push({ event, ref: "refs/pull/1/merge" });
     else if (event === "push") {
-      for (const b of f.branches ?? (f.tags ? [] : [defaultBranch])) triggers.push({ event, ref: `refs/heads/${sample(b)}` });
+      for (const b of f.branches ?? (f.tags ? [] : [defaultBranch]))
+        triggers.push({ event, ref: `refs/heads/${sample(b)}` });
       for (const t of f.tags ?? []) triggers.push({ event, ref: `refs/tags/${sample(t)}` });
-    } else if (event === "schedule" || event === "workflow_dispatch") triggers.push({ event, ref: `refs/heads/${defaultBranch}` });
+    } else if (event === "schedule" || event === "workflow_dispatch")
+      triggers.push({ event, ref: `refs/heads/${defaultBranch}` });
   }
   return triggers;
 }
@@ -181,8 +200,14 @@ export function checkWorkflowRoles<E extends CheckEnvironment>(
       continue;
     }
     const own = githubSubject.environment(env.github.repository, env.name);
-    if (roles.apply.operator !== "StringEquals" || roles.apply.subjects.length !== 1 || roles.apply.subjects[0] !== own) {
-      problems.push(`environment ${env.name}: its apply role must admit exactly "${own}" (StringEquals), it admits ${roles.apply.operator} ${JSON.stringify(roles.apply.subjects)}`);
+    if (
+      roles.apply.operator !== "StringEquals" ||
+      roles.apply.subjects.length !== 1 ||
+      roles.apply.subjects[0] !== own
+    ) {
+      problems.push(
+        `environment ${env.name}: its apply role must admit exactly "${own}" (StringEquals), it admits ${roles.apply.operator} ${JSON.stringify(roles.apply.subjects)}`,
+      );
     }
   }
 
@@ -199,14 +224,18 @@ export function checkWorkflowRoles<E extends CheckEnvironment>(
       if (!requestsToken(job.permissions ?? scope.workflow.permissions)) continue;
       const kind = roleOf(job);
       if (!kind) {
-        problems.push(`${where}: asks for an OIDC token but assumes no known role (role-to-assume from AWS_PLAN_ROLE_ARN_<env> or AWS_APPLY_ROLE_ARN_<env>)`);
+        problems.push(
+          `${where}: asks for an OIDC token but assumes no known role (role-to-assume from AWS_PLAN_ROLE_ARN_<env> or AWS_APPLY_ROLE_ARN_<env>)`,
+        );
         continue;
       }
       const command = selectionCommand(matrixSource(job, scope));
       for (const trigger of triggers) {
         const targets = environmentsOf(command, envs, trigger);
         if (!targets) {
-          problems.push(`${where}: its matrix does not come from an \`npm run affected\` or \`npm run drift\` command, so the environments it runs for are unknown`);
+          problems.push(
+            `${where}: its matrix does not come from an \`npm run affected\` or \`npm run drift\` command, so the environments it runs for are unknown`,
+          );
           break;
         }
         for (const env of targets) {
@@ -220,17 +249,22 @@ export function checkWorkflowRoles<E extends CheckEnvironment>(
           if (githubEnv) {
             const ruled = envs.find((e) => e.name === githubEnv);
             if (ruled && !globMatches(ruled.github.deployRef, trigger.ref)) {
-              problems.push(`${where} ${on}: runs in GitHub environment ${githubEnv}, whose deployment rule (github.deployRef ${ruled.github.deployRef}) does not admit that ref`);
+              problems.push(
+                `${where} ${on}: runs in GitHub environment ${githubEnv}, whose deployment rule (github.deployRef ${ruled.github.deployRef}) does not admit that ref`,
+              );
             }
           }
           checked(`${where} ${on}: ${kind} role of ${env.name} as ${sub}`);
           const role = trust.get(env.name)?.[kind];
           if (role && !admits(role, sub)) {
-            problems.push(`${where} ${on}: cannot assume the ${kind} role of ${env.name}: GitHub sends sub "${sub}", the role admits ${role.operator} ${JSON.stringify(role.subjects)}`);
+            problems.push(
+              `${where} ${on}: cannot assume the ${kind} role of ${env.name}: GitHub sends sub "${sub}", the role admits ${role.operator} ${JSON.stringify(role.subjects)}`,
+            );
           }
           if (trigger.event.startsWith("pull_request")) {
             for (const [other, roles] of trust) {
-              if (admits(roles.apply, sub)) problems.push(`${where} ${on}: a pull request could assume the apply role of ${other} (sub "${sub}")`);
+              if (admits(roles.apply, sub))
+                problems.push(`${where} ${on}: a pull request could assume the apply role of ${other} (sub "${sub}")`);
             }
           }
         }

@@ -40,8 +40,10 @@ for (let i = 0; i < args.length; i++) {
     usage(`unknown argument ${arg}`);
   }
 }
-if ((options["--base"] === undefined) === (options["--since-tag"] === undefined)) usage("give exactly one of --base <git ref> and --since-tag <glob>");
-if (options["--env"] !== undefined && options["--deploy-ref"] !== undefined) usage("give at most one of --env and --deploy-ref");
+if ((options["--base"] === undefined) === (options["--since-tag"] === undefined))
+  usage("give exactly one of --base <git ref> and --since-tag <glob>");
+if (options["--env"] !== undefined && options["--deploy-ref"] !== undefined)
+  usage("give at most one of --env and --deploy-ref");
 const missingBase = options["--missing-base"] ?? "error";
 if (missingBase !== "error" && missingBase !== "all") usage(`--missing-base takes error or all, not ${missingBase}`);
 
@@ -50,21 +52,37 @@ try {
   const plans = planPlatform(loadEnvironments(undefined, ""), MODULES);
   // CI plans and applies cloud environments only; an emulator environment is named explicitly
   // (--env, or PLATFORM_ENVIRONMENTS as for synth).
-  const selected = (process.env.PLATFORM_ENVIRONMENTS ?? "").split(",").map((e) => e.trim()).filter(Boolean);
+  const selected = (process.env.PLATFORM_ENVIRONMENTS ?? "")
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean);
   const cloud = selected.length > 0 ? selected : cloudEnvironments(plans.map((p) => p.env)).map((e) => e.name);
   const deployRef = options["--deploy-ref"];
   const wanted = options["--env"]
-    ? options["--env"].split(",").map((e) => e.trim()).filter(Boolean)
+    ? options["--env"]
+        .split(",")
+        .map((e) => e.trim())
+        .filter(Boolean)
     : deployRef !== undefined
-      ? environmentsDeployedFrom(plans.map((p) => p.env), deployRef).map((e) => e.name)
+      ? environmentsDeployedFrom(
+          plans.map((p) => p.env),
+          deployRef,
+        ).map((e) => e.name)
       : cloud;
-  if (deployRef !== undefined && wanted.length === 0) console.error(`affected: no environment deploys from ${deployRef} (github.deployRef)`);
+  if (deployRef !== undefined && wanted.length === 0)
+    console.error(`affected: no environment deploys from ${deployRef} (github.deployRef)`);
   const known = plans.map((p) => p.env.name);
   const unknown = wanted.filter((e) => !known.includes(e));
   if (unknown.length > 0) {
-    throw new ConfigError(`unknown environment ${unknown.map((u) => `"${u}"`).join(", ")} in --env or PLATFORM_ENVIRONMENTS; valid names: ${known.join(", ")}`);
+    throw new ConfigError(
+      `unknown environment ${unknown.map((u) => `"${u}"`).join(", ")} in --env or PLATFORM_ENVIRONMENTS; valid names: ${known.join(", ")}`,
+    );
   }
-  const stacks = platformStacks(plans.filter((p) => wanted.includes(p.env.name)).map((p) => ({ name: p.env.name, modules: p.modules.map((m) => m.module.name) })));
+  const stacks = platformStacks(
+    plans
+      .filter((p) => wanted.includes(p.env.name))
+      .map((p) => ({ name: p.env.name, modules: p.modules.map((m) => m.module.name) })),
+  );
 
   const base = resolveBase(repo, { base: options["--base"], sinceTag: options["--since-tag"], missingBase });
   let affected: AffectedStack[];
@@ -81,12 +99,18 @@ try {
   affected = inLayerOrder(affected);
   if (options["--json"]) {
     // Shaped for a CI matrix: `matrix: ${{ fromJSON(needs.affected.outputs.matrix) }}`.
-    console.log(JSON.stringify({ stacks: affected.map((a) => a.stack), include: affected.map(({ stack, env, layer }) => ({ stack, env, layer })) }));
+    console.log(
+      JSON.stringify({
+        stacks: affected.map((a) => a.stack),
+        include: affected.map(({ stack, env, layer }) => ({ stack, env, layer })),
+      }),
+    );
   } else if (affected.length === 0) {
     console.log(`no stack of ${wanted.join(", ")} is affected by ${because}`);
   } else {
     console.log(`${affected.length} stack(s) of ${wanted.join(", ")} affected by ${because}:`);
-    for (const a of affected) console.log(`  ${a.stack.padEnd(32)} ${a.because.slice(0, 3).join(", ")}${a.because.length > 3 ? ", ..." : ""}`);
+    for (const a of affected)
+      console.log(`  ${a.stack.padEnd(32)} ${a.because.slice(0, 3).join(", ")}${a.because.length > 3 ? ", ..." : ""}`);
   }
 } catch (e) {
   console.error(e instanceof ConfigError || e instanceof AffectedError ? e.message : (e as Error).message);

@@ -13,7 +13,13 @@ import { toolchainEnv } from "./lib/toolchain-env";
 const ROOT = path.resolve(__dirname, "..");
 const PORT = "4577";
 const ENDPOINT = `http://127.0.0.1:${PORT}`;
-const STACKS = ["local-bootstrap", "local-foundation", "local-file-processing", "local-data-pipeline", "local-order-tracking"];
+const STACKS = [
+  "local-bootstrap",
+  "local-foundation",
+  "local-file-processing",
+  "local-data-pipeline",
+  "local-order-tracking",
+];
 
 interface Timed {
   readonly seconds: number;
@@ -24,7 +30,11 @@ interface Timed {
 function timed(argv: string[], env: NodeJS.ProcessEnv, cwd = ROOT): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(argv[0], argv.slice(1), { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(argv[0], argv.slice(1), {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -51,7 +61,10 @@ function floorConfig(dir: string): void {
     skip_metadata_api_check: true,
     endpoints: [{ sts: ENDPOINT, s3: ENDPOINT }],
   };
-  const config = { terraform: { required_providers: { aws: { source: "hashicorp/aws", version: ">= 6.25.0, < 7.0.0" } } }, provider: { aws: [provider] } };
+  const config = {
+    terraform: { required_providers: { aws: { source: "hashicorp/aws", version: ">= 6.25.0, < 7.0.0" } } },
+    provider: { aws: [provider] },
+  };
   fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(config, null, 2));
 }
 
@@ -60,15 +73,38 @@ export async function benchPlans(tmpRoot: string, runs: number, log: (line?: str
   const work = path.join(tmpRoot, "plans");
   const emulator = { EMULATOR: "moto", EMULATOR_PORT: PORT, EMULATOR_DIR: path.join(work, "emulator") };
   const outdir = path.join(work, "cdktf.out");
-  const env = { ...tools, AWS_ENDPOINT_URL: ENDPOINT, CDKTF_OUTDIR: outdir, PLATFORM_BOOTSTRAP_STATE_DIR: path.join(work, "bootstrap"), CHECKPOINT_DISABLE: "1" };
+  const env = {
+    ...tools,
+    AWS_ENDPOINT_URL: ENDPOINT,
+    CDKTF_OUTDIR: outdir,
+    PLATFORM_BOOTSTRAP_STATE_DIR: path.join(work, "bootstrap"),
+    CHECKPOINT_DISABLE: "1",
+  };
   const binary = tools.TERRAFORM_BINARY_NAME!;
   await timed(["bash", "local/emulator.sh", "start"], emulator);
   try {
     log(`no-change plans: deploying the local environment on its own emulator (${ENDPOINT}) ...`);
     const setup = [
       await timed(["bash", "scripts/bootstrap.sh", "local"], env),
-      await timed(["bash", "scripts/cdktf.sh", "deploy", "local-foundation", "--auto-approve", "--output", outdir], env),
-      await timed(["bash", "scripts/cdktf.sh", "deploy", ...STACKS.slice(2), "--auto-approve", "--parallelism", "3", "--ignore-missing-stack-dependencies", "--output", outdir], env),
+      await timed(
+        ["bash", "scripts/cdktf.sh", "deploy", "local-foundation", "--auto-approve", "--output", outdir],
+        env,
+      ),
+      await timed(
+        [
+          "bash",
+          "scripts/cdktf.sh",
+          "deploy",
+          ...STACKS.slice(2),
+          "--auto-approve",
+          "--parallelism",
+          "3",
+          "--ignore-missing-stack-dependencies",
+          "--output",
+          outdir,
+        ],
+        env,
+      ),
     ];
     log(`  deployed in ${setup.reduce((s, t) => s + t.seconds, 0).toFixed(0)} s (not part of the measurement)`);
 
@@ -82,18 +118,30 @@ export async function benchPlans(tmpRoot: string, runs: number, log: (line?: str
       // The CDKTF way: cdktf diff of each stack in turn, each run synthesizing the whole app.
       let serial = 0;
       for (const stack of STACKS) {
-        const diff = await timed([cdktfBin, "diff", stack, "--skip-provider-lock", "--migrate-state", "--output", serialOut], { ...env, CDKTF_OUTDIR: "" });
-        if (!/No changes|no changes/.test(diff.output)) throw new Error(`cdktf diff ${stack} is not a no-change plan:\n${diff.output.slice(-2000)}`);
+        const diff = await timed(
+          [cdktfBin, "diff", stack, "--skip-provider-lock", "--migrate-state", "--output", serialOut],
+          { ...env, CDKTF_OUTDIR: "" },
+        );
+        if (!/No changes|no changes/.test(diff.output))
+          throw new Error(`cdktf diff ${stack} is not a no-change plan:\n${diff.output.slice(-2000)}`);
         serial += diff.seconds;
       }
-      const parallel = await timed(["npm", "run", "--silent", "plan", "--", STACKS.join(","), "--out", path.join(work, "plans-out")], env);
+      const parallel = await timed(
+        ["npm", "run", "--silent", "plan", "--", STACKS.join(","), "--out", path.join(work, "plans-out")],
+        env,
+      );
       const blocks = (parallel.output.match(/: no changes/g) ?? []).length;
-      if (blocks !== STACKS.length) throw new Error(`npm run plan: ${blocks} of ${STACKS.length} stacks said "no changes":\n${parallel.output.slice(-2000)}`);
+      if (blocks !== STACKS.length)
+        throw new Error(
+          `npm run plan: ${blocks} of ${STACKS.length} stacks said "no changes":\n${parallel.output.slice(-2000)}`,
+        );
       const floor = await timed([binary, "plan", "-input=false", "-no-color", "-lock=false"], tools, floorDir);
       samples.serial.push(serial);
       samples.parallel.push(parallel.seconds);
       samples.floor.push(floor.seconds);
-      log(`  run ${r + 1}/${runs}: serial cdktf diff ${serial.toFixed(1)} s, npm run plan ${parallel.seconds.toFixed(1)} s, empty plan ${floor.seconds.toFixed(1)} s`);
+      log(
+        `  run ${r + 1}/${runs}: serial cdktf diff ${serial.toFixed(1)} s, npm run plan ${parallel.seconds.toFixed(1)} s, empty plan ${floor.seconds.toFixed(1)} s`,
+      );
     }
     const serial = median(samples.serial);
     const parallel = median(samples.parallel);
@@ -102,11 +150,21 @@ export async function benchPlans(tmpRoot: string, runs: number, log: (line?: str
     log(`no-change plan of the ${STACKS.length} local stacks (medians of ${runs}):`);
     log(`  serial \`cdktf diff <stack>\` of each (the CDKTF way)   ${serial.toFixed(1)} s`);
     log(`  \`npm run plan -- ${STACKS.join(",")}\`   ${parallel.toFixed(1)} s`);
-    log(`  floor: \`${path.basename(binary)} plan\` of an empty configuration with the AWS provider   ${floor.toFixed(1)} s per plan`);
-    log(`  parallel/serial ${(parallel / serial).toFixed(2)}, goal <= 0.5: ${parallel / serial <= 0.5 ? "MET" : "NOT MET"}`);
-    log(`  per stack: serial ${(serial / STACKS.length).toFixed(1)} s, ${(serial / STACKS.length / floor).toFixed(1)}x the floor`);
-    log(`  commands: ${cdktfBin} diff <stack> --skip-provider-lock --migrate-state --output <dir> (toolchain env, AWS_ENDPOINT_URL=${ENDPOINT})`);
-    log(`            npm run plan -- ${STACKS.join(",")} --out <dir>; ${binary} plan -lock=false in a directory holding only the provider`);
+    log(
+      `  floor: \`${path.basename(binary)} plan\` of an empty configuration with the AWS provider   ${floor.toFixed(1)} s per plan`,
+    );
+    log(
+      `  parallel/serial ${(parallel / serial).toFixed(2)}, goal <= 0.5: ${parallel / serial <= 0.5 ? "MET" : "NOT MET"}`,
+    );
+    log(
+      `  per stack: serial ${(serial / STACKS.length).toFixed(1)} s, ${(serial / STACKS.length / floor).toFixed(1)}x the floor`,
+    );
+    log(
+      `  commands: ${cdktfBin} diff <stack> --skip-provider-lock --migrate-state --output <dir> (toolchain env, AWS_ENDPOINT_URL=${ENDPOINT})`,
+    );
+    log(
+      `            npm run plan -- ${STACKS.join(",")} --out <dir>; ${binary} plan -lock=false in a directory holding only the provider`,
+    );
   } finally {
     await timed(["bash", "local/emulator.sh", "stop"], emulator).catch(() => undefined);
   }

@@ -26,7 +26,17 @@ import { benchPlans } from "./bench-plans";
 
 const ROOT = path.resolve(__dirname, "..");
 /** Top-level entries never copied: dependencies (symlinked instead), history, outputs, local state. */
-const NOT_COPIED = new Set(["node_modules", ".git", "cdktf.out", "coverage", "dist", ".e2e", ".plans", ".bootstrap", ".terraform"]);
+const NOT_COPIED = new Set([
+  "node_modules",
+  ".git",
+  "cdktf.out",
+  "coverage",
+  "dist",
+  ".e2e",
+  ".plans",
+  ".bootstrap",
+  ".terraform",
+]);
 const PROVIDERS = ["@cdktf/provider-aws", "@cdktf/provider-kubernetes", "@cdktf/provider-helm"];
 /** Goals stated by the issue. */
 const GOAL_RATIO = 1 / 5;
@@ -47,7 +57,15 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { runs: 5, largeRuns: 3, scale: [10, 50, 200], quick: false, keep: false, plans: true, unit: true };
+  const opts: Options = {
+    runs: 5,
+    largeRuns: 3,
+    scale: [10, 50, 200],
+    quick: false,
+    keep: false,
+    plans: true,
+    unit: true,
+  };
   const positive = (flag: string, value: string | undefined): number => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer, got "${value ?? ""}"`);
@@ -57,7 +75,9 @@ function parseArgs(argv: string[]): Options {
   let runsGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [flag, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const [flag, inline] = arg.includes("=")
+      ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+      : [arg, undefined];
     const value = () => inline ?? argv[++i];
     switch (flag) {
       case "--runs":
@@ -68,7 +88,10 @@ function parseArgs(argv: string[]): Options {
         opts.largeRuns = positive(flag, value());
         break;
       case "--scale":
-        opts.scale = (value() ?? "").split(",").filter(Boolean).map((v) => positive(flag, v));
+        opts.scale = (value() ?? "")
+          .split(",")
+          .filter(Boolean)
+          .map((v) => positive(flag, v));
         scaleGiven = true;
         break;
       case "--quick":
@@ -85,7 +108,9 @@ function parseArgs(argv: string[]): Options {
         break;
       case "--help":
       case "-h":
-        console.log("usage: npm run bench -- [--runs N] [--scale 10,50,200] [--large-runs N] [--quick] [--keep] [--no-plans] [--no-unit]");
+        console.log(
+          "usage: npm run bench -- [--runs N] [--scale 10,50,200] [--large-runs N] [--quick] [--keep] [--no-plans] [--no-unit]",
+        );
         process.exit(0);
       // falls through (process.exit never returns)
       default:
@@ -130,7 +155,8 @@ function tsFiles(dir: string): string[] {
 function barrelNamespaces(pkg: string): Map<string, string> {
   const index = path.join(path.dirname(require.resolve(`${pkg}/package.json`, { paths: [ROOT] })), "lib", "index.d.ts");
   const map = new Map<string, string>();
-  for (const m of fs.readFileSync(index, "utf8").matchAll(/^export \* as (\w+) from '\.\/([^']+)';$/gm)) map.set(m[2], m[1]);
+  for (const m of fs.readFileSync(index, "utf8").matchAll(/^export \* as (\w+) from '\.\/([^']+)';$/gm))
+    map.set(m[2], m[1]);
   if (map.size === 0) throw new Error(`no "export * as" lines in ${index}; cannot map deep imports to the barrel`);
   return map;
 }
@@ -151,26 +177,31 @@ function rewriteToBarrels(dir: string): { files: number; imports: number } {
   for (const file of tsFiles(dir)) {
     const source = fs.readFileSync(file, "utf8");
     const used = new Set<string>();
-    const rewritten = source.replace(DEEP_IMPORT, (_line, _typeOnly: string | undefined, names: string, pkg: string, sub: string) => {
-      const ns = namespaces.get(pkg)?.get(sub);
-      if (!ns) throw new Error(`${path.relative(dir, file)}: ${pkg}/lib/${sub} is not exported by the ${pkg} barrel`);
-      const local = `__${pkg.replace(/^@cdktf\//, "cdktf_").replace(/-/g, "_")}`;
-      used.add(`import * as ${local} from "${pkg}";`);
-      imports++;
-      return names
-        .split(",")
-        .map((n) => n.trim())
-        .filter(Boolean)
-        .map((n) => {
-          // `import { type X }` / `import type { X }`: an import alias of a type-only name is erased like one.
-          const [exported, alias] = n.replace(/^type\s+/, "").split(/\s+as\s+/);
-          return `import ${alias ?? exported} = ${local}.${ns}.${exported};`;
-        })
-        .join("\n");
-    });
+    const rewritten = source.replace(
+      DEEP_IMPORT,
+      (_line, _typeOnly: string | undefined, names: string, pkg: string, sub: string) => {
+        const ns = namespaces.get(pkg)?.get(sub);
+        if (!ns) throw new Error(`${path.relative(dir, file)}: ${pkg}/lib/${sub} is not exported by the ${pkg} barrel`);
+        const local = `__${pkg.replace(/^@cdktf\//, "cdktf_").replace(/-/g, "_")}`;
+        used.add(`import * as ${local} from "${pkg}";`);
+        imports++;
+        return names
+          .split(",")
+          .map((n) => n.trim())
+          .filter(Boolean)
+          .map((n) => {
+            // `import { type X }` / `import type { X }`: an import alias of a type-only name is erased like one.
+            const [exported, alias] = n.replace(/^type\s+/, "").split(/\s+as\s+/);
+            return `import ${alias ?? exported} = ${local}.${ns}.${exported};`;
+          })
+          .join("\n");
+      },
+    );
     if (used.size === 0) continue;
     if (/(from\s+|require\(\s*)["']@cdktf\/provider-[a-z0-9-]+\/lib\//.test(rewritten)) {
-      throw new Error(`${path.relative(dir, file)}: a deep provider import was left after rewriting (not a one-line named import?)`);
+      throw new Error(
+        `${path.relative(dir, file)}: a deep provider import was left after rewriting (not a one-line named import?)`,
+      );
     }
     fs.writeFileSync(file, `${[...used].join("\n")}\n${rewritten}`);
     files++;
@@ -218,13 +249,17 @@ function addSyntheticModules(dir: string, n: number): void {
   const registryFile = path.join(dir, "packages", "index.ts");
   const registry = fs.readFileSync(registryFile, "utf8");
   const list = /(export const MODULES\b[^=]*=\s*\[)([^\]]*)(\])/;
-  if (!list.test(registry)) throw new Error("packages/index.ts: no `export const MODULES = [...]` to register synthetic modules in");
+  if (!list.test(registry))
+    throw new Error("packages/index.ts: no `export const MODULES = [...]` to register synthetic modules in");
   const names = ids.map((i) => `synthetic${i}`).join(", ");
   fs.writeFileSync(
     registryFile,
     ids.map((i) => `import { synthetic${i} } from "./synthetic-${i}";`).join("\n") +
       "\n" +
-      registry.replace(list, (_m, open: string, body: string, close: string) => `${open}${body.trim().replace(/,$/, "")}, ${names}${close}`),
+      registry.replace(
+        list,
+        (_m, open: string, body: string, close: string) => `${open}${body.trim().replace(/,$/, "")}, ${names}${close}`,
+      ),
   );
   enableSyntheticModules(dir, ids);
 }
@@ -238,14 +273,21 @@ function enableSyntheticModules(dir: string, ids: number[]): void {
   if (fs.existsSync(perModule)) {
     const source = fs.readFileSync(perModule, "utf8");
     const record = /(export const MODULE_ENVIRONMENTS\b[^=]*=\s*\{)/;
-    if (!record.test(source)) throw new Error("environments/modules/index.ts: no `export const MODULE_ENVIRONMENTS = {` to enable synthetic modules in");
+    if (!record.test(source))
+      throw new Error(
+        "environments/modules/index.ts: no `export const MODULE_ENVIRONMENTS = {` to enable synthetic modules in",
+      );
     const entries = ids.map((i) => `\n  "synthetic-${i}": { default: { enabled: true, settings: {} } },`).join("");
-    fs.writeFileSync(perModule, source.replace(record, (open: string) => `${open}${entries}`));
+    fs.writeFileSync(
+      perModule,
+      source.replace(record, (open: string) => `${open}${entries}`),
+    );
     return;
   }
   const baseFile = path.join(dir, "environments", "base.ts");
   const base = fs.readFileSync(baseFile, "utf8");
-  if (!/^ {2}modules: \{$/m.test(base)) throw new Error("environments/base.ts: no `  modules: {` line to enable synthetic modules in");
+  if (!/^ {2}modules: \{$/m.test(base))
+    throw new Error("environments/base.ts: no `  modules: {` line to enable synthetic modules in");
   const entries = ids.map((i) => `    "synthetic-${i}": { enabled: true, settings: {} },`).join("\n");
   fs.writeFileSync(baseFile, base.replace(/^ {2}modules: \{$/m, `  modules: {\n${entries}`));
 }
@@ -278,7 +320,14 @@ const PAGE = 4096;
 
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, npm_config_update_notifier: "false", ...extra };
-  for (const v of ["PLATFORM_ENVIRONMENTS", "PLATFORM_STACKS", "TS_NODE_TRANSPILE_ONLY", "TS_NODE_TRANSPILER", "TS_NODE_SWC", "NODE_OPTIONS"]) {
+  for (const v of [
+    "PLATFORM_ENVIRONMENTS",
+    "PLATFORM_STACKS",
+    "TS_NODE_TRANSPILE_ONLY",
+    "TS_NODE_TRANSPILER",
+    "TS_NODE_SWC",
+    "NODE_OPTIONS",
+  ]) {
     if (!(v in extra)) delete env[v];
   }
   return env;
@@ -429,7 +478,9 @@ function filesUnder(dir: string): string[] {
 }
 
 function stacksIn(outdir: string): string[] {
-  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, unknown>;
+  };
   return Object.keys(manifest.stacks).sort();
 }
 
@@ -439,7 +490,8 @@ function compareFiles(a: string, b: string): number {
   const fb = filesUnder(b);
   if (fa.join("\n") !== fb.join("\n")) throw new Error(`${a} and ${b} differ in their files`);
   for (const f of fa) {
-    if (!fs.readFileSync(path.join(a, f)).equals(fs.readFileSync(path.join(b, f)))) throw new Error(`outputs differ: ${f}`);
+    if (!fs.readFileSync(path.join(a, f)).equals(fs.readFileSync(path.join(b, f))))
+      throw new Error(`outputs differ: ${f}`);
   }
   return fa.length;
 }
@@ -451,10 +503,13 @@ function compareOutputs(a: string, b: string): { stacks: number; files: number }
   if (fa.join("\n") !== fb.join("\n")) {
     const onlyA = fa.filter((f) => !fb.includes(f));
     const onlyB = fb.filter((f) => !fa.includes(f));
-    throw new Error(`outputs differ in their files: only in (a): ${onlyA.slice(0, 5).join(", ")}; only in (b): ${onlyB.slice(0, 5).join(", ")}`);
+    throw new Error(
+      `outputs differ in their files: only in (a): ${onlyA.slice(0, 5).join(", ")}; only in (b): ${onlyB.slice(0, 5).join(", ")}`,
+    );
   }
   for (const f of fa) {
-    if (!fs.readFileSync(path.join(a, f)).equals(fs.readFileSync(path.join(b, f)))) throw new Error(`outputs differ: ${f}`);
+    if (!fs.readFileSync(path.join(a, f)).equals(fs.readFileSync(path.join(b, f))))
+      throw new Error(`outputs differ: ${f}`);
   }
   return { stacks: stacksIn(a).length, files: fa.length };
 }
@@ -480,7 +535,9 @@ function lpad(s: string, n: number): string {
 
 function table(results: Result[]): void {
   const w = Math.max(...results.map((r) => r.c.label.length), 4);
-  log(`${pad("case", w)}  runs  ${lpad("wall median", 11)}  ${lpad("min-max", 13)}  ${lpad("cpu", 8)}  ${lpad("peak RSS", 9)}  ${lpad("tree RSS", 9)}`);
+  log(
+    `${pad("case", w)}  runs  ${lpad("wall median", 11)}  ${lpad("min-max", 13)}  ${lpad("cpu", 8)}  ${lpad("peak RSS", 9)}  ${lpad("tree RSS", 9)}`,
+  );
   for (const r of results) {
     const walls = r.samples.map((s) => s.wall);
     const range = `${Math.min(...walls).toFixed(2)}-${Math.max(...walls).toFixed(2)} s`;
@@ -512,9 +569,14 @@ async function main(): Promise<void> {
     log(`cdktf synth benchmark, ${new Date().toISOString()}`);
     log(
       `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB, ` +
-        `node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`,
+        `node ${process.version}, load average ${os
+          .loadavg()
+          .map((l) => l.toFixed(2))
+          .join(" ")}`,
     );
-    log(`runs: ${opts.runs} per case (medians), scale: ${opts.scale.join(", ")} modules${opts.quick ? " (--quick smoke run)" : ""}`);
+    log(
+      `runs: ${opts.runs} per case (medians), scale: ${opts.scale.join(", ")} modules${opts.quick ? " (--quick smoke run)" : ""}`,
+    );
     log("peak RSS = GNU time %M, the largest RSS of one process of the command's tree (kernel wait4 accounting);");
     log("tree RSS = largest sum of RSS over all processes of the tree at one moment (sampled every 25 ms);");
     log("cpu = user + sys CPU seconds of the tree (GNU time %U + %S), steadier than wall time under other load.");
@@ -530,21 +592,42 @@ async function main(): Promise<void> {
 
     const swc = ["node", "-r", "./scripts/register.js", "main.ts"];
     const a: Case = { key: "a", label: "(a) full synth: SWC, deep imports", cwd: deep, argv: swc, env: {} };
-    const b: Case = { key: "b", label: "(b) full synth: npx ts-node (type-check), barrels", cwd: barrel, argv: ["npx", "ts-node", "main.ts"], env: {} };
+    const b: Case = {
+      key: "b",
+      label: "(b) full synth: npx ts-node (type-check), barrels",
+      cwd: barrel,
+      argv: ["npx", "ts-node", "main.ts"],
+      env: {},
+    };
     // The baseline split in two: (c) is (b)'s runner on (a)'s deep imports, so (b)/(c) is what the
     // imports are worth and (c)/(a) what the runner is worth.
-    const c: Case = { key: "c", label: "(c) full synth: npx ts-node (type-check), deep imports", cwd: deep, argv: ["npx", "ts-node", "main.ts"], env: {} };
+    const c: Case = {
+      key: "c",
+      label: "(c) full synth: npx ts-node (type-check), deep imports",
+      cwd: deep,
+      argv: ["npx", "ts-node", "main.ts"],
+      env: {},
+    };
 
     // ts-node must really type-check: a deliberate type error in the same copy must fail.
     const probe = path.join(barrel, "bench-typecheck-probe.ts");
     fs.writeFileSync(probe, 'const n: number = "not a number";\nconsole.log(n);\n');
-    const probeCase: Case = { key: "probe", label: "ts-node type-check probe", cwd: barrel, argv: ["npx", "ts-node", "bench-typecheck-probe.ts"], env: {} };
+    const probeCase: Case = {
+      key: "probe",
+      label: "ts-node type-check probe",
+      cwd: barrel,
+      argv: ["npx", "ts-node", "bench-typecheck-probe.ts"],
+      env: {},
+    };
     const probeFailed = await run(probeCase).then(
       () => "",
       (e: Error) => e.message,
     );
     fs.rmSync(probe);
-    if (!probeFailed.includes("TS2322")) throw new Error(`ts-node did not report a type error for a wrongly typed file; it is not type-checking:\n${probeFailed}`);
+    if (!probeFailed.includes("TS2322"))
+      throw new Error(
+        `ts-node did not report a type error for a wrongly typed file; it is not type-checking:\n${probeFailed}`,
+      );
     log("(b) ts-node type-checks: a deliberate type error (TS2322) in the same copy fails it");
 
     // Verification runs (also warm the file cache): (b) must synthesize exactly what (a) does.
@@ -557,16 +640,32 @@ async function main(): Promise<void> {
     log(`(b) verified: ${same.stacks} stacks, all ${same.files} output files byte-identical to (a)'s`);
     log();
 
-    const devEnv: Case = { key: "env", label: "one environment (PLATFORM_ENVIRONMENTS=dev)", cwd: deep, argv: swc, env: { PLATFORM_ENVIRONMENTS: "dev" } };
+    const devEnv: Case = {
+      key: "env",
+      label: "one environment (PLATFORM_ENVIRONMENTS=dev)",
+      cwd: deep,
+      argv: swc,
+      env: { PLATFORM_ENVIRONMENTS: "dev" },
+    };
     // What `npm run deploy -- dev-file-processing` synthesizes (scripts/cdktf.sh sets PLATFORM_STACKS).
     const ONE_STACK = "dev-file-processing";
-    const oneStack: Case = { key: "stack", label: `one stack (PLATFORM_STACKS=${ONE_STACK})`, cwd: deep, argv: swc, env: { PLATFORM_STACKS: ONE_STACK } };
+    const oneStack: Case = {
+      key: "stack",
+      label: `one stack (PLATFORM_STACKS=${ONE_STACK})`,
+      cwd: deep,
+      argv: swc,
+      env: { PLATFORM_STACKS: ONE_STACK },
+    };
     await run(devEnv);
     const devStacks = stacksIn(outdirOf(devEnv)).length;
     await run(oneStack);
     const oneStacks = stacksIn(outdirOf(oneStack));
-    if (oneStacks.join() !== ONE_STACK) throw new Error(`PLATFORM_STACKS=${ONE_STACK} synthesized ${oneStacks.join(", ")}`);
-    const partial = compareFiles(path.join(outdirOf(a), "stacks", ONE_STACK), path.join(outdirOf(oneStack), "stacks", ONE_STACK));
+    if (oneStacks.join() !== ONE_STACK)
+      throw new Error(`PLATFORM_STACKS=${ONE_STACK} synthesized ${oneStacks.join(", ")}`);
+    const partial = compareFiles(
+      path.join(outdirOf(a), "stacks", ONE_STACK),
+      path.join(outdirOf(oneStack), "stacks", ONE_STACK),
+    );
     log(`one stack verified: ${ONE_STACK}'s ${partial} files byte-identical to the full synth's`);
     await run(c);
     compareOutputs(outdirOf(a), outdirOf(c));
@@ -584,9 +683,15 @@ async function main(): Promise<void> {
     const timeRatio = ra.wall / rb.wall;
     const memRatio = ra.maxRss / rb.maxRss;
     const treeRatio = ra.treeRss / rb.treeRss;
-    log(`(a)/(b) wall time: ${timeRatio.toFixed(3)} (${(1 / timeRatio).toFixed(1)}x faster)   goal <= ${GOAL_RATIO}: ${verdict(timeRatio <= GOAL_RATIO)}`);
-    log(`(a)/(b) peak RSS:  ${memRatio.toFixed(3)} (${(1 / memRatio).toFixed(1)}x less)     goal <= ${GOAL_RATIO}: ${verdict(memRatio <= GOAL_RATIO)}`);
-    log(`(a)/(b) tree RSS:  ${treeRatio.toFixed(3)} (${(1 / treeRatio).toFixed(1)}x less)     goal <= ${GOAL_RATIO}: ${verdict(treeRatio <= GOAL_RATIO)}`);
+    log(
+      `(a)/(b) wall time: ${timeRatio.toFixed(3)} (${(1 / timeRatio).toFixed(1)}x faster)   goal <= ${GOAL_RATIO}: ${verdict(timeRatio <= GOAL_RATIO)}`,
+    );
+    log(
+      `(a)/(b) peak RSS:  ${memRatio.toFixed(3)} (${(1 / memRatio).toFixed(1)}x less)     goal <= ${GOAL_RATIO}: ${verdict(memRatio <= GOAL_RATIO)}`,
+    );
+    log(
+      `(a)/(b) tree RSS:  ${treeRatio.toFixed(3)} (${(1 / treeRatio).toFixed(1)}x less)     goal <= ${GOAL_RATIO}: ${verdict(treeRatio <= GOAL_RATIO)}`,
+    );
     log(
       `baseline split: the runner (SWC vs type-checking ts-node, both deep imports) (a)/(c) ${(ra.wall / rc.wall).toFixed(3)}; ` +
         `the imports (deep vs barrels, both ts-node) (c)/(b) ${(rc.wall / rb.wall).toFixed(3)}; product = (a)/(b)`,
@@ -594,7 +699,9 @@ async function main(): Promise<void> {
     log(
       `one environment (${devStacks} of ${stackCount} stacks): ${(renv.wall / ra.wall).toFixed(2)} of (a)'s time, ${(renv.maxRss / ra.maxRss).toFixed(2)} of its peak RSS`,
     );
-    log(`one stack (1 of ${stackCount} stacks): ${(rstack.wall / ra.wall).toFixed(2)} of (a)'s time, ${(rstack.maxRss / ra.maxRss).toFixed(2)} of its peak RSS`);
+    log(
+      `one stack (1 of ${stackCount} stacks): ${(rstack.wall / ra.wall).toFixed(2)} of (a)'s time, ${(rstack.maxRss / ra.maxRss).toFixed(2)} of its peak RSS`,
+    );
     log();
 
     // Scale: N synthetic modules in a fresh copy each, all 4 environments, the SWC synth.
@@ -603,9 +710,17 @@ async function main(): Promise<void> {
       const dir = path.join(tmpRoot, `scale-${n}`);
       copyProject(dir);
       addSyntheticModules(dir, n);
-      const full: Case = { key: `scale-${n}`, label: `${n} synthetic modules, ${envCount} environments`, cwd: dir, argv: swc, env: {} };
+      const full: Case = {
+        key: `scale-${n}`,
+        label: `${n} synthetic modules, ${envCount} environments`,
+        cwd: dir,
+        argv: swc,
+        env: {},
+      };
       const runs = n >= 100 ? Math.min(opts.runs, opts.largeRuns) : opts.runs;
-      log(`measuring ${n} synthetic modules: ${runs} runs${runs < opts.runs ? ` (fewer for N >= 100, --large-runs ${opts.largeRuns}, to keep the bench short)` : ""}`);
+      log(
+        `measuring ${n} synthetic modules: ${runs} runs${runs < opts.runs ? ` (fewer for N >= 100, --large-runs ${opts.largeRuns}, to keep the bench short)` : ""}`,
+      );
       const samples: Sample[] = [];
       for (let r = 0; r < runs; r++) {
         const s = await run(full);
@@ -614,19 +729,37 @@ async function main(): Promise<void> {
         if (r === 0) {
           const stacks = stacksIn(outdirOf(full));
           const expected = stackCount + envCount * n;
-          if (stacks.length !== expected) throw new Error(`${n} modules: ${stacks.length} stacks synthesized, expected ${expected}`);
-          const synth = JSON.parse(fs.readFileSync(path.join(outdirOf(full), "stacks", `dev-synthetic-${n - 1}`, "cdk.tf.json"), "utf8"));
+          if (stacks.length !== expected)
+            throw new Error(`${n} modules: ${stacks.length} stacks synthesized, expected ${expected}`);
+          const synth = JSON.parse(
+            fs.readFileSync(path.join(outdirOf(full), "stacks", `dev-synthetic-${n - 1}`, "cdk.tf.json"), "utf8"),
+          );
           const resources = Object.keys(synth.resource ?? {}).sort();
           const remote = synth.data?.terraform_remote_state ? Object.keys(synth.data.terraform_remote_state).length : 0;
-          const readsKms = JSON.stringify(synth.resource?.aws_s3_bucket_server_side_encryption_configuration ?? {}).includes("outputs.kms_key_arn");
-          if (remote !== 1 || !readsKms || !resources.includes("aws_s3_bucket") || !resources.includes("aws_sqs_queue")) {
-            throw new Error(`dev-synthetic-${n - 1} lacks its bucket, queue or remote-state read: ${resources.join(", ")}`);
+          const readsKms = JSON.stringify(
+            synth.resource?.aws_s3_bucket_server_side_encryption_configuration ?? {},
+          ).includes("outputs.kms_key_arn");
+          if (
+            remote !== 1 ||
+            !readsKms ||
+            !resources.includes("aws_s3_bucket") ||
+            !resources.includes("aws_sqs_queue")
+          ) {
+            throw new Error(
+              `dev-synthetic-${n - 1} lacks its bucket, queue or remote-state read: ${resources.join(", ")}`,
+            );
           }
         }
       }
       const r = summarize(full, samples);
       // The same one-stack command as above, in this copy: what a deploy of one stack pays at N modules.
-      const one: Case = { key: `stack-${n}`, label: `one stack at ${n} synthetic modules (PLATFORM_STACKS=${ONE_STACK})`, cwd: dir, argv: swc, env: { PLATFORM_STACKS: ONE_STACK } };
+      const one: Case = {
+        key: `stack-${n}`,
+        label: `one stack at ${n} synthetic modules (PLATFORM_STACKS=${ONE_STACK})`,
+        cwd: dir,
+        argv: swc,
+        env: { PLATFORM_STACKS: ONE_STACK },
+      };
       const [rone] = await measureInterleaved([one], opts.runs);
       scaleResults.push({ n, r, stacks: stackCount + envCount * n, one: rone });
       if (!opts.keep) {
@@ -637,14 +770,22 @@ async function main(): Promise<void> {
     }
     if (scaleResults.length > 0) {
       log();
-      log("Command per N (in a copy with packages/synthetic-<i>/ for i < N, registered in packages/index.ts and enabled in every environment):");
+      log(
+        "Command per N (in a copy with packages/synthetic-<i>/ for i < N, registered in packages/index.ts and enabled in every environment):",
+      );
       log(`  ${commandLine({ ...a, cwd: path.join(tmpRoot, "scale-<N>"), key: "scale-<N>" })}`);
-      log("Each synthetic module: PrivateBucket (7 resources) + QueueWithDeadLetter (3) + 2 outputs + remote state read of kms_key_arn, 1 stack per environment.");
+      log(
+        "Each synthetic module: PrivateBucket (7 resources) + QueueWithDeadLetter (3) + 2 outputs + remote state read of kms_key_arn, 1 stack per environment.",
+      );
       log();
-      table(scaleResults.flatMap((s) => [{ ...s.r, c: { ...s.r.c, label: `${s.r.c.label} (${s.stacks} stacks)` } }, s.one]));
+      table(
+        scaleResults.flatMap((s) => [{ ...s.r, c: { ...s.r.c, label: `${s.r.c.label} (${s.stacks} stacks)` } }, s.one]),
+      );
       log();
       // The repository itself is the 3-module point: (a) and the one-stack case above.
-      log(`one stack with the repository's 3 modules: ${rstack.wall.toFixed(2)} s, ${(rstack.wall / ra.wall).toFixed(2)} of the full synth (${ra.wall.toFixed(2)} s)`);
+      log(
+        `one stack with the repository's 3 modules: ${rstack.wall.toFixed(2)} s, ${(rstack.wall / ra.wall).toFixed(2)} of the full synth (${ra.wall.toFixed(2)} s)`,
+      );
       for (const s of scaleResults) {
         log(
           `one stack with ${s.n} more modules: ${s.one.wall.toFixed(2)} s, ${(s.one.wall / s.r.wall).toFixed(2)} of the full synth at that size (${s.r.wall.toFixed(2)} s), ` +
@@ -654,7 +795,9 @@ async function main(): Promise<void> {
       const goalOne = scaleResults.find((s) => s.n === GOAL_SCALE_MODULES);
       if (goalOne) {
         const ratio = goalOne.one.wall / rstack.wall;
-        log(`goal: one stack at ${GOAL_SCALE_MODULES} modules within 1.5x of one stack at 3 modules: ${ratio.toFixed(2)}x ${verdict(ratio <= 1.5)}`);
+        log(
+          `goal: one stack at ${GOAL_SCALE_MODULES} modules within 1.5x of one stack at 3 modules: ${ratio.toFixed(2)}x ${verdict(ratio <= 1.5)}`,
+        );
       }
       log();
       const base = { n: 0, r: ra };
@@ -683,7 +826,9 @@ async function main(): Promise<void> {
       }
       if (scaleResults.length >= 3) {
         const [p, q, s] = scaleResults.slice(-3);
-        log(`linearity: cost per added module ${p.n}->${q.n} vs ${q.n}->${s.n} (linear if the ratio is within 0.67-1.5):`);
+        log(
+          `linearity: cost per added module ${p.n}->${q.n} vs ${q.n}->${s.n} (linear if the ratio is within 0.67-1.5):`,
+        );
         const metrics: [string, (r: Result) => number, (v: number) => string][] = [
           ["wall time", (r) => r.wall, (v) => `${(v * 1000).toFixed(1)} ms`],
           ["cpu time", (r) => r.cpu, (v) => `${(v * 1000).toFixed(1)} ms`],
@@ -696,7 +841,11 @@ async function main(): Promise<void> {
           const shape =
             early <= 0 || late <= 0
               ? "inconclusive: the noise is larger than the growth"
-              : ratio >= 0.67 && ratio <= 1.5 ? "looks linear" : ratio > 1.5 ? "NOT linear: later modules cost more (superlinear)" : "sublinear: fixed costs weigh on the small N";
+              : ratio >= 0.67 && ratio <= 1.5
+                ? "looks linear"
+                : ratio > 1.5
+                  ? "NOT linear: later modules cost more (superlinear)"
+                  : "sublinear: fixed costs weigh on the small N";
           log(`  ${pad(name, 9)} ${lpad(fmt(early), 9)} vs ${lpad(fmt(late), 9)}, ratio ${ratio.toFixed(2)}: ${shape}`);
         }
       }
@@ -723,10 +872,17 @@ async function main(): Promise<void> {
       const seconds = (Date.now() - started) / 1000;
       if (unit.status !== 0) throw new Error(`npm test failed:\n${(unit.stdout + unit.stderr).slice(-4000)}`);
       const summary = /Tests:\s+(.*)/.exec(unit.stdout + unit.stderr)?.[1] ?? "?";
-      log(`unit tier: npm test (Checkov, tsc, jest; ${summary}) took ${seconds.toFixed(1)} s, load average ${load.toFixed(2)} before; goal < 45 s on an idle machine: ${verdict(seconds < 45)}`);
+      log(
+        `unit tier: npm test (Checkov, tsc, jest; ${summary}) took ${seconds.toFixed(1)} s, load average ${load.toFixed(2)} before; goal < 45 s on an idle machine: ${verdict(seconds < 45)}`,
+      );
     }
     log();
-    log(`bench took ${((Date.now() - began) / 1000).toFixed(0)} s; load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+    log(
+      `bench took ${((Date.now() - began) / 1000).toFixed(0)} s; load average at the end ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}`,
+    );
     if (opts.keep) log(`kept ${tmpRoot}`);
   } finally {
     cleanup();

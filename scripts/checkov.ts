@@ -9,13 +9,23 @@ import { App } from "cdktf";
 import { buildPlatform, planPlatform } from "../app";
 import { loadEnvironments } from "../environments";
 import { MODULES } from "../packages";
-import { checkCheckovSuppressions, checkovExecutable, describeTriage, pinnedCheckovVersion, scanWithCheckov, triageCheckov } from "../policies/checkov";
+import {
+  checkCheckovSuppressions,
+  checkovExecutable,
+  describeTriage,
+  pinnedCheckovVersion,
+  scanWithCheckov,
+  triageCheckov,
+} from "../policies/checkov";
 import { CHECKOV_SUPPRESSIONS } from "../policies/checkov-suppressions";
 
 const repo = join(__dirname, "..");
 const args = process.argv.slice(2);
 const dirIndex = args.indexOf("--dir");
-if (args.some((a, i) => a.startsWith("--") && a !== "--dir" && i !== dirIndex + 1) || (dirIndex >= 0 && !args[dirIndex + 1])) {
+if (
+  args.some((a, i) => a.startsWith("--") && a !== "--dir" && i !== dirIndex + 1) ||
+  (dirIndex >= 0 && !args[dirIndex + 1])
+) {
   console.error("usage: npm run checkov [-- --dir <directory with one folder per stack>]");
   process.exit(2);
 }

@@ -31,7 +31,11 @@ if (reports.length === 0) {
   process.exit(1);
 }
 
-syncDriftIssues({ api: process.env.GITHUB_API_URL || "https://api.github.com", repo: arg("repo"), token }, reports, arg("label", "drift")).then(
+syncDriftIssues(
+  { api: process.env.GITHUB_API_URL || "https://api.github.com", repo: arg("repo"), token },
+  reports,
+  arg("label", "drift"),
+).then(
   (results) => {
     for (const r of results) console.log(`drift issue ${r.env}: ${r.action}${r.issue ? ` (#${r.issue})` : ""}`);
   },

@@ -22,7 +22,8 @@ import { inOrder, synthStacks, tofu } from "./lib/stack-runs";
 import { managedResources, preflightForStacks } from "./state";
 
 const repo = resolve(__dirname, "..");
-const USAGE = "usage: npm run drift -- <stack or glob>[,...] [--out DIR] [--json] [--parallelism N] | --list-environments";
+const USAGE =
+  "usage: npm run drift -- <stack or glob>[,...] [--out DIR] [--json] [--parallelism N] | --list-environments";
 
 function usage(message: string): never {
   console.error(`${message}\n${USAGE}`);
@@ -42,7 +43,8 @@ function parseArgs(argv: string[]) {
     else if (arg === "--list-environments") list = true;
     else if (arg === "--parallelism") {
       parallelism = Number(argv[++i]);
-      if (!Number.isInteger(parallelism) || parallelism < 1) usage(`--parallelism takes a whole number from 1, not ${argv[i]}`);
+      if (!Number.isInteger(parallelism) || parallelism < 1)
+        usage(`--parallelism takes a whole number from 1, not ${argv[i]}`);
     } else if (arg.startsWith("--")) usage(`unknown option ${arg}`);
     else if (selection) usage(`one selection only (use commas): ${arg}`);
     else selection = arg;
@@ -100,15 +102,35 @@ async function deployed(env: Environment, stack: string): Promise<true | false |
   }
 }
 
-async function checkStack(binary: string, outdir: string, out: string, env: Environment, stack: string): Promise<StackDrift> {
-  const failed = (error: string): StackDrift => ({ stack, env: env.name, status: "error", drifted: [], pending: [], error });
+async function checkStack(
+  binary: string,
+  outdir: string,
+  out: string,
+  env: Environment,
+  stack: string,
+): Promise<StackDrift> {
+  const failed = (error: string): StackDrift => ({
+    stack,
+    env: env.name,
+    status: "error",
+    drifted: [],
+    pending: [],
+    error,
+  });
   const dir = join(outdir, "stacks", stack);
   // -reconfigure: a working directory from before a locking change takes the new lock settings;
   // the state location of a stack never changes (stacks/state.ts), so there is nothing to migrate.
   const init = await tofu(binary, dir, ["init", "-input=false", "-no-color", "-reconfigure"]);
   if (init.status !== 0) return failed(`init failed:\n${init.stdout}${init.stderr}`);
   const file = join(out, `${stack}.drift.tfplan`);
-  const plan = await tofu(binary, dir, ["plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode", `-out=${file}`]);
+  const plan = await tofu(binary, dir, [
+    "plan",
+    "-input=false",
+    "-no-color",
+    "-lock=false",
+    "-detailed-exitcode",
+    `-out=${file}`,
+  ]);
   if (plan.status !== 0 && plan.status !== 2) return failed(`plan failed:\n${plan.stdout}${plan.stderr}`);
   const show = await tofu(binary, dir, ["show", "-json", file]);
   if (show.status !== 0) return failed(`show -json failed:\n${show.stderr}`);
@@ -136,7 +158,10 @@ async function main(): Promise<number> {
   }
   const envOf = (stack: string) => plans.find((p) => stack.startsWith(`${p.env.name}-`))!.env;
 
-  const problems = await preflightForStacks(plans.map((p) => p.env), stacks);
+  const problems = await preflightForStacks(
+    plans.map((p) => p.env),
+    stacks,
+  );
   if (problems.length > 0) {
     console.error(problems.join("\n"));
     return 1;

@@ -18,7 +18,8 @@ import { inOrder, synthStacks, tofu } from "./lib/stack-runs";
 import { preflightForStacks } from "./state";
 
 const repo = resolve(__dirname, "..");
-const USAGE = "usage: npm run plan -- <stack or glob>[,...] [--mock-foundation | --mock-foundation=if-missing] [--out DIR] [--parallelism N]";
+const USAGE =
+  "usage: npm run plan -- <stack or glob>[,...] [--mock-foundation | --mock-foundation=if-missing] [--out DIR] [--parallelism N]";
 
 function fail(message: string, code = 1): never {
   console.error(message);
@@ -34,7 +35,8 @@ function parseArgs(argv: string[]) {
     const arg = argv[i];
     if (arg === "--parallelism") {
       parallelism = Number(argv[++i]);
-      if (!Number.isInteger(parallelism) || parallelism < 1) fail(`--parallelism takes a whole number from 1, not ${argv[i]}\n${USAGE}`, 2);
+      if (!Number.isInteger(parallelism) || parallelism < 1)
+        fail(`--parallelism takes a whole number from 1, not ${argv[i]}\n${USAGE}`, 2);
     } else if (arg === "--mock-foundation") mock = "always";
     else if (arg === "--mock-foundation=if-missing") mock = "if-missing";
     else if (arg === "--out") out = resolve(argv[++i] ?? fail(USAGE, 2));
@@ -53,7 +55,9 @@ async function foundationMissing(plans: EnvironmentPlan[], stacks: string[]): Pr
     const mine = modules.map((m) => `${env.name}-${m.module.name}`).filter((s) => stacks.includes(s));
     if (mine.length === 0) continue;
     try {
-      await new S3Client(sdkConfig(env)).send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, "foundation") }));
+      await new S3Client(sdkConfig(env)).send(
+        new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, "foundation") }),
+      );
     } catch (e) {
       const status = httpStatus(e);
       if (status !== 404 && status !== 403 && (e as Error).name !== "NoSuchBucket") throw e;
@@ -71,15 +75,29 @@ interface StackResult {
 }
 
 /** init, plan, show -json and the summary files of one synthesized stack. */
-async function planStack(binary: string, outdir: string, out: string, stack: string, mocked: boolean): Promise<StackResult> {
+async function planStack(
+  binary: string,
+  outdir: string,
+  out: string,
+  stack: string,
+  mocked: boolean,
+): Promise<StackResult> {
   const dir = join(outdir, "stacks", stack);
   // -reconfigure: a working directory from before a locking change takes the new lock settings;
   // the state location of a stack never changes (stacks/state.ts), so there is nothing to migrate.
   const init = await tofu(binary, dir, ["init", "-input=false", "-no-color", "-reconfigure"]);
   if (init.status !== 0) return { stack, error: `${stack}: init failed:\n${init.stdout}${init.stderr}` };
   const planFile = join(out, `${stack}.tfplan`);
-  const plan = await tofu(binary, dir, ["plan", "-input=false", "-no-color", "-lock-timeout=120s", "-detailed-exitcode", `-out=${planFile}`]);
-  if (plan.status !== 0 && plan.status !== 2) return { stack, error: `${stack}: plan failed:\n${plan.stdout}${plan.stderr}` };
+  const plan = await tofu(binary, dir, [
+    "plan",
+    "-input=false",
+    "-no-color",
+    "-lock-timeout=120s",
+    "-detailed-exitcode",
+    `-out=${planFile}`,
+  ]);
+  if (plan.status !== 0 && plan.status !== 2)
+    return { stack, error: `${stack}: plan failed:\n${plan.stdout}${plan.stderr}` };
   const show = await tofu(binary, dir, ["show", "-json", planFile]);
   if (show.status !== 0) return { stack, error: `${stack}: show -json failed:\n${show.stderr}` };
   writeFileSync(join(out, `${stack}.json`), show.stdout);
@@ -89,7 +107,10 @@ async function planStack(binary: string, outdir: string, out: string, stack: str
     : "";
   const markdown = banner + summary.markdown;
   writeFileSync(join(out, `${stack}.md`), markdown);
-  writeFileSync(join(out, `${stack}.summary.json`), JSON.stringify({ stack, hasChanges: summary.hasChanges, counts: summary.counts, mocked }));
+  writeFileSync(
+    join(out, `${stack}.summary.json`),
+    JSON.stringify({ stack, hasChanges: summary.hasChanges, counts: summary.counts, mocked }),
+  );
   return { stack, markdown, hasChanges: summary.hasChanges };
 }
 
@@ -105,11 +126,19 @@ async function main(): Promise<number> {
     if (e instanceof ConfigError) fail(e.message);
     throw e;
   }
-  const problems = await preflightForStacks(plans.map((p) => p.env), stacks, binary);
+  const problems = await preflightForStacks(
+    plans.map((p) => p.env),
+    stacks,
+    binary,
+  );
   if (problems.length > 0) fail(problems.join("\n"));
   const moduleStacks = new Set(plans.flatMap(({ env, modules }) => modules.map((m) => `${env.name}-${m.module.name}`)));
   const mocked =
-    mock === "always" ? new Set(stacks.filter((s) => moduleStacks.has(s))) : mock === "if-missing" ? await foundationMissing(plans, stacks) : new Set<string>();
+    mock === "always"
+      ? new Set(stacks.filter((s) => moduleStacks.has(s)))
+      : mock === "if-missing"
+        ? await foundationMissing(plans, stacks)
+        : new Set<string>();
 
   const outdir = join(out, "cdktf.out");
   mkdirSync(out, { recursive: true });

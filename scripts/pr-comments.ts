@@ -24,11 +24,21 @@ const plans: StackPlan[] = (existsSync(dir) ? readdirSync(dir) : [])
   .filter((f) => f.endsWith(".summary.json"))
   .map((f) => {
     const summary = JSON.parse(readFileSync(join(dir, f), "utf8")) as { stack: string; hasChanges: boolean };
-    return { stack: summary.stack, hasChanges: summary.hasChanges, markdown: readFileSync(join(dir, `${summary.stack}.md`), "utf8") };
+    return {
+      stack: summary.stack,
+      hasChanges: summary.hasChanges,
+      markdown: readFileSync(join(dir, `${summary.stack}.md`), "utf8"),
+    };
   });
 
-syncComments({ api: process.env.GITHUB_API_URL || "https://api.github.com", repo: arg("repo"), pr: Number(arg("pr")), token }, plans).then(
-  (r) => console.log(`plan comments: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.deleted} deleted (${plans.length} stacks)`),
+syncComments(
+  { api: process.env.GITHUB_API_URL || "https://api.github.com", repo: arg("repo"), pr: Number(arg("pr")), token },
+  plans,
+).then(
+  (r) =>
+    console.log(
+      `plan comments: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.deleted} deleted (${plans.length} stacks)`,
+    ),
   (e) => {
     console.error(`could not update plan comments: ${(e as Error).message}`);
     process.exit(1);

@@ -41,7 +41,10 @@ export function parseArgs(argv: readonly string[]): SecretsInitArgs {
       positional.push(arg);
     }
   }
-  if (positional.length !== 2) throw new ConfigError(`expected an environment and a module or profile, got ${positional.length} argument(s); ${USAGE}`);
+  if (positional.length !== 2)
+    throw new ConfigError(
+      `expected an environment and a module or profile, got ${positional.length} argument(s); ${USAGE}`,
+    );
   return { env: positional[0], target: positional[1], out };
 }
 
@@ -52,9 +55,11 @@ export function profilesFor(env: Environment, target: string): Map<string, Profi
   const module = MODULES.find((m) => m.name === target);
   let names: string[];
   if (module) {
-    if (!env.modules[module.name]?.enabled) throw new ConfigError(`module "${target}" is not enabled in ${env.name}, so it has no secrets there`);
+    if (!env.modules[module.name]?.enabled)
+      throw new ConfigError(`module "${target}" is not enabled in ${env.name}, so it has no secrets there`);
     names = [...members].filter(([, secrets]) => secrets.some((s) => s.module === target)).map(([p]) => p);
-    if (names.length === 0) throw new ConfigError(`module "${target}" declares no secrets (its definition's \`secrets\`)`);
+    if (names.length === 0)
+      throw new ConfigError(`module "${target}" declares no secrets (its definition's \`secrets\`)`);
   } else if (members.has(target)) {
     names = [target];
   } else {
@@ -79,25 +84,36 @@ export function outputDirectory(out: string, root = REPOSITORY_ROOT): string {
   while (!existsSync(existing)) existing = dirname(existing);
   const real = join(realpathSync(existing), relative(existing, dir));
   if (inside(dir, root) || inside(real, realRoot)) {
-    throw new ConfigError(`${out} is inside the repository (${root}); env files hold secret values and must live outside it: pass --out with a directory elsewhere`);
+    throw new ConfigError(
+      `${out} is inside the repository (${root}); env files hold secret values and must live outside it: pass --out with a directory elsewhere`,
+    );
   }
   return dir;
 }
 
 /** The text of one env file; a secret without a value or without a declared key is an error naming it, never a partial file. */
-export function renderProfile(env: Environment, profile: string, secrets: readonly ProfileSecret[], values: ReadonlyMap<string, Record<string, unknown> | undefined>): string {
+export function renderProfile(
+  env: Environment,
+  profile: string,
+  secrets: readonly ProfileSecret[],
+  values: ReadonlyMap<string, Record<string, unknown> | undefined>,
+): string {
   const lines = [`# ${profile}.env of ${env.project} ${env.name}, written by secrets-init; do not commit or share.`];
   const problems: string[] = [];
   for (const s of secrets) {
     const id = secretName(env, s.module, s.secret);
     const value = values.get(id);
     if (!value) {
-      problems.push(`${id} has no value yet; put one with every key (${[...s.variables.keys()].join(", ")}): aws secretsmanager put-secret-value --secret-id ${id} --secret-string file://<json file>`);
+      problems.push(
+        `${id} has no value yet; put one with every key (${[...s.variables.keys()].join(", ")}): aws secretsmanager put-secret-value --secret-id ${id} --secret-string file://<json file>`,
+      );
       continue;
     }
     const missing = [...s.variables.keys()].filter((k) => typeof value[k] !== "string");
     if (missing.length > 0) {
-      problems.push(`${id} lacks ${missing.join(", ")} (or they are not strings); put a value holding every key with aws secretsmanager put-secret-value --secret-id ${id}`);
+      problems.push(
+        `${id} lacks ${missing.join(", ")} (or they are not strings); put a value holding every key with aws secretsmanager put-secret-value --secret-id ${id}`,
+      );
       continue;
     }
     for (const [key, variable] of s.variables) {
@@ -128,30 +144,45 @@ export function writeEnvFile(dir: string, profile: string, text: string): string
 }
 
 /** Secret values by secret name; a secret that exists without a value maps to undefined. */
-async function fetchValues(env: Environment, ids: readonly string[]): Promise<Map<string, Record<string, unknown> | undefined>> {
+async function fetchValues(
+  env: Environment,
+  ids: readonly string[],
+): Promise<Map<string, Record<string, unknown> | undefined>> {
   const client = new SecretsManagerClient(sdkConfig(env));
   const values = new Map<string, Record<string, unknown> | undefined>();
   for (const id of ids) {
     try {
       const out = await client.send(new GetSecretValueCommand({ SecretId: id }));
       const parsed: unknown = JSON.parse(out.SecretString ?? "null");
-      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new ConfigError(`${id} does not hold a JSON object of keys; put one with aws secretsmanager put-secret-value`);
+      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+        throw new ConfigError(
+          `${id} does not hold a JSON object of keys; put one with aws secretsmanager put-secret-value`,
+        );
       values.set(id, parsed as Record<string, unknown>);
     } catch (e) {
-      if (e instanceof SyntaxError) throw new ConfigError(`${id} does not hold JSON; put a JSON object of keys with aws secretsmanager put-secret-value`);
+      if (e instanceof SyntaxError)
+        throw new ConfigError(
+          `${id} does not hold JSON; put a JSON object of keys with aws secretsmanager put-secret-value`,
+        );
       const name = (e as { name?: string }).name;
       if (name === "CredentialsProviderError") {
-        throw new ConfigError(`no AWS credentials to read ${env.name}'s secrets; sign in to account ${env.accountId} (AWS_PROFILE, aws sso login) and run again`);
+        throw new ConfigError(
+          `no AWS credentials to read ${env.name}'s secrets; sign in to account ${env.accountId} (AWS_PROFILE, aws sso login) and run again`,
+        );
       }
       if (name === "AccessDeniedException" || httpStatus(e) === 403) {
-        throw new ConfigError(`not allowed to read ${id} (${(e as Error).message}); secretsmanager:GetSecretValue on it and kms:Decrypt on the environment's key are needed`);
+        throw new ConfigError(
+          `not allowed to read ${id} (${(e as Error).message}); secretsmanager:GetSecretValue on it and kms:Decrypt on the environment's key are needed`,
+        );
       }
       if (httpStatus(e) === 404 || name === "ResourceNotFoundException") {
         if (/secret value|staging label|AWSCURRENT/i.test((e as Error).message)) {
           values.set(id, undefined);
           continue;
         }
-        throw new ConfigError(`${id} does not exist in ${env.name}; deploy the module's stack first (npm run deploy -- ${env.name}-<module>)`);
+        throw new ConfigError(
+          `${id} does not exist in ${env.name}; deploy the module's stack first (npm run deploy -- ${env.name}-<module>)`,
+        );
       }
       throw e;
     }
@@ -167,10 +198,16 @@ export async function secretsInit(argv: readonly string[]): Promise<string[]> {
   const ids = [...new Set([...profiles.values()].flat().map((s) => secretName(env, s.module, s.secret)))];
   const values = await fetchValues(env, ids);
   // Every file is rendered before any is written: one bad secret leaves all files as they were.
-  const texts = [...profiles].map(([profile, secrets]) => ({ profile, secrets, text: renderProfile(env, profile, secrets, values) }));
+  const texts = [...profiles].map(([profile, secrets]) => ({
+    profile,
+    secrets,
+    text: renderProfile(env, profile, secrets, values),
+  }));
   return texts.map(({ profile, secrets, text }) => {
     const file = writeEnvFile(dir, profile, text);
-    const renamed = secrets.flatMap((s) => [...s.variables].filter(([k, v]) => k !== v).map(([k, v]) => `${k} of ${s.secret} as ${v}`));
+    const renamed = secrets.flatMap((s) =>
+      [...s.variables].filter(([k, v]) => k !== v).map(([k, v]) => `${k} of ${s.secret} as ${v}`),
+    );
     const keys = secrets.reduce((n, s) => n + s.variables.size, 0);
     return `${file} (0600): ${keys} variable(s) from ${secrets.length} secret(s)${renamed.length > 0 ? `; renamed ${renamed.join(", ")}` : ""}`;
   });

@@ -27,9 +27,28 @@ const SEED_DIR = resolve(__dirname, "..", "local", "seed");
 const seedSchema = z
   .object({
     description: z.string(),
-    objects: z.array(z.object({ bucket: z.string(), key: z.string().min(1), file: z.string(), contentType: z.string().default("application/octet-stream") }).strict()).default([]),
-    items: z.array(z.object({ table: z.string(), item: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])) }).strict()).default([]),
-    records: z.array(z.object({ stream: z.string(), partitionKey: z.string().min(1), data: z.unknown() }).strict()).default([]),
+    objects: z
+      .array(
+        z
+          .object({
+            bucket: z.string(),
+            key: z.string().min(1),
+            file: z.string(),
+            contentType: z.string().default("application/octet-stream"),
+          })
+          .strict(),
+      )
+      .default([]),
+    items: z
+      .array(
+        z
+          .object({ table: z.string(), item: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])) })
+          .strict(),
+      )
+      .default([]),
+    records: z
+      .array(z.object({ stream: z.string(), partitionKey: z.string().min(1), data: z.unknown() }).strict())
+      .default([]),
     messages: z.array(z.object({ queue: z.string(), body: z.unknown() }).strict()).default([]),
     /**
      * Sample values of a declared secret's keys that people set (user and database names): added
@@ -44,7 +63,11 @@ const seedSchema = z
 type Seed = z.output<typeof seedSchema>;
 
 export function seedModules(): string[] {
-  return existsSync(SEED_DIR) ? readdirSync(SEED_DIR).filter((m) => existsSync(join(SEED_DIR, m, "seed.json"))).sort() : [];
+  return existsSync(SEED_DIR)
+    ? readdirSync(SEED_DIR)
+        .filter((m) => existsSync(join(SEED_DIR, m, "seed.json")))
+        .sort()
+    : [];
 }
 
 /** The seed of a module, validated, with a hash over its manifest and files (what "already loaded" compares). */
@@ -53,7 +76,9 @@ export function readSeed(module: string, dir = join(SEED_DIR, module)): { seed: 
   const raw = readFileSync(manifest, "utf8");
   const parsed = seedSchema.safeParse(JSON.parse(raw));
   if (!parsed.success) {
-    throw new ConfigError(`${manifest}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
+    throw new ConfigError(
+      `${manifest}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`,
+    );
   }
   const hash = createHash("sha256").update(raw);
   for (const object of parsed.data.objects) {
@@ -65,13 +90,24 @@ export function readSeed(module: string, dir = join(SEED_DIR, module)): { seed: 
 }
 
 /** Every stack output a seed names, resolved from the deployed stack's outputs; a missing one is an error naming those there are. */
-export function resolveOutputs(module: string, seed: Seed, outputs: Record<string, { value: unknown }>): Map<string, string> {
-  const wanted = [...seed.objects.map((o) => o.bucket), ...seed.items.map((i) => i.table), ...seed.records.map((r) => r.stream), ...seed.messages.map((m) => m.queue)];
+export function resolveOutputs(
+  module: string,
+  seed: Seed,
+  outputs: Record<string, { value: unknown }>,
+): Map<string, string> {
+  const wanted = [
+    ...seed.objects.map((o) => o.bucket),
+    ...seed.items.map((i) => i.table),
+    ...seed.records.map((r) => r.stream),
+    ...seed.messages.map((m) => m.queue),
+  ];
   const resolved = new Map<string, string>();
   for (const name of new Set(wanted)) {
     const value = outputs[name]?.value;
     if (typeof value !== "string" || value === "") {
-      throw new ConfigError(`local/seed/${module}/seed.json names the output "${name}", which local-${module} does not have; its outputs: ${Object.keys(outputs).sort().join(", ")}`);
+      throw new ConfigError(
+        `local/seed/${module}/seed.json names the output "${name}", which local-${module} does not have; its outputs: ${Object.keys(outputs).sort().join(", ")}`,
+      );
     }
     resolved.set(name, value);
   }
@@ -88,7 +124,10 @@ async function load(module: string): Promise<string> {
     const body = await s3.send(new GetObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, module) }));
     state = JSON.parse(await body.Body!.transformToString());
   } catch (e) {
-    if (httpStatus(e) === 404) throw new ConfigError(`local-${module} is not deployed (no state at s3://${env.state.bucket}/${stateKey(env, module)}); deploy it first: npm run deploy -- local-${module}`);
+    if (httpStatus(e) === 404)
+      throw new ConfigError(
+        `local-${module} is not deployed (no state at s3://${env.state.bucket}/${stateKey(env, module)}); deploy it first: npm run deploy -- local-${module}`,
+      );
     throw e;
   }
   const name = resolveOutputs(module, seed, state.outputs);
@@ -107,26 +146,43 @@ async function load(module: string): Promise<string> {
   // The first object goes last: it marks the load complete.
   for (const object of [...seed.objects.slice(1), ...seed.objects.slice(0, 1)]) {
     await s3.send(
-      new PutObjectCommand({ Bucket: name.get(object.bucket), Key: object.key, Body: readFileSync(join(dir, object.file)), ContentType: object.contentType, Metadata: { "seed-sha256": sha256 } }),
+      new PutObjectCommand({
+        Bucket: name.get(object.bucket),
+        Key: object.key,
+        Body: readFileSync(join(dir, object.file)),
+        ContentType: object.contentType,
+        Metadata: { "seed-sha256": sha256 },
+      }),
     );
   }
   const dynamo = new DynamoDBClient(aws);
-  for (const item of seed.items) await dynamo.send(new PutItemCommand({ TableName: name.get(item.table), Item: attributes(item.item) }));
+  for (const item of seed.items)
+    await dynamo.send(new PutItemCommand({ TableName: name.get(item.table), Item: attributes(item.item) }));
   let sent = 0;
   if (!loadedBefore) {
     // The Kinesis client defaults to HTTP/2, which the emulator does not speak.
     const kinesis = new KinesisClient({ ...aws, requestHandler: new NodeHttpHandler() });
     for (const [stream, records] of groupBy(seed.records, (r) => r.stream)) {
       const out = await kinesis.send(
-        new PutRecordsCommand({ StreamName: name.get(stream), Records: records.map((r) => ({ PartitionKey: r.partitionKey, Data: Buffer.from(JSON.stringify(r.data)) })) }),
+        new PutRecordsCommand({
+          StreamName: name.get(stream),
+          Records: records.map((r) => ({ PartitionKey: r.partitionKey, Data: Buffer.from(JSON.stringify(r.data)) })),
+        }),
       );
-      if (out.FailedRecordCount) throw new Error(`${out.FailedRecordCount} record(s) to ${name.get(stream)} failed; run the seed again`);
+      if (out.FailedRecordCount)
+        throw new Error(`${out.FailedRecordCount} record(s) to ${name.get(stream)} failed; run the seed again`);
       sent += records.length;
     }
     const sqs = new SQSClient(aws);
     for (const [queue, messages] of groupBy(seed.messages, (m) => m.queue)) {
-      const out = await sqs.send(new SendMessageBatchCommand({ QueueUrl: name.get(queue), Entries: messages.map((m, i) => ({ Id: String(i), MessageBody: JSON.stringify(m.body) })) }));
-      if (out.Failed?.length) throw new Error(`${out.Failed.length} message(s) to ${name.get(queue)} failed; run the seed again`);
+      const out = await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: name.get(queue),
+          Entries: messages.map((m, i) => ({ Id: String(i), MessageBody: JSON.stringify(m.body) })),
+        }),
+      );
+      if (out.Failed?.length)
+        throw new Error(`${out.Failed.length} message(s) to ${name.get(queue)} failed; run the seed again`);
       sent += messages.length;
     }
   }
@@ -142,9 +198,14 @@ export function checkSeedSecrets(module: string, seed: Seed): void {
   const declared = MODULES.find((m) => m.name === module)?.secrets ?? [];
   for (const [name, values] of Object.entries(seed.secrets)) {
     const secret = declared.find((d) => d.name === name);
-    if (!secret) throw new ConfigError(`local/seed/${module}/seed.json: secrets.${name}: ${module} declares no such secret; its secrets: ${declared.map((d) => d.name).join(", ") || "none"}`);
+    if (!secret)
+      throw new ConfigError(
+        `local/seed/${module}/seed.json: secrets.${name}: ${module} declares no such secret; its secrets: ${declared.map((d) => d.name).join(", ") || "none"}`,
+      );
     for (const key of Object.keys(values).filter((k) => !secret.keys.includes(k))) {
-      throw new ConfigError(`local/seed/${module}/seed.json: secrets.${name}.${key}: not a key of the secret; its keys: ${secret.keys.join(", ")}`);
+      throw new ConfigError(
+        `local/seed/${module}/seed.json: secrets.${name}.${key}: not a key of the secret; its keys: ${secret.keys.join(", ")}`,
+      );
     }
   }
 }
@@ -158,7 +219,9 @@ async function fillSecrets(env: Environment, module: string, seed: Seed): Promis
     const id = secretName(env, module, name);
     let current: Record<string, string> = {};
     try {
-      current = JSON.parse((await client.send(new GetSecretValueCommand({ SecretId: id }))).SecretString ?? "{}") as Record<string, string>;
+      current = JSON.parse(
+        (await client.send(new GetSecretValueCommand({ SecretId: id }))).SecretString ?? "{}",
+      ) as Record<string, string>;
     } catch (e) {
       if (httpStatus(e) !== 404 || !/secret value|AWSCURRENT/i.test((e as Error).message)) throw e;
     }
@@ -174,7 +237,10 @@ async function fillSecrets(env: Environment, module: string, seed: Seed): Promis
 /** A DynamoDB item from plain strings, numbers and booleans. */
 export function attributes(item: Record<string, string | number | boolean>): Record<string, AttributeValue> {
   return Object.fromEntries(
-    Object.entries(item).map(([k, v]) => [k, typeof v === "string" ? { S: v } : typeof v === "number" ? { N: String(v) } : { BOOL: v }]),
+    Object.entries(item).map(([k, v]) => [
+      k,
+      typeof v === "string" ? { S: v } : typeof v === "number" ? { N: String(v) } : { BOOL: v },
+    ]),
   );
 }
 
@@ -188,7 +254,10 @@ async function main(argv: string[]): Promise<void> {
   const available = seedModules();
   const wanted = argv.length > 0 ? argv : available;
   const unknown = wanted.filter((m) => !available.includes(m));
-  if (unknown.length > 0) throw new ConfigError(`no seed data for ${unknown.join(", ")}; modules with seed data: ${available.join(", ")} (local/seed/<module>/seed.json)`);
+  if (unknown.length > 0)
+    throw new ConfigError(
+      `no seed data for ${unknown.join(", ")}; modules with seed data: ${available.join(", ")} (local/seed/<module>/seed.json)`,
+    );
   for (const module of wanted) console.log(await load(module));
 }
 

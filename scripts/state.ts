@@ -6,7 +6,14 @@
 //   state.ts preflight <env,...>    exits 0 when the environments' locking can work with this engine
 //                                   and bucket; otherwise exits 3 naming each problem
 //   state.ts locking <env>          says how the environment locks state and what its lock table protects
-import { GetBucketVersioningCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import {
+  GetBucketVersioningCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import { ConfigError, type Environment, loadEnvironments } from "../environments";
 import { stateKey } from "../stacks/state";
 import { httpStatus, sdkConfig } from "./aws";
@@ -64,7 +71,9 @@ export async function managedResources(s3: S3Client, bucket: string, key: string
 /** `acme/dev/dev-foundation/terraform.tfstate` -> `dev-foundation`; other keys as they are. */
 export function stackOfKey(env: Environment, key: string): string {
   const prefix = `${env.state.keyPrefix}/`;
-  const match = key.startsWith(prefix) ? /^([^/]+)\/terraform\.tfstate(\.tflock)?$/.exec(key.slice(prefix.length)) : null;
+  const match = key.startsWith(prefix)
+    ? /^([^/]+)\/terraform\.tfstate(\.tflock)?$/.exec(key.slice(prefix.length))
+    : null;
   return match ? `${match[1]}${match[2] ? " (lock file)" : ""}` : key;
 }
 
@@ -109,7 +118,8 @@ export async function lockingPreflight(envs: readonly Environment[], engine?: En
   const tooOld = engineProblems(s3Locked, engine ?? engineOf());
   if (tooOld.length > 0) return tooOld;
   const versioning = new Map<string, string | undefined>();
-  for (const env of s3Locked) versioning.set(env.state.bucket, await bucketVersioning(new S3Client(sdkConfig(env)), env));
+  for (const env of s3Locked)
+    versioning.set(env.state.bucket, await bucketVersioning(new S3Client(sdkConfig(env)), env));
   return versioningProblems(s3Locked, versioning);
 }
 
@@ -117,10 +127,17 @@ export async function lockingPreflight(envs: readonly Environment[], engine?: En
  * What `npm run plan` and `npm run drift` do before any engine runs: say which engine runs, then
  * check the locking of the environments the selected stacks belong to.
  */
-export async function preflightForStacks(envs: readonly Environment[], stacks: readonly string[], binary?: string): Promise<string[]> {
+export async function preflightForStacks(
+  envs: readonly Environment[],
+  stacks: readonly string[],
+  binary?: string,
+): Promise<string[]> {
   const engine = engineOf(binary);
   process.stderr.write(`engine: ${engine.name} ${engine.version} (${engine.binary})\n`);
-  return lockingPreflight(envs.filter((e) => stacks.some((s) => s.startsWith(`${e.name}-`))), engine);
+  return lockingPreflight(
+    envs.filter((e) => stacks.some((s) => s.startsWith(`${e.name}-`))),
+    engine,
+  );
 }
 
 /** One paragraph for bootstrap's output: where locks live and what the lock table is for. */
@@ -138,7 +155,8 @@ export function describeLocking(env: Environment): string {
 
 async function main(): Promise<number> {
   const [command, envName, stack] = process.argv.slice(2);
-  const usage = "usage: state.ts exists <environment> <stack> | destroy-check <environment> | preflight <environment,...> | locking <environment>";
+  const usage =
+    "usage: state.ts exists <environment> <stack> | destroy-check <environment> | preflight <environment,...> | locking <environment>";
   if (!envName || !((command === "exists" && stack) || ["destroy-check", "preflight", "locking"].includes(command))) {
     console.error(usage);
     return 2;

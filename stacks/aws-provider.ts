@@ -47,7 +47,12 @@ export const AWS_PROVIDER_CONSTRAINT = ">= 6.25.0, < 7.0.0";
  * `region`, a second provider of the stack in that region, aliased by the region's name (CloudFront's
  * certificates live in us-east-1).
  */
-export function awsProvider(scope: Construct, env: Environment, extraTags: Record<string, string> = {}, region?: string): AwsProvider {
+export function awsProvider(
+  scope: Construct,
+  env: Environment,
+  extraTags: Record<string, string> = {},
+  region?: string,
+): AwsProvider {
   const emulator = env.endpoint
     ? {
         ...emulatorCredentials(env),

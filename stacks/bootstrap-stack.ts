@@ -82,11 +82,23 @@ export class BootstrapStack extends TerraformStack {
         deletionProtectionEnabled: protect,
         lifecycle: protection(protect).lifecycle,
       });
-      new TerraformOutput(this, "lock_table_name", { value: this.lockTable.name, description: "DynamoDB table that holds state locks." });
+      new TerraformOutput(this, "lock_table_name", {
+        value: this.lockTable.name,
+        description: "DynamoDB table that holds state locks.",
+      });
     }
 
-    new TerraformOutput(this, "state_bucket_name", { value: this.stateBucket.bucketName, description: "Bucket that holds every stack's state." });
-    new TerraformOutput(this, "state_locking", { value: env.state.locking, description: "How stacks lock state: s3 (lock objects), dynamodb (the table) or both." });
-    new TerraformOutput(this, "state_kms_key_arn", { value: key.arn, description: "KMS key that encrypts state objects and locks." });
+    new TerraformOutput(this, "state_bucket_name", {
+      value: this.stateBucket.bucketName,
+      description: "Bucket that holds every stack's state.",
+    });
+    new TerraformOutput(this, "state_locking", {
+      value: env.state.locking,
+      description: "How stacks lock state: s3 (lock objects), dynamodb (the table) or both.",
+    });
+    new TerraformOutput(this, "state_kms_key_arn", {
+      value: key.arn,
+      description: "KMS key that encrypts state objects and locks.",
+    });
   }
 }

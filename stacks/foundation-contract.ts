@@ -15,28 +15,56 @@ export const FOUNDATION_OUTPUTS = {
   vpc_id: { type: "string", description: "ID of the environment's VPC." },
   vpc_cidr: { type: "string", description: "IPv4 range of the VPC." },
   public_subnet_ids: { type: "list", description: "Public subnet IDs, one per availability zone (load balancers)." },
-  private_subnet_ids: { type: "list", description: "Private subnet IDs, one per availability zone (workloads, databases)." },
+  private_subnet_ids: {
+    type: "list",
+    description: "Private subnet IDs, one per availability zone (workloads, databases).",
+  },
   private_zone_id: { type: "string", description: "Route53 private hosted zone ID for internal names." },
   private_zone_name: { type: "string", description: "Domain name of the private hosted zone." },
-  public_zone_id: { type: "string", description: "Route53 public hosted zone ID of the environment (dns.publicZone); empty without one." },
+  public_zone_id: {
+    type: "string",
+    description: "Route53 public hosted zone ID of the environment (dns.publicZone); empty without one.",
+  },
   public_zone_name: { type: "string", description: "Domain name of the public hosted zone; empty without one." },
-  public_zone_name_servers: { type: "list", description: "Name servers of the public zone, to delegate to from the parent domain; empty without one." },
+  public_zone_name_servers: {
+    type: "list",
+    description: "Name servers of the public zone, to delegate to from the parent domain; empty without one.",
+  },
   kms_key_arn: { type: "string", description: "ARN of the environment's KMS key for data at rest." },
-  log_bucket_name: { type: "string", description: "Central bucket that receives S3 access logs and load balancer logs." },
+  log_bucket_name: {
+    type: "string",
+    description: "Central bucket that receives S3 access logs and load balancer logs.",
+  },
   log_group_name: { type: "string", description: "Central CloudWatch Logs group for platform events." },
-  alerts_topic_arn: { type: "string", description: "SNS topic that alarms and the cost budget notify; subscribe people or chat to it." },
+  alerts_topic_arn: {
+    type: "string",
+    description: "SNS topic that alarms and the cost budget notify; subscribe people or chat to it.",
+  },
   ecr_repository_urls: { type: "map", description: "ECR repository URL per module name." },
   ecr_repository_arns: { type: "map", description: "ECR repository ARN per module name." },
-  plan_role_arn: { type: "string", description: "IAM role that pull-request workflows assume to run plan (read-only)." },
+  plan_role_arn: {
+    type: "string",
+    description: "IAM role that pull-request workflows assume to run plan (read-only).",
+  },
   apply_role_arn: { type: "string", description: "IAM role that main-branch and tag workflows assume to apply." },
   eks_cluster_name: { type: "string", description: "EKS cluster name; empty when the environment has no EKS cluster." },
   eks_cluster_endpoint: { type: "string", description: "EKS API server endpoint; empty without EKS." },
-  eks_cluster_ca_data: { type: "string", description: "Base64 certificate authority data of the EKS API; empty without EKS." },
-  eks_oidc_provider_arn: { type: "string", description: "ARN of the cluster's IAM OIDC provider for IRSA; empty without EKS." },
-  eks_oidc_provider_url: { type: "string", description: "Issuer URL of the cluster's OIDC provider, without https://; empty without EKS." },
+  eks_cluster_ca_data: {
+    type: "string",
+    description: "Base64 certificate authority data of the EKS API; empty without EKS.",
+  },
+  eks_oidc_provider_arn: {
+    type: "string",
+    description: "ARN of the cluster's IAM OIDC provider for IRSA; empty without EKS.",
+  },
+  eks_oidc_provider_url: {
+    type: "string",
+    description: "Issuer URL of the cluster's OIDC provider, without https://; empty without EKS.",
+  },
   eks_cluster_security_group_id: {
     type: "string",
-    description: "Security group EKS gives the cluster and its managed nodes: the source to allow for pods reaching a database or cache; empty without EKS.",
+    description:
+      "Security group EKS gives the cluster and its managed nodes: the source to allow for pods reaching a database or cache; empty without EKS.",
   },
 } as const satisfies Record<string, OutputSpec>;
 
@@ -60,7 +88,11 @@ export function isFoundationOutput(name: string): name is FoundationOutputName {
  * environment's foundation exists (a new environment, or a pull request that adds both). Plan only:
  * a stack synthesized with them refuses to apply.
  */
-export function mockFoundationOutputs(env: { readonly accountId: string; readonly region: string; readonly project: string }): FoundationOutputs {
+export function mockFoundationOutputs(env: {
+  readonly accountId: string;
+  readonly region: string;
+  readonly project: string;
+}): FoundationOutputs {
   const arn = (service: string, resource: string) => `arn:aws:${service}:${env.region}:${env.accountId}:${resource}`;
   return {
     vpc_id: "vpc-0mock0000000000000",

@@ -1,4 +1,13 @@
-import { Aspects, DataResource, DataTerraformRemoteStateS3, Fn, type IAspect, TerraformLocal, TerraformResource, TerraformStack } from "cdktf";
+import {
+  Aspects,
+  DataResource,
+  DataTerraformRemoteStateS3,
+  Fn,
+  type IAspect,
+  TerraformLocal,
+  TerraformResource,
+  TerraformStack,
+} from "cdktf";
 import { Construct, type IConstruct } from "constructs";
 import type { Environment } from "../environments";
 import {
@@ -28,7 +37,14 @@ export class FoundationRef<C extends FoundationOutputName> extends Construct {
    * @param mock plan with mockFoundationOutputs instead of reading the foundation's state; the stack
    *   then refuses to apply (see MockApplyGuard).
    */
-  constructor(scope: Construct, id: string, env: Environment, consumes: readonly C[], moduleName: string, mock = false) {
+  constructor(
+    scope: Construct,
+    id: string,
+    env: Environment,
+    consumes: readonly C[],
+    moduleName: string,
+    mock = false,
+  ) {
     super(scope, id);
     const unknown = consumes.filter((c) => !isFoundationOutput(c));
     if (unknown.length > 0) {
@@ -41,9 +57,13 @@ export class FoundationRef<C extends FoundationOutputName> extends Construct {
     this.moduleName = moduleName;
     if (mock) {
       this.mock = mockFoundationOutputs(env);
-      Aspects.of(TerraformStack.of(this)).add(new MockApplyGuard(new DataResource(this, "mock-apply-guard", {
-        provisioners: [{ type: "local-exec", command: `echo "${MOCK_REFUSAL}" >&2; exit 1` }],
-      })));
+      Aspects.of(TerraformStack.of(this)).add(
+        new MockApplyGuard(
+          new DataResource(this, "mock-apply-guard", {
+            provisioners: [{ type: "local-exec", command: `echo "${MOCK_REFUSAL}" >&2; exit 1` }],
+          }),
+        ),
+      );
     } else {
       this.remoteState = new DataTerraformRemoteStateS3(this, "foundation", stateBackendConfig(env, FoundationStack));
     }
@@ -86,12 +106,15 @@ export class FoundationRef<C extends FoundationOutputName> extends Construct {
   }
 }
 
-type OutputsOfType<T> = { [K in FoundationOutputName]: FoundationOutputs[K] extends T ? K : never }[FoundationOutputName];
+type OutputsOfType<T> = {
+  [K in FoundationOutputName]: FoundationOutputs[K] extends T ? K : never;
+}[FoundationOutputName];
 type StringOutputs = OutputsOfType<string>;
 type ListOutputs = OutputsOfType<string[]>;
 type MapOutputs = Exclude<FoundationOutputName, StringOutputs | ListOutputs>;
 
-export const MOCK_REFUSAL = "refusing to apply: this stack was synthesized with mock foundation outputs (PLATFORM_MOCK_FOUNDATION), for plan only";
+export const MOCK_REFUSAL =
+  "refusing to apply: this stack was synthesized with mock foundation outputs (PLATFORM_MOCK_FOUNDATION), for plan only";
 
 /**
  * Makes every resource of a stack depend on a guard whose creation fails, so an apply of a plan

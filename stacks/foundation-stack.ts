@@ -46,7 +46,9 @@ export class FoundationStack extends TerraformStack {
       kmsKeyArn: key.arn,
       accountId: env.accountId,
       monthlyBudgetUsd: env.budget?.monthlyLimitUsd,
-      costAnomaly: env.budget?.anomalyAlertUsd ? { tag: { key: "Environment", value: env.name }, thresholdUsd: env.budget.anomalyAlertUsd } : undefined,
+      costAnomaly: env.budget?.anomalyAlertUsd
+        ? { tag: { key: "Environment", value: env.name }, thresholdUsd: env.budget.anomalyAlertUsd }
+        : undefined,
       emails: env.alerts?.emails,
     });
     new KmsAlias(this, "key-alias", { name: `alias/${prefix}`, targetKeyId: key.keyId });
@@ -84,8 +86,14 @@ export class FoundationStack extends TerraformStack {
       applyEnvironment: env.name,
       planRefs: [`refs/heads/${env.github.defaultBranch}`],
       stateBucketName: env.state.bucket,
-      lockTableArn: env.state.locking === "s3" ? undefined : `arn:aws:dynamodb:${env.region}:${env.accountId}:table/${env.state.lockTable}`,
-      lockObjectsArn: env.state.locking === "dynamodb" ? undefined : `arn:aws:s3:::${env.state.bucket}/${env.state.keyPrefix}/*.tflock`,
+      lockTableArn:
+        env.state.locking === "s3"
+          ? undefined
+          : `arn:aws:dynamodb:${env.region}:${env.accountId}:table/${env.state.lockTable}`,
+      lockObjectsArn:
+        env.state.locking === "dynamodb"
+          ? undefined
+          : `arn:aws:s3:::${env.state.bucket}/${env.state.keyPrefix}/*.tflock`,
       region: env.region,
     });
     const eks = env.eks.enabled ? this.eks(env, prefix, key, github) : undefined;
@@ -137,7 +145,9 @@ export class FoundationStack extends TerraformStack {
             Principal: { Service: `logs.${env.region}.amazonaws.com` },
             Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
             Resource: "*",
-            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${env.region}:${env.accountId}:*` } },
+            Condition: {
+              ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${env.region}:${env.accountId}:*` },
+            },
           },
           kmsStatementForPublishers(env.accountId),
           {

@@ -21,13 +21,16 @@ export type KubernetesInput = (typeof KUBERNETES_INPUTS)[number];
 export const KUBERNETES_PROVIDER_CONSTRAINT = ">= 2.38.0, < 4.0.0";
 export const HELM_PROVIDER_CONSTRAINT = ">= 3.1.1, < 4.0.0";
 
-
 /**
  * Configures the kubernetes and helm providers of a module stack. EKS: endpoint and CA from the
  * foundation's remote state, short-lived tokens from `aws eks get-token` (nothing stored). Kind or any
  * other cluster: a kubeconfig path and context from the environment.
  */
-export function clusterAccess(scope: Construct, env: Environment, foundation: FoundationRef<KubernetesInput>): ClusterAccess | undefined {
+export function clusterAccess(
+  scope: Construct,
+  env: Environment,
+  foundation: FoundationRef<KubernetesInput>,
+): ClusterAccess | undefined {
   let connection: Record<string, unknown>;
   let irsa: ClusterAccess["irsa"];
   if (env.eks.enabled) {
@@ -40,7 +43,10 @@ export function clusterAccess(scope: Construct, env: Environment, foundation: Fo
         args: ["eks", "get-token", "--cluster-name", foundation.string("eks_cluster_name"), "--region", env.region],
       },
     };
-    irsa = { oidcProviderArn: foundation.string("eks_oidc_provider_arn"), oidcIssuer: foundation.string("eks_oidc_provider_url") };
+    irsa = {
+      oidcProviderArn: foundation.string("eks_oidc_provider_arn"),
+      oidcIssuer: foundation.string("eks_oidc_provider_url"),
+    };
   } else if (env.kubeconfig) {
     connection = { configPath: env.kubeconfig.path, configContext: env.kubeconfig.context };
   } else {

@@ -42,7 +42,10 @@ export interface SecretDeclaration {
 }
 
 /** A deployable unit: one folder under packages/, one stack per environment where enabled. */
-export interface ModuleDefinition<S extends z.ZodType = z.ZodType, C extends FoundationOutputName = FoundationOutputName> {
+export interface ModuleDefinition<
+  S extends z.ZodType = z.ZodType,
+  C extends FoundationOutputName = FoundationOutputName,
+> {
   /** Lowercase name; stacks are `<env>-<name>`. */
   readonly name: string;
   /** Owning team as a CODEOWNERS handle, e.g. `@acme/data-platform`. */
@@ -67,6 +70,8 @@ export interface ModuleDefinition<S extends z.ZodType = z.ZodType, C extends Fou
 }
 
 /** Declares a module with its types inferred; see ModuleDefinition. */
-export function defineModule<S extends z.ZodType, C extends FoundationOutputName>(def: ModuleDefinition<S, C>): ModuleDefinition<S, C> {
+export function defineModule<S extends z.ZodType, C extends FoundationOutputName>(
+  def: ModuleDefinition<S, C>,
+): ModuleDefinition<S, C> {
   return def;
 }

@@ -40,7 +40,10 @@ export class ModuleStack<S = unknown> extends TerraformStack {
     new S3Backend(this, stateBackendConfig(env, module.name));
     const declared = module.secrets ?? [];
     // Secrets are encrypted with the environment's key, whether or not the module reads it itself.
-    const consumes: FoundationOutputName[] = declared.length > 0 && !module.consumes.includes("kms_key_arn") ? [...module.consumes, "kms_key_arn"] : [...module.consumes];
+    const consumes: FoundationOutputName[] =
+      declared.length > 0 && !module.consumes.includes("kms_key_arn")
+        ? [...module.consumes, "kms_key_arn"]
+        : [...module.consumes];
     this.foundation = new FoundationRef(this, "foundation", env, consumes, module.name, props.mockFoundation);
     const secrets = new Map<string, ModuleSecret>();
     for (const declaration of declared) {
@@ -62,7 +65,8 @@ export class ModuleStack<S = unknown> extends TerraformStack {
       env,
       settings: props.settings,
       foundation: this.foundation,
-      name: (suffix?: string) => (suffix ? `${resourcePrefix(env, module.name)}-${suffix}` : resourcePrefix(env, module.name)),
+      name: (suffix?: string) =>
+        suffix ? `${resourcePrefix(env, module.name)}-${suffix}` : resourcePrefix(env, module.name),
       awsProviderIn: (region: string) => {
         if (!regional.has(region)) regional.set(region, awsProvider(this, env, tags, region));
         return regional.get(region)!;

@@ -6,7 +6,9 @@ import { stackName } from "./naming";
 export const EMULATOR_CREDENTIALS = { accessKey: "test", secretKey: "test" } as const;
 
 /** The emulator's test keys, unless the environment takes credentials from the usual AWS chain. */
-export function emulatorCredentials(env: Pick<Environment, "emulatorCredentials">): Partial<typeof EMULATOR_CREDENTIALS> {
+export function emulatorCredentials(
+  env: Pick<Environment, "emulatorCredentials">,
+): Partial<typeof EMULATOR_CREDENTIALS> {
   return env.emulatorCredentials === "environment" ? {} : EMULATOR_CREDENTIALS;
 }
 

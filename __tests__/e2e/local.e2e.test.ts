@@ -19,7 +19,13 @@ import {
   PutItemCommand,
   ScanCommand,
 } from "@aws-sdk/client-dynamodb";
-import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcEndpointsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import {
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcEndpointsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+} from "@aws-sdk/client-ec2";
 import { DescribeRepositoriesCommand, ECRClient } from "@aws-sdk/client-ecr";
 import { DescribeStreamSummaryCommand, KinesisClient, ListStreamsCommand } from "@aws-sdk/client-kinesis";
 import {
@@ -40,11 +46,27 @@ import {
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetTopicAttributesCommand, SNSClient } from "@aws-sdk/client-sns";
-import { GetQueueAttributesCommand, GetQueueUrlCommand, SetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import { AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { App } from "cdktf";
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { environmentInputs, loadEnvironments } from "../../environments";
@@ -89,18 +111,31 @@ const sqs = new SQSClient(aws);
 const kinesis = new KinesisClient({ ...aws, requestHandler: new NodeHttpHandler() });
 
 const tofu = (dir: string, args: string[], log: string, input?: string, extraEnv: NodeJS.ProcessEnv = {}) =>
-  run(tools.TERRAFORM_BINARY_NAME!, args, { cwd: dir.startsWith("/") ? dir : join(OUT, dir), env: { ...tools, ...extraEnv }, log, input });
+  run(tools.TERRAFORM_BINARY_NAME!, args, {
+    cwd: dir.startsWith("/") ? dir : join(OUT, dir),
+    env: { ...tools, ...extraEnv },
+    log,
+    input,
+  });
 /** cdktf through the project's wrapper: toolchain env, single-layer runs, no registry lock. */
-const cdktf = (args: string[], log: string) => run("bash", [join(REPO, "scripts", "cdktf.sh"), ...args], { env: tools, log });
-const mustCdktf = (args: string[], log: string) => must("bash", [join(REPO, "scripts", "cdktf.sh"), ...args], { env: tools, log });
+const cdktf = (args: string[], log: string) =>
+  run("bash", [join(REPO, "scripts", "cdktf.sh"), ...args], { env: tools, log });
+const mustCdktf = (args: string[], log: string) =>
+  must("bash", [join(REPO, "scripts", "cdktf.sh"), ...args], { env: tools, log });
 const tflocalEnv = { ...tools, TF_CMD: tools.TERRAFORM_BINARY_NAME, AWS_ENDPOINT_URL: env.endpoint };
-const emulator = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => must("bash", [join(REPO, "local", "emulator.sh"), ...args], { env: extraEnv, log: "emulator.log" });
-const scratchEmulator = (action: string) => emulator([action], { EMULATOR: "moto", EMULATOR_PORT: SCRATCH.port, EMULATOR_DIR: SCRATCH.dir });
+const emulator = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+  must("bash", [join(REPO, "local", "emulator.sh"), ...args], { env: extraEnv, log: "emulator.log" });
+const scratchEmulator = (action: string) =>
+  emulator([action], { EMULATOR: "moto", EMULATOR_PORT: SCRATCH.port, EMULATOR_DIR: SCRATCH.dir });
 /** Bootstrap with OpenTofu's debug log kept, so a state-migration failure can be explained afterwards. */
 let bootstrapRuns = 0;
 const bootstrap = (args: string[]) =>
   run("bash", ["scripts/bootstrap.sh", "local", ...args], {
-    env: { ...tools, TF_LOG: "debug", TF_LOG_PATH: join(REPO, ".e2e", "logs", `bootstrap-tofu-${++bootstrapRuns}.log`) },
+    env: {
+      ...tools,
+      TF_LOG: "debug",
+      TF_LOG_PATH: join(REPO, ".e2e", "logs", `bootstrap-tofu-${++bootstrapRuns}.log`),
+    },
     log: "bootstrap.log",
   });
 
@@ -132,13 +167,19 @@ function beside<T>(name: string, body: () => Promise<T>): { awaited: () => Promi
 /** Locks held now in a state bucket (S3 locking): the `<state key>.tflock` objects. */
 async function lockObjects(client = s3, bucket = env.state.bucket): Promise<string[]> {
   const page = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
-  return (page.Contents ?? []).map((o) => o.Key!).filter((k) => k.endsWith(".tflock")).sort();
+  return (page.Contents ?? [])
+    .map((o) => o.Key!)
+    .filter((k) => k.endsWith(".tflock"))
+    .sort();
 }
 
 /** Locks held now in a lock table (DynamoDB locking): LockIDs of items that carry lock info, not digests. */
 async function lockItems(client: DynamoDBClient, table: string): Promise<string[]> {
   const items = await client.send(new ScanCommand({ TableName: table }));
-  return (items.Items ?? []).filter((i) => i.Info?.S).map((i) => i.LockID.S!).sort();
+  return (items.Items ?? [])
+    .filter((i) => i.Info?.S)
+    .map((i) => i.LockID.S!)
+    .sort();
 }
 
 /**
@@ -155,13 +196,21 @@ async function applyAgainstHeldLock<T>(o: {
   whileHeld: () => Promise<T>;
 }): Promise<{ held: T; second: RunResult; firstOutput: string }> {
   const binary = o.env.TERRAFORM_BINARY_NAME!;
-  const first = start(binary, ["apply", "-input=true", "-no-color", `-replace=${o.replace}`], { cwd: o.cwd, env: o.env, log: o.logs[0] });
+  const first = start(binary, ["apply", "-input=true", "-no-color", `-replace=${o.replace}`], {
+    cwd: o.cwd,
+    env: o.env,
+    log: o.logs[0],
+  });
   let held: T;
   let second: RunResult;
   try {
     await waitForOutput(first, (out) => out.includes("Enter a value:"), 120_000);
     held = await o.whileHeld();
-    second = await run(binary, ["apply", "-input=false", "-auto-approve", "-no-color", "-lock-timeout=0s"], { cwd: o.cwd, env: o.env, log: o.logs[1] });
+    second = await run(binary, ["apply", "-input=false", "-auto-approve", "-no-color", "-lock-timeout=0s"], {
+      cwd: o.cwd,
+      env: o.env,
+      log: o.logs[1],
+    });
   } finally {
     first.write("no\n");
     first.end();
@@ -169,7 +218,12 @@ async function applyAgainstHeldLock<T>(o: {
   return { held, second, firstOutput: (await first.done).output };
 }
 
-const stateObject = async (stack: string) => JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, stack) }))).Body!.transformToString());
+const stateObject = async (stack: string) =>
+  JSON.parse(
+    await (
+      await s3.send(new GetObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, stack) }))
+    ).Body!.transformToString(),
+  );
 
 let besides: Record<"fixture" | "guard" | "validate" | "engine", { awaited: () => Promise<unknown> }>;
 const ENGINE = otherEngine();
@@ -183,10 +237,14 @@ beforeAll(async () => {
   rmSync(join(REPO, ".bootstrap", "local.tfstate"), { force: true });
   rmSync(join(REPO, ".e2e", "tflocal"), { recursive: true, force: true });
   besides = {
-    fixture: beside("plan summary of a real create/update/replace/destroy plan (scratch emulator)", () => planFixture(tools, SCRATCH_ENDPOINT)),
+    fixture: beside("plan summary of a real create/update/replace/destroy plan (scratch emulator)", () =>
+      planFixture(tools, SCRATCH_ENDPOINT),
+    ),
     guard: beside("prevent_destroy bootstrap refuses destroy (scratch emulator)", guardRefusesDestroy),
     validate: beside("synth all environments + tofu validate every stack", validateEveryStack),
-    engine: beside(`${ENGINE.name} ${ENGINE.version}: locking move and a full cycle (scratch emulator)`, () => otherEngineCycle(ENGINE)),
+    engine: beside(`${ENGINE.name} ${ENGINE.version}: locking move and a full cycle (scratch emulator)`, () =>
+      otherEngineCycle(ENGINE),
+    ),
   };
 }, 120_000);
 
@@ -194,12 +252,21 @@ afterAll(async () => {
   // Whatever failed, wait for the work beside the main line before the emulators go.
   await Promise.allSettled(Object.values(besides ?? {}).map((b) => b.awaited()));
   await run("bash", [join(REPO, "local", "emulator.sh"), "stop"], { log: "emulator.log" });
-  await run("bash", [join(REPO, "local", "emulator.sh"), "stop"], { env: { EMULATOR: "moto", EMULATOR_PORT: SCRATCH.port, EMULATOR_DIR: SCRATCH.dir }, log: "emulator.log" });
+  await run("bash", [join(REPO, "local", "emulator.sh"), "stop"], {
+    env: { EMULATOR: "moto", EMULATOR_PORT: SCRATCH.port, EMULATOR_DIR: SCRATCH.dir },
+    log: "emulator.log",
+  });
   // The emulators' request logs (one line per request, with the SDK's attempt counter) stay with the run's logs.
-  for (const [dir, name] of [[join(process.env.HOME ?? "/tmp", ".cache", "cdktf-platform", "emulator"), "emulator-requests.log"], [SCRATCH.dir, "scratch-emulator-requests.log"]]) {
-    if (existsSync(join(dir, "requests.log"))) copyFileSync(join(dir, "requests.log"), join(REPO, ".e2e", "logs", name));
+  for (const [dir, name] of [
+    [join(process.env.HOME ?? "/tmp", ".cache", "cdktf-platform", "emulator"), "emulator-requests.log"],
+    [SCRATCH.dir, "scratch-emulator-requests.log"],
+  ]) {
+    if (existsSync(join(dir, "requests.log")))
+      copyFileSync(join(dir, "requests.log"), join(REPO, ".e2e", "logs", name));
   }
-  console.log(["e2e phase timings (s):", ...timings.map((t) => `  ${t.phase.padEnd(78)} ${t.seconds.toFixed(1)}`)].join("\n"));
+  console.log(
+    ["e2e phase timings (s):", ...timings.map((t) => `  ${t.phase.padEnd(78)} ${t.seconds.toFixed(1)}`)].join("\n"),
+  );
 }, 900_000);
 
 /** A bootstrap synthesized with protected state (as outside local) refuses destroy at plan time. */
@@ -208,26 +275,40 @@ async function guardRefusesDestroy(): Promise<void> {
     ...env,
     name: "guard",
     endpoint: SCRATCH_ENDPOINT,
-    state: { ...env.state, bucket: "acme-guard-tfstate-000000000000", accessLogBucket: "acme-guard-tfstate-logs-000000000000" },
+    state: {
+      ...env.state,
+      bucket: "acme-guard-tfstate-000000000000",
+      accessLogBucket: "acme-guard-tfstate-logs-000000000000",
+    },
   };
   const dir = join(REPO, ".e2e", "guard");
   rmSync(dir, { recursive: true, force: true });
   const synthGuard = (protect: boolean) => {
     const app = new App({ outdir: dir });
-    new BootstrapStack(app, { env: { ...guarded, state: { ...guarded.state, protect } }, localStatePath: join(dir, "guard.tfstate") });
+    new BootstrapStack(app, {
+      env: { ...guarded, state: { ...guarded.state, protect } },
+      localStatePath: join(dir, "guard.tfstate"),
+    });
     app.synth();
     return join(dir, "stacks", "guard-bootstrap");
   };
   const stackDir = synthGuard(true);
-  const guardTofu = (args: string[]) => must(tools.TERRAFORM_BINARY_NAME!, args, { cwd: stackDir, env: tools, log: "guard.log" });
+  const guardTofu = (args: string[]) =>
+    must(tools.TERRAFORM_BINARY_NAME!, args, { cwd: stackDir, env: tools, log: "guard.log" });
   await guardTofu(["init", "-input=false"]);
   await guardTofu(["apply", "-input=false", "-auto-approve"]);
-  const refused = await run(tools.TERRAFORM_BINARY_NAME!, ["destroy", "-input=false", "-auto-approve"], { cwd: stackDir, env: tools, log: "guard.log" });
+  const refused = await run(tools.TERRAFORM_BINARY_NAME!, ["destroy", "-input=false", "-auto-approve"], {
+    cwd: stackDir,
+    env: tools,
+    log: "guard.log",
+  });
   expect(refused.code).not.toBe(0);
   expect(refused.output).toContain("Instance cannot be destroyed");
   expect(refused.output).toContain("prevent_destroy");
   const scratchS3 = new S3Client({ ...aws, endpoint: SCRATCH_ENDPOINT });
-  expect((await scratchS3.send(new ListBucketsCommand({}))).Buckets!.map((b) => b.Name)).toContain("acme-guard-tfstate-000000000000");
+  expect((await scratchS3.send(new ListBucketsCommand({}))).Buckets!.map((b) => b.Name)).toContain(
+    "acme-guard-tfstate-000000000000",
+  );
   // Clean up the way an operator would: lift the protection in code, apply, then destroy.
   synthGuard(false);
   await guardTofu(["apply", "-input=false", "-auto-approve"]);
@@ -276,19 +357,34 @@ async function otherEngineCycle(engine: Engine): Promise<void> {
   const log = "engine-cycle.log";
   const tables = async () => (await scratchDynamo.send(new ListTablesCommand({}))).TableNames ?? [];
   const bootstrapWith = async (mode: NodeJS.ProcessEnv, args: string[] = []) => {
-    const output = (await must("bash", ["scripts/bootstrap.sh", "local", ...args], { env: { ...at, ...mode }, log })).output;
+    const output = (await must("bash", ["scripts/bootstrap.sh", "local", ...args], { env: { ...at, ...mode }, log }))
+      .output;
     expect(output).toContain(`engine: ${engine.name} v${engine.version}`);
     return output;
   };
   const cdktfHere = async (args: string[]) => {
-    const output = (await must("bash", [join(REPO, "scripts", "cdktf.sh"), ...args, "--output", outdir], { env: at, log })).output;
+    const output = (
+      await must("bash", [join(REPO, "scripts", "cdktf.sh"), ...args, "--output", outdir], { env: at, log })
+    ).output;
     expect(output).toContain(`engine: ${engine.name} v${engine.version}`);
   };
-  const locksHeld = async () => ({ objects: await lockObjects(scratchS3), items: (await tables()).includes(table) ? await lockItems(scratchDynamo, table) : [] });
+  const locksHeld = async () => ({
+    objects: await lockObjects(scratchS3),
+    items: (await tables()).includes(table) ? await lockItems(scratchDynamo, table) : [],
+  });
   /** What an apply holds while it waits at its prompt; a second apply meanwhile must fail on the lock. */
   const heldDuringApply = async () => {
-    const { held, second, firstOutput } = await applyAgainstHeldLock({ cwd: stateDir, env: at, replace: "aws_kms_alias.state-key-alias", logs: [log, log], whileHeld: locksHeld });
-    expect({ code: second.code, locked: second.output.includes("Error acquiring the state lock") }).toEqual({ code: 1, locked: true });
+    const { held, second, firstOutput } = await applyAgainstHeldLock({
+      cwd: stateDir,
+      env: at,
+      replace: "aws_kms_alias.state-key-alias",
+      logs: [log, log],
+      whileHeld: locksHeld,
+    });
+    expect({ code: second.code, locked: second.output.includes("Error acquiring the state lock") }).toEqual({
+      code: 1,
+      locked: true,
+    });
     expect(firstOutput).toContain("Apply cancelled");
     return held;
   };
@@ -296,46 +392,60 @@ async function otherEngineCycle(engine: Engine): Promise<void> {
   const tableLock = `${env.state.bucket}/${key}`;
   const objectLock = `${key}.tflock`;
 
-  await phase(`(beside) ${label}: a lock table made by hand adopted by import, then locks moved from DynamoDB to S3 by the README runbook`, async () => {
-    // 1. An environment as it was: locks in the table. The table was made by hand before bootstrap
-    // existed (the seed's "Table already exists"): bootstrap adopts it through an import block.
-    await scratchDynamo.send(
-      new CreateTableCommand({
-        TableName: table,
-        BillingMode: "PAY_PER_REQUEST",
-        KeySchema: [{ AttributeName: "LockID", KeyType: "HASH" }],
-        AttributeDefinitions: [{ AttributeName: "LockID", AttributeType: "S" }],
-      }),
-    );
-    const byHand = { TableName: table, Key: { LockID: { S: "made-by-hand" } } };
-    await scratchDynamo.send(new PutItemCommand({ ...byHand, Item: byHand.Key }));
-    const adopted = await bootstrapWith({ PLATFORM_LOCAL_LOCKING: "dynamodb", PLATFORM_LOCAL_IMPORTS: JSON.stringify({ bootstrap: { "lock-table": table } }) });
-    expect(adopted).toMatch(/Resources: 1 imported, \d+ added, 1 changed, 0 destroyed/);
-    expect(adopted).toContain(`state locking: dynamodb; the lock table ${table} holds every stack's lock`);
-    // The same table, now encrypted with the state key: the item made by hand is still in it.
-    expect((await scratchDynamo.send(new GetItemCommand(byHand))).Item).toEqual(byHand.Key);
-    expect((await scratchDynamo.send(new DescribeTableCommand({ TableName: table }))).Table?.SSEDescription).toMatchObject({ Status: "ENABLED", SSEType: "KMS" });
-    await scratchDynamo.send(new DeleteItemCommand(byHand));
-    // The import is needed once: the bootstraps below run without it.
-    expect(await heldDuringApply()).toEqual({ objects: [], items: [tableLock] });
-    await nothingHeld();
-    // 2. Both: every lock is taken in S3 and in the table, so runs on either setting exclude each other.
-    expect(await bootstrapWith({ PLATFORM_LOCAL_LOCKING: "both" })).toContain("state locking: both;");
-    expect(await heldDuringApply()).toEqual({ objects: [objectLock], items: [tableLock] });
-    await nothingHeld();
-    // 3. S3 only, the table kept (it protects nothing now).
-    expect(await bootstrapWith({ PLATFORM_LOCAL_LOCKING: "s3", PLATFORM_LOCAL_LOCK_TABLE: table })).toContain(`The lock table ${table} protects nothing now`);
-    expect(await tables()).toContain(table);
-    expect(await heldDuringApply()).toEqual({ objects: [objectLock], items: [] });
-    await nothingHeld();
-    // 4. The table goes.
-    expect(await bootstrapWith({ PLATFORM_LOCAL_LOCKING: "s3" })).toContain("no lock table");
-    expect(await tables()).not.toContain(table);
-  });
+  await phase(
+    `(beside) ${label}: a lock table made by hand adopted by import, then locks moved from DynamoDB to S3 by the README runbook`,
+    async () => {
+      // 1. An environment as it was: locks in the table. The table was made by hand before bootstrap
+      // existed (the seed's "Table already exists"): bootstrap adopts it through an import block.
+      await scratchDynamo.send(
+        new CreateTableCommand({
+          TableName: table,
+          BillingMode: "PAY_PER_REQUEST",
+          KeySchema: [{ AttributeName: "LockID", KeyType: "HASH" }],
+          AttributeDefinitions: [{ AttributeName: "LockID", AttributeType: "S" }],
+        }),
+      );
+      const byHand = { TableName: table, Key: { LockID: { S: "made-by-hand" } } };
+      await scratchDynamo.send(new PutItemCommand({ ...byHand, Item: byHand.Key }));
+      const adopted = await bootstrapWith({
+        PLATFORM_LOCAL_LOCKING: "dynamodb",
+        PLATFORM_LOCAL_IMPORTS: JSON.stringify({ bootstrap: { "lock-table": table } }),
+      });
+      expect(adopted).toMatch(/Resources: 1 imported, \d+ added, 1 changed, 0 destroyed/);
+      expect(adopted).toContain(`state locking: dynamodb; the lock table ${table} holds every stack's lock`);
+      // The same table, now encrypted with the state key: the item made by hand is still in it.
+      expect((await scratchDynamo.send(new GetItemCommand(byHand))).Item).toEqual(byHand.Key);
+      expect(
+        (await scratchDynamo.send(new DescribeTableCommand({ TableName: table }))).Table?.SSEDescription,
+      ).toMatchObject({ Status: "ENABLED", SSEType: "KMS" });
+      await scratchDynamo.send(new DeleteItemCommand(byHand));
+      // The import is needed once: the bootstraps below run without it.
+      expect(await heldDuringApply()).toEqual({ objects: [], items: [tableLock] });
+      await nothingHeld();
+      // 2. Both: every lock is taken in S3 and in the table, so runs on either setting exclude each other.
+      expect(await bootstrapWith({ PLATFORM_LOCAL_LOCKING: "both" })).toContain("state locking: both;");
+      expect(await heldDuringApply()).toEqual({ objects: [objectLock], items: [tableLock] });
+      await nothingHeld();
+      // 3. S3 only, the table kept (it protects nothing now).
+      expect(await bootstrapWith({ PLATFORM_LOCAL_LOCKING: "s3", PLATFORM_LOCAL_LOCK_TABLE: table })).toContain(
+        `The lock table ${table} protects nothing now`,
+      );
+      expect(await tables()).toContain(table);
+      expect(await heldDuringApply()).toEqual({ objects: [objectLock], items: [] });
+      await nothingHeld();
+      // 4. The table goes.
+      expect(await bootstrapWith({ PLATFORM_LOCAL_LOCKING: "s3" })).toContain("no lock table");
+      expect(await tables()).not.toContain(table);
+    },
+  );
   await phase(`(beside) ${label}: foundation and a module deployed, a no-change plan, destroyed`, async () => {
     await cdktfHere(["deploy", "local-foundation", "--auto-approve"]);
     await cdktfHere(["deploy", "local-file-processing", "--auto-approve"]);
-    const plan = await run("npm", ["run", "--silent", "plan", "--", "local-foundation,local-file-processing", "--out", join(work, "plans")], { env: at, log });
+    const plan = await run(
+      "npm",
+      ["run", "--silent", "plan", "--", "local-foundation,local-file-processing", "--out", join(work, "plans")],
+      { env: at, log },
+    );
     expect({ code: plan.code, engine: plan.output.includes(`engine: ${label}`) }).toEqual({ code: 0, engine: true });
     expect(plan.output).toContain("### `local-foundation`: no changes");
     expect(plan.output).toContain("### `local-file-processing`: no changes");
@@ -356,24 +466,47 @@ async function validateEveryStack(): Promise<void> {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const out = join(work, "cdktf.out", "stacks");
-  await must("node", ["-r", "./scripts/register.js", "main.ts"], { env: { PLATFORM_ENVIRONMENTS: "", CDKTF_OUTDIR: join(work, "cdktf.out") }, log: "validate.log" });
+  await must("node", ["-r", "./scripts/register.js", "main.ts"], {
+    env: { PLATFORM_ENVIRONMENTS: "", CDKTF_OUTDIR: join(work, "cdktf.out") },
+    log: "validate.log",
+  });
   const stacks = readdirSync(out).sort();
   expect(stacks).toHaveLength(20);
-  const root = { module: Object.fromEntries(stacks.map((stack) => [stack, { source: `./cdktf.out/stacks/${stack}` }])) };
+  const root = {
+    module: Object.fromEntries(stacks.map((stack) => [stack, { source: `./cdktf.out/stacks/${stack}` }])),
+  };
   writeFileSync(join(work, "main.tf.json"), JSON.stringify(root, null, 2));
-  await must(tools.TERRAFORM_BINARY_NAME!, ["init", "-backend=false", "-input=false", "-no-color"], { cwd: work, env: tools, log: "validate.log" });
-  const validate = await run(tools.TERRAFORM_BINARY_NAME!, ["validate", "-no-color", "-json"], { cwd: work, env: tools, log: "validate.log" });
-  const report = JSON.parse(validate.output.slice(validate.output.indexOf("{"))) as { valid: boolean; diagnostics: { severity: string; summary: string; detail: string; range?: { filename: string } }[] };
-  const errors = report.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.range?.filename ?? "?"}: ${d.summary}: ${d.detail}`);
+  await must(tools.TERRAFORM_BINARY_NAME!, ["init", "-backend=false", "-input=false", "-no-color"], {
+    cwd: work,
+    env: tools,
+    log: "validate.log",
+  });
+  const validate = await run(tools.TERRAFORM_BINARY_NAME!, ["validate", "-no-color", "-json"], {
+    cwd: work,
+    env: tools,
+    log: "validate.log",
+  });
+  const report = JSON.parse(validate.output.slice(validate.output.indexOf("{"))) as {
+    valid: boolean;
+    diagnostics: { severity: string; summary: string; detail: string; range?: { filename: string } }[];
+  };
+  const errors = report.diagnostics
+    .filter((d) => d.severity === "error")
+    .map((d) => `${d.range?.filename ?? "?"}: ${d.summary}: ${d.detail}`);
   expect({ valid: report.valid, errors }).toEqual({ valid: true, errors: [] });
   // What validate may warn about: only the backend blocks it ignores in child modules.
-  expect([...new Set(report.diagnostics.filter((d) => d.severity === "warning").map((d) => d.summary))]).toEqual(["Backend configuration ignored"]);
+  expect([...new Set(report.diagnostics.filter((d) => d.severity === "warning").map((d) => d.summary))]).toEqual([
+    "Backend configuration ignored",
+  ]);
 }
 
 describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME).name} ${engineOf(tools.TERRAFORM_BINARY_NAME).version})`, () => {
   step("bootstrap applies, then migrates its state into the bucket it created", async () => {
     const first = await bootstrap([]);
-    expect({ code: first.code, tail: first.code === 0 ? "" : first.output.slice(-3000) }).toEqual({ code: 0, tail: "" });
+    expect({ code: first.code, tail: first.code === 0 ? "" : first.output.slice(-3000) }).toEqual({
+      code: 0,
+      tail: "",
+    });
     await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, "bootstrap") }));
     expect(existsSync(join(REPO, ".bootstrap", "local.tfstate"))).toBe(false);
   });
@@ -389,7 +522,9 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     const versioning = await s3.send(new GetBucketVersioningCommand({ Bucket: env.state.bucket }));
     expect(versioning.Status).toBe("Enabled");
     const encryption = await s3.send(new GetBucketEncryptionCommand({ Bucket: env.state.bucket }));
-    expect(encryption.ServerSideEncryptionConfiguration?.Rules?.[0].ApplyServerSideEncryptionByDefault?.SSEAlgorithm).toBe("aws:kms");
+    expect(
+      encryption.ServerSideEncryptionConfiguration?.Rules?.[0].ApplyServerSideEncryptionByDefault?.SSEAlgorithm,
+    ).toBe("aws:kms");
     const logging = await s3.send(new GetBucketLoggingCommand({ Bucket: env.state.bucket }));
     expect(logging.LoggingEnabled).toMatchObject({ TargetBucket: env.state.accessLogBucket, TargetPrefix: "state/" });
     expect(env.state.locking).toBe("s3");
@@ -399,61 +534,111 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
 
   step("before the foundation exists, a module plans against mock outputs and its apply is refused", async () => {
     const out = join(REPO, ".e2e", "plans");
-    const plan = await run("npm", ["run", "--silent", "plan", "--", "local-file-processing", "--mock-foundation=if-missing", "--out", out], { env: tools, log: "plan-mock.log" });
+    const plan = await run(
+      "npm",
+      ["run", "--silent", "plan", "--", "local-file-processing", "--mock-foundation=if-missing", "--out", out],
+      { env: tools, log: "plan-mock.log" },
+    );
     expect(plan.code).toBe(2);
     expect(plan.output).toContain("Planned against **mock foundation outputs**");
     expect(plan.output).toMatch(/### `local-file-processing`: \d+ to create, 0 to update, 0 to replace, 0 to destroy/);
-    const apply = await run(tools.TERRAFORM_BINARY_NAME!, ["apply", "-input=false", join(out, "local-file-processing.tfplan")], {
-      cwd: join(out, "cdktf.out", "stacks", "local-file-processing"),
-      env: tools,
-      log: "plan-mock.log",
-    });
+    const apply = await run(
+      tools.TERRAFORM_BINARY_NAME!,
+      ["apply", "-input=false", join(out, "local-file-processing.tfplan")],
+      {
+        cwd: join(out, "cdktf.out", "stacks", "local-file-processing"),
+        env: tools,
+        log: "plan-mock.log",
+      },
+    );
     expect(apply.code).not.toBe(0);
     expect(apply.output).toContain(MOCK_REFUSAL);
     const buckets = (await s3.send(new ListBucketsCommand({}))).Buckets!.map((b) => b.Name);
     expect(buckets.filter((b) => b?.includes("file-processing"))).toEqual([]);
     // A stack that was never deployed is not drift.
-    const drift = await run("npm", ["run", "--silent", "drift", "--", "local-data-pipeline", "--out", join(REPO, ".e2e", "drift-before")], { env: tools, log: "drift.log" });
-    expect({ code: drift.code, output: drift.output }).toEqual({ code: 0, output: expect.stringContaining("### `local-data-pipeline`: not deployed (no state yet), nothing to compare") });
+    const drift = await run(
+      "npm",
+      ["run", "--silent", "drift", "--", "local-data-pipeline", "--out", join(REPO, ".e2e", "drift-before")],
+      { env: tools, log: "drift.log" },
+    );
+    expect({ code: drift.code, output: drift.output }).toEqual({
+      code: 0,
+      output: expect.stringContaining("### `local-data-pipeline`: not deployed (no state yet), nothing to compare"),
+    });
   });
 
   step("cdktf deploys the foundation", async () => {
     await mustCdktf(["deploy", "local-foundation", "--auto-approve"], "deploy-foundation.log");
   });
 
-  step("modules: three through cdktf in parallel, one through tflocal in its synthesized directory, all at once", async () => {
-    mkdirSync(TFLOCAL_OUT, { recursive: true });
-    await must("node", ["-r", "./scripts/register.js", "main.ts"], { env: { PLATFORM_STACKS: TFLOCAL_STACK, CDKTF_OUTDIR: TFLOCAL_OUT }, log: "tflocal.log" });
-    const tflocal = (async () => {
-      await must("tflocal", ["init", "-input=false"], { cwd: TFLOCAL_DIR, env: tflocalEnv, log: "tflocal.log" });
-      return must("tflocal", ["apply", "-input=false", "-auto-approve"], { cwd: TFLOCAL_DIR, env: tflocalEnv, log: "tflocal.log" });
-    })();
-    const parallel = mustCdktf(["deploy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2", "--ignore-missing-stack-dependencies"], "deploy-modules.log");
-    const [cdktfResult, tflocalResult] = await Promise.all([parallel, tflocal]);
-    timings.push({ phase: `  ${CDKTF_MODULES.length} module stacks deployed in parallel (cdktf)`, seconds: cdktfResult.seconds });
-    timings.push({ phase: "  1 module stack applied with tflocal", seconds: tflocalResult.seconds });
-    expect(existsSync(join(TFLOCAL_DIR, "localstack_providers_override.tf"))).toBe(false);
-  });
+  step(
+    "modules: three through cdktf in parallel, one through tflocal in its synthesized directory, all at once",
+    async () => {
+      mkdirSync(TFLOCAL_OUT, { recursive: true });
+      await must("node", ["-r", "./scripts/register.js", "main.ts"], {
+        env: { PLATFORM_STACKS: TFLOCAL_STACK, CDKTF_OUTDIR: TFLOCAL_OUT },
+        log: "tflocal.log",
+      });
+      const tflocal = (async () => {
+        await must("tflocal", ["init", "-input=false"], { cwd: TFLOCAL_DIR, env: tflocalEnv, log: "tflocal.log" });
+        return must("tflocal", ["apply", "-input=false", "-auto-approve"], {
+          cwd: TFLOCAL_DIR,
+          env: tflocalEnv,
+          log: "tflocal.log",
+        });
+      })();
+      const parallel = mustCdktf(
+        ["deploy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2", "--ignore-missing-stack-dependencies"],
+        "deploy-modules.log",
+      );
+      const [cdktfResult, tflocalResult] = await Promise.all([parallel, tflocal]);
+      timings.push({
+        phase: `  ${CDKTF_MODULES.length} module stacks deployed in parallel (cdktf)`,
+        seconds: cdktfResult.seconds,
+      });
+      timings.push({ phase: "  1 module stack applied with tflocal", seconds: tflocalResult.seconds });
+      expect(existsSync(join(TFLOCAL_DIR, "localstack_providers_override.tf"))).toBe(false);
+    },
+  );
 
   step("resources exist with the expected properties", async () => {
     const vpcs = await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "tag:Project", Values: ["acme"] }] }));
     expect(vpcs.Vpcs?.map((v) => v.CidrBlock)).toEqual([env.network.vpcCidr]);
-    const subnets = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcs.Vpcs![0].VpcId!] }] }));
+    const subnets = await ec2.send(
+      new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcs.Vpcs![0].VpcId!] }] }),
+    );
     expect(subnets.Subnets).toHaveLength(env.network.azCount * 2);
     // The default security group is taken over with no rules: it denies everything.
     const defaults = await ec2.send(
-      new DescribeSecurityGroupsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcs.Vpcs![0].VpcId!] }, { Name: "group-name", Values: ["default"] }] }),
+      new DescribeSecurityGroupsCommand({
+        Filters: [
+          { Name: "vpc-id", Values: [vpcs.Vpcs![0].VpcId!] },
+          { Name: "group-name", Values: ["default"] },
+        ],
+      }),
     );
     expect(defaults.SecurityGroups?.map((g) => [g.IpPermissions, g.IpPermissionsEgress])).toEqual([[[], []]]);
     // Endpoints: what private workloads reach AWS through without NAT.
-    const endpoints = (await ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcs.Vpcs![0].VpcId!] }] }))).VpcEndpoints ?? [];
+    const endpoints =
+      (
+        await ec2.send(
+          new DescribeVpcEndpointsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcs.Vpcs![0].VpcId!] }] }),
+        )
+      ).VpcEndpoints ?? [];
     expect(endpoints.map((e) => `${e.VpcEndpointType} ${e.ServiceName}`).sort()).toEqual(
-      ["Gateway s3", ...["ecr.api", "ecr.dkr", "logs", "secretsmanager", "sts"].map((s) => `Interface ${s}`)].map((x) => x.replace(/ (.*)$/, ` com.amazonaws.${env.region}.$1`)).sort(),
+      ["Gateway s3", ...["ecr.api", "ecr.dkr", "logs", "secretsmanager", "sts"].map((s) => `Interface ${s}`)]
+        .map((x) => x.replace(/ (.*)$/, ` com.amazonaws.${env.region}.$1`))
+        .sort(),
     );
 
     const work = await sqs.send(new GetQueueUrlCommand({ QueueName: "acme-local-file-processing-work" }));
-    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: work.QueueUrl, AttributeNames: ["RedrivePolicy"] }));
-    expect(JSON.parse(attrs.Attributes!.RedrivePolicy!)).toMatchObject({ deadLetterTargetArn: expect.stringContaining("acme-local-file-processing-work-dlq"), maxReceiveCount: 5 });
+    const attrs = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: work.QueueUrl, AttributeNames: ["RedrivePolicy"] }),
+    );
+    expect(JSON.parse(attrs.Attributes!.RedrivePolicy!)).toMatchObject({
+      deadLetterTargetArn: expect.stringContaining("acme-local-file-processing-work-dlq"),
+      maxReceiveCount: 5,
+    });
 
     const buckets = (await s3.send(new ListBucketsCommand({}))).Buckets!.map((b) => b.Name);
     expect(buckets).toEqual(
@@ -466,17 +651,26 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
       ]),
     );
     const repos = await new ECRClient(aws).send(new DescribeRepositoriesCommand({}));
-    expect(repos.repositories?.map((r) => r.repositoryName).sort()).toEqual(["acme/data-pipeline", "acme/file-processing", "acme/ml-platform", "acme/order-tracking"]);
+    expect(repos.repositories?.map((r) => r.repositoryName).sort()).toEqual([
+      "acme/data-pipeline",
+      "acme/file-processing",
+      "acme/ml-platform",
+      "acme/order-tracking",
+    ]);
     const streams = await kinesis.send(new ListStreamsCommand({}));
     expect(streams.StreamNames).toContain("acme-local-data-pipeline-events");
 
     // The environment's alerts topic, encrypted. Its alarms are switched off in local (env.alarms):
     // the emulator does not speak the CloudWatch protocol of the AWS provider (local/README.md).
     const topic = `arn:aws:sns:${env.region}:${env.accountId}:acme-local-alerts`;
-    const topicAttributes = (await new SNSClient(aws).send(new GetTopicAttributesCommand({ TopicArn: topic }))).Attributes ?? {};
+    const topicAttributes =
+      (await new SNSClient(aws).send(new GetTopicAttributesCommand({ TopicArn: topic }))).Attributes ?? {};
     expect(topicAttributes.KmsMasterKeyId).toMatch(/^arn:aws:kms:/);
     expect(env.alarms).toBe(false);
-    expect((await new CloudWatchClient(aws).send(new DescribeAlarmsCommand({ AlarmNamePrefix: "acme-local-" }))).MetricAlarms ?? []).toEqual([]);
+    expect(
+      (await new CloudWatchClient(aws).send(new DescribeAlarmsCommand({ AlarmNamePrefix: "acme-local-" })))
+        .MetricAlarms ?? [],
+    ).toEqual([]);
 
     for (const stack of ["bootstrap", "foundation", ...MODULE_STACKS.map((s) => s.replace("local-", ""))]) {
       expect((await stateObject(stack)).resources.length).toBeGreaterThan(0);
@@ -484,78 +678,142 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     expect(await lockObjects()).toEqual([]);
   });
 
-  step("seed data: npm run seed loads local/seed once; a second run writes objects and items again and sends nothing twice", async () => {
-    const first = await must("npm", ["run", "--silent", "seed"], { env: tools, log: "seed.log" });
-    expect(first.output).toContain("local-data-pipeline: 2 object(s), 2 item(s) written, 4 secret key(s) filled, 4 record(s) and message(s) sent");
-    expect(first.output).toContain("local-file-processing: 1 object(s), 0 item(s) written, 0 secret key(s) filled, 0 record(s) and message(s) sent");
-    const expected = {
-      objects: ["samples/orders/dt=2026-11-01/orders.jsonl", "samples/customers/customers.csv", "incoming/partner-a/invoice-0001.csv"],
-      item: true,
-      events: ["order_placed", "order_placed", "order_shipped"],
-      jobs: 1,
-    };
-    expect(await seeded(aws)).toEqual(expected);
-    const again = await must("npm", ["run", "--silent", "seed", "--", "data-pipeline"], { env: tools, log: "seed.log" });
-    expect(again.output).toContain("local-data-pipeline: 2 object(s), 2 item(s) written again, 0 secret key(s) filled; records and messages already loaded, not sent again");
-    expect(await seeded(aws)).toEqual(expected);
-  });
+  step(
+    "seed data: npm run seed loads local/seed once; a second run writes objects and items again and sends nothing twice",
+    async () => {
+      const first = await must("npm", ["run", "--silent", "seed"], { env: tools, log: "seed.log" });
+      expect(first.output).toContain(
+        "local-data-pipeline: 2 object(s), 2 item(s) written, 4 secret key(s) filled, 4 record(s) and message(s) sent",
+      );
+      expect(first.output).toContain(
+        "local-file-processing: 1 object(s), 0 item(s) written, 0 secret key(s) filled, 0 record(s) and message(s) sent",
+      );
+      const expected = {
+        objects: [
+          "samples/orders/dt=2026-11-01/orders.jsonl",
+          "samples/customers/customers.csv",
+          "incoming/partner-a/invoice-0001.csv",
+        ],
+        item: true,
+        events: ["order_placed", "order_placed", "order_shipped"],
+        jobs: 1,
+      };
+      expect(await seeded(aws)).toEqual(expected);
+      const again = await must("npm", ["run", "--silent", "seed", "--", "data-pipeline"], {
+        env: tools,
+        log: "seed.log",
+      });
+      expect(again.output).toContain(
+        "local-data-pipeline: 2 object(s), 2 item(s) written again, 0 secret key(s) filled; records and messages already loaded, not sent again",
+      );
+      expect(await seeded(aws)).toEqual(expected);
+    },
+  );
 
-  step("application secrets: the seed filled the keys people set, secrets-init writes each profile's env file (0600, colliding keys renamed) with what Secrets Manager holds, printing no value", async () => {
-    const out = join(mkdtempSync(join(tmpdir(), "secrets-init-")), "local");
-    const written = await must("npm", ["run", "--silent", "secrets-init", "--", "local", "data-pipeline", "--out", out], { env: tools, log: "secrets-init.log" });
-    const file = join(out, "data-pipeline.env");
-    expect(written.output).toContain(
-      `secrets-init: wrote ${file} (0600): 6 variable(s) from 2 secret(s); renamed POSTGRES_USER of postgres-airflow as POSTGRES_AIRFLOW_USER`,
-    );
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    const secrets = new SecretsManagerClient(aws);
-    const value = async (id: string) => JSON.parse((await secrets.send(new GetSecretValueCommand({ SecretId: id }))).SecretString!) as Record<string, string>;
-    const airflow = await value("acme-local/data-pipeline/postgres-airflow");
-    const metastore = await value("acme-local/data-pipeline/postgres-metastore");
-    // Generated at apply (40 letters and digits, one per secret); the user and database came from the seed.
-    expect(airflow.POSTGRES_PASSWORD).toMatch(/^[A-Za-z0-9]{40}$/);
-    expect(metastore.POSTGRES_PASSWORD).not.toBe(airflow.POSTGRES_PASSWORD);
-    const lines = readFileSync(file, "utf8").split("\n").filter((l) => l && !l.startsWith("#"));
-    expect(lines).toEqual([
-      "POSTGRES_AIRFLOW_USER=airflow",
-      `POSTGRES_AIRFLOW_PASSWORD=${airflow.POSTGRES_PASSWORD}`,
-      "POSTGRES_AIRFLOW_DB=airflow",
-      "POSTGRES_METASTORE_USER=metastore",
-      `POSTGRES_METASTORE_PASSWORD=${metastore.POSTGRES_PASSWORD}`,
-      "POSTGRES_METASTORE_DB=metastore",
-    ]);
-    expect(written.output).not.toContain(airflow.POSTGRES_PASSWORD);
-    const webhook = await must("npm", ["run", "--silent", "secrets-init", "--", "local", "order-tracking", "--out", out], { env: tools, log: "secrets-init.log" });
-    const signing = (await value("acme-local/order-tracking/webhook-signing")).WEBHOOK_SIGNING_KEY;
-    expect(readFileSync(join(out, "order-tracking.env"), "utf8")).toContain(`\nWEBHOOK_SIGNING_KEY=${signing}\n`);
-    expect(webhook.output).not.toContain(signing);
-    const refused = await run("npm", ["run", "--silent", "secrets-init", "--", "local", "data-pipeline", "--out", join(REPO, ".e2e", "secrets")], { env: tools, log: "secrets-init.log" });
-    expect({ code: refused.code, output: refused.output }).toEqual({ code: 1, output: expect.stringContaining("is inside the repository") });
-    expect(existsSync(join(REPO, ".e2e", "secrets"))).toBe(false);
-  });
+  step(
+    "application secrets: the seed filled the keys people set, secrets-init writes each profile's env file (0600, colliding keys renamed) with what Secrets Manager holds, printing no value",
+    async () => {
+      const out = join(mkdtempSync(join(tmpdir(), "secrets-init-")), "local");
+      const written = await must(
+        "npm",
+        ["run", "--silent", "secrets-init", "--", "local", "data-pipeline", "--out", out],
+        { env: tools, log: "secrets-init.log" },
+      );
+      const file = join(out, "data-pipeline.env");
+      expect(written.output).toContain(
+        `secrets-init: wrote ${file} (0600): 6 variable(s) from 2 secret(s); renamed POSTGRES_USER of postgres-airflow as POSTGRES_AIRFLOW_USER`,
+      );
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const secrets = new SecretsManagerClient(aws);
+      const value = async (id: string) =>
+        JSON.parse((await secrets.send(new GetSecretValueCommand({ SecretId: id }))).SecretString!) as Record<
+          string,
+          string
+        >;
+      const airflow = await value("acme-local/data-pipeline/postgres-airflow");
+      const metastore = await value("acme-local/data-pipeline/postgres-metastore");
+      // Generated at apply (40 letters and digits, one per secret); the user and database came from the seed.
+      expect(airflow.POSTGRES_PASSWORD).toMatch(/^[A-Za-z0-9]{40}$/);
+      expect(metastore.POSTGRES_PASSWORD).not.toBe(airflow.POSTGRES_PASSWORD);
+      const lines = readFileSync(file, "utf8")
+        .split("\n")
+        .filter((l) => l && !l.startsWith("#"));
+      expect(lines).toEqual([
+        "POSTGRES_AIRFLOW_USER=airflow",
+        `POSTGRES_AIRFLOW_PASSWORD=${airflow.POSTGRES_PASSWORD}`,
+        "POSTGRES_AIRFLOW_DB=airflow",
+        "POSTGRES_METASTORE_USER=metastore",
+        `POSTGRES_METASTORE_PASSWORD=${metastore.POSTGRES_PASSWORD}`,
+        "POSTGRES_METASTORE_DB=metastore",
+      ]);
+      expect(written.output).not.toContain(airflow.POSTGRES_PASSWORD);
+      const webhook = await must(
+        "npm",
+        ["run", "--silent", "secrets-init", "--", "local", "order-tracking", "--out", out],
+        { env: tools, log: "secrets-init.log" },
+      );
+      const signing = (await value("acme-local/order-tracking/webhook-signing")).WEBHOOK_SIGNING_KEY;
+      expect(readFileSync(join(out, "order-tracking.env"), "utf8")).toContain(`\nWEBHOOK_SIGNING_KEY=${signing}\n`);
+      expect(webhook.output).not.toContain(signing);
+      const refused = await run(
+        "npm",
+        ["run", "--silent", "secrets-init", "--", "local", "data-pipeline", "--out", join(REPO, ".e2e", "secrets")],
+        { env: tools, log: "secrets-init.log" },
+      );
+      expect({ code: refused.code, output: refused.output }).toEqual({
+        code: 1,
+        output: expect.stringContaining("is inside the repository"),
+      });
+      expect(existsSync(join(REPO, ".e2e", "secrets"))).toBe(false);
+    },
+  );
 
-  step("data-pipeline's landing function: packaged code, reserved concurrency, tracing, dead-letter queue, triggered by the events stream", async () => {
-    const stream = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "acme-local-data-pipeline-events" }));
-    await expectLandingApplied(aws, stream.StreamDescriptionSummary!.StreamARN!);
-  });
+  step(
+    "data-pipeline's landing function: packaged code, reserved concurrency, tracing, dead-letter queue, triggered by the events stream",
+    async () => {
+      const stream = await kinesis.send(
+        new DescribeStreamSummaryCommand({ StreamName: "acme-local-data-pipeline-events" }),
+      );
+      await expectLandingApplied(aws, stream.StreamDescriptionSummary!.StreamARN!);
+    },
+  );
 
-  step("order-tracking is applied whole: PostgreSQL, MSK Serverless with IAM, issued certificate, HTTPS load balancer and alias, Fargate service, CloudFront frontend", async () => {
-    const outputs = Object.fromEntries(Object.entries((await stateObject("order-tracking")).outputs as Record<string, { value: string }>).map(([k, v]) => [k, v.value]));
-    const domains = env.modules["order-tracking"].settings as { service: { domain: string }; frontend: { domain: string } };
-    await expectOrderTrackingApplied(aws, domains.service.domain, env.dns.publicZone!, outputs);
-    await expectFrontendApplied(aws, domains.frontend.domain, env.dns.publicZone!, outputs);
-  });
+  step(
+    "order-tracking is applied whole: PostgreSQL, MSK Serverless with IAM, issued certificate, HTTPS load balancer and alias, Fargate service, CloudFront frontend",
+    async () => {
+      const outputs = Object.fromEntries(
+        Object.entries((await stateObject("order-tracking")).outputs as Record<string, { value: string }>).map(
+          ([k, v]) => [k, v.value],
+        ),
+      );
+      const domains = env.modules["order-tracking"].settings as {
+        service: { domain: string };
+        frontend: { domain: string };
+      };
+      await expectOrderTrackingApplied(aws, domains.service.domain, env.dns.publicZone!, outputs);
+      await expectFrontendApplied(aws, domains.frontend.domain, env.dns.publicZone!, outputs);
+    },
+  );
 
-  step("ml-platform: Redis encrypted at rest with the environment's key and in transit, AUTH token from its generated secret, slow log", async () => {
-    const outputs = Object.fromEntries(Object.entries((await stateObject("ml-platform")).outputs as Record<string, { value: string }>).map(([k, v]) => [k, v.value]));
-    const kmsKeyArn = (await stateObject("foundation")).outputs.kms_key_arn.value as string;
-    await expectMlPlatformApplied(aws, kmsKeyArn, outputs);
-  });
+  step(
+    "ml-platform: Redis encrypted at rest with the environment's key and in transit, AUTH token from its generated secret, slow log",
+    async () => {
+      const outputs = Object.fromEntries(
+        Object.entries((await stateObject("ml-platform")).outputs as Record<string, { value: string }>).map(
+          ([k, v]) => [k, v.value],
+        ),
+      );
+      const kmsKeyArn = (await stateObject("foundation")).outputs.kms_key_arn.value as string;
+      await expectMlPlatformApplied(aws, kmsKeyArn, outputs);
+    },
+  );
 
   step("bootstrap --destroy is refused while other stacks' state is in the bucket, naming them", async () => {
     const refused = await bootstrap(["--destroy"]);
     expect(refused.code).toBe(1);
-    expect(refused.output).toContain(`refusing to destroy the bootstrap of "local": its bucket ${env.state.bucket} still holds the state of ${MODULE_STACKS.length + 1} other stack(s)`);
+    expect(refused.output).toContain(
+      `refusing to destroy the bootstrap of "local": its bucket ${env.state.bucket} still holds the state of ${MODULE_STACKS.length + 1} other stack(s)`,
+    );
     for (const stack of ["local-foundation", ...MODULE_STACKS]) expect(refused.output).toContain(`  - ${stack}\n`);
     expect(refused.output).toContain("destroy refused; nothing was changed");
     await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, "bootstrap") }));
@@ -563,7 +821,10 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
 
   step("npm run plan of every stack, in parallel: each block says no changes, exit 0", async () => {
     const out = join(REPO, ".e2e", "plans-all");
-    const plan = await run("npm", ["run", "--silent", "plan", "--", "local-*", "--out", out, "--parallelism", "2"], { env: tools, log: "plan-all.log" });
+    const plan = await run("npm", ["run", "--silent", "plan", "--", "local-*", "--out", out, "--parallelism", "2"], {
+      env: tools,
+      log: "plan-all.log",
+    });
     expect({ code: plan.code, tail: plan.code === 0 ? "" : plan.output.slice(-3000) }).toEqual({ code: 0, tail: "" });
     // One block per stack, in the order selected, whatever order they finished in.
     const blocks = [...plan.output.matchAll(/^### `(local-[a-z-]+)`: no changes$/gm)].map((m) => m[1]);
@@ -576,138 +837,244 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     expect(ALL_STACKS.filter((s) => !list.output.includes(s))).toEqual([]);
     // A fresh working directory: cdktf runs init, then `providers lock`, which the toolchain's engine
     // answers from the provider mirror instead of a registry.
-    const diff = await must("npx", ["cdktf", "diff", "local-file-processing", "--output", plain], { env: tools, log: "plain-cdktf.log" });
+    const diff = await must("npx", ["cdktf", "diff", "local-file-processing", "--output", plain], {
+      env: tools,
+      log: "plain-cdktf.log",
+    });
     expect(diff.output).toMatch(/No changes/);
     expect(existsSync(join(plain, "stacks", "local-file-processing", ".terraform.lock.hcl"))).toBe(true);
     expect([list.output, diff.output].join("\n")).not.toMatch(/ERROR|ENOTFOUND|checkpoint/i);
   });
 
-  step("pull-request rehearsal: affected, plans with the read-only role under enforced IAM, one comment per stack; apply with that role refused; a second push updates the comments", async () => {
-    const github: GithubStub = await startGithubStub("acme/platform", "rehearsal-token");
-    const pr = rehearsal();
-    try {
-      const planRole = (await stateObject("foundation")).outputs.plan_role_arn.value as string;
-      // Retention of the data-pipeline stream (a real change) and a comment in the module stack class
-      // (reaches every module stack, changes nothing).
-      const edit = (hours: number) => (repo: string) => {
-        const file = join(repo, "packages", "data-pipeline", "index.ts");
-        writeFileSync(file, readFileSync(file, "utf8").replace(/streamRetentionHours: z\.number\(\)\.int\(\)\.min\(24\)\.max\(8760\)\.default\(\d+\)/, `streamRetentionHours: z.number().int().min(24).max(8760).default(${hours})`));
-        appendFileSync(join(repo, "stacks", "module-stack.ts"), `\n// reviewed for ${hours}h retention\n`);
-      };
-      /** Credentials of the plan role, through the emulator's STS, the way configure-aws-credentials gets them. */
-      const assumePlanRole = async () => {
-        const sts = new STSClient({ region: env.region, endpoint: env.endpoint });
-        const { Credentials } = await sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: planRole, RoleSessionName: "pull-request-1", WebIdentityToken: "emulator-does-not-verify-tokens" }));
-        return { AWS_ACCESS_KEY_ID: Credentials!.AccessKeyId, AWS_SECRET_ACCESS_KEY: Credentials!.SecretAccessKey, AWS_SESSION_TOKEN: Credentials!.SessionToken };
-      };
-      const workflow = async (hours: number) => {
-        pr.change(`retention ${hours}h`, edit(hours));
-        const credentials = await assumePlanRole();
+  step(
+    "pull-request rehearsal: affected, plans with the read-only role under enforced IAM, one comment per stack; apply with that role refused; a second push updates the comments",
+    async () => {
+      const github: GithubStub = await startGithubStub("acme/platform", "rehearsal-token");
+      const pr = rehearsal();
+      try {
+        const planRole = (await stateObject("foundation")).outputs.plan_role_arn.value as string;
+        // Retention of the data-pipeline stream (a real change) and a comment in the module stack class
+        // (reaches every module stack, changes nothing).
+        const edit = (hours: number) => (repo: string) => {
+          const file = join(repo, "packages", "data-pipeline", "index.ts");
+          writeFileSync(
+            file,
+            readFileSync(file, "utf8").replace(
+              /streamRetentionHours: z\.number\(\)\.int\(\)\.min\(24\)\.max\(8760\)\.default\(\d+\)/,
+              `streamRetentionHours: z.number().int().min(24).max(8760).default(${hours})`,
+            ),
+          );
+          appendFileSync(join(repo, "stacks", "module-stack.ts"), `\n// reviewed for ${hours}h retention\n`);
+        };
+        /** Credentials of the plan role, through the emulator's STS, the way configure-aws-credentials gets them. */
+        const assumePlanRole = async () => {
+          const sts = new STSClient({ region: env.region, endpoint: env.endpoint });
+          const { Credentials } = await sts.send(
+            new AssumeRoleWithWebIdentityCommand({
+              RoleArn: planRole,
+              RoleSessionName: "pull-request-1",
+              WebIdentityToken: "emulator-does-not-verify-tokens",
+            }),
+          );
+          return {
+            AWS_ACCESS_KEY_ID: Credentials!.AccessKeyId,
+            AWS_SECRET_ACCESS_KEY: Credentials!.SecretAccessKey,
+            AWS_SESSION_TOKEN: Credentials!.SessionToken,
+          };
+        };
+        const workflow = async (hours: number) => {
+          pr.change(`retention ${hours}h`, edit(hours));
+          const credentials = await assumePlanRole();
+          await emulator(["iam", "on"]);
+          try {
+            const planEnv = { ...tools, ...credentials, PLATFORM_LOCAL_CREDENTIALS: "environment" };
+            const result = await pr.runWorkflow({
+              env: { PLATFORM_ENVIRONMENTS: "local" },
+              planEnv,
+              githubApi: github.url,
+              githubToken: "rehearsal-token",
+              pr: 1,
+              log: "rehearsal.log",
+            });
+            return { ...result, planEnv };
+          } finally {
+            await emulator(["iam", "off"]);
+          }
+        };
+
+        const first = await workflow(48);
+        expect(first.matrix.stacks).toEqual(["local-data-pipeline", "local-file-processing", "local-order-tracking"]);
+        for (const [stack, plan] of first.plans)
+          expect({ stack, code: plan.code, tail: plan.code === 0 ? "" : plan.output.slice(-2500) }).toEqual({
+            stack,
+            code: 0,
+            tail: "",
+          });
+        expect(first.comment.output).toContain(
+          "plan comments: 2 created, 0 updated, 0 unchanged, 0 deleted (3 stacks)",
+        );
+        const bodies = () => [...github.comments.values()].map((c) => c.body);
+        expect(bodies()).toEqual(
+          expect.arrayContaining([
+            expect.stringMatching(
+              /^<!-- cdktf-plan:local-data-pipeline:part-1 -->\n### `local-data-pipeline`: 0 to create, 1 to update, 0 to replace, 0 to destroy/,
+            ),
+            "<!-- cdktf-plan:no-changes -->\nNo changes: `local-file-processing`, `local-order-tracking`",
+          ]),
+        );
+        expect(bodies().find((b) => b.includes("local-data-pipeline"))).toMatch(/retention_period[\s\S]*24[\s\S]*48/);
+
+        // The saved plan, applied with the plan role: every write is refused, nothing changes.
+        const stateBefore = await s3.send(
+          new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, "data-pipeline") }),
+        );
+        const job = first.plans.get("local-data-pipeline")!.workspace;
         await emulator(["iam", "on"]);
+        let apply;
         try {
-          const planEnv = { ...tools, ...credentials, PLATFORM_LOCAL_CREDENTIALS: "environment" };
-          const result = await pr.runWorkflow({ env: { PLATFORM_ENVIRONMENTS: "local" }, planEnv, githubApi: github.url, githubToken: "rehearsal-token", pr: 1, log: "rehearsal.log" });
-          return { ...result, planEnv };
+          apply = await tofu(
+            join(job, ".plans", "cdktf.out", "stacks", "local-data-pipeline"),
+            ["apply", "-input=false", "-no-color", join(job, ".plans", "local-data-pipeline.tfplan")],
+            "rehearsal-apply.log",
+            undefined,
+            first.planEnv,
+          );
         } finally {
           await emulator(["iam", "off"]);
         }
-      };
+        expect(apply.code).toBe(1);
+        expect(apply.output).toMatch(
+          /AccessDenied(Exception)?[\s\S]*assumed-role\/acme-local-github-plan\/pull-request-1 is not authorized to perform: kinesis:IncreaseStreamRetentionPeriod/,
+        );
+        const stream = await kinesis.send(
+          new DescribeStreamSummaryCommand({ StreamName: "acme-local-data-pipeline-events" }),
+        );
+        expect(stream.StreamDescriptionSummary?.RetentionPeriodHours).toBe(24);
+        expect(
+          (await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, "data-pipeline") })))
+            .ETag,
+        ).toBe(stateBefore.ETag);
+        expect(await lockObjects()).toEqual([]);
 
-      const first = await workflow(48);
-      expect(first.matrix.stacks).toEqual(["local-data-pipeline", "local-file-processing", "local-order-tracking"]);
-      for (const [stack, plan] of first.plans) expect({ stack, code: plan.code, tail: plan.code === 0 ? "" : plan.output.slice(-2500) }).toEqual({ stack, code: 0, tail: "" });
-      expect(first.comment.output).toContain("plan comments: 2 created, 0 updated, 0 unchanged, 0 deleted (3 stacks)");
-      const bodies = () => [...github.comments.values()].map((c) => c.body);
-      expect(bodies()).toEqual(
-        expect.arrayContaining([
-          expect.stringMatching(/^<!-- cdktf-plan:local-data-pipeline:part-1 -->\n### `local-data-pipeline`: 0 to create, 1 to update, 0 to replace, 0 to destroy/),
-          "<!-- cdktf-plan:no-changes -->\nNo changes: `local-file-processing`, `local-order-tracking`",
-        ]),
-      );
-      expect(bodies().find((b) => b.includes("local-data-pipeline"))).toMatch(/retention_period[\s\S]*24[\s\S]*48/);
-
-      // The saved plan, applied with the plan role: every write is refused, nothing changes.
-      const stateBefore = await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, "data-pipeline") }));
-      const job = first.plans.get("local-data-pipeline")!.workspace;
-      await emulator(["iam", "on"]);
-      let apply;
-      try {
-        apply = await tofu(join(job, ".plans", "cdktf.out", "stacks", "local-data-pipeline"), ["apply", "-input=false", "-no-color", join(job, ".plans", "local-data-pipeline.tfplan")], "rehearsal-apply.log", undefined, first.planEnv);
+        // A second push: the same comments, updated in place.
+        const ids = [...github.comments.keys()].sort();
+        const second = await workflow(72);
+        expect(second.comment.output).toContain(
+          "plan comments: 0 created, 1 updated, 1 unchanged, 0 deleted (3 stacks)",
+        );
+        expect([...github.comments.keys()].sort()).toEqual(ids);
+        expect(github.calls.filter((c) => c.startsWith("POST"))).toHaveLength(2);
+        expect(bodies().find((b) => b.includes("local-data-pipeline"))).toMatch(/retention_period[\s\S]*24[\s\S]*72/);
       } finally {
-        await emulator(["iam", "off"]);
+        pr.remove();
+        await github.close();
       }
-      expect(apply.code).toBe(1);
-      expect(apply.output).toMatch(/AccessDenied(Exception)?[\s\S]*assumed-role\/acme-local-github-plan\/pull-request-1 is not authorized to perform: kinesis:IncreaseStreamRetentionPeriod/);
-      const stream = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "acme-local-data-pipeline-events" }));
-      expect(stream.StreamDescriptionSummary?.RetentionPeriodHours).toBe(24);
-      expect((await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, "data-pipeline") }))).ETag).toBe(stateBefore.ETag);
-      expect(await lockObjects()).toEqual([]);
+    },
+  );
 
-      // A second push: the same comments, updated in place.
-      const ids = [...github.comments.keys()].sort();
-      const second = await workflow(72);
-      expect(second.comment.output).toContain("plan comments: 0 created, 1 updated, 1 unchanged, 0 deleted (3 stacks)");
-      expect([...github.comments.keys()].sort()).toEqual(ids);
-      expect(github.calls.filter((c) => c.startsWith("POST"))).toHaveLength(2);
-      expect(bodies().find((b) => b.includes("local-data-pipeline"))).toMatch(/retention_period[\s\S]*24[\s\S]*72/);
-    } finally {
-      pr.remove();
-      await github.close();
-    }
-  });
+  step(
+    "drift: changes made behind Terraform's back are reported exactly, kept in one issue, and gone after a deploy",
+    async () => {
+      const github = await startGithubStub("acme/platform", "drift-token");
+      // The first check's report is kept in .e2e/drift-found (README shows it), the second's in .e2e/drift-after.
+      let out = join(REPO, ".e2e", "drift-found");
+      const selection = MODULE_STACKS.join(",");
+      const drift = () =>
+        run("npm", ["run", "--silent", "drift", "--", selection, "--out", out, "--parallelism", "2"], {
+          env: tools,
+          log: "drift.log",
+        });
+      const issues = () =>
+        must("npm", ["run", "--silent", "drift-issues", "--", "--repo", "acme/platform", "--dir", out], {
+          env: { GITHUB_TOKEN: "drift-token", GITHUB_API_URL: github.url },
+          log: "drift.log",
+        });
+      const reports = () =>
+        (JSON.parse(readFileSync(join(out, "drift.json"), "utf8")) as { reports: StackDrift[] }).reports;
+      try {
+        // Someone changes the cloud by hand: a queue's visibility timeout, a bucket's tags, a removed
+        // redrive policy, a deleted table.
+        const queueUrl = async (name: string) =>
+          (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!;
+        await sqs.send(
+          new SetQueueAttributesCommand({
+            QueueUrl: await queueUrl("acme-local-file-processing-work"),
+            Attributes: { VisibilityTimeout: "900" },
+          }),
+        );
+        const raw = "acme-local-data-pipeline-raw-000000000000";
+        const tags = (await s3.send(new GetBucketTaggingCommand({ Bucket: raw }))).TagSet ?? [];
+        await s3.send(
+          new PutBucketTaggingCommand({
+            Bucket: raw,
+            Tagging: {
+              TagSet: [...tags.filter((t) => t.Key !== "CostCenter"), { Key: "CostCenter", Value: "marketing" }],
+            },
+          }),
+        );
+        await sqs.send(
+          new SetQueueAttributesCommand({
+            QueueUrl: await queueUrl("acme-local-data-pipeline-jobs"),
+            Attributes: { RedrivePolicy: "" },
+          }),
+        );
+        await dynamo.send(new DeleteTableCommand({ TableName: "acme-local-data-pipeline-metadata" }));
 
-  step("drift: changes made behind Terraform's back are reported exactly, kept in one issue, and gone after a deploy", async () => {
-    const github = await startGithubStub("acme/platform", "drift-token");
-    // The first check's report is kept in .e2e/drift-found (README shows it), the second's in .e2e/drift-after.
-    let out = join(REPO, ".e2e", "drift-found");
-    const selection = MODULE_STACKS.join(",");
-    const drift = () => run("npm", ["run", "--silent", "drift", "--", selection, "--out", out, "--parallelism", "2"], { env: tools, log: "drift.log" });
-    const issues = () =>
-      must("npm", ["run", "--silent", "drift-issues", "--", "--repo", "acme/platform", "--dir", out], {
-        env: { GITHUB_TOKEN: "drift-token", GITHUB_API_URL: github.url },
-        log: "drift.log",
-      });
-    const reports = () => (JSON.parse(readFileSync(join(out, "drift.json"), "utf8")) as { reports: StackDrift[] }).reports;
-    try {
-      // Someone changes the cloud by hand: a queue's visibility timeout, a bucket's tags, a removed
-      // redrive policy, a deleted table.
-      const queueUrl = async (name: string) => (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!;
-      await sqs.send(new SetQueueAttributesCommand({ QueueUrl: await queueUrl("acme-local-file-processing-work"), Attributes: { VisibilityTimeout: "900" } }));
-      const raw = "acme-local-data-pipeline-raw-000000000000";
-      const tags = (await s3.send(new GetBucketTaggingCommand({ Bucket: raw }))).TagSet ?? [];
-      await s3.send(new PutBucketTaggingCommand({ Bucket: raw, Tagging: { TagSet: [...tags.filter((t) => t.Key !== "CostCenter"), { Key: "CostCenter", Value: "marketing" }] } }));
-      await sqs.send(new SetQueueAttributesCommand({ QueueUrl: await queueUrl("acme-local-data-pipeline-jobs"), Attributes: { RedrivePolicy: "" } }));
-      await dynamo.send(new DeleteTableCommand({ TableName: "acme-local-data-pipeline-metadata" }));
+        const found = await drift();
+        expect({ code: found.code, tail: found.code === 2 ? "" : found.output.slice(-3000) }).toEqual({
+          code: 2,
+          tail: "",
+        });
+        const byStack = Object.fromEntries(reports().map((r) => [r.stack, r]));
+        const shape = (r: StackDrift) =>
+          r.drifted.map((d) => ({
+            address: d.address.replace(/_[0-9A-F]{8}$/, ""),
+            action: d.action,
+            attributes: d.attributes,
+          }));
+        expect(shape(byStack["local-file-processing"])).toEqual([
+          {
+            address: "aws_sqs_queue.work_queue",
+            action: "update",
+            attributes: ["~ visibility_timeout_seconds: 300 -> 900"],
+          },
+        ]);
+        expect(shape(byStack["local-data-pipeline"])).toEqual([
+          { address: "aws_dynamodb_table.metadata", action: "delete", attributes: [] },
+          {
+            address: "aws_s3_bucket.lake-raw_bucket",
+            action: "update",
+            attributes: ['+ tags.CostCenter = "marketing"', '~ tags_all.CostCenter: "platform" -> "marketing"'],
+          },
+          // The provider reads a queue without a redrive policy as a redrive-policy resource that is gone.
+          { address: "aws_sqs_queue_redrive_policy.jobs_redrive", action: "delete", attributes: [] },
+        ]);
+        expect(reports().every((r) => r.pending.length === 0)).toBe(true);
+        expect((await issues()).output).toContain("drift issue local: created (#1)");
+        expect(github.issues.get(1)).toMatchObject({
+          state: "open",
+          title: "Drift in local: 2 stacks changed outside Terraform",
+        });
 
-      const found = await drift();
-      expect({ code: found.code, tail: found.code === 2 ? "" : found.output.slice(-3000) }).toEqual({ code: 2, tail: "" });
-      const byStack = Object.fromEntries(reports().map((r) => [r.stack, r]));
-      const shape = (r: StackDrift) => r.drifted.map((d) => ({ address: d.address.replace(/_[0-9A-F]{8}$/, ""), action: d.action, attributes: d.attributes }));
-      expect(shape(byStack["local-file-processing"])).toEqual([
-        { address: "aws_sqs_queue.work_queue", action: "update", attributes: ["~ visibility_timeout_seconds: 300 -> 900"] },
-      ]);
-      expect(shape(byStack["local-data-pipeline"])).toEqual([
-        { address: "aws_dynamodb_table.metadata", action: "delete", attributes: [] },
-        { address: "aws_s3_bucket.lake-raw_bucket", action: "update", attributes: ['+ tags.CostCenter = "marketing"', '~ tags_all.CostCenter: "platform" -> "marketing"'] },
-        // The provider reads a queue without a redrive policy as a redrive-policy resource that is gone.
-        { address: "aws_sqs_queue_redrive_policy.jobs_redrive", action: "delete", attributes: [] },
-      ]);
-      expect(reports().every((r) => r.pending.length === 0)).toBe(true);
-      expect((await issues()).output).toContain("drift issue local: created (#1)");
-      expect(github.issues.get(1)).toMatchObject({ state: "open", title: "Drift in local: 2 stacks changed outside Terraform" });
-
-      // Re-applying the code puts the cloud back; the next check finds nothing and closes the issue.
-      await mustCdktf(["deploy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2", "--ignore-missing-stack-dependencies"], "drift-deploy.log");
-      out = join(REPO, ".e2e", "drift-after");
-      const clean = await drift();
-      expect({ code: clean.code, tail: clean.code === 0 ? "" : clean.output.slice(-3000) }).toEqual({ code: 0, tail: "" });
-      expect(reports().map((r) => r.status)).toEqual(MODULE_STACKS.map(() => "in-sync"));
-      expect((await issues()).output).toContain("drift issue local: closed (#1)");
-      expect(github.issues.get(1)?.state).toBe("closed");
-    } finally {
-      await github.close();
-    }
-  });
+        // Re-applying the code puts the cloud back; the next check finds nothing and closes the issue.
+        await mustCdktf(
+          ["deploy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2", "--ignore-missing-stack-dependencies"],
+          "drift-deploy.log",
+        );
+        out = join(REPO, ".e2e", "drift-after");
+        const clean = await drift();
+        expect({ code: clean.code, tail: clean.code === 0 ? "" : clean.output.slice(-3000) }).toEqual({
+          code: 0,
+          tail: "",
+        });
+        expect(reports().map((r) => r.status)).toEqual(MODULE_STACKS.map(() => "in-sync"));
+        expect((await issues()).output).toContain("drift issue local: closed (#1)");
+        expect(github.issues.get(1)?.state).toBe("closed");
+      } finally {
+        await github.close();
+      }
+    },
+  );
 
   step("two applies of one stack at once: the second fails on the lock, state intact", async () => {
     const dir = "local-file-processing";
@@ -736,17 +1103,38 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     // Another operator holds data-pipeline's lock; file-processing deploys beside it.
     // With S3 locking a lock is the object <state key>.tflock holding the lock info.
     const foreignLock = `${stateKey(env, "data-pipeline")}.tflock`;
-    const info = { ID: "e2e-foreign-lock", Operation: "OperationTypeApply", Who: "someone@elsewhere", Version: "1.10.6", Created: new Date().toISOString(), Path: "" };
-    await s3.send(new PutObjectCommand({ Bucket: env.state.bucket, Key: foreignLock, Body: JSON.stringify(info), IfNoneMatch: "*" }));
+    const info = {
+      ID: "e2e-foreign-lock",
+      Operation: "OperationTypeApply",
+      Who: "someone@elsewhere",
+      Version: "1.10.6",
+      Created: new Date().toISOString(),
+      Path: "",
+    };
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: env.state.bucket,
+        Key: foreignLock,
+        Body: JSON.stringify(info),
+        IfNoneMatch: "*",
+      }),
+    );
     try {
-      const deploy = await cdktf(["deploy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2", "--ignore-missing-stack-dependencies"], "deploy-with-lock-held.log");
+      const deploy = await cdktf(
+        ["deploy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2", "--ignore-missing-stack-dependencies"],
+        "deploy-with-lock-held.log",
+      );
       expect(deploy.code).not.toBe(0);
       expect(deploy.output).toContain("e2e-foreign-lock");
       expect(await lockObjects()).toEqual([foreignLock]);
     } finally {
       await s3.send(new DeleteObjectCommand({ Bucket: env.state.bucket, Key: foreignLock }));
     }
-    const plan = await tofu("local-file-processing", ["plan", "-input=false", "-detailed-exitcode"], "plan-after-lock.log");
+    const plan = await tofu(
+      "local-file-processing",
+      ["plan", "-input=false", "-detailed-exitcode"],
+      "plan-after-lock.log",
+    );
     expect(plan.code).toBe(0);
   });
 
@@ -755,37 +1143,62 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     const key = stateKey(env, "file-processing");
     const address = "aws_sqs_queue_policy.work-policy";
     const versions = async () =>
-      ((await s3.send(new ListObjectVersionsCommand({ Bucket: env.state.bucket, Prefix: key }))).Versions ?? []).filter((v) => v.Key === key);
+      ((await s3.send(new ListObjectVersionsCommand({ Bucket: env.state.bucket, Prefix: key }))).Versions ?? []).filter(
+        (v) => v.Key === key,
+      );
     const good = (await versions()).find((v) => v.IsLatest)!;
     // Damage: a resource dropped from state by mistake; the next plan would create it again.
-    await must(tools.TERRAFORM_BINARY_NAME!, ["state", "rm", address], { cwd: join(OUT, dir), env: tools, log: "restore.log" });
+    await must(tools.TERRAFORM_BINARY_NAME!, ["state", "rm", address], {
+      cwd: join(OUT, dir),
+      env: tools,
+      log: "restore.log",
+    });
     const damaged = await tofu(dir, ["plan", "-input=false", "-detailed-exitcode"], "restore.log");
     expect(damaged.code).toBe(2);
     expect((await versions()).length).toBeGreaterThan(1);
     // Runbook: fetch the last good version and push it back as the current state.
-    const previous = await s3.send(new GetObjectCommand({ Bucket: env.state.bucket, Key: key, VersionId: good.VersionId }));
+    const previous = await s3.send(
+      new GetObjectCommand({ Bucket: env.state.bucket, Key: key, VersionId: good.VersionId }),
+    );
     const restoredFile = join(REPO, ".e2e", "restored.tfstate");
     writeFileSync(restoredFile, await previous.Body!.transformToString());
-    await must(tools.TERRAFORM_BINARY_NAME!, ["state", "push", "-force", restoredFile], { cwd: join(OUT, dir), env: tools, log: "restore.log" });
+    await must(tools.TERRAFORM_BINARY_NAME!, ["state", "push", "-force", restoredFile], {
+      cwd: join(OUT, dir),
+      env: tools,
+      log: "restore.log",
+    });
     const restored = await tofu(dir, ["plan", "-input=false", "-detailed-exitcode"], "restore.log");
     expect(restored.code).toBe(0);
   });
 
-  step("destroy in reverse layer order: the module stacks at once (cdktf and tflocal), foundation, bootstrap", async () => {
-    await Promise.all([
-      must("tflocal", ["destroy", "-input=false", "-auto-approve"], { cwd: TFLOCAL_DIR, env: tflocalEnv, log: "destroy-tflocal.log" }),
-      // Module stacks have no dependants: cdktf destroys its three in parallel.
-      mustCdktf(["destroy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2"], "destroy-modules.log"),
-    ]);
-    // Its dependants are gone now; one stack by name goes without them (scripts/cdktf.sh).
-    await mustCdktf(["destroy", "local-foundation", "--auto-approve"], "destroy-foundation.log");
-    const destroyed = await bootstrap(["--destroy"]);
-    expect({ code: destroyed.code, tail: destroyed.code === 0 ? "" : destroyed.output.slice(-3000) }).toEqual({ code: 0, tail: "" });
-  });
+  step(
+    "destroy in reverse layer order: the module stacks at once (cdktf and tflocal), foundation, bootstrap",
+    async () => {
+      await Promise.all([
+        must("tflocal", ["destroy", "-input=false", "-auto-approve"], {
+          cwd: TFLOCAL_DIR,
+          env: tflocalEnv,
+          log: "destroy-tflocal.log",
+        }),
+        // Module stacks have no dependants: cdktf destroys its three in parallel.
+        mustCdktf(["destroy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2"], "destroy-modules.log"),
+      ]);
+      // Its dependants are gone now; one stack by name goes without them (scripts/cdktf.sh).
+      await mustCdktf(["destroy", "local-foundation", "--auto-approve"], "destroy-foundation.log");
+      const destroyed = await bootstrap(["--destroy"]);
+      expect({ code: destroyed.code, tail: destroyed.code === 0 ? "" : destroyed.output.slice(-3000) }).toEqual({
+        code: 0,
+        tail: "",
+      });
+    },
+  );
 
-  step("nothing the stacks created is left: buckets, tables, queues, streams, repositories, network, databases, caches, clusters, load balancers, distributions, certificates, secrets, IAM, logs, zones, keys, topics, alarms", async () => {
-    expect(await leftovers(aws)).toEqual([]);
-  });
+  step(
+    "nothing the stacks created is left: buckets, tables, queues, streams, repositories, network, databases, caches, clusters, load balancers, distributions, certificates, secrets, IAM, logs, zones, keys, topics, alarms",
+    async () => {
+      expect(await leftovers(aws)).toEqual([]);
+    },
+  );
 });
 
 describe("beside the main line", () => {

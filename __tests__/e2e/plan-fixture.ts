@@ -9,7 +9,11 @@ import { join } from "node:path";
 import { REPO, must } from "./run";
 
 function config(endpoint: string, step: 1 | 2): unknown {
-  const queue = (name: string, extra: Record<string, unknown> = {}) => ({ name, sqs_managed_sse_enabled: true, ...extra });
+  const queue = (name: string, extra: Record<string, unknown> = {}) => ({
+    name,
+    sqs_managed_sse_enabled: true,
+    ...extra,
+  });
   return {
     terraform: { required_providers: { aws: { source: "hashicorp/aws" } } },
     provider: {
@@ -31,7 +35,13 @@ function config(endpoint: string, step: 1 | 2): unknown {
       },
       aws_s3_bucket: { replaced: { bucket: step === 1 ? "fx-replaced-a" : "fx-replaced-b", force_destroy: true } },
       // Fixture values only: they exist to prove the summary never prints what the plan marks sensitive.
-      aws_ssm_parameter: { token: { name: "/fx/token", type: "SecureString", value: step === 1 ? "fixture-sensitive-one" : "fixture-sensitive-two" } },
+      aws_ssm_parameter: {
+        token: {
+          name: "/fx/token",
+          type: "SecureString",
+          value: step === 1 ? "fixture-sensitive-one" : "fixture-sensitive-two",
+        },
+      },
     },
     output: {
       token: { value: "${aws_ssm_parameter.token.value}", sensitive: true },
@@ -45,14 +55,19 @@ export async function planFixture(tools: NodeJS.ProcessEnv, endpoint: string): P
   const dir = join(REPO, ".e2e", "plan-fixture");
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const tofu = (args: string[]) => must(tools.TERRAFORM_BINARY_NAME!, args, { cwd: dir, env: tools, log: "plan-fixture.log" });
+  const tofu = (args: string[]) =>
+    must(tools.TERRAFORM_BINARY_NAME!, args, { cwd: dir, env: tools, log: "plan-fixture.log" });
   writeFileSync(join(dir, "main.tf.json"), JSON.stringify(config(endpoint, 1), null, 2));
   await tofu(["init", "-input=false"]);
   await tofu(["apply", "-input=false", "-auto-approve"]);
   writeFileSync(join(dir, "main.tf.json"), JSON.stringify(config(endpoint, 2), null, 2));
   await tofu(["plan", "-input=false", "-out=step2.tfplan"]);
   // stdout alone: the log stream mixes in stderr.
-  await must("bash", ["-c", '"$TERRAFORM_BINARY_NAME" show -json step2.tfplan > plan.json'], { cwd: dir, env: tools, log: "plan-fixture.log" });
+  await must("bash", ["-c", '"$TERRAFORM_BINARY_NAME" show -json step2.tfplan > plan.json'], {
+    cwd: dir,
+    env: tools,
+    log: "plan-fixture.log",
+  });
   const json = readFileSync(join(dir, "plan.json"), "utf8");
   await tofu(["destroy", "-input=false", "-auto-approve"]);
   return json;

@@ -5,7 +5,16 @@
  * comment job with the plan artifacts), against the emulator and a GitHub API stub.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parse } from "yaml";
@@ -55,13 +64,20 @@ export interface WorkflowRun {
 }
 
 const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", ["-C", cwd, "-c", "user.email=ci@example.com", "-c", "user.name=ci", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  execFileSync("git", ["-C", cwd, "-c", "user.email=ci@example.com", "-c", "user.name=ci", ...args], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 
 /** A scratch repository holding the working tree as main, with a feature branch checked out. */
 export function rehearsal(): Rehearsal {
   const root = mkdtempSync(join(tmpdir(), "pr-rehearsal-"));
   const repo = join(root, "repo");
-  const files = execFileSync("git", ["-C", REPO, "ls-files", "--cached", "--others", "--exclude-standard"], { encoding: "utf8" }).split("\n").filter(Boolean);
+  const files = execFileSync("git", ["-C", REPO, "ls-files", "--cached", "--others", "--exclude-standard"], {
+    encoding: "utf8",
+  })
+    .split("\n")
+    .filter(Boolean);
   for (const f of files) {
     mkdirSync(dirname(join(repo, f)), { recursive: true });
     try {
@@ -76,7 +92,8 @@ export function rehearsal(): Rehearsal {
   // actions/checkout with fetch-depth 0 leaves the base branch as origin/<base>.
   git(repo, "update-ref", "refs/remotes/origin/main", "HEAD");
   git(repo, "checkout", "-q", "-b", "feature");
-  const jobs = (parse(readFileSync(join(repo, ".github", "workflows", "pull-request.yml"), "utf8")) as { jobs: Jobs }).jobs;
+  const jobs = (parse(readFileSync(join(repo, ".github", "workflows", "pull-request.yml"), "utf8")) as { jobs: Jobs })
+    .jobs;
 
   /** A fresh runner workspace: the repository at the feature head, npm install done (linked). */
   let workspaces = 0;
@@ -93,7 +110,13 @@ export function rehearsal(): Rehearsal {
     writeFileSync(output, "");
     const result = await run("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", body], {
       cwd,
-      env: { ...env, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: join(cwd, ".github-summary"), GITHUB_REPOSITORY: "acme/platform", CI: "true" },
+      env: {
+        ...env,
+        GITHUB_OUTPUT: output,
+        GITHUB_STEP_SUMMARY: join(cwd, ".github-summary"),
+        GITHUB_REPOSITORY: "acme/platform",
+        CI: "true",
+      },
       log,
     });
     const outputs = Object.fromEntries(
@@ -115,7 +138,12 @@ export function rehearsal(): Rehearsal {
     async runWorkflow(options) {
       // affected: which stacks the change reaches.
       const affectedDir = workspace();
-      const affected = await step(affectedDir, script(jobs, "affected", "affected"), { ...options.env, BASE: "origin/main" }, options.log);
+      const affected = await step(
+        affectedDir,
+        script(jobs, "affected", "affected"),
+        { ...options.env, BASE: "origin/main" },
+        options.log,
+      );
       if (affected.code !== 0) throw new Error(`affected step failed:\n${affected.output.slice(-2000)}`);
       const matrix = JSON.parse(affected.outputs.matrix) as WorkflowRun["matrix"];
 
@@ -125,7 +153,12 @@ export function rehearsal(): Rehearsal {
       const worker = async () => {
         for (let entry = queue.shift(); entry; entry = queue.shift()) {
           const dir = workspace();
-          const result = await step(dir, script(jobs, "plan", "plan"), { ...options.env, ...options.planEnv, STACK: entry.stack }, options.log);
+          const result = await step(
+            dir,
+            script(jobs, "plan", "plan"),
+            { ...options.env, ...options.planEnv, STACK: entry.stack },
+            options.log,
+          );
           plans.set(entry.stack, { ...result, workspace: dir });
         }
       };
@@ -146,7 +179,12 @@ export function rehearsal(): Rehearsal {
       const comment = await step(
         commentDir,
         script(jobs, "comment", "create or update one comment per stack"),
-        { ...options.env, GITHUB_TOKEN: options.githubToken, GITHUB_API_URL: options.githubApi, PR: String(options.pr) },
+        {
+          ...options.env,
+          GITHUB_TOKEN: options.githubToken,
+          GITHUB_API_URL: options.githubApi,
+          PR: String(options.pr),
+        },
         options.log,
       );
       return { matrix, plans, comment };

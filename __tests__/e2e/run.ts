@@ -37,7 +37,11 @@ export function start(command: string, args: string[], options: Omit<RunOptions,
   const started = Date.now();
   const logFile = join(LOG_DIR, options.log);
   appendFileSync(logFile, `\n$ ${command} ${args.join(" ")}   (cwd ${options.cwd ?? REPO})\n`);
-  const child = spawn(command, args, { cwd: options.cwd ?? REPO, env: { ...process.env, ...options.env }, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(command, args, {
+    cwd: options.cwd ?? REPO,
+    env: { ...process.env, ...options.env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   let output = "";
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
@@ -61,7 +65,11 @@ export function run(command: string, args: string[], options: RunOptions): Promi
 }
 
 /** Resolves once `predicate` holds for the command's output; fails if it exits first or times out. */
-export async function waitForOutput(running: Running, predicate: (output: string) => boolean, timeoutMs: number): Promise<void> {
+export async function waitForOutput(
+  running: Running,
+  predicate: (output: string) => boolean,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
   void running.done.then(() => (exited = true));

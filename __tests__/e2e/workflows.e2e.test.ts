@@ -17,7 +17,9 @@ const lint = (cwd: string) => run(actionlint, ["-no-color", "-oneline"], { cwd, 
 describe("GitHub workflows pass actionlint", () => {
   test("shellcheck is on PATH in CI, so the run: scripts are checked too", () => {
     if (process.env.CI === "true") expect(shellcheck).not.toBe("");
-    console.log(`actionlint ${spawnSync(actionlint, ["-version"], { encoding: "utf8" }).stdout.split("\n")[0]}, shellcheck ${shellcheck || "not installed (run: scripts unchecked)"}`);
+    console.log(
+      `actionlint ${spawnSync(actionlint, ["-version"], { encoding: "utf8" }).stdout.split("\n")[0]}, shellcheck ${shellcheck || "not installed (run: scripts unchecked)"}`,
+    );
   });
 
   test("every workflow of the repository", async () => {
@@ -35,7 +37,9 @@ describe("GitHub workflows pass actionlint", () => {
       spawnSync("git", ["init", "-q", copy]);
       const result = await lint(copy);
       expect(result.code).toBe(1);
-      expect(result.output).toContain('job "bootstrap" needs job "affectd" which does not exist in this workflow [job-needs]');
+      expect(result.output).toContain(
+        'job "bootstrap" needs job "affectd" which does not exist in this workflow [job-needs]',
+      );
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }

@@ -3,14 +3,21 @@ import { fileProcessing } from "../../packages/file-processing";
 import { ModuleStack } from "../../stacks/module-stack";
 import { env, onlyResource, policy, resourcesOf, synthJson } from "../helpers";
 
-const stack = synthJson(new ModuleStack(Testing.app(), { env: env("dev"), module: fileProcessing, settings: fileProcessing.settings.parse({}) }));
+const stack = synthJson(
+  new ModuleStack(Testing.app(), {
+    env: env("dev"),
+    module: fileProcessing,
+    settings: fileProcessing.settings.parse({}),
+  }),
+);
 
 describe("file-processing", () => {
   test("inbox and processed buckets, both private and KMS-encrypted", () => {
-    expect(Object.values(resourcesOf(stack, "aws_s3_bucket")).map((b) => b.bucket).sort()).toEqual([
-      "acme-dev-file-processing-inbox-111111111111",
-      "acme-dev-file-processing-processed-111111111111",
-    ]);
+    expect(
+      Object.values(resourcesOf(stack, "aws_s3_bucket"))
+        .map((b) => b.bucket)
+        .sort(),
+    ).toEqual(["acme-dev-file-processing-inbox-111111111111", "acme-dev-file-processing-processed-111111111111"]);
     for (const pab of Object.values(resourcesOf(stack, "aws_s3_bucket_public_access_block"))) {
       expect(pab).toMatchObject({ block_public_acls: true, restrict_public_buckets: true });
     }
@@ -21,18 +28,27 @@ describe("file-processing", () => {
 
   test("queue with dead-letter queue and redrive", () => {
     const redrive = JSON.parse(String(onlyResource(stack, "aws_sqs_queue_redrive_policy").redrive_policy));
-    expect(redrive).toEqual({ deadLetterTargetArn: expect.stringMatching(/^\$\{aws_sqs_queue\.work_dlq_[0-9A-F]+\.arn\}$/), maxReceiveCount: 5 });
+    expect(redrive).toEqual({
+      deadLetterTargetArn: expect.stringMatching(/^\$\{aws_sqs_queue\.work_dlq_[0-9A-F]+\.arn\}$/),
+      maxReceiveCount: 5,
+    });
   });
 
   test("uploads to the inbox notify the queue, allowed only from that bucket and account", () => {
-    const notification = onlyResource(stack, "aws_s3_bucket_notification") as { queue: { events: string[] }[]; depends_on: string[] };
+    const notification = onlyResource(stack, "aws_s3_bucket_notification") as {
+      queue: { events: string[] }[];
+      depends_on: string[];
+    };
     expect(notification.queue[0].events).toEqual(["s3:ObjectCreated:*"]);
     expect(notification.depends_on).toEqual(["aws_sqs_queue_policy.work-policy"]);
     const statement = policy(onlyResource(stack, "aws_sqs_queue_policy").policy).Statement[0];
     expect(statement).toMatchObject({
       Principal: { Service: "s3.amazonaws.com" },
       Action: "sqs:SendMessage",
-      Condition: { ArnEquals: { "aws:SourceArn": expect.stringContaining("inbox") }, StringEquals: { "aws:SourceAccount": "111111111111" } },
+      Condition: {
+        ArnEquals: { "aws:SourceArn": expect.stringContaining("inbox") },
+        StringEquals: { "aws:SourceAccount": "111111111111" },
+      },
     });
   });
 

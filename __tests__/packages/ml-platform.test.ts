@@ -4,7 +4,13 @@ import { ModuleStack } from "../../stacks/module-stack";
 import { env, onlyResource, policy, resourcesOf, synthJson } from "../helpers";
 
 function synth(name: string, settings: unknown = env(name).modules["ml-platform"].settings) {
-  return synthJson(new ModuleStack(Testing.app(), { env: env(name), module: mlPlatform, settings: mlPlatform.settings.parse(settings) }));
+  return synthJson(
+    new ModuleStack(Testing.app(), {
+      env: env(name),
+      module: mlPlatform,
+      settings: mlPlatform.settings.parse(settings),
+    }),
+  );
 }
 
 describe("ml-platform", () => {
@@ -29,7 +35,8 @@ describe("ml-platform", () => {
     });
     // Created with the value generated for the module's secret (the same draw its first version holds),
     // a reference, never a value; later draws are ignored on both, and plan never reads the secret.
-    const draw = /^\$\{data\.aws_secretsmanager_random_password\.secret-redis-auth_generate-REDIS_AUTH_TOKEN_[0-9A-F]+\.random_password\}$/;
+    const draw =
+      /^\$\{data\.aws_secretsmanager_random_password\.secret-redis-auth_generate-REDIS_AUTH_TOKEN_[0-9A-F]+\.random_password\}$/;
     expect(group.auth_token).toMatch(draw);
     expect(group.lifecycle).toEqual({ ignore_changes: ["auth_token"] });
     const version = onlyResource(prod, "aws_secretsmanager_secret_version");
@@ -40,10 +47,20 @@ describe("ml-platform", () => {
   });
 
   test("failover and Multi-AZ follow the node count: on in prod (3 nodes), off with one node (dev)", () => {
-    expect(onlyResource(prod, "aws_elasticache_replication_group")).toMatchObject({ automatic_failover_enabled: true, multi_az_enabled: true });
-    expect(onlyResource(dev, "aws_elasticache_replication_group")).toMatchObject({ num_cache_clusters: 1, automatic_failover_enabled: false, multi_az_enabled: false });
+    expect(onlyResource(prod, "aws_elasticache_replication_group")).toMatchObject({
+      automatic_failover_enabled: true,
+      multi_az_enabled: true,
+    });
+    expect(onlyResource(dev, "aws_elasticache_replication_group")).toMatchObject({
+      num_cache_clusters: 1,
+      automatic_failover_enabled: false,
+      multi_az_enabled: false,
+    });
     expect(synth("staging")).toMatchObject({ resource: { aws_elasticache_replication_group: expect.anything() } });
-    expect(onlyResource(synth("staging"), "aws_elasticache_replication_group")).toMatchObject({ num_cache_clusters: 2, automatic_failover_enabled: true });
+    expect(onlyResource(synth("staging"), "aws_elasticache_replication_group")).toMatchObject({
+      num_cache_clusters: 2,
+      automatic_failover_enabled: true,
+    });
   });
 
   test("reachable on 6379 from the cluster's security group only (SG to SG); with no cluster, from nothing", () => {
@@ -61,13 +78,26 @@ describe("ml-platform", () => {
   });
 
   test("slow log to an encrypted log group with the environment's retention; alarms on CPU, memory and evictions", () => {
-    const group = onlyResource(prod, "aws_elasticache_replication_group") as { log_delivery_configuration: Record<string, string>[] };
+    const group = onlyResource(prod, "aws_elasticache_replication_group") as {
+      log_delivery_configuration: Record<string, string>[];
+    };
     expect(group.log_delivery_configuration).toEqual([
-      { destination: expect.stringContaining("aws_cloudwatch_log_group.cache_slow-log_"), destination_type: "cloudwatch-logs", log_format: "json", log_type: "slow-log" },
+      {
+        destination: expect.stringContaining("aws_cloudwatch_log_group.cache_slow-log_"),
+        destination_type: "cloudwatch-logs",
+        log_format: "json",
+        log_type: "slow-log",
+      },
     ]);
-    const logs = Object.values(resourcesOf(prod, "aws_cloudwatch_log_group")).find((g) => String(g.name).endsWith("/slow-log"));
+    const logs = Object.values(resourcesOf(prod, "aws_cloudwatch_log_group")).find((g) =>
+      String(g.name).endsWith("/slow-log"),
+    );
     expect(logs).toMatchObject({ retention_in_days: 365, kms_key_id: expect.stringMatching(/kms_key_arn/) });
-    const alarms = Object.values(resourcesOf(prod, "aws_cloudwatch_metric_alarm")).map((a) => [a.metric_name, a.namespace, (a.dimensions as Record<string, string>).ReplicationGroupId]);
+    const alarms = Object.values(resourcesOf(prod, "aws_cloudwatch_metric_alarm")).map((a) => [
+      a.metric_name,
+      a.namespace,
+      (a.dimensions as Record<string, string>).ReplicationGroupId,
+    ]);
     expect(alarms.sort()).toEqual([
       ["DatabaseMemoryUsagePercentage", "AWS/ElastiCache", "acme-prod-ml-platform-features"],
       ["EngineCPUUtilization", "AWS/ElastiCache", "acme-prod-ml-platform-features"],
@@ -77,21 +107,41 @@ describe("ml-platform", () => {
 
   test("the model server reads models and the AUTH token by reference, and may reach the cache's port", () => {
     const config = onlyResource(prod, "kubernetes_config_map_v1") as { data: Record<string, string> };
-    expect(config.data).toMatchObject({ REDIS_PORT: "6379", REDIS_TLS: "true", REDIS_AUTH_SECRET_ARN: expect.stringMatching(/aws_secretsmanager_secret\.secret-redis-auth_secret_.*\.arn/) });
+    expect(config.data).toMatchObject({
+      REDIS_PORT: "6379",
+      REDIS_TLS: "true",
+      REDIS_AUTH_SECRET_ARN: expect.stringMatching(/aws_secretsmanager_secret\.secret-redis-auth_secret_.*\.arn/),
+    });
     expect(JSON.stringify(config.data)).not.toContain("REDIS_AUTH_TOKEN");
     const irsa = Object.values(resourcesOf(prod, "aws_iam_role_policy")).find((p) => p.name === "ml-platform");
-    expect(policy(irsa?.policy).Statement.map((s) => s.Sid)).toEqual(["ReadModels", "ListModels", "DecryptModels", "ReadCacheAuth"]);
+    expect(policy(irsa?.policy).Statement.map((s) => s.Sid)).toEqual([
+      "ReadModels",
+      "ListModels",
+      "DecryptModels",
+      "ReadCacheAuth",
+    ]);
     const secretPolicy = onlyResource(prod, "aws_secretsmanager_secret_policy");
-    expect(policy(secretPolicy.policy).Statement[0].Principal).toEqual({ AWS: [expect.stringMatching(/aws_iam_role\.serving_irsa-role_.*\.arn/)] });
-    const allow = Object.values(resourcesOf(prod, "kubernetes_network_policy_v1")).find((p) => (p as { metadata: { name: string } }).metadata.name === "ml-platform-allow");
+    expect(policy(secretPolicy.policy).Statement[0].Principal).toEqual({
+      AWS: [expect.stringMatching(/aws_iam_role\.serving_irsa-role_.*\.arn/)],
+    });
+    const allow = Object.values(resourcesOf(prod, "kubernetes_network_policy_v1")).find(
+      (p) => (p as { metadata: { name: string } }).metadata.name === "ml-platform-allow",
+    );
     expect(JSON.stringify(allow)).toContain('"port":"6379"');
   });
 
   test("models bucket: private, KMS, versioned, replaced versions kept for rollback", () => {
-    const lifecycle = onlyResource(prod, "aws_s3_bucket_lifecycle_configuration") as { rule: { noncurrent_version_expiration?: { noncurrent_days: number }[] }[] };
+    const lifecycle = onlyResource(prod, "aws_s3_bucket_lifecycle_configuration") as {
+      rule: { noncurrent_version_expiration?: { noncurrent_days: number }[] }[];
+    };
     expect(lifecycle.rule.map((r) => r.noncurrent_version_expiration?.[0].noncurrent_days)).toEqual([180]);
-    expect(onlyResource(prod, "aws_s3_bucket_versioning")).toMatchObject({ versioning_configuration: { status: "Enabled" } });
-    expect(onlyResource(prod, "aws_s3_bucket_public_access_block")).toMatchObject({ block_public_acls: true, restrict_public_buckets: true });
+    expect(onlyResource(prod, "aws_s3_bucket_versioning")).toMatchObject({
+      versioning_configuration: { status: "Enabled" },
+    });
+    expect(onlyResource(prod, "aws_s3_bucket_public_access_block")).toMatchObject({
+      block_public_acls: true,
+      restrict_public_buckets: true,
+    });
   });
 
   test("the cache can be switched off by configuration; its secret stays", () => {
@@ -101,7 +151,10 @@ describe("ml-platform", () => {
   });
 
   test("bad settings are refused with their path", () => {
-    expect(mlPlatform.settings.safeParse({ cache: { nodeType: "m5.large" } }).error?.issues[0]).toMatchObject({ path: ["cache", "nodeType"], message: "must be an ElastiCache node type such as cache.t4g.small" });
+    expect(mlPlatform.settings.safeParse({ cache: { nodeType: "m5.large" } }).error?.issues[0]).toMatchObject({
+      path: ["cache", "nodeType"],
+      message: "must be an ElastiCache node type such as cache.t4g.small",
+    });
     expect(mlPlatform.settings.safeParse({ cache: { nodes: 0 } }).error?.issues[0].path).toEqual(["cache", "nodes"]);
   });
 });

@@ -4,7 +4,13 @@ import { type PolicyEnvironment, PolicyGate, PolicyViolationError, type Violatio
 import type { PolicyRule } from "../../policies/rule";
 import type { Suppression } from "../../policies/suppression";
 
-export const TAGS = { Project: "acme", Environment: "dev", Owner: "platform", CostCenter: "platform", ManagedBy: "cdktf" };
+export const TAGS = {
+  Project: "acme",
+  Environment: "dev",
+  Owner: "platform",
+  CostCenter: "platform",
+  ManagedBy: "cdktf",
+};
 export const DEV: PolicyEnvironment = { name: "dev", deletionProtection: false };
 export const PROD: PolicyEnvironment = { name: "prod", deletionProtection: true };
 

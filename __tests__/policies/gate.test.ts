@@ -72,13 +72,20 @@ describe("suppressions", () => {
   });
 
   test("a glob matches any run of characters, slashes included", () => {
-    expect(run(plainQueue, { rules, suppressions: [{ id: "ACME-SQS-1", path: "t*/q*", reason: "test" }] })).toBeUndefined();
+    expect(
+      run(plainQueue, { rules, suppressions: [{ id: "ACME-SQS-1", path: "t*/q*", reason: "test" }] }),
+    ).toBeUndefined();
     expect(run(plainQueue, { rules, suppressions: [{ id: "ACME-SQS-1", path: "*", reason: "test" }] })).toBeUndefined();
   });
 
   test("a suppression of another rule on the same path does not suppress, and is itself unused", () => {
-    const error = run(plainQueue, { rules: RULES, suppressions: [{ id: "ACME-LOG-1", path: "test/queue", reason: "test" }] });
-    expect(error?.violations.map(line)).toEqual(["ACME-SQS-1 test/queue: queue sets neither kms_master_key_id nor sqs_managed_sse_enabled = true"]);
+    const error = run(plainQueue, {
+      rules: RULES,
+      suppressions: [{ id: "ACME-LOG-1", path: "test/queue", reason: "test" }],
+    });
+    expect(error?.violations.map(line)).toEqual([
+      "ACME-SQS-1 test/queue: queue sets neither kms_master_key_id nor sqs_managed_sse_enabled = true",
+    ]);
     expect(error?.unusedSuppressions).toEqual([{ id: "ACME-LOG-1", path: "test/queue", reason: "test" }]);
   });
 
@@ -88,12 +95,18 @@ describe("suppressions", () => {
       suppressions: [{ id: "ACME-SQS-1", path: "test/gone", reason: "was plain once" }],
     });
     expect(error?.violations).toEqual([]);
-    expect(error?.message).toBe('policies/suppressions.ts has suppressions that match no violation; remove them:\n  - ACME-SQS-1 on "test/gone"');
+    expect(error?.message).toBe(
+      'policies/suppressions.ts has suppressions that match no violation; remove them:\n  - ACME-SQS-1 on "test/gone"',
+    );
   });
 
   test("unused suppressions are not judged when the gate is told the build is partial", () => {
     const stack = new TerraformStack(Testing.app(), "test");
-    new PolicyGate({ rules, suppressions: [{ id: "ACME-SQS-1", path: "prod-x/queue", reason: "test" }], reportUnusedSuppressions: false }).apply(stack, DEV);
+    new PolicyGate({
+      rules,
+      suppressions: [{ id: "ACME-SQS-1", path: "prod-x/queue", reason: "test" }],
+      reportUnusedSuppressions: false,
+    }).apply(stack, DEV);
     expect(() => Testing.synth(stack)).not.toThrow();
   });
 

@@ -30,7 +30,9 @@ describe("the policy pack on the real platform", () => {
 
     for (const stack of stacks.values()) new CloudwatchLogGroup(stack, "probe", { name: "/probe" });
     const error = synthError(() => app.synth());
-    expect(error?.violations.map(line).sort()).toEqual([...stacks.keys()].map((name) => `ACME-LOG-1 ${name}/probe: log group has no kms_key_id`).sort());
+    expect(error?.violations.map(line).sort()).toEqual(
+      [...stacks.keys()].map((name) => `ACME-LOG-1 ${name}/probe: log group has no kms_key_id`).sort(),
+    );
   });
 
   test("a partial build (one environment, or a stack selection) does not call the other environments' suppressions unused", () => {
@@ -49,11 +51,15 @@ describe("the policy pack on the real platform", () => {
 describe("synth as a process", () => {
   test("a violation exits 1 with rule, path, problem and fix on stderr, and neither the stack nor the manifest is written", () => {
     const outdir = join(mkdtempSync(join(tmpdir(), "synth-")), "out");
-    const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "-r", "./__tests__/policies/fixtures/open-ssh.ts", "main.ts"], {
-      cwd: join(__dirname, "..", ".."),
-      encoding: "utf8",
-      env: { ...process.env, PLATFORM_ENVIRONMENTS: "", PLATFORM_STACKS: "dev-order-tracking", CDKTF_OUTDIR: outdir },
-    });
+    const result = spawnSync(
+      process.execPath,
+      ["-r", "./scripts/register.js", "-r", "./__tests__/policies/fixtures/open-ssh.ts", "main.ts"],
+      {
+        cwd: join(__dirname, "..", ".."),
+        encoding: "utf8",
+        env: { ...process.env, PLATFORM_ENVIRONMENTS: "", PLATFORM_STACKS: "dev-order-tracking", CDKTF_OUTDIR: outdir },
+      },
+    );
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
       "synth stopped by the policy pack:\n" +

@@ -17,7 +17,12 @@ function table(heading: string): string[][] {
     if (!l.startsWith("|")) break;
     rows.push(l);
   }
-  return rows.slice(2).map((r) => r.slice(1, -1).split("|").map((c) => c.trim()));
+  return rows.slice(2).map((r) =>
+    r
+      .slice(1, -1)
+      .split("|")
+      .map((c) => c.trim()),
+  );
 }
 
 describe("README policy pack section matches the code", () => {

@@ -94,7 +94,10 @@ describe("ACME-S3-1 bucket encryption", () => {
         (s) => {
           new S3Bucket(s, "plain", { bucket: "plain" });
           const other = new S3Bucket(s, "other", { bucket: "other" });
-          new S3BucketServerSideEncryptionConfigurationA(s, "other-sse", { bucket: other.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
+          new S3BucketServerSideEncryptionConfigurationA(s, "other-sse", {
+            bucket: other.id,
+            rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+          });
         },
         { rules },
       ),
@@ -106,9 +109,15 @@ describe("ACME-S3-1 bucket encryption", () => {
       violations(
         (s) => {
           const a = new S3Bucket(s, "a", { bucket: "a" });
-          new S3BucketServerSideEncryptionConfigurationA(s, "a-sse", { bucket: a.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY } }] });
+          new S3BucketServerSideEncryptionConfigurationA(s, "a-sse", {
+            bucket: a.id,
+            rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY } }],
+          });
           new S3Bucket(s, "logs", { bucket: "acme-dev-logs" });
-          new S3BucketServerSideEncryptionConfigurationA(s, "logs-sse", { bucket: "acme-dev-logs", rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
+          new S3BucketServerSideEncryptionConfigurationA(s, "logs-sse", {
+            bucket: "acme-dev-logs",
+            rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+          });
         },
         { rules },
       ),
@@ -124,7 +133,13 @@ describe("ACME-S3-2 public access block", () => {
         (s) => {
           new S3Bucket(s, "none", { bucket: "none" });
           const half = new S3Bucket(s, "half", { bucket: "half" });
-          new S3BucketPublicAccessBlock(s, "half-pab", { bucket: half.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: false });
+          new S3BucketPublicAccessBlock(s, "half-pab", {
+            bucket: half.id,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: false,
+          });
         },
         { rules },
       ),
@@ -139,7 +154,13 @@ describe("ACME-S3-2 public access block", () => {
       violations(
         (s) => {
           const b = new S3Bucket(s, "b", { bucket: "b" });
-          new S3BucketPublicAccessBlock(s, "pab", { bucket: b.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+          new S3BucketPublicAccessBlock(s, "pab", {
+            bucket: b.id,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+          });
         },
         { rules },
       ),
@@ -157,10 +178,19 @@ describe("ACME-S3-3 TLS-only bucket policy", () => {
           const allow = new S3Bucket(s, "allow", { bucket: "allow" });
           new S3BucketPolicy(s, "allow-policy", {
             bucket: allow.id,
-            policy: doc({ Effect: "Deny", Principal: "*", Action: "s3:DeleteBucket", Resource: allow.arn, Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+            policy: doc({
+              Effect: "Deny",
+              Principal: "*",
+              Action: "s3:DeleteBucket",
+              Resource: allow.arn,
+              Condition: { Bool: { "aws:SecureTransport": "false" } },
+            }),
           });
           const opaque = new S3Bucket(s, "opaque", { bucket: "opaque" });
-          new S3BucketPolicy(s, "opaque-policy", { bucket: opaque.id, policy: "${data.aws_iam_policy_document.x.json}" });
+          new S3BucketPolicy(s, "opaque-policy", {
+            bucket: opaque.id,
+            policy: "${data.aws_iam_policy_document.x.json}",
+          });
         },
         { rules },
       ),
@@ -187,7 +217,13 @@ describe("ACME-S3-3 TLS-only bucket policy", () => {
 describe("ACME-DDB-1 DynamoDB encryption", () => {
   const rules = [dynamodbEncryption];
   const table = (s: TerraformStack, id: string, sse?: { enabled: boolean; kmsKeyArn?: string }) =>
-    new DynamodbTable(s, id, { name: id, billingMode: "PAY_PER_REQUEST", hashKey: "pk", attribute: [{ name: "pk", type: "S" }], serverSideEncryption: sse });
+    new DynamodbTable(s, id, {
+      name: id,
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: "pk",
+      attribute: [{ name: "pk", type: "S" }],
+      serverSideEncryption: sse,
+    });
   test("fails: no server_side_encryption, or enabled false", () => {
     expect(violations((s) => (table(s, "none"), table(s, "off", { enabled: false })), { rules })).toEqual([
       "ACME-DDB-1 test/none: table does not set server_side_encryption.enabled = true",
@@ -202,25 +238,47 @@ describe("ACME-DDB-1 DynamoDB encryption", () => {
 describe("ACME-RDS-1 RDS storage encryption", () => {
   const rules = [rdsEncryption];
   test("fails: storage_encrypted false", () => {
-    expect(violations((s) => new DbInstance(s, "db", { instanceClass: "db.t4g.micro", engine: "postgres", storageEncrypted: false }), { rules })).toEqual([
-      "ACME-RDS-1 test/db: database does not set storage_encrypted = true",
-    ]);
+    expect(
+      violations(
+        (s) => new DbInstance(s, "db", { instanceClass: "db.t4g.micro", engine: "postgres", storageEncrypted: false }),
+        { rules },
+      ),
+    ).toEqual(["ACME-RDS-1 test/db: database does not set storage_encrypted = true"]);
   });
   test("passes: storage_encrypted with a key", () => {
-    expect(violations((s) => new DbInstance(s, "db", { instanceClass: "db.t4g.micro", engine: "postgres", storageEncrypted: true, kmsKeyId: KEY }), { rules })).toEqual([]);
+    expect(
+      violations(
+        (s) =>
+          new DbInstance(s, "db", {
+            instanceClass: "db.t4g.micro",
+            engine: "postgres",
+            storageEncrypted: true,
+            kmsKeyId: KEY,
+          }),
+        { rules },
+      ),
+    ).toEqual([]);
   });
 });
 
 describe("ACME-RDS-2 RDS not public", () => {
   const rules = [rdsNotPublic];
   test("fails: publicly_accessible true", () => {
-    expect(violations((s) => new DbInstance(s, "db", { instanceClass: "db.t4g.micro", publiclyAccessible: true }), { rules })).toEqual([
-      "ACME-RDS-2 test/db: database sets publicly_accessible = true",
-    ]);
+    expect(
+      violations((s) => new DbInstance(s, "db", { instanceClass: "db.t4g.micro", publiclyAccessible: true }), {
+        rules,
+      }),
+    ).toEqual(["ACME-RDS-2 test/db: database sets publicly_accessible = true"]);
   });
   test("passes: publicly_accessible false or unset", () => {
     expect(
-      violations((s) => (new DbInstance(s, "a", { instanceClass: "db.t4g.micro", publiclyAccessible: false }), new DbInstance(s, "b", { instanceClass: "db.t4g.micro" })), { rules }),
+      violations(
+        (s) => (
+          new DbInstance(s, "a", { instanceClass: "db.t4g.micro", publiclyAccessible: false }),
+          new DbInstance(s, "b", { instanceClass: "db.t4g.micro" })
+        ),
+        { rules },
+      ),
     ).toEqual([]);
   });
 });
@@ -228,25 +286,48 @@ describe("ACME-RDS-2 RDS not public", () => {
 describe("ACME-SQS-1 SQS encryption", () => {
   const rules = [sqsEncryption];
   test("fails: neither a KMS key nor SQS-managed SSE", () => {
-    expect(violations((s) => (new SqsQueue(s, "plain", { name: "plain" }), new SqsQueue(s, "off", { name: "off", sqsManagedSseEnabled: false })), { rules })).toEqual([
+    expect(
+      violations(
+        (s) => (
+          new SqsQueue(s, "plain", { name: "plain" }),
+          new SqsQueue(s, "off", { name: "off", sqsManagedSseEnabled: false })
+        ),
+        { rules },
+      ),
+    ).toEqual([
       "ACME-SQS-1 test/plain: queue sets neither kms_master_key_id nor sqs_managed_sse_enabled = true",
       "ACME-SQS-1 test/off: queue sets neither kms_master_key_id nor sqs_managed_sse_enabled = true",
     ]);
   });
   test("passes: SSE-KMS, or SQS-managed SSE (what S3 notifications need)", () => {
-    expect(violations((s) => (new SqsQueue(s, "kms", { kmsMasterKeyId: KEY }), new SqsQueue(s, "sse", { sqsManagedSseEnabled: true })), { rules })).toEqual([]);
+    expect(
+      violations(
+        (s) => (
+          new SqsQueue(s, "kms", { kmsMasterKeyId: KEY }),
+          new SqsQueue(s, "sse", { sqsManagedSseEnabled: true })
+        ),
+        { rules },
+      ),
+    ).toEqual([]);
   });
 });
 
 describe("ACME-KIN-1 Kinesis encryption", () => {
   const rules = [kinesisEncryption];
   test("fails: encryption_type NONE", () => {
-    expect(violations((s) => new KinesisStream(s, "events", { name: "events", shardCount: 1, encryptionType: "NONE" }), { rules })).toEqual([
-      'ACME-KIN-1 test/events: stream does not set encryption_type = "KMS" with a kms_key_id',
-    ]);
+    expect(
+      violations((s) => new KinesisStream(s, "events", { name: "events", shardCount: 1, encryptionType: "NONE" }), {
+        rules,
+      }),
+    ).toEqual(['ACME-KIN-1 test/events: stream does not set encryption_type = "KMS" with a kms_key_id']);
   });
   test("passes: KMS with a key", () => {
-    expect(violations((s) => new KinesisStream(s, "events", { name: "events", shardCount: 1, encryptionType: "KMS", kmsKeyId: KEY }), { rules })).toEqual([]);
+    expect(
+      violations(
+        (s) => new KinesisStream(s, "events", { name: "events", shardCount: 1, encryptionType: "KMS", kmsKeyId: KEY }),
+        { rules },
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -258,7 +339,11 @@ describe("ACME-MSK-1 MSK client authentication and encryption", () => {
     expect(
       violations(
         (s) => {
-          new MskServerlessCluster(s, "off", { clusterName: "off", vpcConfig, clientAuthentication: { sasl: { iam: { enabled: false } } } });
+          new MskServerlessCluster(s, "off", {
+            clusterName: "off",
+            vpcConfig,
+            clientAuthentication: { sasl: { iam: { enabled: false } } },
+          });
           new MskCluster(s, "open", {
             clusterName: "open",
             kafkaVersion: "3.6.0",
@@ -280,7 +365,11 @@ describe("ACME-MSK-1 MSK client authentication and encryption", () => {
     expect(
       violations(
         (s) => {
-          new MskServerlessCluster(s, "iam", { clusterName: "iam", vpcConfig, clientAuthentication: { sasl: { iam: { enabled: true } } } });
+          new MskServerlessCluster(s, "iam", {
+            clusterName: "iam",
+            vpcConfig,
+            clientAuthentication: { sasl: { iam: { enabled: true } } },
+          });
           new MskCluster(s, "tls", {
             clusterName: "tls",
             kafkaVersion: "3.6.0",
@@ -304,7 +393,13 @@ describe("ACME-REDIS-1 ElastiCache encryption and AUTH", () => {
       violations(
         (s) => {
           new ElasticacheReplicationGroup(s, "bare", base);
-          new ElasticacheReplicationGroup(s, "managed", { ...base, replicationGroupId: "managed", atRestEncryptionEnabled: "true", transitEncryptionEnabled: true, authToken: "${var.t}" });
+          new ElasticacheReplicationGroup(s, "managed", {
+            ...base,
+            replicationGroupId: "managed",
+            atRestEncryptionEnabled: "true",
+            transitEncryptionEnabled: true,
+            authToken: "${var.t}",
+          });
         },
         { rules },
       ),
@@ -321,7 +416,11 @@ describe("ACME-REDIS-1 ElastiCache encryption and AUTH", () => {
       violations(
         (s) => {
           new ElasticacheReplicationGroup(s, "token", { ...encrypted, authToken: "${var.t}" });
-          new ElasticacheReplicationGroup(s, "users", { ...encrypted, replicationGroupId: "users", userGroupIds: ["ug-1"] });
+          new ElasticacheReplicationGroup(s, "users", {
+            ...encrypted,
+            replicationGroupId: "users",
+            userGroupIds: ["ug-1"],
+          });
         },
         { rules },
       ),
@@ -334,9 +433,18 @@ describe("ACME-CDN-1 CloudFront over HTTPS with an origin access control", () =>
   const base = {
     enabled: true,
     origin: [{ originId: "site", domainName: "site.s3.eu-west-1.amazonaws.com", originAccessControlId: "oac-1" }],
-    defaultCacheBehavior: { targetOriginId: "site", viewerProtocolPolicy: "redirect-to-https", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"] },
+    defaultCacheBehavior: {
+      targetOriginId: "site",
+      viewerProtocolPolicy: "redirect-to-https",
+      allowedMethods: ["GET", "HEAD"],
+      cachedMethods: ["GET", "HEAD"],
+    },
     restrictions: { geoRestriction: { restrictionType: "none" } },
-    viewerCertificate: { acmCertificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/x", sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" },
+    viewerCertificate: {
+      acmCertificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/x",
+      sslSupportMethod: "sni-only",
+      minimumProtocolVersion: "TLSv1.2_2021",
+    },
   };
   test("fails: plain HTTP allowed, the default certificate, an S3 origin read without access control", () => {
     expect(
@@ -364,16 +472,26 @@ describe("ACME-CDN-1 CloudFront over HTTPS with an origin access control", () =>
 describe("ACME-SEC-1 Secrets Manager encryption", () => {
   const rules = [secretEncryption];
   test("fails: a secret under the AWS managed key", () => {
-    expect(violations((s) => new SecretsmanagerSecret(s, "plain", { name: "plain" }), { rules })).toEqual(["ACME-SEC-1 test/plain: secret has no kms_key_id"]);
+    expect(violations((s) => new SecretsmanagerSecret(s, "plain", { name: "plain" }), { rules })).toEqual([
+      "ACME-SEC-1 test/plain: secret has no kms_key_id",
+    ]);
   });
   test("passes: the environment's key", () => {
-    expect(violations((s) => new SecretsmanagerSecret(s, "kms", { name: "kms", kmsKeyId: KEY }), { rules })).toEqual([]);
+    expect(violations((s) => new SecretsmanagerSecret(s, "kms", { name: "kms", kmsKeyId: KEY }), { rules })).toEqual(
+      [],
+    );
   });
 });
 
 describe("ACME-LAM-1 Lambda guardrails", () => {
   const rules = [lambdaGuardrails];
-  const base = { functionName: "f", role: "arn:aws:iam::111111111111:role/f", handler: "index.handler", runtime: "nodejs20.x", filename: "f.zip" };
+  const base = {
+    functionName: "f",
+    role: "arn:aws:iam::111111111111:role/f",
+    handler: "index.handler",
+    runtime: "nodejs20.x",
+    filename: "f.zip",
+  };
   test("fails: no reserved concurrency, no dead-letter queue, environment without a key", () => {
     expect(violations((s) => new LambdaFunction(s, "bare", base), { rules })).toEqual([
       "ACME-LAM-1 test/bare: function has no reserved_concurrent_executions of 1 or more",
@@ -382,7 +500,12 @@ describe("ACME-LAM-1 Lambda guardrails", () => {
     ]);
   });
   test("passes: all three set", () => {
-    const guarded = { ...base, reservedConcurrentExecutions: 2, deadLetterConfig: { targetArn: "arn:aws:sqs:eu-west-1:111111111111:f-failures" }, kmsKeyArn: KEY };
+    const guarded = {
+      ...base,
+      reservedConcurrentExecutions: 2,
+      deadLetterConfig: { targetArn: "arn:aws:sqs:eu-west-1:111111111111:f-failures" },
+      kmsKeyArn: KEY,
+    };
     expect(violations((s) => new LambdaFunction(s, "guarded", guarded), { rules })).toEqual([]);
   });
 });
@@ -390,10 +513,14 @@ describe("ACME-LAM-1 Lambda guardrails", () => {
 describe("ACME-SNS-1 SNS encryption", () => {
   const rules = [snsEncryption];
   test("fails: a topic without a KMS key", () => {
-    expect(violations((s) => new SnsTopic(s, "plain", { name: "plain" }), { rules })).toEqual(["ACME-SNS-1 test/plain: topic has no kms_master_key_id"]);
+    expect(violations((s) => new SnsTopic(s, "plain", { name: "plain" }), { rules })).toEqual([
+      "ACME-SNS-1 test/plain: topic has no kms_master_key_id",
+    ]);
   });
   test("passes: a topic with a KMS key", () => {
-    expect(violations((s) => new SnsTopic(s, "alerts", { name: "alerts", kmsMasterKeyId: KEY }), { rules })).toEqual([]);
+    expect(violations((s) => new SnsTopic(s, "alerts", { name: "alerts", kmsMasterKeyId: KEY }), { rules })).toEqual(
+      [],
+    );
   });
 });
 
@@ -405,26 +532,46 @@ describe("ACME-ECR-1 ECR encryption", () => {
     ]);
   });
   test("passes: KMS encryption configuration", () => {
-    expect(violations((s) => new EcrRepository(s, "repo", { name: "acme/x", encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: KEY }] }), { rules })).toEqual([]);
+    expect(
+      violations(
+        (s) =>
+          new EcrRepository(s, "repo", {
+            name: "acme/x",
+            encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: KEY }],
+          }),
+        { rules },
+      ),
+    ).toEqual([]);
   });
 });
 
 describe("ACME-LOG-1 log group encryption", () => {
   const rules = [logGroupEncryption];
   test("fails: no kms_key_id", () => {
-    expect(violations((s) => new CloudwatchLogGroup(s, "logs", { name: "/acme/x" }), { rules })).toEqual(["ACME-LOG-1 test/logs: log group has no kms_key_id"]);
+    expect(violations((s) => new CloudwatchLogGroup(s, "logs", { name: "/acme/x" }), { rules })).toEqual([
+      "ACME-LOG-1 test/logs: log group has no kms_key_id",
+    ]);
   });
   test("passes: kms_key_id set", () => {
-    expect(violations((s) => new CloudwatchLogGroup(s, "logs", { name: "/acme/x", kmsKeyId: KEY }), { rules })).toEqual([]);
+    expect(violations((s) => new CloudwatchLogGroup(s, "logs", { name: "/acme/x", kmsKeyId: KEY }), { rules })).toEqual(
+      [],
+    );
   });
 });
 
 describe("ACME-EKS-1 EKS secrets encryption", () => {
   const rules = [eksSecretsEncryption];
   const cluster = (s: TerraformStack, encryptionConfig?: EksCluster["encryptionConfigInput"]) =>
-    new EksCluster(s, "eks", { name: "acme-dev", roleArn: "arn:aws:iam::111111111111:role/eks", vpcConfig: { subnetIds: ["subnet-1"] }, encryptionConfig });
+    new EksCluster(s, "eks", {
+      name: "acme-dev",
+      roleArn: "arn:aws:iam::111111111111:role/eks",
+      vpcConfig: { subnetIds: ["subnet-1"] },
+      encryptionConfig,
+    });
   test("fails: no encryption_config", () => {
-    expect(violations((s) => cluster(s), { rules })).toEqual(["ACME-EKS-1 test/eks: cluster has no encryption_config for secrets with a provider key_arn"]);
+    expect(violations((s) => cluster(s), { rules })).toEqual([
+      "ACME-EKS-1 test/eks: cluster has no encryption_config for secrets with a provider key_arn",
+    ]);
   });
   test("passes: secrets encrypted with a key", () => {
     expect(violations((s) => cluster(s, { resources: ["secrets"], provider: { keyArn: KEY } }), { rules })).toEqual([]);
@@ -441,15 +588,45 @@ describe("ACME-SG-1 no public ingress except an ALB on 80/443", () => {
         (s) => {
           const albSg = new SecurityGroup(s, "alb-sg", { name: "alb" });
           new Lb(s, "alb", { loadBalancerType: "application", securityGroups: [albSg.id] });
-          new VpcSecurityGroupIngressRule(s, "alb-ssh", { ...world, securityGroupId: albSg.id, fromPort: 22, toPort: 22 });
-          new VpcSecurityGroupIngressRule(s, "alb-all", { securityGroupId: albSg.id, cidrIpv4: "0.0.0.0/0", ipProtocol: "-1" });
+          new VpcSecurityGroupIngressRule(s, "alb-ssh", {
+            ...world,
+            securityGroupId: albSg.id,
+            fromPort: 22,
+            toPort: 22,
+          });
+          new VpcSecurityGroupIngressRule(s, "alb-all", {
+            securityGroupId: albSg.id,
+            cidrIpv4: "0.0.0.0/0",
+            ipProtocol: "-1",
+          });
           const appSg = new SecurityGroup(s, "app-sg", { name: "app" });
-          new VpcSecurityGroupIngressRule(s, "app-https", { securityGroupId: appSg.id, cidrIpv6: "::/0", ipProtocol: "tcp", fromPort: 443, toPort: 443 });
-          new SecurityGroupRule(s, "legacy", { type: "ingress", securityGroupId: appSg.id, cidrBlocks: ["0.0.0.0/0"], protocol: "tcp", fromPort: 8080, toPort: 8090 });
-          new SecurityGroup(s, "inline", { name: "inline", ingress: [{ cidrBlocks: ["0.0.0.0/0"], protocol: "tcp", fromPort: 3389, toPort: 3389 }] });
+          new VpcSecurityGroupIngressRule(s, "app-https", {
+            securityGroupId: appSg.id,
+            cidrIpv6: "::/0",
+            ipProtocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+          });
+          new SecurityGroupRule(s, "legacy", {
+            type: "ingress",
+            securityGroupId: appSg.id,
+            cidrBlocks: ["0.0.0.0/0"],
+            protocol: "tcp",
+            fromPort: 8080,
+            toPort: 8090,
+          });
+          new SecurityGroup(s, "inline", {
+            name: "inline",
+            ingress: [{ cidrBlocks: ["0.0.0.0/0"], protocol: "tcp", fromPort: 3389, toPort: 3389 }],
+          });
           const nlbSg = new SecurityGroup(s, "nlb-sg", { name: "nlb" });
           new Lb(s, "nlb", { loadBalancerType: "network", securityGroups: [nlbSg.id] });
-          new VpcSecurityGroupIngressRule(s, "nlb-https", { ...world, securityGroupId: nlbSg.id, fromPort: 443, toPort: 443 });
+          new VpcSecurityGroupIngressRule(s, "nlb-https", {
+            ...world,
+            securityGroupId: nlbSg.id,
+            fromPort: 443,
+            toPort: 443,
+          });
         },
         { rules },
       ),
@@ -467,13 +644,37 @@ describe("ACME-SG-1 no public ingress except an ALB on 80/443", () => {
     expect(
       violations(
         (s) => {
-          const albSg = new SecurityGroup(s, "alb-sg", { name: "alb", ingress: [{ cidrBlocks: ["0.0.0.0/0"], protocol: "tcp", fromPort: 443, toPort: 443 }] });
+          const albSg = new SecurityGroup(s, "alb-sg", {
+            name: "alb",
+            ingress: [{ cidrBlocks: ["0.0.0.0/0"], protocol: "tcp", fromPort: 443, toPort: 443 }],
+          });
           new Lb(s, "alb", { securityGroups: [albSg.id] });
-          new VpcSecurityGroupIngressRule(s, "alb-http", { ...world, securityGroupId: albSg.id, fromPort: 80, toPort: 80 });
-          new VpcSecurityGroupIngressRule(s, "alb-https6", { securityGroupId: albSg.id, cidrIpv6: "::/0", ipProtocol: "tcp", fromPort: 443, toPort: 443 });
+          new VpcSecurityGroupIngressRule(s, "alb-http", {
+            ...world,
+            securityGroupId: albSg.id,
+            fromPort: 80,
+            toPort: 80,
+          });
+          new VpcSecurityGroupIngressRule(s, "alb-https6", {
+            securityGroupId: albSg.id,
+            cidrIpv6: "::/0",
+            ipProtocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+          });
           const appSg = new SecurityGroup(s, "app-sg", { name: "app" });
-          new VpcSecurityGroupIngressRule(s, "from-alb", { securityGroupId: appSg.id, referencedSecurityGroupId: albSg.id, ipProtocol: "tcp", fromPort: 8080, toPort: 8080 });
-          new VpcSecurityGroupIngressRule(s, "from-vpc", { securityGroupId: appSg.id, cidrIpv4: "10.0.0.0/16", ipProtocol: "-1" });
+          new VpcSecurityGroupIngressRule(s, "from-alb", {
+            securityGroupId: appSg.id,
+            referencedSecurityGroupId: albSg.id,
+            ipProtocol: "tcp",
+            fromPort: 8080,
+            toPort: 8080,
+          });
+          new VpcSecurityGroupIngressRule(s, "from-vpc", {
+            securityGroupId: appSg.id,
+            cidrIpv4: "10.0.0.0/16",
+            ipProtocol: "-1",
+          });
         },
         { rules },
       ),
@@ -490,7 +691,10 @@ describe("ACME-TAG-1 required tags", () => {
   test("fails: default_tags missing some or all (an aliased provider too), and AWS resources without any aws provider", () => {
     const partial = violations(
       (s) => {
-        new AwsProvider(s, "aws", { region: "eu-west-1", defaultTags: [{ tags: { Project: "acme", Environment: "dev", ManagedBy: "cdktf" } }] });
+        new AwsProvider(s, "aws", {
+          region: "eu-west-1",
+          defaultTags: [{ tags: { Project: "acme", Environment: "dev", ManagedBy: "cdktf" } }],
+        });
         new AwsProvider(s, "aws-us", { region: "us-east-1", alias: "us" });
       },
       { rules, provider: false },
@@ -499,9 +703,9 @@ describe("ACME-TAG-1 required tags", () => {
       "ACME-TAG-1 test/aws: provider default_tags lack Owner, CostCenter",
       "ACME-TAG-1 test/aws-us: provider default_tags lack Project, Environment, Owner, CostCenter, ManagedBy",
     ]);
-    expect(violations((s) => new SqsQueue(s, "q", { sqsManagedSseEnabled: true }), { rules, provider: false })).toEqual([
-      "ACME-TAG-1 test: stack has AWS resources but no aws provider with default_tags",
-    ]);
+    expect(violations((s) => new SqsQueue(s, "q", { sqsManagedSseEnabled: true }), { rules, provider: false })).toEqual(
+      ["ACME-TAG-1 test: stack has AWS resources but no aws provider with default_tags"],
+    );
   });
 
   test("passes: all five tags on the provider", () => {
@@ -518,21 +722,33 @@ describe("ACME-IAM-1 no Allow * on *", () => {
       violations(
         (s) => {
           const role = new IamRole(s, "role", {
-            assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }),
+            assumeRolePolicy: doc({
+              Effect: "Allow",
+              Principal: { Service: "ecs-tasks.amazonaws.com" },
+              Action: "sts:AssumeRole",
+            }),
             inlinePolicy: [{ name: "inline", policy: doc({ Sid: "Everything", ...admin }) }],
           });
-          new IamRolePolicy(s, "role-policy", { role: role.id, policy: doc({ Effect: "Allow", Action: ["s3:GetObject"], Resource: "*" }, { ...admin, Action: ["*"] }) });
+          new IamRolePolicy(s, "role-policy", {
+            role: role.id,
+            policy: doc({ Effect: "Allow", Action: ["s3:GetObject"], Resource: "*" }, { ...admin, Action: ["*"] }),
+          });
           new IamPolicy(s, "managed", { policy: doc(admin) });
-          new KmsKey(s, "key", { policy: doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "*", Resource: ["*"] }) });
+          new KmsKey(s, "key", {
+            policy: doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "*", Resource: ["*"] }),
+          });
           const queue = new SqsQueue(s, "queue", { sqsManagedSseEnabled: true });
-          new SqsQueuePolicy(s, "queue-policy", { queueUrl: queue.url, policy: doc({ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: queue.arn }, admin) });
+          new SqsQueuePolicy(s, "queue-policy", {
+            queueUrl: queue.url,
+            policy: doc({ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: queue.arn }, admin),
+          });
           new IamPolicy(s, "broken", { policy: "{ not json" });
         },
         { rules },
       ),
     ).toEqual([
       'ACME-IAM-1 test/managed: policy statement #1 allows Action "*" on Resource "*"',
-      'ACME-IAM-1 test/broken: policy is not a JSON policy document, so it cannot be checked',
+      "ACME-IAM-1 test/broken: policy is not a JSON policy document, so it cannot be checked",
       'ACME-IAM-1 test/role-policy: policy statement #2 allows Action "*" on Resource "*"',
       'ACME-IAM-1 test/role: inline_policy statement "Everything" allows Action "*" on Resource "*"',
       'ACME-IAM-1 test/queue-policy: policy statement #2 allows Action "*" on Resource "*"',
@@ -544,9 +760,19 @@ describe("ACME-IAM-1 no Allow * on *", () => {
     expect(
       violations(
         (s) => {
-          new KmsKey(s, "key", { policy: doc({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "kms:*", Resource: "*" }) });
+          new KmsKey(s, "key", {
+            policy: doc({
+              Effect: "Allow",
+              Principal: { AWS: "arn:aws:iam::111111111111:root" },
+              Action: "kms:*",
+              Resource: "*",
+            }),
+          });
           const bucket = new S3Bucket(s, "bucket", { bucket: "b" });
-          new S3BucketPolicy(s, "bucket-policy", { bucket: bucket.id, policy: doc({ Effect: "Deny", Principal: "*", Action: "*", Resource: "*" }) });
+          new S3BucketPolicy(s, "bucket-policy", {
+            bucket: bucket.id,
+            policy: doc({ Effect: "Deny", Principal: "*", Action: "*", Resource: "*" }),
+          });
           new IamPolicy(s, "scoped", { policy: doc({ Effect: "Allow", Action: "*", Resource: bucket.arn }) });
           new IamPolicy(s, "computed", { policy: "${data.aws_iam_policy_document.x.json}" });
         },
@@ -560,8 +786,17 @@ describe("ACME-DEL-1 deletion protection where the environment wants it", () => 
   const rules = [deletionProtection];
   const unprotected = (s: TerraformStack) => {
     new S3Bucket(s, "bucket", { bucket: "b", forceDestroy: true });
-    new DynamodbTable(s, "table", { name: "t", hashKey: "pk", attribute: [{ name: "pk", type: "S" }], lifecycle: { preventDestroy: true } });
-    new DbInstance(s, "db", { instanceClass: "db.t4g.micro", lifecycle: { preventDestroy: true }, deletionProtection: false });
+    new DynamodbTable(s, "table", {
+      name: "t",
+      hashKey: "pk",
+      attribute: [{ name: "pk", type: "S" }],
+      lifecycle: { preventDestroy: true },
+    });
+    new DbInstance(s, "db", {
+      instanceClass: "db.t4g.micro",
+      lifecycle: { preventDestroy: true },
+      deletionProtection: false,
+    });
     new KmsKey(s, "key", {});
   };
 
@@ -584,7 +819,13 @@ describe("ACME-DEL-1 deletion protection where the environment wants it", () => 
       violations(
         (s) => {
           new S3Bucket(s, "bucket", { bucket: "b", lifecycle: keep });
-          new DynamodbTable(s, "table", { name: "t", hashKey: "pk", attribute: [{ name: "pk", type: "S" }], deletionProtectionEnabled: true, lifecycle: keep });
+          new DynamodbTable(s, "table", {
+            name: "t",
+            hashKey: "pk",
+            attribute: [{ name: "pk", type: "S" }],
+            deletionProtectionEnabled: true,
+            lifecycle: keep,
+          });
           new DbInstance(s, "db", { instanceClass: "db.t4g.micro", deletionProtection: true, lifecycle: keep });
           new KmsKey(s, "key", { lifecycle: keep });
           new KinesisStream(s, "stream", { name: "s", shardCount: 1 });

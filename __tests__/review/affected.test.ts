@@ -5,14 +5,22 @@ import { dirname, join } from "node:path";
 import { planPlatform } from "../../app";
 import { environmentInputs, loadEnvironments } from "../../environments";
 import { MODULES } from "../../packages";
-import { AffectedError, affectedStacks, changedFiles, inLayerOrder, platformStacks, resolveBase } from "../../review/affected";
+import {
+  AffectedError,
+  affectedStacks,
+  changedFiles,
+  inLayerOrder,
+  platformStacks,
+  resolveBase,
+} from "../../review/affected";
 
 const source = join(__dirname, "..", "..");
 const plans = planPlatform(loadEnvironments(environmentInputs({}), undefined), MODULES);
 const stacks = platformStacks(plans.map((p) => ({ name: p.env.name, modules: p.modules.map((m) => m.module.name) })));
 let repo: string;
 
-const git = (...args: string[]) => execFileSync("git", ["-C", repo, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+const git = (...args: string[]) =>
+  execFileSync("git", ["-C", repo, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 
 /** Commits an edit to each file on a new branch from main and returns the affected stack names, sorted. */
 function affectedBy(files: string[]): string[] {
@@ -23,20 +31,37 @@ function affectedBy(files: string[]): string[] {
   }
   git("add", "-A");
   git("commit", "-q", "-m", `edit ${files.join(" ")}`);
-  return affectedStacks(repo, stacks, changedFiles(repo, "main")).map((a) => a.stack).sort();
+  return affectedStacks(repo, stacks, changedFiles(repo, "main"))
+    .map((a) => a.stack)
+    .sort();
 }
 
 beforeAll(() => {
   // A real history: the project's tracked files committed as main in a scratch repository.
   repo = mkdtempSync(join(tmpdir(), "affected-"));
-  const files = execFileSync("git", ["-C", source, "ls-files", "--cached", "--others", "--exclude-standard"], { encoding: "utf8" }).split("\n").filter(Boolean);
+  const files = execFileSync("git", ["-C", source, "ls-files", "--cached", "--others", "--exclude-standard"], {
+    encoding: "utf8",
+  })
+    .split("\n")
+    .filter(Boolean);
   for (const f of files) {
     mkdirSync(dirname(join(repo, f)), { recursive: true });
     copyFileSync(join(source, f), join(repo, f));
   }
   git("init", "-q", "-b", "main");
   git("-c", "user.email=ci@example.com", "-c", "user.name=ci", "add", "-A");
-  execFileSync("git", ["-C", repo, "-c", "user.email=ci@example.com", "-c", "user.name=ci", "commit", "-q", "-m", "base"]);
+  execFileSync("git", [
+    "-C",
+    repo,
+    "-c",
+    "user.email=ci@example.com",
+    "-c",
+    "user.name=ci",
+    "commit",
+    "-q",
+    "-m",
+    "base",
+  ]);
   git("config", "user.email", "ci@example.com");
   git("config", "user.name", "ci");
 });
@@ -57,22 +82,40 @@ describe("affected stacks from real git history", () => {
   });
 
   test("an environment file affects that environment's stacks only", () => {
-    expect(affectedBy(["environments/dev.ts"])).toEqual(["dev-bootstrap", "dev-data-pipeline", "dev-file-processing", "dev-foundation", "dev-ml-platform", "dev-order-tracking"]);
+    expect(affectedBy(["environments/dev.ts"])).toEqual([
+      "dev-bootstrap",
+      "dev-data-pipeline",
+      "dev-file-processing",
+      "dev-foundation",
+      "dev-ml-platform",
+      "dev-order-tracking",
+    ]);
   });
 
   test("a module's settings file affects the module and every foundation (its ECR repository)", () => {
-    expect(affectedBy(["environments/modules/order-tracking.ts"])).toEqual([...all("foundation"), ...all("order-tracking")].sort());
+    expect(affectedBy(["environments/modules/order-tracking.ts"])).toEqual(
+      [...all("foundation"), ...all("order-tracking")].sort(),
+    );
   });
 
   test("a shared construct affects exactly the stacks whose code imports it", () => {
     // PrivateBucket: the state bucket, the log bucket, and the modules that keep buckets (order-tracking through StaticSite).
     expect(affectedBy(["constructs/private-bucket.ts"])).toEqual(
-      [...all("bootstrap"), ...all("foundation"), ...all("data-pipeline"), ...all("file-processing"), ...all("ml-platform"), ...all("order-tracking")].sort(),
+      [
+        ...all("bootstrap"),
+        ...all("foundation"),
+        ...all("data-pipeline"),
+        ...all("file-processing"),
+        ...all("ml-platform"),
+        ...all("order-tracking"),
+      ].sort(),
     );
     // QueueWithDeadLetter: the modules with queues, neither bootstrap nor foundation.
     expect(affectedBy(["constructs/queue.ts"])).toEqual([...all("data-pipeline"), ...all("file-processing")].sort());
     // The module stack class: every module stack, neither bootstrap nor foundation.
-    expect(affectedBy(["stacks/module-stack.ts"])).toEqual([...all("data-pipeline"), ...all("file-processing"), ...all("ml-platform"), ...all("order-tracking")].sort());
+    expect(affectedBy(["stacks/module-stack.ts"])).toEqual(
+      [...all("data-pipeline"), ...all("file-processing"), ...all("ml-platform"), ...all("order-tracking")].sort(),
+    );
     // RedisCache: ml-platform alone.
     expect(affectedBy(["constructs/redis-cache.ts"])).toEqual(all("ml-platform"));
     // MskServerless: order-tracking alone.
@@ -99,7 +142,16 @@ describe("affected stacks from real git history", () => {
     appendFileSync(join(repo, "packages/order-tracking/index.ts"), "\n// edited\n");
     git("commit", "-qam", "two layers");
     const result = inLayerOrder(affectedStacks(repo, stacks, changedFiles(repo, "main")));
-    expect(result.map((r) => r.layer)).toEqual(["bootstrap", "bootstrap", "bootstrap", "bootstrap", "module", "module", "module", "module"]);
+    expect(result.map((r) => r.layer)).toEqual([
+      "bootstrap",
+      "bootstrap",
+      "bootstrap",
+      "bootstrap",
+      "module",
+      "module",
+      "module",
+      "module",
+    ]);
     expect(result[0].because).toEqual(["stacks/bootstrap-stack.ts"]);
   });
 });
@@ -112,14 +164,18 @@ describe("the base a push is compared with", () => {
   };
 
   test("GitHub's all-zero `before` (new branch or tag, first push) means every stack, with the reason", () => {
-    expect(resolveBase(repo, { base: "0".repeat(40) })).toEqual({ everything: expect.stringContaining("all-zero SHA") });
+    expect(resolveBase(repo, { base: "0".repeat(40) })).toEqual({
+      everything: expect.stringContaining("all-zero SHA"),
+    });
   });
 
   test("a base that does not exist is an error naming it, or every stack when asked", () => {
     const missing = "1234567890abcdef1234567890abcdef12345678";
     expect(() => resolveBase(repo, { base: missing })).toThrow(AffectedError);
     expect(() => resolveBase(repo, { base: missing })).toThrow(`base "${missing}" does not exist in this repository`);
-    expect(resolveBase(repo, { base: "no-such-branch", missingBase: "all" })).toEqual({ everything: expect.stringContaining("no-such-branch is not in this repository") });
+    expect(resolveBase(repo, { base: "no-such-branch", missingBase: "all" })).toEqual({
+      everything: expect.stringContaining("no-such-branch is not in this repository"),
+    });
   });
 
   test("an existing branch, tag or commit resolves to its commit", () => {

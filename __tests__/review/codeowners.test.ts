@@ -21,7 +21,9 @@ describe("CODEOWNERS", () => {
     expect(() => renderCodeowners([{ name: "billing", owner: "" }])).toThrow(
       'module "billing" has no owner; set owner in packages/billing/index.ts to a team handle such as @acme/data-team',
     );
-    expect(() => renderCodeowners([{ name: "billing", owner: "finance team" }])).toThrow('module "billing" has an invalid owner "finance team"');
+    expect(() => renderCodeowners([{ name: "billing", owner: "finance team" }])).toThrow(
+      'module "billing" has an invalid owner "finance team"',
+    );
   });
 
   test("every module README names its owner and the foundation outputs it consumes", () => {

@@ -20,15 +20,27 @@ describe("drift reports", () => {
     expect(report.status).toBe("drift");
     expect(report.drifted).toEqual([
       { address: "aws_sqs_queue.gone", type: "aws_sqs_queue", action: "delete", attributes: [] },
-      { address: "aws_sqs_queue.q", type: "aws_sqs_queue", action: "update", attributes: ["~ visibility_timeout_seconds: 60 -> 300"] },
-      { address: "aws_ssm_parameter.token", type: "aws_ssm_parameter", action: "update", attributes: ["~ value: (sensitive value) -> (sensitive value)", "~ version: 1 -> 2"] },
+      {
+        address: "aws_sqs_queue.q",
+        type: "aws_sqs_queue",
+        action: "update",
+        attributes: ["~ visibility_timeout_seconds: 60 -> 300"],
+      },
+      {
+        address: "aws_ssm_parameter.token",
+        type: "aws_ssm_parameter",
+        action: "update",
+        attributes: ["~ value: (sensitive value) -> (sensitive value)", "~ version: 1 -> 2"],
+      },
     ]);
     expect(JSON.stringify(report)).not.toMatch(/changed-in-console|fixture-sensitive/);
   });
 
   test("refresh differences in attributes the code does not set are not drift", () => {
     expect(report.refreshOnly).toEqual(["aws_s3_bucket.b"]);
-    expect(renderDrift([report])).toContain("Refresh also found changes in attributes the code does not set (not drift, an apply leaves them): `aws_s3_bucket.b`");
+    expect(renderDrift([report])).toContain(
+      "Refresh also found changes in attributes the code does not set (not drift, an apply leaves them): `aws_s3_bucket.b`",
+    );
   });
 
   test("tells drift (the cloud changed) from pending changes (the code changed), also on one resource", () => {
@@ -40,17 +52,36 @@ describe("drift reports", () => {
     expect(markdown).toContain("### `dev-file-processing`: drift: changed outside Terraform");
     expect(markdown).toContain("| `aws_sqs_queue.gone` | 🗑️ deleted |");
     expect(markdown).toContain("~ visibility_timeout_seconds: 60 -> 300");
-    expect(markdown).toContain("Pending (the code changed, not applied yet; not drift): `aws_sqs_queue.new` (create), `aws_sqs_queue.q` (update)");
+    expect(markdown).toContain(
+      "Pending (the code changed, not applied yet; not drift): `aws_sqs_queue.new` (create), `aws_sqs_queue.q` (update)",
+    );
     expect(markdown).toContain("`npm run deploy -- dev-file-processing` puts it back");
   });
 
   test("no drift, a stack never deployed, and a stack that could not be checked each say so; the exit code follows", () => {
     const clean = driftOf("dev-data-pipeline", "dev", { resource_drift: [], resource_changes: [] });
-    const never: StackDrift = { stack: "dev-order-tracking", env: "dev", status: "not-deployed", drifted: [], pending: [] };
-    const broken: StackDrift = { stack: "dev-foundation", env: "dev", status: "error", drifted: [], pending: [], error: "cannot read the state object: access denied" };
+    const never: StackDrift = {
+      stack: "dev-order-tracking",
+      env: "dev",
+      status: "not-deployed",
+      drifted: [],
+      pending: [],
+    };
+    const broken: StackDrift = {
+      stack: "dev-foundation",
+      env: "dev",
+      status: "error",
+      drifted: [],
+      pending: [],
+      error: "cannot read the state object: access denied",
+    };
     expect(clean.status).toBe("in-sync");
-    expect(renderDrift([clean, never])).toContain("### `dev-order-tracking`: not deployed (no state yet), nothing to compare");
-    expect(renderDrift([clean, never, broken])).toContain("0 of 3 stack(s) drifted, 1 could not be checked, 1 not deployed.");
+    expect(renderDrift([clean, never])).toContain(
+      "### `dev-order-tracking`: not deployed (no state yet), nothing to compare",
+    );
+    expect(renderDrift([clean, never, broken])).toContain(
+      "0 of 3 stack(s) drifted, 1 could not be checked, 1 not deployed.",
+    );
     expect(driftExitCode([clean, never])).toBe(0);
     expect(driftExitCode([clean, report])).toBe(2);
     expect(driftExitCode([report, broken])).toBe(1);
@@ -73,7 +104,11 @@ describe("one drift issue per environment", () => {
       { env: "prod", action: "none", issue: undefined },
     ]);
     const issue = gh.issues.get(1)!;
-    expect(issue).toMatchObject({ title: "Drift in dev: 1 stack changed outside Terraform", state: "open", labels: ["drift"] });
+    expect(issue).toMatchObject({
+      title: "Drift in dev: 1 stack changed outside Terraform",
+      state: "open",
+      labels: ["drift"],
+    });
     expect(issue.body.startsWith("<!-- cdktf-drift:dev -->\n## Drift in dev")).toBe(true);
 
     expect(await syncDriftIssues(target(), [drifted])).toEqual([{ env: "dev", action: "unchanged", issue: 1 }]);
@@ -95,12 +130,20 @@ describe("one drift issue per environment", () => {
       resource_drift: Array.from({ length: 300 }, (_, i) => ({
         address: `aws_sqs_queue.q${i}`,
         type: "aws_sqs_queue",
-        change: { actions: ["update"], before: { visibility_timeout_seconds: 60 }, after: { visibility_timeout_seconds: 300 + i } },
+        change: {
+          actions: ["update"],
+          before: { visibility_timeout_seconds: 60 },
+          after: { visibility_timeout_seconds: 300 + i },
+        },
       })),
       resource_changes: Array.from({ length: 300 }, (_, i) => ({
         address: `aws_sqs_queue.q${i}`,
         type: "aws_sqs_queue",
-        change: { actions: ["update"], before: { visibility_timeout_seconds: 300 + i }, after: { visibility_timeout_seconds: 60 } },
+        change: {
+          actions: ["update"],
+          before: { visibility_timeout_seconds: 300 + i },
+          after: { visibility_timeout_seconds: 60 },
+        },
       })),
     });
     const { body, rest } = driftIssueContent("dev", [many], 4000);
@@ -110,7 +153,13 @@ describe("one drift issue per environment", () => {
   });
 
   test("issues of other environments and issues without the marker are left alone", async () => {
-    gh.issues.set(50, { number: 50, title: "Drift?", body: "someone asked about drift", state: "open", labels: ["drift"] });
+    gh.issues.set(50, {
+      number: 50,
+      title: "Drift?",
+      body: "someone asked about drift",
+      state: "open",
+      labels: ["drift"],
+    });
     await syncDriftIssues(target(), [drifted]);
     expect(gh.issues.get(50)).toMatchObject({ body: "someone asked about drift", state: "open" });
     expect(gh.issues.size).toBe(2);

@@ -19,7 +19,8 @@ export function expectRenderedPlan(plan: PlanJson): void {
   // Sensitive values: masked in the attribute diff and in the outputs, never printed.
   expect(md).not.toContain("fixture-sensitive");
   expect(md).toContain(`~ value: ${SENSITIVE} -> ${SENSITIVE}`);
-  expect(md).toMatch(new RegExp(`\\| \`token\` \\| update \\| \\${SENSITIVE.slice(0, -1)}\\) \\| \\${SENSITIVE.slice(0, -1)}\\) \\|`));
+  expect(md).toMatch(
+    new RegExp(`\\| \`token\` \\| update \\| \\${SENSITIVE.slice(0, -1)}\\) \\| \\${SENSITIVE.slice(0, -1)}\\) \\|`),
+  );
   expect(md).toMatch(/\| `queue_url` \| update \| `"http/);
 }
-

@@ -12,7 +12,9 @@ describe("plan summary", () => {
   });
 
   test("a plan without changes says so in one line", () => {
-    const none: PlanJson = { resource_changes: [{ address: "aws_sqs_queue.q", type: "aws_sqs_queue", change: { actions: ["no-op"] } }] };
+    const none: PlanJson = {
+      resource_changes: [{ address: "aws_sqs_queue.q", type: "aws_sqs_queue", change: { actions: ["no-op"] } }],
+    };
     const summary = summarizePlan("dev-x", none);
     expect(summary.hasChanges).toBe(false);
     expect(summary.markdown).toBe("### `dev-x`: no changes\n");
@@ -21,7 +23,9 @@ describe("plan summary", () => {
   test("long attribute diffs are collapsed", () => {
     const before = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`attr_${i}`, "a"]));
     const after = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`attr_${i}`, "b"]));
-    const plan: PlanJson = { resource_changes: [{ address: "aws_x.y", type: "aws_x", change: { actions: ["update"], before, after } }] };
+    const plan: PlanJson = {
+      resource_changes: [{ address: "aws_x.y", type: "aws_x", change: { actions: ["update"], before, after } }],
+    };
     const md = summarizePlan("dev-x", plan).markdown;
     expect(md).toContain("<details><summary>`aws_x.y`: 20 attributes change</summary>");
     expect(md).toContain("</details>");

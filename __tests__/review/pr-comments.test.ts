@@ -12,7 +12,11 @@ beforeEach(async () => {
 });
 afterEach(() => gh.close());
 
-const plan = (stack: string, hasChanges: boolean, markdown = `### \`${stack}\`: 1 to create\n`) => ({ stack, hasChanges, markdown });
+const plan = (stack: string, hasChanges: boolean, markdown = `### \`${stack}\`: 1 to create\n`) => ({
+  stack,
+  hasChanges,
+  markdown,
+});
 
 describe("pull-request plan comments", () => {
   test("one comment per changed stack, unchanged stacks in one line", async () => {
@@ -50,7 +54,18 @@ describe("pull-request plan comments", () => {
 
   test("a long summary is split into parts, each under the limit with balanced fences", () => {
     const diff = Array.from({ length: 400 }, (_, i) => `~ attribute_${i}: "old" -> "new"`);
-    const markdown = ["### `dev-a`: 0 to create, 1 to update", "", "<details><summary>diff</summary>", "", "```diff", ...diff, "```", "", "</details>", ""].join("\n");
+    const markdown = [
+      "### `dev-a`: 0 to create, 1 to update",
+      "",
+      "<details><summary>diff</summary>",
+      "",
+      "```diff",
+      ...diff,
+      "```",
+      "",
+      "</details>",
+      "",
+    ].join("\n");
     const wanted = desiredComments([{ stack: "dev-a", hasChanges: true, markdown }], 4000);
     expect(wanted.size).toBeGreaterThan(3);
     for (const body of wanted.values()) {

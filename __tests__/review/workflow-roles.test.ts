@@ -5,21 +5,36 @@ import { parse } from "yaml";
 import { environmentInputs, loadEnvironments } from "../../environments";
 import type { Environment } from "../../environments";
 import { cloudEnvironments } from "../../review/affected";
-import { checkWorkflowRoles, iamMatches, type RoleKind, type RoleTrust, triggersOf, trustOf, type Workflow } from "../../review/workflow-roles";
+import {
+  checkWorkflowRoles,
+  iamMatches,
+  type RoleKind,
+  type RoleTrust,
+  triggersOf,
+  trustOf,
+  type Workflow,
+} from "../../review/workflow-roles";
 import { FoundationStack } from "../../stacks/foundation-stack";
 import { resourcesOf, synthJson } from "../helpers";
 
 const dir = join(__dirname, "..", "..", ".github", "workflows");
 const readWorkflows = () =>
-  new Map(readdirSync(dir).filter((f) => f.endsWith(".yml")).map((f) => [f, parse(readFileSync(join(dir, f), "utf8")) as Workflow]));
+  new Map(
+    readdirSync(dir)
+      .filter((f) => f.endsWith(".yml"))
+      .map((f) => [f, parse(readFileSync(join(dir, f), "utf8")) as Workflow]),
+  );
 const envs = loadEnvironments(environmentInputs({}), "");
 
 /** The trust of each cloud environment's GitHub roles, read from its synthesized foundation. */
 function trustPolicies(environments: Environment[] = envs) {
   const map = new Map<string, Record<RoleKind, RoleTrust>>();
   for (const env of cloudEnvironments(environments)) {
-    const roles = Object.values(resourcesOf(synthJson(new FoundationStack(Testing.app(), { env, imageModules: [] })), "aws_iam_role"));
-    const find = (suffix: string) => trustOf(String(roles.find((r) => String(r.name).endsWith(suffix))!.assume_role_policy));
+    const roles = Object.values(
+      resourcesOf(synthJson(new FoundationStack(Testing.app(), { env, imageModules: [] })), "aws_iam_role"),
+    );
+    const find = (suffix: string) =>
+      trustOf(String(roles.find((r) => String(r.name).endsWith(suffix))!.assume_role_policy));
     map.set(env.name, { plan: find("-github-plan"), apply: find("-github-apply") });
   }
   return map;
@@ -65,13 +80,22 @@ describe("workflows against the roles they assume", () => {
       { event: "push", ref: "refs/heads/main" },
       { event: "push", ref: "refs/tags/v1.0.0" },
     ]);
-    expect(triggersOf(readWorkflows().get("pull-request.yml")!, "main")).toEqual([{ event: "pull_request", ref: "refs/pull/1/merge" }]);
+    expect(triggersOf(readWorkflows().get("pull-request.yml")!, "main")).toEqual([
+      { event: "pull_request", ref: "refs/pull/1/merge" },
+    ]);
     expect(trust.get("prod")).toEqual({
-      plan: { operator: "StringEquals", subjects: ["repo:acme/platform:pull_request", "repo:acme/platform:ref:refs/heads/main"] },
+      plan: {
+        operator: "StringEquals",
+        subjects: ["repo:acme/platform:pull_request", "repo:acme/platform:ref:refs/heads/main"],
+      },
       apply: { operator: "StringEquals", subjects: ["repo:acme/platform:environment:prod"] },
     });
-    expect(iamMatches("StringLike", "repo:acme/platform:ref:refs/tags/v*", "repo:acme/platform:ref:refs/tags/v1.0.0")).toBe(true);
-    expect(iamMatches("StringEquals", "repo:acme/platform:ref:refs/tags/v*", "repo:acme/platform:ref:refs/tags/v1.0.0")).toBe(false);
+    expect(
+      iamMatches("StringLike", "repo:acme/platform:ref:refs/tags/v*", "repo:acme/platform:ref:refs/tags/v1.0.0"),
+    ).toBe(true);
+    expect(
+      iamMatches("StringEquals", "repo:acme/platform:ref:refs/tags/v*", "repo:acme/platform:ref:refs/tags/v1.0.0"),
+    ).toBe(false);
   });
 
   test("an apply job outside its GitHub environment cannot assume the apply role", () => {
@@ -94,7 +118,9 @@ describe("workflows against the roles they assume", () => {
   test("a pull request job that names an environment could reach a writing role", () => {
     const workflows = edited("pull-request.yml", (wf) => (wf.jobs.plan.environment = "${{ matrix.env }}"));
     const problems = checkWorkflowRoles(workflows, envs, trust);
-    expect(problems).toContain('pull-request.yml job "plan" on pull_request of refs/pull/1/merge: a pull request could assume the apply role of prod (sub "repo:acme/platform:environment:prod")');
+    expect(problems).toContain(
+      'pull-request.yml job "plan" on pull_request of refs/pull/1/merge: a pull request could assume the apply role of prod (sub "repo:acme/platform:environment:prod")',
+    );
     expect(problems).toContain(
       'pull-request.yml job "plan" on pull_request of refs/pull/1/merge: cannot assume the plan role of dev: GitHub sends sub "repo:acme/platform:environment:dev", the role admits StringEquals ["repo:acme/platform:pull_request","repo:acme/platform:ref:refs/heads/main"]',
     );
@@ -109,7 +135,13 @@ describe("workflows against the roles they assume", () => {
 
   test("prod's writing role admits nothing but prod's subject", () => {
     const widened = new Map(trust);
-    widened.set("prod", { ...trust.get("prod")!, apply: { operator: "StringLike", subjects: ["repo:acme/platform:environment:prod", "repo:acme/platform:ref:refs/tags/v*"] } });
+    widened.set("prod", {
+      ...trust.get("prod")!,
+      apply: {
+        operator: "StringLike",
+        subjects: ["repo:acme/platform:environment:prod", "repo:acme/platform:ref:refs/tags/v*"],
+      },
+    });
     expect(checkWorkflowRoles(readWorkflows(), envs, widened)).toEqual([
       'environment prod: its apply role must admit exactly "repo:acme/platform:environment:prod" (StringEquals), it admits StringLike ["repo:acme/platform:environment:prod","repo:acme/platform:ref:refs/tags/v*"]',
     ]);
@@ -129,7 +161,8 @@ describe("workflows against the roles they assume", () => {
   test("a job whose role or matrix the checks cannot follow is reported, not passed", () => {
     const unknownRole = edited("apply-stack.yml", (wf) => {
       const steps = wf.jobs.apply.steps as { uses?: string; with?: Record<string, string> }[];
-      steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))!.with!["role-to-assume"] = "${{ vars.SOME_ROLE }}";
+      steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))!.with!["role-to-assume"] =
+        "${{ vars.SOME_ROLE }}";
     });
     expect(checkWorkflowRoles(unknownRole, envs, trust)).toEqual(
       ["foundation", "modules"].map(
@@ -137,7 +170,10 @@ describe("workflows against the roles they assume", () => {
           `apply.yml job "${layer}" > apply-stack.yml job "apply": asks for an OIDC token but assumes no known role (role-to-assume from AWS_PLAN_ROLE_ARN_<env> or AWS_APPLY_ROLE_ARN_<env>)`,
       ),
     );
-    const untraced = edited("pull-request.yml", (wf) => (wf.jobs.plan.strategy = { matrix: { stack: ["dev-foundation"], env: ["dev"] } }));
+    const untraced = edited(
+      "pull-request.yml",
+      (wf) => (wf.jobs.plan.strategy = { matrix: { stack: ["dev-foundation"], env: ["dev"] } }),
+    );
     expect(checkWorkflowRoles(untraced, envs, trust)).toEqual([
       'pull-request.yml job "plan": its matrix does not come from an `npm run affected` or `npm run drift` command, so the environments it runs for are unknown',
     ]);

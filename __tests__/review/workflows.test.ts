@@ -7,8 +7,15 @@ const dir = join(__dirname, "..", "..", ".github", "workflows");
 const files = readdirSync(dir).filter((f) => f.endsWith(".yml"));
 const text = (f: string) => readFileSync(join(dir, f), "utf8");
 type Step = { uses?: string; run?: string; with?: Record<string, unknown> };
-type Job = { steps?: Step[]; uses?: string; permissions?: Record<string, string>; environment?: string; needs?: string[] | string };
-const workflow = (f: string) => parse(text(f)) as { on: unknown; permissions?: Record<string, string>; jobs: Record<string, Job> };
+type Job = {
+  steps?: Step[];
+  uses?: string;
+  permissions?: Record<string, string>;
+  environment?: string;
+  needs?: string[] | string;
+};
+const workflow = (f: string) =>
+  parse(text(f)) as { on: unknown; permissions?: Record<string, string>; jobs: Record<string, Job> };
 
 describe("GitHub workflows", () => {
   test("there are workflows for pull requests and for applying", () => {
@@ -42,10 +49,19 @@ describe("GitHub workflows", () => {
 
   test("pull requests test, compute affected stacks, plan them in a matrix, then comment", () => {
     const jobs = workflow("pull-request.yml").jobs;
-    expect(jobs.test.steps?.map((s) => s.run).filter(Boolean)).toEqual(["npm install --no-audit --no-fund", "npm test"]);
+    expect(jobs.test.steps?.map((s) => s.run).filter(Boolean)).toEqual([
+      "npm install --no-audit --no-fund",
+      "npm test",
+    ]);
     expect(jobs.affected.steps?.find((s) => s.run?.includes("npm run --silent affected -- --base"))).toBeDefined();
-    expect(jobs.plan.steps?.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))?.with?.["role-to-assume"]).toContain("AWS_PLAN_ROLE_ARN_");
-    expect(jobs.plan.steps?.find((s) => s.run?.includes("npm run plan --"))?.run).toContain("--mock-foundation=if-missing");
+    expect(
+      jobs.plan.steps?.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))?.with?.[
+        "role-to-assume"
+      ],
+    ).toContain("AWS_PLAN_ROLE_ARN_");
+    expect(jobs.plan.steps?.find((s) => s.run?.includes("npm run plan --"))?.run).toContain(
+      "--mock-foundation=if-missing",
+    );
     expect(jobs.comment.steps?.find((s) => s.run?.includes("pr-comments"))).toBeDefined();
     expect(jobs.comment.needs).toEqual(["affected", "plan"]);
   });
@@ -53,7 +69,11 @@ describe("GitHub workflows", () => {
   test("drift runs daily and on demand with the plan role, then keeps the issues", () => {
     const wf = workflow("drift.yml");
     expect(Object.keys(wf.on as object).sort()).toEqual(["schedule", "workflow_dispatch"]);
-    expect(wf.jobs.check.steps?.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))?.with?.["role-to-assume"]).toContain("AWS_PLAN_ROLE_ARN_");
+    expect(
+      wf.jobs.check.steps?.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))?.with?.[
+        "role-to-assume"
+      ],
+    ).toContain("AWS_PLAN_ROLE_ARN_");
     expect(wf.jobs.check.steps?.find((s) => s.run?.includes("npm run drift --"))?.run).toContain("|| [ $? -eq 2 ]");
     expect(wf.jobs.issues.permissions).toEqual({ contents: "read", issues: "write" });
     expect(wf.jobs.issues.steps?.find((s) => s.run?.includes("drift-issues"))).toBeDefined();
@@ -66,12 +86,16 @@ describe("GitHub workflows", () => {
     // Bootstrap holds every stack's state: CI points an administrator at it and never applies it.
     expect(jobs.bootstrap.permissions).toBeUndefined();
     expect(jobs.bootstrap.uses).toBeUndefined();
-    expect(jobs.bootstrap.steps?.map((s) => s.run).join("\n")).toContain("an administrator runs: npm run bootstrap -- $env");
+    expect(jobs.bootstrap.steps?.map((s) => s.run).join("\n")).toContain(
+      "an administrator runs: npm run bootstrap -- $env",
+    );
     expect(text("apply-stack.yml")).not.toContain("npm run bootstrap");
     const apply = workflow("apply-stack.yml").jobs.apply;
     expect(apply.environment).toBe("${{ matrix.env }}");
     const steps = apply.steps ?? [];
-    expect(steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))?.with?.["role-to-assume"]).toContain("AWS_APPLY_ROLE_ARN_");
+    expect(
+      steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))?.with?.["role-to-assume"],
+    ).toContain("AWS_APPLY_ROLE_ARN_");
     // Mock foundation outputs are for plans only.
     expect(text("apply-stack.yml")).not.toContain("--mock-foundation");
     expect(text("apply-stack.yml")).not.toContain("PLATFORM_MOCK_FOUNDATION");

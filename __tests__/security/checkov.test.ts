@@ -34,16 +34,30 @@ function stackDir(root: string, stack: string, resource: Record<string, Record<s
 describe("Checkov report handling", () => {
   const root = join(scratch, "fixture");
   stackDir(root, "dev-foundation", {
-    aws_s3_bucket: { logs_bucket_5A22438C: { "//": { metadata: { path: "dev-foundation/logs/bucket" } }, bucket: "x" } },
-    aws_cloudwatch_log_group: { "platform-logs": { "//": { metadata: { path: "dev-foundation/platform-logs" } }, name: "y" } },
+    aws_s3_bucket: {
+      logs_bucket_5A22438C: { "//": { metadata: { path: "dev-foundation/logs/bucket" } }, bucket: "x" },
+    },
+    aws_cloudwatch_log_group: {
+      "platform-logs": { "//": { metadata: { path: "dev-foundation/platform-logs" } }, name: "y" },
+    },
   });
   const report = {
     check_type: "terraform_json",
     results: {
       failed_checks: [
-        { check_id: "CKV_AWS_18", check_name: "access logging", file_path: "/dev-foundation/cdk.tf.json", resource: "aws_s3_bucket.logs_bucket_5A22438C" },
+        {
+          check_id: "CKV_AWS_18",
+          check_name: "access logging",
+          file_path: "/dev-foundation/cdk.tf.json",
+          resource: "aws_s3_bucket.logs_bucket_5A22438C",
+        },
         // Checkov names resources it checks one by one `resource.<logical id>`.
-        { check_id: "CKV_AWS_338", check_name: "log retention", file_path: "/dev-foundation/cdk.tf.json", resource: "resource.platform-logs" },
+        {
+          check_id: "CKV_AWS_338",
+          check_name: "log retention",
+          file_path: "/dev-foundation/cdk.tf.json",
+          resource: "resource.platform-logs",
+        },
       ],
     },
     summary: { passed: 3, failed: 2, checkov_version: "test" },
@@ -51,8 +65,20 @@ describe("Checkov report handling", () => {
 
   test("findings resolve to stack, Terraform address and construct path, whichever way Checkov names them", () => {
     expect(checkovFindings(report, root)).toEqual([
-      { check: "CKV_AWS_18", name: "access logging", stack: "dev-foundation", address: "aws_s3_bucket.logs_bucket_5A22438C", path: "dev-foundation/logs/bucket" },
-      { check: "CKV_AWS_338", name: "log retention", stack: "dev-foundation", address: "aws_cloudwatch_log_group.platform-logs", path: "dev-foundation/platform-logs" },
+      {
+        check: "CKV_AWS_18",
+        name: "access logging",
+        stack: "dev-foundation",
+        address: "aws_s3_bucket.logs_bucket_5A22438C",
+        path: "dev-foundation/logs/bucket",
+      },
+      {
+        check: "CKV_AWS_338",
+        name: "log retention",
+        stack: "dev-foundation",
+        address: "aws_cloudwatch_log_group.platform-logs",
+        path: "dev-foundation/platform-logs",
+      },
     ]);
   });
 
@@ -66,14 +92,20 @@ describe("Checkov report handling", () => {
     expect(triage.failing.map((f) => `${f.check} ${f.path}`)).toEqual(["CKV_AWS_338 dev-foundation/platform-logs"]);
     expect(triage.unused.map((s) => s.path)).toEqual(["prod-*"]);
     const message = describeTriage(triage);
-    expect(message).toContain("CKV_AWS_338 log retention\n      dev-foundation/platform-logs (dev-foundation: aws_cloudwatch_log_group.platform-logs)");
+    expect(message).toContain(
+      "CKV_AWS_338 log retention\n      dev-foundation/platform-logs (dev-foundation: aws_cloudwatch_log_group.platform-logs)",
+    );
     expect(message).toContain("policies/checkov-suppressions.ts");
     expect(message).toContain('suppression CKV_AWS_338 on "prod-*" matches no failed check');
   });
 
   test("a finding on a resource the stack does not hold is an error, not a silent pass", () => {
-    const broken = { results: { failed_checks: [{ ...report.results.failed_checks[0], resource: "aws_s3_bucket.gone" }] } };
-    expect(thrownMessage(() => checkovFindings(broken, root))).toContain("CKV_AWS_18 on aws_s3_bucket.gone in dev-foundation");
+    const broken = {
+      results: { failed_checks: [{ ...report.results.failed_checks[0], resource: "aws_s3_bucket.gone" }] },
+    };
+    expect(thrownMessage(() => checkovFindings(broken, root))).toContain(
+      "CKV_AWS_18 on aws_s3_bucket.gone in dev-foundation",
+    );
   });
 
   test("suppressions need a check id, a path and a reason, once each", () => {
@@ -86,9 +118,9 @@ describe("Checkov report handling", () => {
       ]),
     );
     expect(message).toContain('entry 1 (S3-REPLICATION on "*"): check must be a Checkov id');
-    expect(message).toContain("entry 2 (CKV_AWS_18 on \"\"): path is required");
-    expect(message).toContain("entry 3 (CKV_AWS_145 on \"*/bucket\"): reason is required");
-    expect(message).toContain("entry 4 (CKV_AWS_145 on \"*/bucket\"): listed twice");
+    expect(message).toContain('entry 2 (CKV_AWS_18 on ""): path is required');
+    expect(message).toContain('entry 3 (CKV_AWS_145 on "*/bucket"): reason is required');
+    expect(message).toContain('entry 4 (CKV_AWS_145 on "*/bucket"): listed twice');
     expect(() => checkCheckovSuppressions(CHECKOV_SUPPRESSIONS)).not.toThrow();
   });
 });
@@ -130,11 +162,27 @@ describe("Checkov over every synthesized stack", () => {
   test("what the checks found on the platform was fixed, not suppressed", () => {
     const failedChecks = new Set(scan.findings.map((f) => f.check));
     // Default security group closed, state key policy stated, RDS logs/insights/monitoring, HTTPS + WAF on the ALB.
-    for (const fixed of ["CKV2_AWS_12", "CKV2_AWS_64", "CKV_AWS_353", "CKV_AWS_118", "CKV_AWS_129", "CKV2_AWS_30", "CKV_AWS_2", "CKV_AWS_103", "CKV2_AWS_20", "CKV2_AWS_28"]) {
+    for (const fixed of [
+      "CKV2_AWS_12",
+      "CKV2_AWS_64",
+      "CKV_AWS_353",
+      "CKV_AWS_118",
+      "CKV_AWS_129",
+      "CKV2_AWS_30",
+      "CKV_AWS_2",
+      "CKV_AWS_103",
+      "CKV2_AWS_20",
+      "CKV2_AWS_28",
+    ]) {
       expect({ check: fixed, failed: failedChecks.has(fixed) }).toEqual({ check: fixed, failed: false });
     }
     // Production keeps a year of logs and runs the database Multi-AZ with deletion protection.
-    expect(scan.findings.filter((f) => f.stack.startsWith("prod-") && ["CKV_AWS_338", "CKV_AWS_157", "CKV_AWS_293", "CKV_AWS_150"].includes(f.check))).toEqual([]);
+    expect(
+      scan.findings.filter(
+        (f) =>
+          f.stack.startsWith("prod-") && ["CKV_AWS_338", "CKV_AWS_157", "CKV_AWS_293", "CKV_AWS_150"].includes(f.check),
+      ),
+    ).toEqual([]);
   });
 
   test("an unsafe resource fails the scan", () => {

@@ -43,15 +43,20 @@ describe("no secrets anywhere", () => {
   test("outputs that could carry a secret are sensitive", () => {
     for (const { name, json } of stacks) {
       for (const [output, spec] of Object.entries(json.output ?? {})) {
-        if (secretLikeOutput(output)) expect({ stack: name, output, sensitive: spec.sensitive }).toEqual({ stack: name, output, sensitive: true });
+        if (secretLikeOutput(output))
+          expect({ stack: name, output, sensitive: spec.sensitive }).toEqual({ stack: name, output, sensitive: true });
       }
     }
   });
 
   test("tracked code, environment files and workflows hold no secret-shaped value", () => {
-    const files = execFileSync("git", ["-C", repo, "ls-files", "--cached", "--others", "--exclude-standard"], { encoding: "utf8" })
+    const files = execFileSync("git", ["-C", repo, "ls-files", "--cached", "--others", "--exclude-standard"], {
+      encoding: "utf8",
+    })
       .split("\n")
-      .filter((f) => f && !f.startsWith("__tests__/fixtures/") && !/\.(lock|png)$/.test(f) && f !== "package-lock.json");
+      .filter(
+        (f) => f && !f.startsWith("__tests__/fixtures/") && !/\.(lock|png)$/.test(f) && f !== "package-lock.json",
+      );
     const findings = files.flatMap((f) => scanText(f, readFileSync(join(repo, f), "utf8")));
     expect(findings).toEqual([]);
   });

@@ -14,5 +14,7 @@ export const MODULE_ENVIRONMENTS: Record<string, ModuleEnvironments> = {
 
 /** The `modules` field of one environment. */
 export function moduleEntries(environment: string) {
-  return Object.fromEntries(Object.entries(MODULE_ENVIRONMENTS).map(([name, envs]) => [name, envs[environment] ?? envs.default]));
+  return Object.fromEntries(
+    Object.entries(MODULE_ENVIRONMENTS).map(([name, envs]) => [name, envs[environment] ?? envs.default]),
+  );
 }

@@ -11,7 +11,14 @@ export const mlPlatform: ModuleEnvironments = {
     enabled: true,
     settings: {
       cache: { nodeType: "cache.r7g.large", nodes: 3, snapshotRetentionDays: 14 },
-      workload: { imageTag: "1.0.0", replicas: 3, cpuRequest: "500m", memoryRequest: "1Gi", cpuLimit: "2", memoryLimit: "4Gi" },
+      workload: {
+        imageTag: "1.0.0",
+        replicas: 3,
+        cpuRequest: "500m",
+        memoryRequest: "1Gi",
+        cpuLimit: "2",
+        memoryLimit: "4Gi",
+      },
     },
   },
 };

@@ -30,7 +30,10 @@ export const settings = z
     /** Hours the stream keeps records. */
     streamRetentionHours: z.number().int().min(24).max(8760).default(24),
     /** When the batch job runs on the environment's cluster (cron syntax). */
-    batchSchedule: z.string().regex(/^(\S+\s+){4}\S+$/, "must be a five-field cron schedule").default("15 * * * *"),
+    batchSchedule: z
+      .string()
+      .regex(/^(\S+\s+){4}\S+$/, "must be a five-field cron schedule")
+      .default("15 * * * *"),
     /** The batch job on the environment's cluster. */
     workload: workloadSettings.default(WORKLOAD_DEFAULTS),
     /** The function that lands the events stream in the raw zone (functions/land-events). */
@@ -59,7 +62,8 @@ type Context = ModuleContext<z.output<typeof settings>, (typeof CONSUMES)[number
 export const dataPipeline = defineModule({
   name: "data-pipeline",
   owner: "@acme/data-team",
-  description: "Data lake (raw, processed, curated), an event stream landed in the raw zone by a function, a metadata table and a job queue.",
+  description:
+    "Data lake (raw, processed, curated), an event stream landed in the raw zone by a function, a metadata table and a job queue.",
   consumes: CONSUMES,
   image: true,
   // The batch job's own databases (Airflow's and the Hive metastore's): both have POSTGRES_USER, so
@@ -108,7 +112,11 @@ export const dataPipeline = defineModule({
       lifecycle: protection(env.deletionProtection).lifecycle,
     });
 
-    const jobs = new QueueWithDeadLetter(scope, "jobs", { queueName: name("jobs"), kmsKeyArn, alarmTopicArn: env.alarms ? foundation.string("alerts_topic_arn") : undefined });
+    const jobs = new QueueWithDeadLetter(scope, "jobs", {
+      queueName: name("jobs"),
+      kmsKeyArn,
+      alarmTopicArn: env.alarms ? foundation.string("alerts_topic_arn") : undefined,
+    });
 
     const cluster = clusterAccess(scope, env, foundation);
     if (cluster) {
@@ -145,14 +153,23 @@ export const dataPipeline = defineModule({
     }
 
     if (s.landing.enabled) landingFunction(ctx, { kmsKeyArn, rawBucket: buckets.raw, stream });
-    new TerraformOutput(scope, "stream_name", { value: stream.name, description: "Kinesis stream of pipeline events." });
-    new TerraformOutput(scope, "metadata_table_name", { value: table.name, description: "DynamoDB table of dataset metadata." });
+    new TerraformOutput(scope, "stream_name", {
+      value: stream.name,
+      description: "Kinesis stream of pipeline events.",
+    });
+    new TerraformOutput(scope, "metadata_table_name", {
+      value: table.name,
+      description: "DynamoDB table of dataset metadata.",
+    });
     new TerraformOutput(scope, "jobs_queue_url", { value: jobs.queue.url, description: "Queue of pipeline jobs." });
   },
 });
 
 /** One bucket per lake zone, each with its Glacier transition and access logs. */
-function lakeBuckets({ scope, env, settings: s, foundation, name }: Context, kmsKeyArn: string): Record<(typeof LAKE_ZONES)[number], PrivateBucket> {
+function lakeBuckets(
+  { scope, env, settings: s, foundation, name }: Context,
+  kmsKeyArn: string,
+): Record<(typeof LAKE_ZONES)[number], PrivateBucket> {
   const logBucket = foundation.string("log_bucket_name");
   const buckets = {} as Record<(typeof LAKE_ZONES)[number], PrivateBucket>;
   for (const zone of LAKE_ZONES) {
@@ -166,45 +183,84 @@ function lakeBuckets({ scope, env, settings: s, foundation, name }: Context, kms
       denyInsecureTransport: env.s3TlsOnly,
     });
     buckets[zone] = bucket;
-    new TerraformOutput(scope, `${zone}_bucket_name`, { value: bucket.bucketName, description: `Data lake ${zone} zone bucket.` });
+    new TerraformOutput(scope, `${zone}_bucket_name`, {
+      value: bucket.bucketName,
+      description: `Data lake ${zone} zone bucket.`,
+    });
   }
   return buckets;
 }
 
 /** The function that lands the events stream in the raw zone (functions/land-events). */
-function landingFunction({ scope, env, settings: s, foundation, name }: Context, parts: { kmsKeyArn: string; rawBucket: PrivateBucket; stream: KinesisStream }): void {
+function landingFunction(
+  { scope, env, settings: s, foundation, name }: Context,
+  parts: { kmsKeyArn: string; rawBucket: PrivateBucket; stream: KinesisStream },
+): void {
   const { kmsKeyArn, stream } = parts;
   const buckets = { raw: parts.rawBucket };
-    const landing = new StreamFunction(scope, "landing", {
-      name: name("land-events"),
-      codeDir: join(__dirname, "functions", "land-events"),
-      handler: "index.handler",
-      runtime: "nodejs20.x",
-      memoryMb: s.landing.memoryMb,
-      timeoutSeconds: s.landing.timeoutSeconds,
-      reservedConcurrency: s.landing.reservedConcurrency,
-      kmsKeyArn,
-      logRetentionDays: env.logRetentionDays,
-      environment: { RAW_BUCKET: buckets.raw.bucketName, RAW_PREFIX: "events/" },
-      stream: { arn: stream.arn, name: stream.name, batchSize: s.landing.batchSize, startingPosition: s.landing.startingPosition, maxRetries: s.landing.maxRetries },
-      statements: [{ Sid: "LandInRaw", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${buckets.raw.bucketArn}/events/*` }],
-      alarmTopicArn: env.alarms ? foundation.string("alerts_topic_arn") : undefined,
-    });
-    new TerraformOutput(scope, "landing_function_name", { value: landing.fn.functionName, description: "Function that lands the events stream in the raw zone." });
+  const landing = new StreamFunction(scope, "landing", {
+    name: name("land-events"),
+    codeDir: join(__dirname, "functions", "land-events"),
+    handler: "index.handler",
+    runtime: "nodejs20.x",
+    memoryMb: s.landing.memoryMb,
+    timeoutSeconds: s.landing.timeoutSeconds,
+    reservedConcurrency: s.landing.reservedConcurrency,
+    kmsKeyArn,
+    logRetentionDays: env.logRetentionDays,
+    environment: { RAW_BUCKET: buckets.raw.bucketName, RAW_PREFIX: "events/" },
+    stream: {
+      arn: stream.arn,
+      name: stream.name,
+      batchSize: s.landing.batchSize,
+      startingPosition: s.landing.startingPosition,
+      maxRetries: s.landing.maxRetries,
+    },
+    statements: [
+      { Sid: "LandInRaw", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${buckets.raw.bucketArn}/events/*` },
+    ],
+    alarmTopicArn: env.alarms ? foundation.string("alerts_topic_arn") : undefined,
+  });
+  new TerraformOutput(scope, "landing_function_name", {
+    value: landing.fn.functionName,
+    description: "Function that lands the events stream in the raw zone.",
+  });
 }
 
 /** The batch job's permissions: read raw, write processed and curated, its table, queue and key. */
-export function batchPolicy(arns: { rawArn: string; writeArns: string[]; tableArn: string; queueArn: string; kmsKeyArn: string; secretArns: string[] }) {
+export function batchPolicy(arns: {
+  rawArn: string;
+  writeArns: string[];
+  tableArn: string;
+  queueArn: string;
+  kmsKeyArn: string;
+  secretArns: string[];
+}) {
   return {
     Version: "2012-10-17",
     Statement: [
       { Sid: "ReadRaw", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${arns.rawArn}/*` },
       { Sid: "ListLake", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [arns.rawArn, ...arns.writeArns] },
       { Sid: "WriteLake", Effect: "Allow", Action: ["s3:PutObject"], Resource: arns.writeArns.map((a) => `${a}/*`) },
-      { Sid: "Metadata", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"], Resource: arns.tableArn },
-      { Sid: "Jobs", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: arns.queueArn },
+      {
+        Sid: "Metadata",
+        Effect: "Allow",
+        Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+        Resource: arns.tableArn,
+      },
+      {
+        Sid: "Jobs",
+        Effect: "Allow",
+        Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+        Resource: arns.queueArn,
+      },
       { Sid: "UseDataKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: arns.kmsKeyArn },
-      { Sid: "ReadDatabaseSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: arns.secretArns },
+      {
+        Sid: "ReadDatabaseSecrets",
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue"],
+        Resource: arns.secretArns,
+      },
     ],
   };
 }

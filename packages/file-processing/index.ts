@@ -68,7 +68,10 @@ export const fileProcessing = defineModule({
             Principal: { Service: "s3.amazonaws.com" },
             Action: "sqs:SendMessage",
             Resource: work.queue.arn,
-            Condition: { ArnEquals: { "aws:SourceArn": inbox.bucketArn }, StringEquals: { "aws:SourceAccount": env.accountId } },
+            Condition: {
+              ArnEquals: { "aws:SourceArn": inbox.bucketArn },
+              StringEquals: { "aws:SourceAccount": env.accountId },
+            },
           },
         ],
       }),
@@ -80,7 +83,12 @@ export const fileProcessing = defineModule({
       dependsOn: [queuePolicy],
     });
 
-    const permissions = workerPolicy({ inboxArn: inbox.bucketArn, processedArn: processed.bucketArn, queueArn: work.queue.arn, kmsKeyArn });
+    const permissions = workerPolicy({
+      inboxArn: inbox.bucketArn,
+      processedArn: processed.bucketArn,
+      queueArn: work.queue.arn,
+      kmsKeyArn,
+    });
     const worker = new IamRole(scope, "worker-role", {
       name: name("worker"),
       description: "Runs the file-processing worker: reads the inbox, writes processed files.",
@@ -100,16 +108,39 @@ export const fileProcessing = defineModule({
         roleName: name("worker-irsa"),
         image: `${foundation.entry("ecr_repository_urls", "file-processing")}:${s.workload.imageTag}`,
         resources: s.workload,
-        config: { INBOX_BUCKET: inbox.bucketName, PROCESSED_BUCKET: processed.bucketName, WORK_QUEUE_URL: work.queue.url, AWS_REGION: env.region },
+        config: {
+          INBOX_BUCKET: inbox.bucketName,
+          PROCESSED_BUCKET: processed.bucketName,
+          WORK_QUEUE_URL: work.queue.url,
+          AWS_REGION: env.region,
+        },
         policy: permissions,
-        workload: { kind: "helm", chartDir: join(__dirname, "chart"), replicas: s.workload.replicas, port: 8080, healthPath: "/healthz" },
+        workload: {
+          kind: "helm",
+          chartDir: join(__dirname, "chart"),
+          replicas: s.workload.replicas,
+          port: 8080,
+          healthPath: "/healthz",
+        },
       });
     }
 
-    new TerraformOutput(scope, "inbox_bucket_name", { value: inbox.bucketName, description: "Bucket that receives files to process." });
-    new TerraformOutput(scope, "processed_bucket_name", { value: processed.bucketName, description: "Bucket the worker writes results to." });
-    new TerraformOutput(scope, "work_queue_url", { value: work.queue.url, description: "Queue of inbox upload events." });
-    new TerraformOutput(scope, "dead_letter_queue_url", { value: work.deadLetterQueue.url, description: "Events that failed processing too often." });
+    new TerraformOutput(scope, "inbox_bucket_name", {
+      value: inbox.bucketName,
+      description: "Bucket that receives files to process.",
+    });
+    new TerraformOutput(scope, "processed_bucket_name", {
+      value: processed.bucketName,
+      description: "Bucket the worker writes results to.",
+    });
+    new TerraformOutput(scope, "work_queue_url", {
+      value: work.queue.url,
+      description: "Queue of inbox upload events.",
+    });
+    new TerraformOutput(scope, "dead_letter_queue_url", {
+      value: work.deadLetterQueue.url,
+      description: "Events that failed processing too often.",
+    });
     new TerraformOutput(scope, "worker_role_arn", { value: worker.arn, description: "IAM role of the worker." });
   },
 });
@@ -119,7 +150,12 @@ export function workerPolicy(arns: { inboxArn: string; processedArn: string; que
   return {
     Version: "2012-10-17",
     Statement: [
-      { Sid: "ReadInbox", Effect: "Allow", Action: ["s3:GetObject", "s3:DeleteObject"], Resource: `${arns.inboxArn}/*` },
+      {
+        Sid: "ReadInbox",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:DeleteObject"],
+        Resource: `${arns.inboxArn}/*`,
+      },
       { Sid: "ListInbox", Effect: "Allow", Action: ["s3:ListBucket"], Resource: arns.inboxArn },
       { Sid: "WriteProcessed", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${arns.processedArn}/*` },
       {

@@ -12,8 +12,14 @@ export const settings = z
     cache: z
       .object({
         enabled: z.boolean().default(true),
-        nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "must be an ElastiCache node type such as cache.t4g.small").default("cache.t4g.small"),
-        engineVersion: z.string().regex(/^\d+\.\d+$/, "must be a Redis major.minor version such as 7.1").default("7.1"),
+        nodeType: z
+          .string()
+          .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "must be an ElastiCache node type such as cache.t4g.small")
+          .default("cache.t4g.small"),
+        engineVersion: z
+          .string()
+          .regex(/^\d+\.\d+$/, "must be a Redis major.minor version such as 7.1")
+          .default("7.1"),
         /** One primary and the rest replicas; two or more fail over automatically across AZs. */
         nodes: z.number().int().min(1).max(6).default(2),
         snapshotRetentionDays: z.number().int().min(0).max(35).default(7),
@@ -33,7 +39,15 @@ export const mlPlatform = defineModule({
   name: "ml-platform",
   owner: "@acme/ml-team",
   description: "Model store, a Redis feature cache and the model server on the environment's cluster.",
-  consumes: ["vpc_id", "private_subnet_ids", "kms_key_arn", "log_bucket_name", "alerts_topic_arn", "eks_cluster_security_group_id", ...KUBERNETES_INPUTS],
+  consumes: [
+    "vpc_id",
+    "private_subnet_ids",
+    "kms_key_arn",
+    "log_bucket_name",
+    "alerts_topic_arn",
+    "eks_cluster_security_group_id",
+    ...KUBERNETES_INPUTS,
+  ],
   image: true,
   secrets: [
     {
@@ -56,7 +70,10 @@ export const mlPlatform = defineModule({
       protect: env.deletionProtection,
       denyInsecureTransport: env.s3TlsOnly,
     });
-    new TerraformOutput(scope, "models_bucket_name", { value: models.bucketName, description: "Bucket of trained model versions (versioned)." });
+    new TerraformOutput(scope, "models_bucket_name", {
+      value: models.bucketName,
+      description: "Bucket of trained model versions (versioned).",
+    });
 
     const auth = secret("redis-auth");
     const cache = s.cache.enabled
@@ -78,7 +95,10 @@ export const mlPlatform = defineModule({
         })
       : undefined;
     if (cache) {
-      new TerraformOutput(scope, "cache_endpoint", { value: cache.primaryEndpoint, description: `Primary endpoint of the feature cache (TLS, port ${REDIS_PORT}, AUTH).` });
+      new TerraformOutput(scope, "cache_endpoint", {
+        value: cache.primaryEndpoint,
+        description: `Primary endpoint of the feature cache (TLS, port ${REDIS_PORT}, AUTH).`,
+      });
     }
 
     const cluster = clusterAccess(scope, env, foundation);
@@ -92,7 +112,14 @@ export const mlPlatform = defineModule({
         config: {
           MODEL_BUCKET: models.bucketName,
           AWS_REGION: env.region,
-          ...(cache ? { REDIS_HOST: cache.primaryEndpoint, REDIS_PORT: String(REDIS_PORT), REDIS_TLS: "true", REDIS_AUTH_SECRET_ARN: auth.arn } : {}),
+          ...(cache
+            ? {
+                REDIS_HOST: cache.primaryEndpoint,
+                REDIS_PORT: String(REDIS_PORT),
+                REDIS_TLS: "true",
+                REDIS_AUTH_SECRET_ARN: auth.arn,
+              }
+            : {}),
         },
         policy: servingPolicy({ modelsArn: models.bucketArn, kmsKeyArn, secretArns: cache ? [auth.arn] : [] }),
         workload: { kind: "deployment", replicas: s.workload.replicas, port: SERVING_PORT, healthPath: "/healthz" },
@@ -108,10 +135,24 @@ export function servingPolicy(arns: { modelsArn: string; kmsKeyArn: string; secr
   return {
     Version: "2012-10-17",
     Statement: [
-      { Sid: "ReadModels", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${arns.modelsArn}/*` },
+      {
+        Sid: "ReadModels",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:GetObjectVersion"],
+        Resource: `${arns.modelsArn}/*`,
+      },
       { Sid: "ListModels", Effect: "Allow", Action: ["s3:ListBucket"], Resource: arns.modelsArn },
       { Sid: "DecryptModels", Effect: "Allow", Action: ["kms:Decrypt"], Resource: arns.kmsKeyArn },
-      ...(arns.secretArns.length > 0 ? [{ Sid: "ReadCacheAuth", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: arns.secretArns }] : []),
+      ...(arns.secretArns.length > 0
+        ? [
+            {
+              Sid: "ReadCacheAuth",
+              Effect: "Allow",
+              Action: ["secretsmanager:GetSecretValue"],
+              Resource: arns.secretArns,
+            },
+          ]
+        : []),
     ],
   };
 }

@@ -18,7 +18,10 @@ export const settings = z
       .object({
         /** The emulator cannot run a PostgreSQL engine; local switches this off. */
         enabled: z.boolean().default(true),
-        instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t4g.micro").default("db.t4g.micro"),
+        instanceClass: z
+          .string()
+          .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t4g.micro")
+          .default("db.t4g.micro"),
         engineVersion: z.string().default("16.4"),
         allocatedStorageGb: z.number().int().min(20).max(65_536).default(20),
         multiAz: z.boolean().default(false),
@@ -34,7 +37,11 @@ export const settings = z
         /** The emulator cannot run ECS tasks behind a load balancer; local switches this off. */
         enabled: z.boolean().default(true),
         /** Image tag in the module's ECR repository; immutable tags, never `latest`. */
-        imageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/).refine((t) => t !== "latest", "must name a release, not latest").default("0.1.0"),
+        imageTag: z
+          .string()
+          .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/)
+          .refine((t) => t !== "latest", "must name a release, not latest")
+          .default("0.1.0"),
         desiredCount: z.number().int().min(0).max(100).default(1),
         cpu: z.number().int().default(256),
         memoryMb: z.number().int().default(512),
@@ -47,14 +54,18 @@ export const settings = z
          */
         domain: z
           .string()
-          .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase domain name such as orders.example.com")
+          .regex(
+            /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+            "must be a lowercase domain name such as orders.example.com",
+          )
           .optional(),
         /** Requests per 5 minutes from one IP address before the web ACL blocks it. */
         rateLimitPer5Minutes: z.number().int().min(100).default(2000),
       })
       .strict()
       .refine((svc) => !svc.enabled || svc.domain !== undefined, {
-        message: "is required while the service is enabled: the load balancer serves HTTPS only, with a certificate for this domain",
+        message:
+          "is required while the service is enabled: the load balancer serves HTTPS only, with a certificate for this domain",
         path: ["domain"],
       })
       .prefault({}),
@@ -64,7 +75,9 @@ export const settings = z
         enabled: z.boolean().default(true),
         /** Topics the service produces to; its IAM policy names each, and may create them. */
         topics: z
-          .array(z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, "must be a Kafka topic name (letters, digits, '.', '_', '-')"))
+          .array(
+            z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, "must be a Kafka topic name (letters, digits, '.', '_', '-')"),
+          )
           .min(1)
           .refine((t) => new Set(t).size === t.length, "must not name a topic twice")
           .default(["order-events"]),
@@ -78,14 +91,18 @@ export const settings = z
         /** Domain the page answers on, inside the environment's public zone; its certificate is issued in us-east-1. */
         domain: z
           .string()
-          .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase domain name such as track.example.com")
+          .regex(
+            /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+            "must be a lowercase domain name such as track.example.com",
+          )
           .optional(),
         /** Edge locations: PriceClass_100 (North America, Europe) is the cheapest. */
         priceClass: z.enum(["PriceClass_100", "PriceClass_200", "PriceClass_All"]).default("PriceClass_100"),
       })
       .strict()
       .refine((f) => !f.enabled || f.domain !== undefined, {
-        message: "is required while the frontend is enabled: CloudFront serves it over HTTPS with a certificate for this domain",
+        message:
+          "is required while the frontend is enabled: CloudFront serves it over HTTPS with a certificate for this domain",
         path: ["domain"],
       })
       .prefault({}),
@@ -96,18 +113,32 @@ export const settings = z
 function domainProblems(path: string, domain: string | undefined, env: Environment): [string, string][] {
   if (domain === undefined) return [];
   const zone = env.dns.publicZone;
-  if (!zone) return [[path, `needs a public zone to validate its certificate in: set dns.publicZone of environment "${env.name}"`]];
-  if (domain !== zone && !domain.endsWith(`.${zone}`)) return [[path, `"${domain}" is not in the environment's public zone "${zone}"; use a name ending in .${zone}`]];
+  if (!zone)
+    return [
+      [path, `needs a public zone to validate its certificate in: set dns.publicZone of environment "${env.name}"`],
+    ];
+  if (domain !== zone && !domain.endsWith(`.${zone}`))
+    return [[path, `"${domain}" is not in the environment's public zone "${zone}"; use a name ending in .${zone}`]];
   return [];
 }
 
-const CONSUMES = ["vpc_id", "public_subnet_ids", "private_subnet_ids", "public_zone_id", "kms_key_arn", "log_bucket_name", "ecr_repository_urls", "alerts_topic_arn"] as const;
+const CONSUMES = [
+  "vpc_id",
+  "public_subnet_ids",
+  "private_subnet_ids",
+  "public_zone_id",
+  "kms_key_arn",
+  "log_bucket_name",
+  "ecr_repository_urls",
+  "alerts_topic_arn",
+] as const;
 type Context = ModuleContext<z.output<typeof settings>, (typeof CONSUMES)[number]>;
 
 export const orderTracking = defineModule({
   name: "order-tracking",
   owner: "@acme/orders-team",
-  description: "Order tracking API on ECS Fargate behind an HTTPS load balancer, PostgreSQL on RDS, order events on MSK Serverless.",
+  description:
+    "Order tracking API on ECS Fargate behind an HTTPS load balancer, PostgreSQL on RDS, order events on MSK Serverless.",
   consumes: CONSUMES,
   image: true,
   secrets: [
@@ -136,7 +167,11 @@ export const orderTracking = defineModule({
     if (!s.database.enabled && !s.service.enabled && !s.events.enabled) return;
 
     // The tasks' group exists whenever the service, the database or the brokers do: it is what they admit.
-    const serviceSg = new SecurityGroup(scope, "service-sg", { name: name("service"), description: "Order tracking tasks", vpcId });
+    const serviceSg = new SecurityGroup(scope, "service-sg", {
+      name: name("service"),
+      description: "Order tracking tasks",
+      vpcId,
+    });
 
     const db = s.database.enabled
       ? new PostgresDatabase(scope, "database", {
@@ -154,16 +189,35 @@ export const orderTracking = defineModule({
         })
       : undefined;
     if (db) {
-      new TerraformOutput(scope, "db_endpoint", { value: db.instance.endpoint, description: "PostgreSQL endpoint (host:port)." });
-      new TerraformOutput(scope, "db_secret_arn", { value: db.secretArn, description: "Secrets Manager secret holding the database credentials (the ARN, not the secret)." });
+      new TerraformOutput(scope, "db_endpoint", {
+        value: db.instance.endpoint,
+        description: "PostgreSQL endpoint (host:port).",
+      });
+      new TerraformOutput(scope, "db_secret_arn", {
+        value: db.secretArn,
+        description: "Secrets Manager secret holding the database credentials (the ARN, not the secret).",
+      });
     }
 
     const events = s.events.enabled
-      ? new MskServerless(scope, "events", { clusterName: name("events"), region: env.region, accountId: env.accountId, vpcId, subnetIds: privateSubnets, clientSecurityGroupIds: [serviceSg.id] })
+      ? new MskServerless(scope, "events", {
+          clusterName: name("events"),
+          region: env.region,
+          accountId: env.accountId,
+          vpcId,
+          subnetIds: privateSubnets,
+          clientSecurityGroupIds: [serviceSg.id],
+        })
       : undefined;
     if (events) {
-      new TerraformOutput(scope, "events_bootstrap_brokers", { value: events.bootstrapBrokers, description: "Kafka bootstrap servers of the order events cluster (SASL/IAM, port 9098)." });
-      new TerraformOutput(scope, "events_cluster_arn", { value: events.cluster.arn, description: "ARN of the order events MSK Serverless cluster." });
+      new TerraformOutput(scope, "events_bootstrap_brokers", {
+        value: events.bootstrapBrokers,
+        description: "Kafka bootstrap servers of the order events cluster (SASL/IAM, port 9098).",
+      });
+      new TerraformOutput(scope, "events_cluster_arn", {
+        value: events.cluster.arn,
+        description: "ARN of the order events MSK Serverless cluster.",
+      });
     }
 
     if (s.service.enabled) apiService(ctx, { kmsKeyArn, vpcId, privateSubnets, alarmTopicArn, serviceSg, db, events });
@@ -172,29 +226,46 @@ export const orderTracking = defineModule({
 
 /** The customers' tracking page: static files behind CloudFront on frontend.domain. */
 function frontend({ scope, env, settings: s, foundation, name, awsProviderIn }: Context, kmsKeyArn: string): void {
-    const site = new StaticSite(scope, "frontend", {
-      name: name("frontend"),
-      accountId: env.accountId,
-      region: env.region,
-      domain: s.frontend.domain as string,
-      zoneId: foundation.string("public_zone_id"),
-      certificateProvider: awsProviderIn(CLOUDFRONT_CERTIFICATE_REGION),
-      kmsKeyArn,
-      accessLogs: { bucketName: foundation.string("log_bucket_name"), prefix: `s3/${name("frontend")}/` },
-      priceClass: s.frontend.priceClass,
-      singlePageApp: true,
-      protect: env.deletionProtection,
-      denyInsecureTransport: env.s3TlsOnly,
-    });
-    new TerraformOutput(scope, "frontend_bucket_name", { value: site.bucket.bucketName, description: "Bucket the tracking page's files are uploaded to (aws s3 sync)." });
-    new TerraformOutput(scope, "frontend_distribution_id", { value: site.distribution.id, description: "CloudFront distribution of the tracking page (invalidate after an upload)." });
-    new TerraformOutput(scope, "frontend_url", { value: `https://${s.frontend.domain}`, description: "Where the tracking page answers." });
+  const site = new StaticSite(scope, "frontend", {
+    name: name("frontend"),
+    accountId: env.accountId,
+    region: env.region,
+    domain: s.frontend.domain as string,
+    zoneId: foundation.string("public_zone_id"),
+    certificateProvider: awsProviderIn(CLOUDFRONT_CERTIFICATE_REGION),
+    kmsKeyArn,
+    accessLogs: { bucketName: foundation.string("log_bucket_name"), prefix: `s3/${name("frontend")}/` },
+    priceClass: s.frontend.priceClass,
+    singlePageApp: true,
+    protect: env.deletionProtection,
+    denyInsecureTransport: env.s3TlsOnly,
+  });
+  new TerraformOutput(scope, "frontend_bucket_name", {
+    value: site.bucket.bucketName,
+    description: "Bucket the tracking page's files are uploaded to (aws s3 sync).",
+  });
+  new TerraformOutput(scope, "frontend_distribution_id", {
+    value: site.distribution.id,
+    description: "CloudFront distribution of the tracking page (invalidate after an upload).",
+  });
+  new TerraformOutput(scope, "frontend_url", {
+    value: `https://${s.frontend.domain}`,
+    description: "Where the tracking page answers.",
+  });
 }
 
 /** The API: HTTPS load balancer with its web ACL in front of the Fargate service. */
 function apiService(
   { scope, env, settings: s, foundation, name, secret }: Context,
-  parts: { kmsKeyArn: string; vpcId: string; privateSubnets: string[]; alarmTopicArn?: string; serviceSg: SecurityGroup; db?: PostgresDatabase; events?: MskServerless },
+  parts: {
+    kmsKeyArn: string;
+    vpcId: string;
+    privateSubnets: string[];
+    alarmTopicArn?: string;
+    serviceSg: SecurityGroup;
+    db?: PostgresDatabase;
+    events?: MskServerless;
+  },
 ): void {
   const { kmsKeyArn, vpcId, privateSubnets, alarmTopicArn, serviceSg, db, events } = parts;
   const domain = s.service.domain as string;
@@ -234,7 +305,13 @@ function apiService(
     loadBalancer: { targetGroupArn: lb.targetGroup.arn, dependsOn: [lb.https] },
     environment: {
       PORT: String(port),
-      ...(events ? { KAFKA_BOOTSTRAP_SERVERS: events.bootstrapBrokers, KAFKA_TOPIC: s.events.topics[0], KAFKA_SASL_MECHANISM: "AWS_MSK_IAM" } : {}),
+      ...(events
+        ? {
+            KAFKA_BOOTSTRAP_SERVERS: events.bootstrapBrokers,
+            KAFKA_TOPIC: s.events.topics[0],
+            KAFKA_SASL_MECHANISM: "AWS_MSK_IAM",
+          }
+        : {}),
       ...(db ? { DB_HOST: db.instance.address, DB_PORT: String(POSTGRES_PORT), DB_NAME } : {}),
     },
     secrets: [
@@ -252,6 +329,12 @@ function apiService(
   events?.grant("service", service.taskRole, { produce: s.events.topics, createTopics: true });
   webhookSigning.grantRead(service.executionRole.arn);
 
-  new TerraformOutput(scope, "alb_dns_name", { value: lb.lb.dnsName, description: "DNS name of the load balancer (the domain's alias record points at it)." });
-  new TerraformOutput(scope, "api_url", { value: `https://${domain}`, description: "Where the order tracking API answers." });
+  new TerraformOutput(scope, "alb_dns_name", {
+    value: lb.lb.dnsName,
+    description: "DNS name of the load balancer (the domain's alias record points at it).",
+  });
+  new TerraformOutput(scope, "api_url", {
+    value: `https://${domain}`,
+    description: "Where the order tracking API answers.",
+  });
 }

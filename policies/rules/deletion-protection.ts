@@ -4,7 +4,8 @@ import type { TfResource } from "../stack-config";
 /** What each stateful type must set besides lifecycle.prevent_destroy; undefined when it has no own flag. */
 const PROTECTED_TYPES: Record<string, ((r: TfResource) => string | undefined) | undefined> = {
   aws_s3_bucket: (r) => (r.config.force_destroy === true ? "force_destroy is true" : undefined),
-  aws_dynamodb_table: (r) => (r.config.deletion_protection_enabled === true ? undefined : "deletion_protection_enabled is not true"),
+  aws_dynamodb_table: (r) =>
+    r.config.deletion_protection_enabled === true ? undefined : "deletion_protection_enabled is not true",
   aws_db_instance: (r) => (r.config.deletion_protection === true ? undefined : "deletion_protection is not true"),
   aws_rds_cluster: (r) => (r.config.deletion_protection === true ? undefined : "deletion_protection is not true"),
   aws_kms_key: undefined,
@@ -25,11 +26,17 @@ export const deletionProtection: PolicyRule = {
     return Object.entries(PROTECTED_TYPES).flatMap(([type, ownGuard]) =>
       stack.resources(type).flatMap((resource) => {
         const lifecycle = resource.config.lifecycle as { prevent_destroy?: unknown } | undefined;
-        const problems = [lifecycle?.prevent_destroy === true ? undefined : "lifecycle.prevent_destroy is not true", ownGuard?.(resource)].filter(
-          (p): p is string => p !== undefined,
-        );
+        const problems = [
+          lifecycle?.prevent_destroy === true ? undefined : "lifecycle.prevent_destroy is not true",
+          ownGuard?.(resource),
+        ].filter((p): p is string => p !== undefined);
         return problems.length > 0
-          ? [{ path: resource.path, message: `environment "${context.environment}" protects stateful resources, but ${problems.join(" and ")}` }]
+          ? [
+              {
+                path: resource.path,
+                message: `environment "${context.environment}" protects stateful resources, but ${problems.join(" and ")}`,
+              },
+            ]
           : [];
       }),
     );

@@ -8,7 +8,12 @@ export const ecrEncryption: PolicyRule = {
   check(stack) {
     return stack
       .resources("aws_ecr_repository")
-      .filter((r) => !blocks(r.config.encryption_configuration).some((c) => typeof c.encryption_type === "string" && c.encryption_type !== ""))
+      .filter(
+        (r) =>
+          !blocks(r.config.encryption_configuration).some(
+            (c) => typeof c.encryption_type === "string" && c.encryption_type !== "",
+          ),
+      )
       .map((r) => ({ path: r.path, message: "repository has no encryption_configuration with an encryption_type" }));
   },
 };

@@ -11,7 +11,9 @@ export const eksSecretsEncryption: PolicyRule = {
       .filter(
         (c) =>
           !blocks(c.config.encryption_config).some(
-            (e) => strings(e.resources).includes("secrets") && blocks(e.provider).some((p) => typeof p.key_arn === "string" && p.key_arn !== ""),
+            (e) =>
+              strings(e.resources).includes("secrets") &&
+              blocks(e.provider).some((p) => typeof p.key_arn === "string" && p.key_arn !== ""),
           ),
       )
       .map((c) => ({ path: c.path, message: "cluster has no encryption_config for secrets with a provider key_arn" }));

@@ -39,14 +39,20 @@ export const iamNoAdmin: PolicyRule = {
           if (value === undefined || value === null) continue;
           const parsed = parsePolicy(value);
           if (parsed.kind === "invalid") {
-            findings.push({ path: resource.path, message: `${name} is not a JSON policy document, so it cannot be checked` });
+            findings.push({
+              path: resource.path,
+              message: `${name} is not a JSON policy document, so it cannot be checked`,
+            });
             continue;
           }
           if (parsed.kind === "expression") continue;
           parsed.statements.forEach((statement, i) => {
             if (statement.Effect !== "Allow") return;
             if (!strings(statement.Action).includes("*") || !strings(statement.Resource).includes("*")) return;
-            findings.push({ path: resource.path, message: `${name} statement ${statementLabel(statement, i)} allows Action "*" on Resource "*"` });
+            findings.push({
+              path: resource.path,
+              message: `${name} statement ${statementLabel(statement, i)} allows Action "*" on Resource "*"`,
+            });
           });
         }
       }

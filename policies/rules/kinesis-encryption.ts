@@ -7,7 +7,10 @@ export const kinesisEncryption: PolicyRule = {
   check(stack) {
     return stack
       .resources("aws_kinesis_stream")
-      .filter((s) => s.config.encryption_type !== "KMS" || typeof s.config.kms_key_id !== "string" || s.config.kms_key_id === "")
+      .filter(
+        (s) =>
+          s.config.encryption_type !== "KMS" || typeof s.config.kms_key_id !== "string" || s.config.kms_key_id === "",
+      )
       .map((s) => ({ path: s.path, message: 'stream does not set encryption_type = "KMS" with a kms_key_id' }));
   },
 };

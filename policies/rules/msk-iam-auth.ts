@@ -15,7 +15,8 @@ function saslIam(auth: Record<string, unknown> | undefined): boolean {
 
 export const mskIamAuth: PolicyRule = {
   id: "ACME-MSK-1",
-  description: "Every MSK cluster authenticates its clients (SASL/IAM, SCRAM or TLS, never unauthenticated) and encrypts client traffic.",
+  description:
+    "Every MSK cluster authenticates its clients (SASL/IAM, SCRAM or TLS, never unauthenticated) and encrypts client traffic.",
   fix: "Create the cluster with MskServerless (constructs/msk-serverless.ts); for a provisioned cluster set client_authentication.sasl.iam = true, leave unauthenticated off, and keep encryption_in_transit.client_broker = TLS.",
   check(stack) {
     const serverless = stack
@@ -26,10 +27,14 @@ export const mskIamAuth: PolicyRule = {
       const auth = block(c.config.client_authentication);
       const found: { path: string; message: string }[] = [];
       if (auth?.unauthenticated === true || !(saslIam(auth) || block(auth?.tls) !== undefined)) {
-        found.push({ path: c.path, message: "cluster admits unauthenticated clients (no sasl iam/scram or tls in client_authentication)" });
+        found.push({
+          path: c.path,
+          message: "cluster admits unauthenticated clients (no sasl iam/scram or tls in client_authentication)",
+        });
       }
       const clientBroker = block(block(c.config.encryption_info)?.encryption_in_transit)?.client_broker;
-      if (clientBroker !== undefined && clientBroker !== "TLS") found.push({ path: c.path, message: `client_broker encryption is ${String(clientBroker)}, not TLS` });
+      if (clientBroker !== undefined && clientBroker !== "TLS")
+        found.push({ path: c.path, message: `client_broker encryption is ${String(clientBroker)}, not TLS` });
       return found;
     });
     return [...serverless, ...provisioned];

@@ -30,7 +30,8 @@ function traffic(protocol: unknown, from: unknown, to: unknown): string {
  */
 export const noPublicIngress: PolicyRule = {
   id: "ACME-SG-1",
-  description: "No security group ingress from 0.0.0.0/0 or ::/0, except to an application load balancer's security group on tcp 80 or 443.",
+  description:
+    "No security group ingress from 0.0.0.0/0 or ::/0, except to an application load balancer's security group on tcp 80 or 443.",
   fix: "Allow the port from a security group (referencedSecurityGroupId) or a private CIDR instead; internet traffic must come through an ALB whose security group opens only tcp 80/443.",
   check(stack) {
     const albGroups = albSecurityGroups(stack);
@@ -41,22 +42,32 @@ export const noPublicIngress: PolicyRule = {
       const source = [c.cidr_ipv4, c.cidr_ipv6].find((cidr) => typeof cidr === "string" && ANYWHERE.includes(cidr));
       if (!source) continue;
       if (albGroups.has(String(c.security_group_id)) && webPortOnly(c.ip_protocol, c.from_port, c.to_port)) continue;
-      findings.push({ path: rule.path, message: `ingress rule allows ${traffic(c.ip_protocol, c.from_port, c.to_port)} from ${source}` });
+      findings.push({
+        path: rule.path,
+        message: `ingress rule allows ${traffic(c.ip_protocol, c.from_port, c.to_port)} from ${source}`,
+      });
     }
 
     for (const rule of stack.resources("aws_security_group_rule")) {
       const c = rule.config;
       if (c.type !== "ingress") continue;
-      const source = [...strings(c.cidr_blocks), ...strings(c.ipv6_cidr_blocks)].find((cidr) => ANYWHERE.includes(cidr));
+      const source = [...strings(c.cidr_blocks), ...strings(c.ipv6_cidr_blocks)].find((cidr) =>
+        ANYWHERE.includes(cidr),
+      );
       if (!source) continue;
       if (albGroups.has(String(c.security_group_id)) && webPortOnly(c.protocol, c.from_port, c.to_port)) continue;
-      findings.push({ path: rule.path, message: `ingress rule allows ${traffic(c.protocol, c.from_port, c.to_port)} from ${source}` });
+      findings.push({
+        path: rule.path,
+        message: `ingress rule allows ${traffic(c.protocol, c.from_port, c.to_port)} from ${source}`,
+      });
     }
 
     for (const group of stack.resources("aws_security_group")) {
       const isAlb = albGroups.has(ref(group, "id"));
       for (const ingress of blocks(group.config.ingress)) {
-        const source = [...strings(ingress.cidr_blocks), ...strings(ingress.ipv6_cidr_blocks)].find((cidr) => ANYWHERE.includes(cidr));
+        const source = [...strings(ingress.cidr_blocks), ...strings(ingress.ipv6_cidr_blocks)].find((cidr) =>
+          ANYWHERE.includes(cidr),
+        );
         if (!source) continue;
         if (isAlb && webPortOnly(ingress.protocol, ingress.from_port, ingress.to_port)) continue;
         findings.push({

@@ -11,9 +11,12 @@ export const s3PublicAccessBlock: PolicyRule = {
     const blocks = stack.resources("aws_s3_bucket_public_access_block");
     return stack.resources("aws_s3_bucket").flatMap((bucket) => {
       const mine = blocks.filter((b) => targetsBucket(b.config.bucket, bucket));
-      if (mine.length === 0) return [{ path: bucket.path, message: "bucket has no aws_s3_bucket_public_access_block in this stack" }];
+      if (mine.length === 0)
+        return [{ path: bucket.path, message: "bucket has no aws_s3_bucket_public_access_block in this stack" }];
       const off = FLAGS.filter((flag) => !mine.some((b) => b.config[flag] === true));
-      return off.length > 0 ? [{ path: bucket.path, message: `the bucket's public access block does not set ${off.join(", ")} to true` }] : [];
+      return off.length > 0
+        ? [{ path: bucket.path, message: `the bucket's public access block does not set ${off.join(", ")} to true` }]
+        : [];
     });
   },
 };

@@ -21,7 +21,10 @@ export const s3TlsOnly: PolicyRule = {
     const policies = stack.resources("aws_s3_bucket_policy");
     return stack.resources("aws_s3_bucket").flatMap((bucket) => {
       const mine = policies.filter((p) => targetsBucket(p.config.bucket, bucket));
-      if (mine.length === 0) return [{ path: bucket.path, message: "bucket has no aws_s3_bucket_policy, so plain-HTTP requests are not denied" }];
+      if (mine.length === 0)
+        return [
+          { path: bucket.path, message: "bucket has no aws_s3_bucket_policy, so plain-HTTP requests are not denied" },
+        ];
       const parsed = mine.map((p) => parsePolicy(p.config.policy));
       if (parsed.some((p) => p.kind === "document" && p.statements.some(deniesPlainHttp))) return [];
       const opaque = parsed.some((p) => p.kind !== "document");

@@ -8,7 +8,14 @@ export const sqsEncryption: PolicyRule = {
   check(stack) {
     return stack
       .resources("aws_sqs_queue")
-      .filter((q) => !(typeof q.config.kms_master_key_id === "string" && q.config.kms_master_key_id !== "") && q.config.sqs_managed_sse_enabled !== true)
-      .map((q) => ({ path: q.path, message: "queue sets neither kms_master_key_id nor sqs_managed_sse_enabled = true" }));
+      .filter(
+        (q) =>
+          !(typeof q.config.kms_master_key_id === "string" && q.config.kms_master_key_id !== "") &&
+          q.config.sqs_managed_sse_enabled !== true,
+      )
+      .map((q) => ({
+        path: q.path,
+        message: "queue sets neither kms_master_key_id nor sqs_managed_sse_enabled = true",
+      }));
   },
 };

@@ -14,13 +14,17 @@ export const S3_LOCKING_SINCE = [1, 10] as const;
 /** Reads the first line of `<binary> version`: "OpenTofu v1.10.6" or "Terraform v1.11.4". */
 export function parseEngine(binary: string, versionOutput: string): Engine {
   const match = /^(OpenTofu|Terraform) v(\d+\.\d+\.\d+\S*)/m.exec(versionOutput);
-  if (!match) throw new Error(`${binary} version printed neither "OpenTofu v..." nor "Terraform v...": ${versionOutput.split("\n")[0]}`);
+  if (!match)
+    throw new Error(
+      `${binary} version printed neither "OpenTofu v..." nor "Terraform v...": ${versionOutput.split("\n")[0]}`,
+    );
   return { binary, name: match[1] as Engine["name"], version: match[2] };
 }
 
 export function engineOf(binary = process.env.TERRAFORM_BINARY_NAME || "terraform"): Engine {
   const result = spawnSync(binary, ["version"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
-  if (result.error || result.status !== 0) throw new Error(`cannot run ${binary} version: ${result.error?.message ?? result.stderr}`);
+  if (result.error || result.status !== 0)
+    throw new Error(`cannot run ${binary} version: ${result.error?.message ?? result.stderr}`);
   return parseEngine(binary, result.stdout);
 }
 
@@ -47,9 +51,17 @@ export function engineProblems(envs: readonly Environment[], engine: Engine): st
  * each checked bucket's status; undefined means the bucket does not exist yet (bootstrap creates it
  * versioned).
  */
-export function versioningProblems(envs: readonly Environment[], versioning: ReadonlyMap<string, string | undefined>): string[] {
+export function versioningProblems(
+  envs: readonly Environment[],
+  versioning: ReadonlyMap<string, string | undefined>,
+): string[] {
   return envs
-    .filter((env) => env.state.locking !== "dynamodb" && versioning.get(env.state.bucket) !== undefined && versioning.get(env.state.bucket) !== "Enabled")
+    .filter(
+      (env) =>
+        env.state.locking !== "dynamodb" &&
+        versioning.get(env.state.bucket) !== undefined &&
+        versioning.get(env.state.bucket) !== "Enabled",
+    )
     .map(
       (env) =>
         `environment ${env.name}: state.locking "${env.state.locking}" needs versioning on the state bucket ${env.state.bucket}, which is ${versioning.get(env.state.bucket)?.toLowerCase() || "not enabled"}; ` +

@@ -39,7 +39,12 @@ export function synthStacks(stacks: readonly string[], outdir: string, env: Node
  * Runs `work` for every item, `parallelism` at a time, and hands each result to `report` in the
  * order of `items` as soon as every earlier one is done, so output stays one block per item.
  */
-export async function inOrder<T, R>(items: readonly T[], parallelism: number, work: (item: T) => Promise<R>, report: (result: R) => void): Promise<R[]> {
+export async function inOrder<T, R>(
+  items: readonly T[],
+  parallelism: number,
+  work: (item: T) => Promise<R>,
+  report: (result: R) => void,
+): Promise<R[]> {
   const results: (R | undefined)[] = items.map(() => undefined);
   const done = items.map(() => false);
   let printed = 0;

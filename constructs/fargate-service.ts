@@ -68,24 +68,7 @@ export class FargateService extends Construct {
       role: this.executionRole.name,
       policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
     });
-    const secretArns = [...new Set(props.secrets.map((s) => s.secretArn))];
-    if (secretArns.length > 0) {
-      new IamRolePolicy(this, "execution-secrets", {
-        role: this.executionRole.id,
-        name: "read-secrets",
-        policy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Action: ["secretsmanager:GetSecretValue"],
-              Resource: secretArns.length === 1 ? secretArns[0] : secretArns,
-            },
-            { Effect: "Allow", Action: ["kms:Decrypt"], Resource: props.kmsKeyArn },
-          ],
-        }),
-      });
-    }
+    this.allowSecrets(props);
     this.taskRole = new IamRole(this, "task-role", { name: `${props.name}-task`, assumeRolePolicy: trust });
 
     const definition = new EcsTaskDefinition(this, "task", {
@@ -132,5 +115,27 @@ export class FargateService extends Construct {
       healthCheckGracePeriodSeconds: 60,
       dependsOn: props.loadBalancer.dependsOn,
     });
+  }
+
+  /** The execution role may read exactly the secrets the container is given, and decrypt them. */
+  private allowSecrets(props: FargateServiceProps): void {
+    const secretArns = [...new Set(props.secrets.map((s) => s.secretArn))];
+    if (secretArns.length > 0) {
+      new IamRolePolicy(this, "execution-secrets", {
+        role: this.executionRole.id,
+        name: "read-secrets",
+        policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Action: ["secretsmanager:GetSecretValue"],
+              Resource: secretArns.length === 1 ? secretArns[0] : secretArns,
+            },
+            { Effect: "Allow", Action: ["kms:Decrypt"], Resource: props.kmsKeyArn },
+          ],
+        }),
+      });
+    }
   }
 }

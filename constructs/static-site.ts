@@ -124,6 +124,11 @@ export class StaticSite extends Construct {
       ],
     });
 
+    this.aliasRecords(props);
+  }
+
+  /** The domain's A and AAAA records, aliases of the distribution. */
+  private aliasRecords(props: StaticSiteProps): void {
     for (const type of ["A", "AAAA"]) {
       new Route53Record(this, `alias-${type.toLowerCase()}`, {
         zoneId: props.zoneId,

@@ -80,43 +80,7 @@ export class StreamFunction extends Construct {
       name: props.name,
       assumeRolePolicy: trustedByService("lambda.amazonaws.com"),
     });
-    new IamRolePolicy(this, "policy", {
-      role: this.role.id,
-      name: "stream-function",
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "Logs",
-            Effect: "Allow",
-            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-            Resource: `${logs.arn}:*`,
-          },
-          {
-            Sid: "ReadStream",
-            Effect: "Allow",
-            Action: [
-              "kinesis:DescribeStream",
-              "kinesis:DescribeStreamSummary",
-              "kinesis:GetRecords",
-              "kinesis:GetShardIterator",
-              "kinesis:ListShards",
-            ],
-            Resource: props.stream.arn,
-          },
-          { Sid: "Failures", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: this.failures.arn },
-          { Sid: "Key", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: props.kmsKeyArn },
-          // X-Ray has no resource types: its write actions are granted on "*" or not at all.
-          {
-            Sid: "Tracing",
-            Effect: "Allow",
-            Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
-            Resource: "*",
-          },
-          ...props.statements,
-        ],
-      }),
-    });
+    this.grantOwnNeeds(props, logs.arn);
 
     this.fn = new LambdaFunction(this, "function", {
       functionName: props.name,
@@ -186,6 +150,47 @@ export class StreamFunction extends Construct {
       evaluationPeriods: 1,
       threshold: 0,
       comparisonOperator: "GreaterThanThreshold",
+    });
+  }
+
+  /** The role may write its logs, read its stream, send failures, use the key and trace; plus `statements`. */
+  private grantOwnNeeds(props: StreamFunctionProps, logsArn: string): void {
+    new IamRolePolicy(this, "policy", {
+      role: this.role.id,
+      name: "stream-function",
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "Logs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: `${logsArn}:*`,
+          },
+          {
+            Sid: "ReadStream",
+            Effect: "Allow",
+            Action: [
+              "kinesis:DescribeStream",
+              "kinesis:DescribeStreamSummary",
+              "kinesis:GetRecords",
+              "kinesis:GetShardIterator",
+              "kinesis:ListShards",
+            ],
+            Resource: props.stream.arn,
+          },
+          { Sid: "Failures", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: this.failures.arn },
+          { Sid: "Key", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: props.kmsKeyArn },
+          // X-Ray has no resource types: its write actions are granted on "*" or not at all.
+          {
+            Sid: "Tracing",
+            Effect: "Allow",
+            Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+            Resource: "*",
+          },
+          ...props.statements,
+        ],
+      }),
     });
   }
 }

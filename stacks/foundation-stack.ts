@@ -41,16 +41,7 @@ export class FoundationStack extends TerraformStack {
     const protect = env.deletionProtection;
 
     const key = this.key(env, prefix);
-    const alerts = new Alerts(this, "alerts", {
-      name: `${prefix}-alerts`,
-      kmsKeyArn: key.arn,
-      accountId: env.accountId,
-      monthlyBudgetUsd: env.budget?.monthlyLimitUsd,
-      costAnomaly: env.budget?.anomalyAlertUsd
-        ? { tag: { key: "Environment", value: env.name }, thresholdUsd: env.budget.anomalyAlertUsd }
-        : undefined,
-      emails: env.alerts?.emails,
-    });
+    const alerts = this.alerts(env, prefix, key);
     new KmsAlias(this, "key-alias", { name: `alias/${prefix}`, targetKeyId: key.keyId });
 
     this.network = new Network(this, "network", {
@@ -80,22 +71,7 @@ export class FoundationStack extends TerraformStack {
       kmsKeyId: key.arn,
     });
     const repositories = props.imageModules.map((module) => ({ module, repo: this.repository(env, module, key) }));
-    const github = new GithubOidcRoles(this, "github", {
-      namePrefix: prefix,
-      repository: env.github.repository,
-      applyEnvironment: env.name,
-      planRefs: [`refs/heads/${env.github.defaultBranch}`],
-      stateBucketName: env.state.bucket,
-      lockTableArn:
-        env.state.locking === "s3"
-          ? undefined
-          : `arn:aws:dynamodb:${env.region}:${env.accountId}:table/${env.state.lockTable}`,
-      lockObjectsArn:
-        env.state.locking === "dynamodb"
-          ? undefined
-          : `arn:aws:s3:::${env.state.bucket}/${env.state.keyPrefix}/*.tflock`,
-      region: env.region,
-    });
+    const github = this.githubRoles(env, prefix);
     const eks = env.eks.enabled ? this.eks(env, prefix, key, github) : undefined;
 
     publishOutputs(this, {
@@ -124,6 +100,40 @@ export class FoundationStack extends TerraformStack {
       eks_oidc_provider_arn: eks?.oidcProvider.arn ?? "",
       eks_oidc_provider_url: eks?.oidcIssuer ?? "",
       eks_cluster_security_group_id: eks?.cluster.vpcConfig.clusterSecurityGroupId ?? "",
+    });
+  }
+
+  /** The alerts topic, with the budget and anomaly monitor where the environment sets them. */
+  private alerts(env: Environment, prefix: string, key: KmsKey): Alerts {
+    return new Alerts(this, "alerts", {
+      name: `${prefix}-alerts`,
+      kmsKeyArn: key.arn,
+      accountId: env.accountId,
+      monthlyBudgetUsd: env.budget?.monthlyLimitUsd,
+      costAnomaly: env.budget?.anomalyAlertUsd
+        ? { tag: { key: "Environment", value: env.name }, thresholdUsd: env.budget.anomalyAlertUsd }
+        : undefined,
+      emails: env.alerts?.emails,
+    });
+  }
+
+  /** The plan and apply roles GitHub's workflows assume through OIDC. */
+  private githubRoles(env: Environment, prefix: string): GithubOidcRoles {
+    return new GithubOidcRoles(this, "github", {
+      namePrefix: prefix,
+      repository: env.github.repository,
+      applyEnvironment: env.name,
+      planRefs: [`refs/heads/${env.github.defaultBranch}`],
+      stateBucketName: env.state.bucket,
+      lockTableArn:
+        env.state.locking === "s3"
+          ? undefined
+          : `arn:aws:dynamodb:${env.region}:${env.accountId}:table/${env.state.lockTable}`,
+      lockObjectsArn:
+        env.state.locking === "dynamodb"
+          ? undefined
+          : `arn:aws:s3:::${env.state.bucket}/${env.state.keyPrefix}/*.tflock`,
+      region: env.region,
     });
   }
 

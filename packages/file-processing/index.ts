@@ -4,6 +4,7 @@ import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notifica
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { TerraformOutput } from "cdktf";
 import { join } from "node:path";
+import type { Construct } from "constructs";
 import { z } from "zod";
 import { trustedByService } from "../../constructs/iam";
 import { KubernetesApp } from "../../constructs/kubernetes-app";
@@ -57,31 +58,7 @@ export const fileProcessing = defineModule({
       visibilityTimeoutSeconds: s.visibilityTimeoutSeconds,
     });
 
-    const queuePolicy = new SqsQueuePolicy(scope, "work-policy", {
-      queueUrl: work.queue.url,
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "InboxUploadsEnqueue",
-            Effect: "Allow",
-            Principal: { Service: "s3.amazonaws.com" },
-            Action: "sqs:SendMessage",
-            Resource: work.queue.arn,
-            Condition: {
-              ArnEquals: { "aws:SourceArn": inbox.bucketArn },
-              StringEquals: { "aws:SourceAccount": env.accountId },
-            },
-          },
-        ],
-      }),
-    });
-
-    new S3BucketNotification(scope, "inbox-events", {
-      bucket: inbox.bucket.id,
-      queue: [{ queueArn: work.queue.arn, events: ["s3:ObjectCreated:*"] }],
-      dependsOn: [queuePolicy],
-    });
+    uploadsQueueWork(scope, env.accountId, inbox, work);
 
     const permissions = workerPolicy({
       inboxArn: inbox.bucketArn,
@@ -144,6 +121,35 @@ export const fileProcessing = defineModule({
     new TerraformOutput(scope, "worker_role_arn", { value: worker.arn, description: "IAM role of the worker." });
   },
 });
+
+/** Uploads to the inbox raise an event on the work queue, which admits only that bucket of this account. */
+function uploadsQueueWork(scope: Construct, accountId: string, inbox: PrivateBucket, work: QueueWithDeadLetter): void {
+  const queuePolicy = new SqsQueuePolicy(scope, "work-policy", {
+    queueUrl: work.queue.url,
+    policy: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "InboxUploadsEnqueue",
+          Effect: "Allow",
+          Principal: { Service: "s3.amazonaws.com" },
+          Action: "sqs:SendMessage",
+          Resource: work.queue.arn,
+          Condition: {
+            ArnEquals: { "aws:SourceArn": inbox.bucketArn },
+            StringEquals: { "aws:SourceAccount": accountId },
+          },
+        },
+      ],
+    }),
+  });
+
+  new S3BucketNotification(scope, "inbox-events", {
+    bucket: inbox.bucket.id,
+    queue: [{ queueArn: work.queue.arn, events: ["s3:ObjectCreated:*"] }],
+    dependsOn: [queuePolicy],
+  });
+}
 
 /** The worker's permissions, scoped to exactly this module's bucket, queue and key ARNs. */
 export function workerPolicy(arns: { inboxArn: string; processedArn: string; queueArn: string; kmsKeyArn: string }) {

@@ -254,19 +254,19 @@ function frontend({ scope, env, settings: s, foundation, name, awsProviderIn }: 
   });
 }
 
+/** What the API is built from: the network, the tasks' group, and the database and brokers where enabled. */
+interface ApiParts {
+  readonly kmsKeyArn: string;
+  readonly vpcId: string;
+  readonly privateSubnets: string[];
+  readonly alarmTopicArn?: string;
+  readonly serviceSg: SecurityGroup;
+  readonly db?: PostgresDatabase;
+  readonly events?: MskServerless;
+}
+
 /** The API: HTTPS load balancer with its web ACL in front of the Fargate service. */
-function apiService(
-  { scope, env, settings: s, foundation, name, secret }: Context,
-  parts: {
-    kmsKeyArn: string;
-    vpcId: string;
-    privateSubnets: string[];
-    alarmTopicArn?: string;
-    serviceSg: SecurityGroup;
-    db?: PostgresDatabase;
-    events?: MskServerless;
-  },
-): void {
+function apiService({ scope, env, settings: s, foundation, name, secret }: Context, parts: ApiParts): void {
   const { kmsKeyArn, vpcId, privateSubnets, alarmTopicArn, serviceSg, db, events } = parts;
   const domain = s.service.domain as string;
   const port = s.service.containerPort;

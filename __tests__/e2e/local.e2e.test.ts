@@ -122,7 +122,14 @@ const cdktf = (args: string[], log: string) =>
   run("bash", [join(REPO, "scripts", "cdktf.sh"), ...args], { env: tools, log });
 const mustCdktf = (args: string[], log: string) =>
   must("bash", [join(REPO, "scripts", "cdktf.sh"), ...args], { env: tools, log });
-const tflocalEnv = { ...tools, TF_CMD: tools.TERRAFORM_BINARY_NAME, AWS_ENDPOINT_URL: env.endpoint };
+// tflocal points S3 at s3.localhost.localstack.cloud, a name only public DNS resolves; the emulator's
+// loopback address works without it (local/README.md, "tflocal").
+const tflocalEnv = {
+  ...tools,
+  TF_CMD: tools.TERRAFORM_BINARY_NAME,
+  AWS_ENDPOINT_URL: env.endpoint,
+  S3_HOSTNAME: new URL(env.endpoint!).hostname,
+};
 const emulator = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
   must("bash", [join(REPO, "local", "emulator.sh"), ...args], { env: extraEnv, log: "emulator.log" });
 const scratchEmulator = (action: string) =>
@@ -471,7 +478,7 @@ async function validateEveryStack(): Promise<void> {
     log: "validate.log",
   });
   const stacks = readdirSync(out).sort();
-  expect(stacks).toHaveLength(20);
+  expect(stacks).toHaveLength(24);
   const root = {
     module: Object.fromEntries(stacks.map((stack) => [stack, { source: `./cdktf.out/stacks/${stack}` }])),
   };
@@ -903,7 +910,12 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
         };
 
         const first = await workflow(48);
-        expect(first.matrix.stacks).toEqual(["local-data-pipeline", "local-file-processing", "local-order-tracking"]);
+        expect(first.matrix.stacks).toEqual([
+          "local-data-pipeline",
+          "local-file-processing",
+          "local-ml-platform",
+          "local-order-tracking",
+        ]);
         for (const [stack, plan] of first.plans)
           expect({ stack, code: plan.code, tail: plan.code === 0 ? "" : plan.output.slice(-2500) }).toEqual({
             stack,
@@ -911,7 +923,7 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
             tail: "",
           });
         expect(first.comment.output).toContain(
-          "plan comments: 2 created, 0 updated, 0 unchanged, 0 deleted (3 stacks)",
+          "plan comments: 2 created, 0 updated, 0 unchanged, 0 deleted (4 stacks)",
         );
         const bodies = () => [...github.comments.values()].map((c) => c.body);
         expect(bodies()).toEqual(
@@ -919,7 +931,7 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
             expect.stringMatching(
               /^<!-- cdktf-plan:local-data-pipeline:part-1 -->\n### `local-data-pipeline`: 0 to create, 1 to update, 0 to replace, 0 to destroy/,
             ),
-            "<!-- cdktf-plan:no-changes -->\nNo changes: `local-file-processing`, `local-order-tracking`",
+            "<!-- cdktf-plan:no-changes -->\nNo changes: `local-file-processing`, `local-ml-platform`, `local-order-tracking`",
           ]),
         );
         expect(bodies().find((b) => b.includes("local-data-pipeline"))).toMatch(/retention_period[\s\S]*24[\s\S]*48/);
@@ -960,7 +972,7 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
         const ids = [...github.comments.keys()].sort();
         const second = await workflow(72);
         expect(second.comment.output).toContain(
-          "plan comments: 0 created, 1 updated, 1 unchanged, 0 deleted (3 stacks)",
+          "plan comments: 0 created, 1 updated, 1 unchanged, 0 deleted (4 stacks)",
         );
         expect([...github.comments.keys()].sort()).toEqual(ids);
         expect(github.calls.filter((c) => c.startsWith("POST"))).toHaveLength(2);

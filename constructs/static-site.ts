@@ -77,8 +77,9 @@ export class StaticSite extends Construct {
           // The regional endpoint: the bucket's name is known before the bucket exists, so the
           // bucket policy below can name this distribution without a cycle.
           domainName: `${bucketName}.s3.${props.region}.amazonaws.com`,
+          // No s3_origin_config: the provider sends an empty origin access identity itself, and AWS
+          // reports none, so writing one would show as a change in every plan.
           originAccessControlId: access.id,
-          s3OriginConfig: { originAccessIdentity: "" },
         },
       ],
       defaultCacheBehavior: {

@@ -51,10 +51,13 @@
   (the provider reads each member, and the at-rest and transit encryption from the first). A
   deleted group stays `deleting` forever, where AWS removes it and its nodes (the provider waits
   until the group is gone). Here NumCacheClusters nodes are created as cache clusters of the group,
-  and a deleted group goes away with them.
+  and a deleted group goes away with them. Each node lists the group's security groups
+  (SecurityGroups), which the provider reads as the group's security_group_ids.
 - CloudFront: an origin's OriginAccessControlId and S3OriginConfig are dropped, and a viewer
-  certificate from ACM is reported with CloudFrontDefaultCertificate true; AWS returns what was
-  set, and the provider plans the difference on every run.
+  certificate from ACM is reported with CloudFrontDefaultCertificate true; a cache behaviour with a
+  cache policy comes back with default ForwardedValues, which AWS leaves out there (the legacy
+  settings and a cache policy exclude each other). AWS returns what was set, and the provider plans
+  the difference on every run.
 - Security group rules that reference a group lose their Description in DescribeSecurityGroupRules
   (moto reads it from the CIDR range only); AWS returns it.
 
@@ -90,7 +93,7 @@ from moto.core.authorization import ActionAuthenticatorMixin
 from moto.core.exceptions import _RESTError
 from moto.iam.access_control import IAMRequestBase
 from moto.awslambda.models import LambdaFunction
-from moto.cloudfront.models import Origin as CloudFrontOrigin, ViewerCertificate
+from moto.cloudfront.models import DefaultCacheBehaviour, Origin as CloudFrontOrigin, ViewerCertificate
 from moto.dynamodb.responses import DynamoHandler
 from moto.ec2.models.security_groups import SecurityGroupRule
 from moto.ecs.responses import EC2ContainerServiceResponse
@@ -330,6 +333,9 @@ def _create_group_with_member_clusters(self, *args, **kwargs):
         # AWS describes each node with the group's encryption settings; the provider reads them there.
         self.cache_clusters[member].at_rest_encryption_enabled = bool(kwargs["at_rest_encryption_enabled"])
         self.cache_clusters[member].transit_encryption_mode = kwargs["transit_encryption_mode"]
+        self.cache_clusters[member].security_groups = [
+            {"SecurityGroupId": group_id, "Status": "active"} for group_id in kwargs["security_group_ids"] or []
+        ]
     return group
 
 
@@ -362,6 +368,14 @@ def _viewer_certificate_as_set(self, config):
         self.certificate_source = "acm" if config.get("ACMCertificateArn") else "iam"
 
 
+def _behaviour_without_legacy_forwarding(self, config):
+    _default_behaviour_init(self, config)
+    if config.get("CachePolicyId") and "ForwardedValues" not in config:
+        self.forwarded_values = None
+
+
+_default_behaviour_init = DefaultCacheBehaviour.__init__
+DefaultCacheBehaviour.__init__ = _behaviour_without_legacy_forwarding
 _cloudfront_origin_init = CloudFrontOrigin.__init__
 _viewer_certificate_init = ViewerCertificate.__init__
 CloudFrontOrigin.__init__ = _origin_with_access_control

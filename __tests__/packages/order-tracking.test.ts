@@ -383,7 +383,6 @@ describe("order-tracking", () => {
           origin_access_control_id: expect.stringMatching(
             /^\$\{aws_cloudfront_origin_access_control\.frontend_origin-access_.*\.id\}$/,
           ),
-          s3_origin_config: { origin_access_identity: "" },
         },
       ]);
       const site = Object.values(resourcesOf(prod, "aws_s3_bucket")).find(

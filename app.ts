@@ -9,7 +9,7 @@ import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { FoundationStack } from "./stacks/foundation-stack";
 import { adoptResources } from "./stacks/imports";
 import { ModuleStack } from "./stacks/module-stack";
-import { stackName } from "./stacks/naming";
+import { stackName } from "./core/naming";
 
 /** One environment with its enabled modules and their validated settings. */
 export interface EnvironmentPlan {
@@ -161,7 +161,7 @@ export function buildPlatform(app: App, plans: EnvironmentPlan[], options: Build
   const everyEnvironment = environmentInputs({}).every((input) => plans.some((p) => p.env.name === input.name));
   const gate = new PolicyGate({ reportUnusedSuppressions: everyEnvironment && !options.stacks });
   for (const { env, registry, modules } of plans) {
-    const bootstrap = wanted(`${env.name}-${BootstrapStack.STACK}`)
+    const bootstrap = wanted(stackName(env, BootstrapStack.STACK))
       ? new BootstrapStack(app, { env, localStatePath: options.bootstrapLocalStatePath })
       : undefined;
     const adopt = (stack: TerraformStack | undefined, layer: string) => {
@@ -170,15 +170,15 @@ export function buildPlatform(app: App, plans: EnvironmentPlan[], options: Build
     };
     adopt(bootstrap, BootstrapStack.STACK);
     if (bootstrap) gate.apply(bootstrap, env);
-    const foundation = wanted(`${env.name}-${FoundationStack.STACK}`)
+    const foundation = wanted(stackName(env, FoundationStack.STACK))
       ? new FoundationStack(app, { env, imageModules: modules.filter((m) => m.module.image).map((m) => m.module.name) })
       : undefined;
     adopt(foundation, FoundationStack.STACK);
     if (foundation) gate.apply(foundation, env);
     if (foundation && bootstrap) foundation.addDependency(bootstrap);
     for (const { module, settings, secretRotation } of modules) {
-      if (!wanted(`${env.name}-${module.name}`)) continue;
-      const name = `${env.name}-${module.name}`;
+      const name = stackName(env, module.name);
+      if (!wanted(name)) continue;
       const stack = new ModuleStack(app, {
         env,
         module,

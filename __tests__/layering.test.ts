@@ -1,4 +1,5 @@
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const ROOT = join(__dirname, "..");
@@ -18,7 +19,7 @@ describe("layering: dependencies point one way (eslint.config.mjs)", () => {
   test("a construct importing from the stacks fails", () => {
     const result = lint(
       "constructs/layer-fixture.ts",
-      'import { stackName } from "../stacks/naming";\nexport const name = stackName;\n',
+      'import { stateBackendConfig } from "../stacks/state";\nexport const config = stateBackendConfig;\n',
     );
     expect(result.code).toBe(1);
     expect(result.output).toContain("constructs/ may import only core: dependencies point one way");
@@ -61,5 +62,30 @@ describe("layering: dependencies point one way (eslint.config.mjs)", () => {
     const result = lint("constructs/long-fixture.ts", `export function long(): number {\n${body}\n  return v0;\n}\n`);
     expect(result.code).toBe(1);
     expect(result.output).toContain("max-lines-per-function");
+  });
+});
+
+describe("names are built in core/naming.ts only", () => {
+  // An environment's name followed by a hyphen and a stack: `${env.name}-${module}`, `$env-bootstrap`.
+  const HAND_BUILT = /\$\{(?:env|e|envName|env\.name|e\.name)\}-|\$\{?env(?:_name)?\}?-(?:bootstrap|foundation|\$)/;
+
+  test("no stack id is put together by hand anywhere else", () => {
+    const files = execFileSync("git", ["ls-files", "*.ts", "*.sh", "*.yml"], { cwd: ROOT, encoding: "utf8" })
+      .split("\n")
+      .filter((f) => f && !f.startsWith("__tests__/") && f !== "core/naming.ts");
+    const found = files.flatMap((f) =>
+      readFileSync(join(ROOT, f), "utf8")
+        .split("\n")
+        .map((line, i) => [f, i + 1, line] as const)
+        .filter(([, , line]) => HAND_BUILT.test(line))
+        .map(([file, n, line]) => `${file}:${n}: ${line.trim()}`),
+    );
+    expect(found).toEqual([]);
+  });
+
+  test("the check sees a hand-built name", () => {
+    expect(HAND_BUILT.test("const id = `${env.name}-${module.name}`;")).toBe(true);
+    expect(HAND_BUILT.test('stack="$env_name-bootstrap"')).toBe(true);
+    expect(HAND_BUILT.test("const id = stackName(env, module.name);")).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { globMatches } from "../core/glob";
+import { BOOTSTRAP_STACK, FOUNDATION_STACK, stackName } from "../core/naming";
 
 /** One stack of the platform as the affected analysis sees it. */
 export interface StackInfo {
@@ -70,21 +71,21 @@ export function importClosure(repo: string, roots: string[], stopAt: ReadonlySet
 export function platformStacks(envs: { name: string; modules: string[] }[], moduleDir = "packages"): StackInfo[] {
   return envs.flatMap(({ name, modules }) => [
     {
-      name: `${name}-bootstrap`,
+      name: stackName({ name }, BOOTSTRAP_STACK),
       env: name,
       layer: "bootstrap" as const,
       roots: ["stacks/bootstrap-stack.ts"],
       dirs: [],
     },
     {
-      name: `${name}-foundation`,
+      name: stackName({ name }, FOUNDATION_STACK),
       env: name,
       layer: "foundation" as const,
       roots: ["stacks/foundation-stack.ts"],
       dirs: [],
     },
     ...modules.map((m) => ({
-      name: `${name}-${m}`,
+      name: stackName({ name }, m),
       env: name,
       layer: "module" as const,
       roots: ["stacks/module-stack.ts", `${moduleDir}/${m}/index.ts`],

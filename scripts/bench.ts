@@ -23,6 +23,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { benchPlans } from "./bench-plans";
+import { FOUNDATION_STACK, splitStackName } from "../core/naming";
 
 const ROOT = path.resolve(__dirname, "..");
 /** Top-level entries never copied: dependencies (symlinked instead), history, outputs, local state. */
@@ -215,7 +216,7 @@ function syntheticModuleSource(i: number): string {
 import { z } from "zod";
 import { PrivateBucket } from "../../constructs/private-bucket";
 import { QueueWithDeadLetter } from "../../constructs/queue";
-import { defineModule } from "../module";
+import { defineModule } from "../../stacks/module-api";
 
 export const synthetic${i} = defineModule({
   name: "synthetic-${i}",
@@ -636,7 +637,7 @@ async function main(): Promise<void> {
     await run(b);
     const same = compareOutputs(outdirOf(a), outdirOf(b));
     const stackCount = same.stacks;
-    const envCount = stacksIn(outdirOf(a)).filter((s) => s.endsWith("-foundation")).length;
+    const envCount = stacksIn(outdirOf(a)).filter((s) => splitStackName(s).stack === FOUNDATION_STACK).length;
     log(`(b) verified: ${same.stacks} stacks, all ${same.files} output files byte-identical to (a)'s`);
     log();
 

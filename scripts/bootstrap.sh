@@ -20,10 +20,8 @@ if [[ -z "$env_name" || ! "$action" =~ ^(apply|--destroy)$ ]]; then
   echo "usage: npm run bootstrap -- <environment> [--destroy]   (e.g. local, dev)" >&2
   exit 2
 fi
-stack="$env_name-bootstrap"
 out="${CDKTF_OUTDIR:-cdktf.out}"
 mkdir -p "$out"
-dir="$out/stacks/$stack"
 # Where the state lives before the bucket exists (and while bootstrap --destroy runs).
 local_state_dir="${PLATFORM_BOOTSTRAP_STATE_DIR:-$repo/.bootstrap}"
 local_state="$local_state_dir/$env_name.tfstate"
@@ -34,6 +32,8 @@ synth() { PLATFORM_ENVIRONMENTS="$env_name" PLATFORM_STACKS="$stack" PLATFORM_BO
 tf() { (cd "$dir" && "$TERRAFORM_BINARY_NAME" "$@"); }
 state_tool() { NODE_NO_WARNINGS=1 node -r ./scripts/register.js scripts/state.ts "$@"; }
 remote() { state_tool exists "$env_name" bootstrap; }
+stack="$(state_tool stack-name "$env_name" bootstrap)"
+dir="$out/stacks/$stack"
 
 # Also validates the environment name: synth lists the valid ones on a typo.
 synth ""

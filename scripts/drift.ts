@@ -16,7 +16,7 @@ import { ConfigError, type Environment, loadEnvironments } from "../environments
 import { MODULES } from "../packages";
 import { cloudEnvironments } from "../review/affected";
 import { driftExitCode, driftOf, renderDrift, renderStackDrift, type StackDrift } from "../review/drift";
-import { stateKey } from "../stacks/state";
+import { isStackOf, stateKey } from "../core/naming";
 import { httpStatus, sdkConfig } from "./aws";
 import { inOrder, synthStacks, tofu } from "./lib/stack-runs";
 import { managedResources, preflightForStacks } from "./state";
@@ -67,7 +67,7 @@ async function callerAccount(env: Environment): Promise<string> {
 async function wrongAccount(plans: EnvironmentPlan[], stacks: string[]): Promise<string[]> {
   const problems: string[] = [];
   for (const { env } of plans) {
-    const mine = stacks.filter((s) => s.startsWith(`${env.name}-`));
+    const mine = stacks.filter((s) => isStackOf(env, s));
     if (mine.length === 0) continue;
     let account: string;
     try {

@@ -12,7 +12,7 @@ import { type EnvironmentPlan, planPlatform, selectStacks } from "../app";
 import { ConfigError, loadEnvironments } from "../environments";
 import { MODULES } from "../packages";
 import { summarizePlan } from "../review/plan-summary";
-import { stateKey } from "../stacks/state";
+import { stackName, stateKey } from "../core/naming";
 import { httpStatus, sdkConfig } from "./aws";
 import { inOrder, synthStacks, tofu } from "./lib/stack-runs";
 import { preflightForStacks } from "./state";
@@ -52,7 +52,7 @@ function parseArgs(argv: string[]) {
 async function foundationMissing(plans: EnvironmentPlan[], stacks: string[]): Promise<Set<string>> {
   const missing = new Set<string>();
   for (const { env, modules } of plans) {
-    const mine = modules.map((m) => `${env.name}-${m.module.name}`).filter((s) => stacks.includes(s));
+    const mine = modules.map((m) => stackName(env, m.module.name)).filter((s) => stacks.includes(s));
     if (mine.length === 0) continue;
     try {
       await new S3Client(sdkConfig(env)).send(
@@ -132,7 +132,7 @@ async function main(): Promise<number> {
     binary,
   );
   if (problems.length > 0) fail(problems.join("\n"));
-  const moduleStacks = new Set(plans.flatMap(({ env, modules }) => modules.map((m) => `${env.name}-${m.module.name}`)));
+  const moduleStacks = new Set(plans.flatMap(({ env, modules }) => modules.map((m) => stackName(env, m.module.name))));
   const mocked =
     mock === "always"
       ? new Set(stacks.filter((s) => moduleStacks.has(s)))

@@ -12,7 +12,7 @@ import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { envLine, profileMembers, profileVariables, type ProfileSecret } from "../core/secret-env";
 import { ConfigError, type Environment, environmentInputs, loadEnvironments } from "../environments";
 import { MODULES } from "../packages";
-import { secretName } from "../stacks/naming";
+import { secretName, stackName } from "../core/naming";
 import { httpStatus, sdkConfig } from "./aws";
 
 export const REPOSITORY_ROOT = resolve(__dirname, "..");
@@ -143,14 +143,14 @@ export function writeEnvFile(dir: string, profile: string, text: string): string
   return file;
 }
 
-/** Secret values by secret name; a secret that exists without a value maps to undefined. */
+/** Secret values by secret name (given with its module); a secret that exists without a value maps to undefined. */
 async function fetchValues(
   env: Environment,
-  ids: readonly string[],
+  secrets: ReadonlyMap<string, string>,
 ): Promise<Map<string, Record<string, unknown> | undefined>> {
   const client = new SecretsManagerClient(sdkConfig(env));
   const values = new Map<string, Record<string, unknown> | undefined>();
-  for (const id of ids) {
+  for (const [id, module] of secrets) {
     try {
       const out = await client.send(new GetSecretValueCommand({ SecretId: id }));
       const parsed: unknown = JSON.parse(out.SecretString ?? "null");
@@ -181,7 +181,7 @@ async function fetchValues(
           continue;
         }
         throw new ConfigError(
-          `${id} does not exist in ${env.name}; deploy the module's stack first (npm run deploy -- ${env.name}-<module>)`,
+          `${id} does not exist in ${env.name}; deploy the module's stack first (npm run deploy -- ${stackName(env, module)})`,
         );
       }
       throw e;
@@ -195,8 +195,9 @@ export async function secretsInit(argv: readonly string[]): Promise<string[]> {
   const env = loadEnvironments(environmentInputs(), args.env)[0];
   const profiles = profilesFor(env, args.target);
   const dir = outputDirectory(args.out ?? join(homedir(), `.${env.project}`, "secrets", env.name));
-  const ids = [...new Set([...profiles.values()].flat().map((s) => secretName(env, s.module, s.secret)))];
-  const values = await fetchValues(env, ids);
+  // Secret name -> its module, each secret once however many profiles hold it.
+  const secrets = new Map([...profiles.values()].flat().map((s) => [secretName(env, s.module, s.secret), s.module]));
+  const values = await fetchValues(env, secrets);
   // Every file is rendered before any is written: one bad secret leaves all files as they were.
   const texts = [...profiles].map(([profile, secrets]) => ({
     profile,

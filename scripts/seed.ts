@@ -17,8 +17,8 @@ import { join, resolve } from "node:path";
 import { z } from "zod";
 import { ConfigError, type Environment, environmentInputs, loadEnvironments } from "../environments";
 import { MODULES } from "../packages";
-import { secretName } from "../stacks/naming";
-import { stateKey } from "../stacks/state";
+import { secretName } from "../core/naming";
+import { stateKey } from "../core/naming";
 import { httpStatus, sdkConfig } from "./aws";
 
 const SEED_DIR = resolve(__dirname, "..", "local", "seed");

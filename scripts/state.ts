@@ -15,7 +15,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { ConfigError, type Environment, loadEnvironments } from "../environments";
-import { stateKey } from "../stacks/state";
+import { BOOTSTRAP_STACK, FOUNDATION_STACK, isStackOf, stackName, stateKey } from "../core/naming";
 import { httpStatus, sdkConfig } from "./aws";
 import { type Engine, engineOf, engineProblems, versioningProblems } from "./lib/engine";
 
@@ -135,7 +135,7 @@ export async function preflightForStacks(
   const engine = engineOf(binary);
   process.stderr.write(`engine: ${engine.name} ${engine.version} (${engine.binary})\n`);
   return lockingPreflight(
-    envs.filter((e) => stacks.some((s) => s.startsWith(`${e.name}-`))),
+    envs.filter((e) => stacks.some((s) => isStackOf(e, s))),
     engine,
   );
 }
@@ -156,7 +156,12 @@ export function describeLocking(env: Environment): string {
 async function main(): Promise<number> {
   const [command, envName, stack] = process.argv.slice(2);
   const usage =
-    "usage: state.ts exists <environment> <stack> | destroy-check <environment> | preflight <environment,...> | locking <environment>";
+    "usage: state.ts exists <environment> <stack> | destroy-check <environment> | preflight <environment,...> | locking <environment> | stack-name <environment> bootstrap|foundation";
+  if (command === "stack-name" && envName && (stack === BOOTSTRAP_STACK || stack === FOUNDATION_STACK)) {
+    // The id of a platform stack, for scripts/bootstrap.sh: names are built in core/naming.ts only.
+    console.log(stackName({ name: envName }, stack));
+    return 0;
+  }
   if (!envName || !((command === "exists" && stack) || ["destroy-check", "preflight", "locking"].includes(command))) {
     console.error(usage);
     return 2;

@@ -8,7 +8,7 @@ import { PrivateBucket } from "../constructs/private-bucket";
 import { protection } from "../constructs/protection";
 import type { Environment } from "../environments";
 import { awsProvider } from "./aws-provider";
-import { stackName } from "./naming";
+import { BOOTSTRAP_STACK, stackName } from "../core/naming";
 import { stateBackendConfig } from "./state";
 
 export interface BootstrapStackProps {
@@ -22,7 +22,7 @@ export interface BootstrapStackProps {
 
 /** The state bucket (and its access log bucket), lock table and state KMS key of one environment. Applied first. */
 export class BootstrapStack extends TerraformStack {
-  public static readonly STACK = "bootstrap";
+  public static readonly STACK = BOOTSTRAP_STACK;
   public readonly stateBucket: PrivateBucket;
   public readonly accessLogBucket: PrivateBucket;
   /** Present while the environment names a lock table (locking dynamodb or both, or kept after a move to s3). */

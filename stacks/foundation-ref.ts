@@ -17,7 +17,7 @@ import {
   isFoundationOutput,
   mockFoundationOutputs,
 } from "./foundation-contract";
-import { FoundationStack } from "./foundation-stack-name";
+import { FOUNDATION_STACK } from "../core/naming";
 import { stateBackendConfig } from "./state";
 
 /**
@@ -65,7 +65,7 @@ export class FoundationRef<C extends FoundationOutputName> extends Construct {
         ),
       );
     } else {
-      this.remoteState = new DataTerraformRemoteStateS3(this, "foundation", stateBackendConfig(env, FoundationStack));
+      this.remoteState = new DataTerraformRemoteStateS3(this, "foundation", stateBackendConfig(env, FOUNDATION_STACK));
     }
   }
 

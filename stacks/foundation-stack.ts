@@ -17,8 +17,8 @@ import type { Environment } from "../environments";
 import { availabilityZones } from "../environments/regions";
 import { awsProvider } from "./aws-provider";
 import { FOUNDATION_OUTPUTS, type FoundationOutputs } from "./foundation-contract";
-import { FoundationStack as FOUNDATION } from "./foundation-stack-name";
-import { resourcePrefix, stackName } from "./naming";
+import { FOUNDATION_STACK as FOUNDATION } from "../core/naming";
+import { resourcePrefix, stackName } from "../core/naming";
 import { stateBackendConfig } from "./state";
 
 export interface FoundationStackProps {

@@ -8,7 +8,7 @@ import type { ModuleDefinition } from "./module-api";
 import type { FoundationOutputName } from "./foundation-contract";
 import { FoundationRef } from "./foundation-ref";
 import { awsProvider } from "./aws-provider";
-import { resourcePrefix, secretName, stackName } from "./naming";
+import { resourcePrefix, secretName, stackName } from "../core/naming";
 import { stateBackendConfig } from "./state";
 
 export interface ModuleStackProps<S> {

@@ -1,6 +1,6 @@
 import type { S3BackendConfig } from "cdktf";
 import type { Environment } from "../environments";
-import { stackName } from "./naming";
+import { stateKey } from "../core/naming";
 
 /** Credentials every AWS emulator accepts; they grant nothing anywhere else. */
 export const EMULATOR_CREDENTIALS = { accessKey: "test", secretKey: "test" } as const;
@@ -10,11 +10,6 @@ export function emulatorCredentials(
   env: Pick<Environment, "emulatorCredentials">,
 ): Partial<typeof EMULATOR_CREDENTIALS> {
   return env.emulatorCredentials === "environment" ? {} : EMULATOR_CREDENTIALS;
-}
-
-/** State object key of a stack: derived from its name, so no two stacks can share one. */
-export function stateKey(env: Environment, stack: string): string {
-  return `${env.state.keyPrefix}/${stackName(env, stack)}/terraform.tfstate`;
 }
 
 /**

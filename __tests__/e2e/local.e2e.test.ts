@@ -75,7 +75,7 @@ import { type Engine, engineOf } from "../../scripts/lib/engine";
 import type { StackDrift } from "../../review/drift";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { MOCK_REFUSAL } from "../../stacks/foundation-ref";
-import { stateKey } from "../../stacks/state";
+import { stateKey } from "../../core/naming";
 import { type GithubStub, startGithubStub } from "../github-stub";
 import { expectRenderedPlan } from "../review/plan-assertions";
 import { leftovers } from "./leftovers";

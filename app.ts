@@ -52,6 +52,11 @@ export function planPlatform(envs: Environment[], registry: readonly ModuleDefin
         `environment "${env.name}": imports.${stack}: no such stack in this environment; stacks: ${stacks.join(", ")}`,
       );
     }
+    for (const module of registry.filter((m) => !(m.name in env.modules))) {
+      errors.push(
+        `environment "${env.name}": module "${module.name}" is registered in packages/index.ts but has no entry here; add environments/modules/${module.name}.ts and list it in environments/modules/index.ts`,
+      );
+    }
     const modules: EnvironmentPlan["modules"] = [];
     for (const [name, entry] of Object.entries(env.modules)) {
       const module = registry.find((m) => m.name === name);

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { planPlatform, selectStacks } from "../app";
+import { moduleEntry, unknownEnvironmentKeys } from "../environments/modules";
 import { ConfigError, environmentInputs, loadEnvironments, parseEnvironment } from "../environments";
 import { MODULES } from "../packages";
 import type { ModuleDefinition } from "../stacks/module-api";
@@ -256,5 +257,39 @@ describe("synth as a process", () => {
     const bad = synth({ PLATFORM_STACKS: "dev-*", PLATFORM_STACKS_CLOSURE: "everything" });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('PLATFORM_STACKS_CLOSURE is "everything"; use dependencies or dependants');
+  });
+
+  describe("per-module environment entries (environments/modules)", () => {
+    const envs = {
+      default: { enabled: true, settings: { workload: { replicas: 1, cpuRequest: "100m" }, topics: ["a", "b"] } },
+      prod: { settings: { workload: { replicas: 3 }, topics: ["c"] } },
+      dev: { enabled: false },
+    };
+
+    test("an environment's entry is merged over default: objects key by key, lists replaced", () => {
+      expect(moduleEntry(envs, "prod")).toEqual({
+        enabled: true,
+        settings: { workload: { replicas: 3, cpuRequest: "100m" }, topics: ["c"] },
+      });
+      expect(moduleEntry(envs, "dev")).toEqual({ enabled: false, settings: envs.default.settings });
+      expect(moduleEntry(envs, "staging")).toEqual({ enabled: true, settings: envs.default.settings });
+    });
+
+    test("a key that names no environment is refused, naming the valid ones", () => {
+      const typo = { "data-pipeline": { default: { enabled: true }, prdo: { enabled: false } } };
+      expect(unknownEnvironmentKeys(["local", "dev", "staging", "prod"], typo)).toEqual([
+        'environments/modules/data-pipeline.ts: "prdo" is not an environment; use default or one of local, dev, staging, prod',
+      ]);
+      expect(unknownEnvironmentKeys(["local", "dev", "staging", "prod"])).toEqual([]);
+    });
+
+    test("a registered module without entries is refused, not silently left out", () => {
+      const dev = input("dev");
+      const { "ml-platform": _left, ...rest } = dev.modules;
+      dev.modules = rest;
+      expect(messageOf(() => planPlatform(loadEnvironments([dev], undefined), MODULES))).toBe(
+        'environment "dev": module "ml-platform" is registered in packages/index.ts but has no entry here; add environments/modules/ml-platform.ts and list it in environments/modules/index.ts',
+      );
+    });
   });
 });

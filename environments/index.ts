@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { cidrsOverlap } from "../core/cidr";
 import { dev } from "./dev";
 import { localEnvironment } from "./local";
+import { unknownEnvironmentKeys } from "./modules";
 import { prod } from "./prod";
 import { type Environment, type EnvironmentInput, environmentSchema } from "./schema";
 import { staging } from "./staging";
@@ -14,7 +15,10 @@ export { ConfigError };
 
 /** Every environment, unvalidated, in deploy order of risk. */
 export function environmentInputs(env: NodeJS.ProcessEnv = process.env): EnvironmentInput[] {
-  return [localEnvironment(env), dev, staging, prod];
+  const inputs = [localEnvironment(env), dev, staging, prod];
+  const typos = unknownEnvironmentKeys(inputs.map((e) => e.name));
+  if (typos.length > 0) throw new ConfigError(typos.join("\n"));
+  return inputs;
 }
 
 function formatIssues(envName: string, error: z.ZodError): string {

@@ -18,8 +18,10 @@ import { ConfigError, loadEnvironments } from "../environments";
 import { MODULES } from "../packages";
 import { dataPipeline } from "../packages/data-pipeline";
 import { defineModule, type ModuleDefinition } from "../stacks/module-api";
+import { mlPlatform } from "../packages/ml-platform";
 import { orderTracking } from "../packages/order-tracking";
 import { checkSeedSecrets, readSeed } from "../scripts/seed";
+import { filledValue, generateValue, modulesToFill } from "../scripts/secrets-fill";
 import {
   outputDirectory,
   parseArgs,
@@ -158,20 +160,13 @@ describe("module secrets in the module's stack", () => {
     }
   });
 
-  test("generated keys: a first value from Secrets Manager's generator, written once (later draws ignored)", () => {
-    const versions = Object.values(resourcesOf(dev, "aws_secretsmanager_secret_version"));
-    expect(versions).toHaveLength(2);
-    expect(versions[0]).toMatchObject({ lifecycle: { ignore_changes: ["secret_string"] } });
-    expect(versions[0].secret_string).toMatch(
-      /^\$\{jsonencode\(\{"POSTGRES_PASSWORD" = data\.aws_secretsmanager_random_password\.[^.]+\.random_password\}\)\}$/,
-    );
-    const generators = Object.values(
-      (dev.data as Record<string, Record<string, Record<string, unknown>>>).aws_secretsmanager_random_password,
-    );
-    expect(generators).toEqual([
-      expect.objectContaining({ password_length: 40, exclude_punctuation: true, include_space: false }),
-      expect.anything(),
-    ]);
+  test("no secret value is managed in the stack: a plan would have to read it (npm run secrets-fill writes generated ones)", () => {
+    for (const json of [dev, prod, stackOf(orderTracking), stackOf(mlPlatform, env("prod"))]) {
+      expect(resourcesOf(json, "aws_secretsmanager_secret_version")).toEqual({});
+      expect(
+        Object.keys((json.data as Record<string, unknown> | undefined)?.aws_secretsmanager_secret_version ?? {}),
+      ).toEqual([]);
+    }
   });
 
   test("the batch job gets the secrets by reference: ARNs in its config, read by its own role, which the resource policy names", () => {
@@ -377,5 +372,60 @@ describe("seed values of secrets", () => {
     ).toBe(
       "local/seed/data-pipeline/seed.json: secrets.redis: data-pipeline declares no such secret; its secrets: postgres-airflow, postgres-metastore",
     );
+  });
+});
+
+describe("secrets-fill", () => {
+  const declaration = {
+    name: "db",
+    generate: ["PASSWORD"],
+    fromOutputs: { TOKEN: "cache_auth_token" },
+  };
+
+  test("generates and copies only what the secret lacks; existing values stay", () => {
+    const first = filledValue(declaration, {}, { cache_auth_token: "tok" }, () => "generated");
+    expect(first).toEqual({ value: { PASSWORD: "generated", TOKEN: "tok" }, filled: ["PASSWORD", "TOKEN"] });
+    const again = filledValue(
+      declaration,
+      { PASSWORD: "rotated", TOKEN: "tok2", USER: "app" },
+      { cache_auth_token: "tok" },
+      () => "x",
+    );
+    expect(again).toEqual({ value: { PASSWORD: "rotated", TOKEN: "tok2", USER: "app" }, filled: [] });
+  });
+
+  test("a copied key whose output the stack lacks is refused, naming it", () => {
+    expect(thrownMessage(() => filledValue(declaration, {}, {}), ConfigError)).toBe(
+      'secret db: TOKEN comes from the stack output "cache_auth_token", which the stack does not have (is the module deployed with that part enabled?)',
+    );
+  });
+
+  test("generated values: 40 letters and digits, different each time", () => {
+    const a = generateValue();
+    expect(a).toMatch(/^[A-Za-z0-9]{40}$/);
+    expect(generateValue()).not.toBe(a);
+  });
+
+  test("modules by name or stack id; platform stacks have nothing to fill; others are refused", () => {
+    const local = env("local");
+    expect(modulesToFill(local, [])).toEqual(["data-pipeline", "order-tracking", "ml-platform"]);
+    expect(modulesToFill(local, ["local-ml-platform", "data-pipeline", "local-foundation"])).toEqual([
+      "ml-platform",
+      "data-pipeline",
+    ]);
+    expect(modulesToFill(local, ["local-file-processing"])).toEqual([]);
+    expect(thrownMessage(() => modulesToFill(local, ["billing"]), ConfigError)).toBe(
+      '"billing" is no module of local; modules with secrets there: data-pipeline, order-tracking, ml-platform',
+    );
+  });
+
+  test("a declaration copying a key it lacks, or both generating and copying one, is refused", () => {
+    const errors = checkSecretDeclarations([
+      { name: "m", secrets: [{ name: "s", keys: ["A"], generate: ["A"], fromOutputs: { A: "o", B: "p" } }] },
+    ]);
+    expect(errors).toEqual([
+      'module "m": secrets.s: "A" is both generated and copied from an output',
+      'module "m": secrets.s: fromOutputs: "B" is not one of its keys (A)',
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { DataAwsSecretsmanagerRandomPassword } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-random-password";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
@@ -20,12 +21,6 @@ export interface RedisCacheProps {
   readonly clientSecurityGroupIds: string[];
   /** Encrypts the data at rest, the snapshots and the slow log. */
   readonly kmsKeyArn: string;
-  /**
-   * The AUTH token the group is created with: the value the platform generated for the module's
-   * secret (ModuleSecret.generatedValue), never in code or JSON. Later changes are ignored; the token
-   * is rotated in the secret and on the group together (module README, "Rotating the AUTH token").
-   */
-  readonly authToken: string;
   readonly nodeType: string;
   readonly engineVersion: string;
   /** Nodes: one primary and the rest replicas. Two or more fail over automatically across AZs. */
@@ -45,6 +40,12 @@ export interface RedisCacheProps {
 export class RedisCache extends Construct {
   public readonly group: ElasticacheReplicationGroup;
   public readonly securityGroup: SecurityGroup;
+  /**
+   * The AUTH token the group was created with, drawn from Secrets Manager's generator at the first
+   * apply (never in code or JSON; in the stack's encrypted state). Later draws are ignored: the token is
+   * rotated on the group and in the module's secret together (module README).
+   */
+  public readonly authToken: string;
 
   constructor(scope: Construct, id: string, props: RedisCacheProps) {
     super(scope, id);
@@ -75,6 +76,12 @@ export class RedisCache extends Construct {
       kmsKeyId: props.kmsKeyArn,
     });
     const failover = props.nodes >= 2;
+    // Letters and digits only: AUTH tokens may not hold @, " or /, and env files need no quoting.
+    this.authToken = new DataAwsSecretsmanagerRandomPassword(this, "auth-token", {
+      passwordLength: 64,
+      excludePunctuation: true,
+      includeSpace: false,
+    }).randomPassword;
     this.group = new ElasticacheReplicationGroup(this, "group", {
       replicationGroupId: name,
       description: props.description,
@@ -89,7 +96,7 @@ export class RedisCache extends Construct {
       kmsKeyId: props.kmsKeyArn,
       transitEncryptionEnabled: true,
       transitEncryptionMode: "required",
-      authToken: props.authToken,
+      authToken: this.authToken,
       authTokenUpdateStrategy: "ROTATE",
       automaticFailoverEnabled: failover,
       multiAzEnabled: failover,

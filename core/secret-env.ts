@@ -8,6 +8,7 @@ export interface SecretOwner {
     readonly name: string;
     readonly keys: readonly string[];
     readonly generate?: readonly string[];
+    readonly fromOutputs?: Readonly<Record<string, string>>;
     readonly profiles?: readonly string[];
   }[];
 }
@@ -69,6 +70,12 @@ export function checkSecretDeclarations(modules: readonly SecretOwner[]): string
       for (const key of secret.generate ?? []) {
         if (!secret.keys.includes(key))
           errors.push(`${where}: generate: "${key}" is not one of its keys (${secret.keys.join(", ")})`);
+      }
+      for (const key of Object.keys(secret.fromOutputs ?? {})) {
+        if (!secret.keys.includes(key))
+          errors.push(`${where}: fromOutputs: "${key}" is not one of its keys (${secret.keys.join(", ")})`);
+        if (secret.generate?.includes(key))
+          errors.push(`${where}: "${key}" is both generated and copied from an output`);
       }
       for (const profile of secret.profiles ?? []) {
         if (!PROFILE.test(profile))

@@ -95,7 +95,7 @@ export const CHECKOV_SUPPRESSIONS: readonly CheckovSuppression[] = [
     check: "CKV2_AWS_57",
     path: "*/secret-*/secret",
     reason:
-      "rotation needs a function that knows the credential's system (a database user, a partner's key); an environment turns it on per secret with modules.<module>.secretRotation where one exists. Values the platform generates are replaced by putting a new version, which secrets-init and the workloads read at start.",
+      "rotation needs a function that knows the credential's system (a database user, a partner's key); an environment turns it on per secret with modules.<module>.secretRotation where one exists. Values the platform generates are replaced by putting a new version (secrets-fill never overwrites one), which secrets-init and the workloads read at start.",
   },
   { check: "CKV2_AWS_50", path: "local-ml-platform/cache/group", reason: SINGLE_CACHE_NODE },
   { check: "CKV2_AWS_50", path: "dev-ml-platform/cache/group", reason: SINGLE_CACHE_NODE },

@@ -105,7 +105,7 @@ export function renderProfile(
     const value = values.get(id);
     if (!value) {
       problems.push(
-        `${id} has no value yet; put one with every key (${[...s.variables.keys()].join(", ")}): aws secretsmanager put-secret-value --secret-id ${id} --secret-string file://<json file>`,
+        `${id} has no value yet; put one with every key (${[...s.variables.keys()].join(", ")}): npm run secrets-fill -- ${env.name} ${s.module} writes what the platform generates, aws secretsmanager put-secret-value --secret-id ${id} --secret-string file://<json file> the rest`,
       );
       continue;
     }

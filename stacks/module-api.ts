@@ -35,8 +35,16 @@ export interface SecretDeclaration {
   readonly description: string;
   /** JSON keys of the secret, written as environment variables (`POSTGRES_USER`). */
   readonly keys: readonly string[];
-  /** Keys whose first value the platform generates (40 letters and digits); the others are put by people. @default [] */
+  /**
+   * Keys whose value the platform generates (40 letters and digits) where the secret has none:
+   * `npm run secrets-fill` after deploy; never replaced afterwards. @default []
+   */
   readonly generate?: readonly string[];
+  /**
+   * Keys the platform copies from a (sensitive) output of the module's own stack where the secret has
+   * none, e.g. a cache's AUTH token that only exists once the cache does: `npm run secrets-fill`. @default {}
+   */
+  readonly fromOutputs?: Readonly<Record<string, string>>;
   /** The env files (`<profile>.env`) secrets-init writes the secret to. @default [the module's name] */
   readonly profiles?: readonly string[];
 }

@@ -53,7 +53,6 @@ export class ModuleStack<S = unknown> extends TerraformStack {
           secretName: secretName(env, module.name, declaration.name),
           description: declaration.description,
           keys: declaration.keys,
-          generate: declaration.generate ?? [],
           kmsKeyArn: this.foundation.string("kms_key_arn"),
           protect: env.deletionProtection,
           rotation: props.secretRotation?.[declaration.name],

@@ -719,8 +719,21 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
   );
 
   step(
-    "application secrets: the seed filled the keys people set, secrets-init writes each profile's env file (0600, colliding keys renamed) with what Secrets Manager holds, printing no value",
+    "application secrets: secrets-fill generates and copies what the platform owes (once), the seed filled the keys people set, secrets-init writes each profile's env file (0600, colliding keys renamed) with what Secrets Manager holds, printing no value",
     async () => {
+      const fill = () =>
+        must("npm", ["run", "--silent", "secrets-fill", "--", "local"], { env: tools, log: "secrets-fill.log" });
+      const filled = (await fill()).output;
+      for (const line of [
+        "acme-local/data-pipeline/postgres-airflow: filled POSTGRES_PASSWORD",
+        "acme-local/data-pipeline/postgres-metastore: filled POSTGRES_PASSWORD",
+        "acme-local/order-tracking/webhook-signing: filled WEBHOOK_SIGNING_KEY",
+        "acme-local/ml-platform/redis-auth: filled REDIS_AUTH_TOKEN",
+      ]) {
+        expect(filled).toContain(`secrets-fill: ${line}\n`);
+      }
+      // A second run owes nothing: no value is replaced.
+      expect((await fill()).output.match(/nothing to fill/g)).toHaveLength(4);
       const out = join(mkdtempSync(join(tmpdir(), "secrets-init-")), "local");
       const written = await must(
         "npm",
@@ -804,7 +817,7 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
   );
 
   step(
-    "ml-platform: Redis encrypted at rest with the environment's key and in transit, AUTH token from its generated secret, slow log",
+    "ml-platform: Redis encrypted at rest with the environment's key and in transit, AUTH token copied into its secret, slow log",
     async () => {
       const outputs = Object.fromEntries(
         Object.entries((await stateObject("ml-platform")).outputs as Record<string, { value: string }>).map(

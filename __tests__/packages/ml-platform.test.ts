@@ -33,16 +33,17 @@ describe("ml-platform", () => {
       auth_token_update_strategy: "ROTATE",
       snapshot_retention_limit: 14,
     });
-    // Created with the value generated for the module's secret (the same draw its first version holds),
-    // a reference, never a value; later draws are ignored on both, and plan never reads the secret.
-    const draw =
-      /^\$\{data\.aws_secretsmanager_random_password\.secret-redis-auth_generate-REDIS_AUTH_TOKEN_[0-9A-F]+\.random_password\}$/;
+    // Drawn from Secrets Manager's generator at the first apply (a reference, never a value); later
+    // draws are ignored, and a sensitive output hands it to npm run secrets-fill for the redis-auth secret.
+    const draw = /^\$\{data\.aws_secretsmanager_random_password\.cache_auth-token_[0-9A-F]+\.random_password\}$/;
     expect(group.auth_token).toMatch(draw);
     expect(group.lifecycle).toEqual({ ignore_changes: ["auth_token"] });
-    const version = onlyResource(prod, "aws_secretsmanager_secret_version");
-    expect(String(version.secret_string)).toContain(String(group.auth_token).slice(2, -1));
-    expect(version.lifecycle).toEqual({ ignore_changes: ["secret_string"] });
-    expect(Object.keys((prod.data as Record<string, unknown>).aws_secretsmanager_secret_version ?? {})).toEqual([]);
+    expect(prod.output?.cache_auth_token).toMatchObject({ value: group.auth_token, sensitive: true });
+    expect(mlPlatform.secrets?.[0]).toMatchObject({
+      name: "redis-auth",
+      fromOutputs: { REDIS_AUTH_TOKEN: "cache_auth_token" },
+    });
+    expect(resourcesOf(prod, "aws_secretsmanager_secret_version")).toEqual({});
     expect(String(onlyResource(prod, "aws_elasticache_subnet_group").subnet_ids)).toContain("private_subnet_ids");
   });
 

@@ -336,7 +336,7 @@ describe("order-tracking", () => {
           frontend: { enabled: false },
         }).resource ?? {},
       ),
-    ).toEqual(["aws_secretsmanager_secret", "aws_secretsmanager_secret_version"]);
+    ).toEqual(["aws_secretsmanager_secret"]);
     const eventsOnly = synth("local", {
       database: { enabled: false },
       service: { enabled: false },

@@ -96,6 +96,10 @@ describe("GitHub workflows", () => {
     expect(
       steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))?.with?.["role-to-assume"],
     ).toContain("AWS_APPLY_ROLE_ARN_");
+    // After a module stack is applied, the platform writes the secret values it owes, with the apply role.
+    const fill = steps.find((s) => s.run?.includes("npm run secrets-fill"));
+    expect(fill).toMatchObject({ if: "matrix.layer == 'module'", run: 'npm run secrets-fill -- "$ENV_NAME" "$STACK"' });
+    expect(steps.indexOf(fill!)).toBeGreaterThan(steps.findIndex((s) => s.name === "apply"));
     // Mock foundation outputs are for plans only.
     expect(text("apply-stack.yml")).not.toContain("--mock-foundation");
     expect(text("apply-stack.yml")).not.toContain("PLATFORM_MOCK_FOUNDATION");

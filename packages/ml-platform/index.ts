@@ -52,9 +52,9 @@ export const mlPlatform = defineModule({
   secrets: [
     {
       name: "redis-auth",
-      description: "AUTH token of the feature cache; the cache and the model server read it from here.",
+      description: "AUTH token of the feature cache, copied from the cache's creation; the model server reads it here.",
       keys: ["REDIS_AUTH_TOKEN"],
-      generate: ["REDIS_AUTH_TOKEN"],
+      fromOutputs: { REDIS_AUTH_TOKEN: "cache_auth_token" },
     },
   ],
   settings,
@@ -85,7 +85,6 @@ export const mlPlatform = defineModule({
           // Pods on EKS run in the cluster's security group; without a cluster nothing may connect.
           clientSecurityGroupIds: env.eks.enabled ? [foundation.string("eks_cluster_security_group_id")] : [],
           kmsKeyArn,
-          authToken: auth.generatedValue("REDIS_AUTH_TOKEN"),
           nodeType: s.cache.nodeType,
           engineVersion: s.cache.engineVersion,
           nodes: s.cache.nodes,
@@ -98,6 +97,12 @@ export const mlPlatform = defineModule({
       new TerraformOutput(scope, "cache_endpoint", {
         value: cache.primaryEndpoint,
         description: `Primary endpoint of the feature cache (TLS, port ${REDIS_PORT}, AUTH).`,
+      });
+      // What npm run secrets-fill copies into the redis-auth secret; plans and logs show it as sensitive.
+      new TerraformOutput(scope, "cache_auth_token", {
+        value: cache.authToken,
+        sensitive: true,
+        description: "AUTH token the cache was created with (sensitive; the redis-auth secret holds it).",
       });
     }
 

@@ -1,0 +1,131 @@
+// Writes the values the platform owes the modules' secrets, after their stacks are deployed:
+//   npm run secrets-fill -- <env> [<module>|<env>-<module> ...]     every enabled module with secrets by default
+// For each declared secret, a key in `generate` gets 40 random letters and digits and a key in
+// `fromOutputs` the named output of the module's stack (read from its state), where the secret has no
+// value for it yet. A value that exists is never replaced, so running it again changes nothing; the
+// apply workflow runs it after each module stack. Values are never printed.
+import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { randomInt } from "node:crypto";
+import { secretName, splitStackName, stackName, stateKey } from "../core/naming";
+import { ConfigError, type Environment, environmentInputs, loadEnvironments } from "../environments";
+import { MODULES } from "../packages";
+import type { SecretDeclaration } from "../stacks/module-api";
+import { httpStatus, sdkConfig } from "./aws";
+
+const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+export const GENERATED_LENGTH = 40;
+
+/** A generated value: letters and digits only, so it needs no quoting in an env file. */
+export function generateValue(length = GENERATED_LENGTH): string {
+  return Array.from({ length }, () => ALPHANUMERIC[randomInt(ALPHANUMERIC.length)]).join("");
+}
+
+/**
+ * What one secret should hold: its current keys kept as they are, generated and copied keys added
+ * where missing. `outputs` are the module stack's outputs; a missing one is an error naming it.
+ */
+export function filledValue(
+  declaration: Pick<SecretDeclaration, "name" | "generate" | "fromOutputs">,
+  current: Readonly<Record<string, unknown>>,
+  outputs: Readonly<Record<string, unknown>>,
+  generate: () => string = generateValue,
+): { value: Record<string, unknown>; filled: string[] } {
+  const value: Record<string, unknown> = { ...current };
+  const filled: string[] = [];
+  for (const key of declaration.generate ?? []) {
+    if (value[key] !== undefined) continue;
+    value[key] = generate();
+    filled.push(key);
+  }
+  for (const [key, output] of Object.entries(declaration.fromOutputs ?? {})) {
+    if (value[key] !== undefined) continue;
+    const copied = outputs[output];
+    if (typeof copied !== "string" || copied === "") {
+      throw new ConfigError(
+        `secret ${declaration.name}: ${key} comes from the stack output "${output}", which the stack does not have (is the module deployed with that part enabled?)`,
+      );
+    }
+    value[key] = copied;
+    filled.push(key);
+  }
+  return { value, filled };
+}
+
+/** The modules a command line names (module names or their stack ids), or every enabled one with secrets. */
+export function modulesToFill(env: Environment, names: readonly string[]): string[] {
+  const enabled = MODULES.filter((m) => env.modules[m.name]?.enabled && (m.secrets ?? []).length > 0).map(
+    (m) => m.name,
+  );
+  if (names.length === 0) return enabled;
+  return names.flatMap((n) => {
+    const { env: prefix, stack } = splitStackName(n);
+    const module = prefix === env.name && stack ? stack : n;
+    if (stack === "bootstrap" || stack === "foundation") return [];
+    if (!MODULES.some((m) => m.name === module)) {
+      throw new ConfigError(
+        `"${n}" is no module of ${env.name}; modules with secrets there: ${enabled.join(", ") || "none"}`,
+      );
+    }
+    return enabled.includes(module) ? [module] : [];
+  });
+}
+
+async function stackOutputs(s3: S3Client, env: Environment, module: string): Promise<Record<string, unknown>> {
+  try {
+    const body = await s3.send(new GetObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, module) }));
+    const state = JSON.parse(await body.Body!.transformToString()) as { outputs?: Record<string, { value: unknown }> };
+    return Object.fromEntries(Object.entries(state.outputs ?? {}).map(([k, v]) => [k, v.value]));
+  } catch (e) {
+    if (httpStatus(e) === 404) {
+      throw new ConfigError(
+        `${stackName(env, module)} is not deployed (no state); deploy it first: npm run deploy -- ${stackName(env, module)}`,
+      );
+    }
+    throw e;
+  }
+}
+
+export async function secretsFill(argv: readonly string[]): Promise<string[]> {
+  const [envName, ...names] = argv;
+  if (!envName) throw new ConfigError("usage: npm run secrets-fill -- <env> [<module>|<env>-<module> ...]");
+  const env = loadEnvironments(environmentInputs(), envName)[0];
+  const aws = sdkConfig(env);
+  const client = new SecretsManagerClient(aws);
+  const s3 = new S3Client(aws);
+  const lines: string[] = [];
+  for (const module of modulesToFill(env, names)) {
+    const declared = MODULES.find((m) => m.name === module)!.secrets ?? [];
+    const needsOutputs = declared.some((d) => Object.keys(d.fromOutputs ?? {}).length > 0);
+    const outputs = needsOutputs ? await stackOutputs(s3, env, module) : {};
+    for (const declaration of declared) {
+      const id = secretName(env, module, declaration.name);
+      let current: Record<string, unknown> = {};
+      try {
+        current = JSON.parse((await client.send(new GetSecretValueCommand({ SecretId: id }))).SecretString ?? "{}");
+      } catch (e) {
+        const message = (e as Error).message;
+        if (httpStatus(e) !== 404) throw e;
+        if (!/secret value|staging label|AWSCURRENT/i.test(message)) {
+          throw new ConfigError(
+            `${id} does not exist; deploy the module first: npm run deploy -- ${stackName(env, module)}`,
+          );
+        }
+      }
+      const { value, filled } = filledValue(declaration, current, outputs);
+      if (filled.length > 0)
+        await client.send(new PutSecretValueCommand({ SecretId: id, SecretString: JSON.stringify(value) }));
+      lines.push(`${id}: ${filled.length > 0 ? `filled ${filled.join(", ")}` : "nothing to fill"}`);
+    }
+  }
+  return lines;
+}
+
+if (require.main === module) {
+  secretsFill(process.argv.slice(2))
+    .then((lines) => lines.forEach((l) => console.log(`secrets-fill: ${l}`)))
+    .catch((e: Error) => {
+      console.error(e instanceof ConfigError ? `secrets-fill: ${e.message}` : e.stack);
+      process.exit(1);
+    });
+}

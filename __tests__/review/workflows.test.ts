@@ -6,7 +6,7 @@ import { parse } from "yaml";
 const dir = join(__dirname, "..", "..", ".github", "workflows");
 const files = readdirSync(dir).filter((f) => f.endsWith(".yml"));
 const text = (f: string) => readFileSync(join(dir, f), "utf8");
-type Step = { uses?: string; run?: string; with?: Record<string, unknown> };
+type Step = { name?: string; if?: string; uses?: string; run?: string; with?: Record<string, unknown> };
 type Job = {
   steps?: Step[];
   uses?: string;

@@ -77,11 +77,11 @@ export class RedisCache extends Construct {
     });
     const failover = props.nodes >= 2;
     // Letters and digits only: AUTH tokens may not hold @, " or /, and env files need no quoting.
-    this.authToken = new DataAwsSecretsmanagerRandomPassword(this, "auth-token", {
+    const draw = new DataAwsSecretsmanagerRandomPassword(this, "auth-token", {
       passwordLength: 64,
       excludePunctuation: true,
       includeSpace: false,
-    }).randomPassword;
+    });
     this.group = new ElasticacheReplicationGroup(this, "group", {
       replicationGroupId: name,
       description: props.description,
@@ -96,7 +96,7 @@ export class RedisCache extends Construct {
       kmsKeyId: props.kmsKeyArn,
       transitEncryptionEnabled: true,
       transitEncryptionMode: "required",
-      authToken: this.authToken,
+      authToken: draw.randomPassword,
       authTokenUpdateStrategy: "ROTATE",
       automaticFailoverEnabled: failover,
       multiAzEnabled: failover,
@@ -107,6 +107,8 @@ export class RedisCache extends Construct {
       ],
       lifecycle: { ignoreChanges: ["auth_token"] },
     });
+    // The group's own attribute, not the draw: the draw changes on every plan, the group keeps the first.
+    this.authToken = this.group.authToken;
     if (props.alarmTopicArn) this.alarms(name, props.alarmTopicArn);
   }
 

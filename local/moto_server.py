@@ -51,7 +51,9 @@
   (the provider reads each member, and the at-rest and transit encryption from the first). A
   deleted group stays `deleting` forever, where AWS removes it and its nodes (the provider waits
   until the group is gone). Here NumCacheClusters nodes are created as cache clusters of the group,
-  and a deleted group goes away with them. Each node lists the group's security groups
+  and a deleted group goes away with them. DeleteCacheSubnetGroup is missing (moto answers that it
+  does not know the action), so a destroy could never remove a subnet group; here it deletes it, or
+  answers CacheSubnetGroupNotFoundFault as AWS does. Each node lists the group's security groups
   (SecurityGroups), which the provider reads as the group's security_group_ids.
 - CloudFront: an origin's OriginAccessControlId and S3OriginConfig are dropped, and a viewer
   certificate from ACM is reported with CloudFrontDefaultCertificate true; a cache behaviour with a
@@ -91,13 +93,16 @@ import xmltodict
 from moto.acm.models import CertBundle
 from moto.core.authorization import ActionAuthenticatorMixin
 from moto.core.exceptions import _RESTError
+from moto.core.responses import EmptyResult
 from moto.iam.access_control import IAMRequestBase
 from moto.awslambda.models import LambdaFunction
 from moto.cloudfront.models import DefaultCacheBehaviour, Origin as CloudFrontOrigin, ViewerCertificate
 from moto.dynamodb.responses import DynamoHandler
 from moto.ec2.models.security_groups import SecurityGroupRule
 from moto.ecs.responses import EC2ContainerServiceResponse
+from moto.elasticache.exceptions import CacheSubnetGroupNotFound
 from moto.elasticache.models import CacheCluster, ElastiCacheBackend, ReplicationGroup
+from moto.elasticache.responses import ElastiCacheResponse
 from moto.kafka.exceptions import NotFoundException as KafkaNotFound
 from moto.kafka.models import FakeKafkaCluster, KafkaBackend
 from moto.kafka.responses import KafkaResponse
@@ -348,6 +353,15 @@ def _delete_group_and_members(self, replication_group_id, retain_primary_cluster
     return group
 
 
+def _delete_cache_subnet_group(self):
+    name = self._get_param("CacheSubnetGroupName")
+    if name not in self.elasticache_backend.cache_subnet_groups:
+        raise CacheSubnetGroupNotFound(name)
+    del self.elasticache_backend.cache_subnet_groups[name]
+    return EmptyResult()
+
+
+ElastiCacheResponse.delete_cache_subnet_group = _delete_cache_subnet_group
 _create_replication_group = ElastiCacheBackend.create_replication_group
 _delete_replication_group = ElastiCacheBackend.delete_replication_group
 ElastiCacheBackend.create_replication_group = _create_group_with_member_clusters

@@ -48,40 +48,48 @@ const selection = (args: string[], env: NodeJS.ProcessEnv = {}) =>
 
 describe("scripts/cdktf.sh", () => {
   test("one stack by name deploys without its lower layers in the same run", () => {
-    expect(wrapper(["deploy", "dev-foundation"])).toEqual(["deploy", "dev-foundation", IGNORE, MIGRATE]);
+    expect(wrapper(["deploy", "dev-foundation"])).toEqual([
+      "deploy",
+      "dev-foundation",
+      IGNORE,
+      "--parallelism",
+      "1",
+      MIGRATE,
+    ]);
     expect(wrapper(["deploy", "dev-a", "--var", "x=1", "--parallelism", "3"])).toEqual([
       "deploy",
       "dev-a",
       "--var",
       "x=1",
-      "--parallelism",
-      "3",
       IGNORE,
+      "--parallelism",
+      "1",
       MIGRATE,
     ]);
   });
 
-  test("several stacks or a glob keep cdktf's dependency order and checks", () => {
+  test("several stacks or a glob keep cdktf's dependency order and checks, one stack at a time", () => {
+    // cdktf-cli stops the engines still running when one stack of a parallel run fails, leaving their locks.
     expect(wrapper(["deploy", "dev-a", "dev-b", "--parallelism", "2"])).toEqual([
       "deploy",
       "dev-a",
       "dev-b",
       "--parallelism",
-      "2",
+      "1",
       MIGRATE,
     ]);
-    expect(wrapper(["deploy", "dev-*"])).toEqual(["deploy", "dev-*", MIGRATE]);
+    expect(wrapper(["deploy", "dev-*"])).toEqual(["deploy", "dev-*", "--parallelism", "1", MIGRATE]);
     expect(wrapper(["destroy", "dev-a", "dev-b", "--parallelism", "2"])).toEqual([
       "destroy",
       "dev-a",
       "dev-b",
       "--parallelism",
-      "2",
+      "1",
       MIGRATE,
     ]);
   });
 
-  test("a destroy that ignores dependencies runs one stack at a time, whatever parallelism was asked for", () => {
+  test("a destroy that ignores dependencies runs one stack at a time too, whatever parallelism was asked for", () => {
     expect(wrapper(["destroy", "dev-foundation", "--auto-approve", "--parallelism", "2"])).toEqual([
       "destroy",
       "dev-foundation",

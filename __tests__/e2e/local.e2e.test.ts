@@ -580,7 +580,7 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
   });
 
   step(
-    "modules: three through cdktf in parallel, one through tflocal in its synthesized directory, all at once",
+    "modules: three through cdktf one after another, one through tflocal in its synthesized directory beside them",
     async () => {
       mkdirSync(TFLOCAL_OUT, { recursive: true });
       await must("node", ["-r", "./scripts/register.js", "main.ts"], {
@@ -601,7 +601,7 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
       );
       const [cdktfResult, tflocalResult] = await Promise.all([parallel, tflocal]);
       timings.push({
-        phase: `  ${CDKTF_MODULES.length} module stacks deployed in parallel (cdktf)`,
+        phase: `  ${CDKTF_MODULES.length} module stacks deployed by cdktf, one at a time`,
         seconds: cdktfResult.seconds,
       });
       timings.push({ phase: "  1 module stack applied with tflocal", seconds: tflocalResult.seconds });
@@ -1125,7 +1125,7 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     expect(await lockObjects()).toEqual([]);
   });
 
-  step("a stack that fails in a parallel deploy leaves no other stack's lock held", async () => {
+  step("a stack that fails in a multi-stack deploy leaves no other stack's lock held", async () => {
     // Another operator holds data-pipeline's lock; file-processing deploys beside it.
     // With S3 locking a lock is the object <state key>.tflock holding the lock info.
     const foreignLock = `${stateKey(env, "data-pipeline")}.tflock`;

@@ -21,8 +21,8 @@ describe("seed data (local/seed)", () => {
       });
       const outputs = synthJson(stack).output ?? {};
       const { seed } = readSeed(module);
-      const asState = Object.fromEntries(Object.keys(outputs).map((name) => [name, { value: `value-of-${name}` }]));
-      expect(resolveOutputs(module, seed, asState).size).toBeGreaterThan(0);
+      const deployed = Object.fromEntries(Object.keys(outputs).map((name) => [name, `value-of-${name}`]));
+      expect(resolveOutputs(module, seed, deployed).size).toBeGreaterThan(0);
     }
   });
 
@@ -53,9 +53,7 @@ describe("seed data (local/seed)", () => {
     );
     expect(thrownMessage(() => readSeed("x", dir), ConfigError)).toContain("objects: missing.csv does not exist");
     const { seed } = readSeed("data-pipeline");
-    expect(
-      thrownMessage(() => resolveOutputs("data-pipeline", seed, { stream_name: { value: "s" } }), ConfigError),
-    ).toBe(
+    expect(thrownMessage(() => resolveOutputs("data-pipeline", seed, { stream_name: "s" }), ConfigError)).toBe(
       'local/seed/data-pipeline/seed.json names the output "raw_bucket_name", which local-data-pipeline does not have; its outputs: stream_name',
     );
   });

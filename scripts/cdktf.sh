@@ -80,32 +80,4 @@ case "$command" in
   synth) ;;
   "") echo "usage: scripts/cdktf.sh deploy|destroy|diff|synth <stack...> [cdktf flags]" >&2; exit 2 ;;
 esac
-cdktf="${PLATFORM_CDKTF_BIN:-$repo/node_modules/.bin/cdktf}"
-[[ "$command" == deploy || "$command" == destroy ]] || exec "$cdktf" "$command" "$@" "${extra[@]}"
-
-# cdktf-cli returns as soon as one stack fails, while the engines of the other stacks it started may
-# still run and hold their state locks; a caller that looks right away finds those locks held, and a
-# caller that deploys again meets them. Every process of this run carries PLATFORM_CDKTF_RUN, so the
-# command returns only once none is left (Linux: /proc; elsewhere it returns with cdktf).
-run_id="cdktf-$$-${RANDOM}${RANDOM}"
-set +e
-PLATFORM_CDKTF_RUN="$run_id" "$cdktf" "$command" "$@" "${extra[@]}"
-status=$?
-set -e
-# Whether a process started by this cdktf run is still there (only they carry its id).
-left_running() {
-  local environ
-  for environ in /proc/[0-9]*/environ; do
-    if { tr '\0' '\n' <"$environ"; } 2>/dev/null | grep -qx "PLATFORM_CDKTF_RUN=$run_id"; then return 0; fi
-  done
-  return 1
-}
-if [[ $status -ne 0 && -d /proc ]] && left_running; then
-  echo "[cdktf.sh] cdktf exited with $status; waiting for the engines it started to finish and release their state locks" >&2
-  for _ in $(seq 600); do
-    left_running || break
-    sleep 1
-  done
-  left_running && echo "[cdktf.sh] engines of this run still running after 600 s; their state locks may be held" >&2
-fi
-exit "$status"
+exec "${PLATFORM_CDKTF_BIN:-$repo/node_modules/.bin/cdktf}" "$command" "$@" "${extra[@]}"

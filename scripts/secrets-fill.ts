@@ -4,14 +4,15 @@
 // `fromOutputs` the named output of the module's stack (read from its state), where the secret has no
 // value for it yet. A value that exists is never replaced, so running it again changes nothing; the
 // apply workflow runs it after each module stack. Values are never printed.
-import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { S3Client } from "@aws-sdk/client-s3";
 import { randomInt } from "node:crypto";
-import { secretName, splitStackName, stackName, stateKey } from "../core/naming";
+import { secretName, splitStackName, stackName } from "../core/naming";
 import { ConfigError, type Environment, environmentInputs, loadEnvironments } from "../environments";
 import { MODULES } from "../packages";
 import type { SecretDeclaration } from "../stacks/module-api";
 import { httpStatus, sdkConfig } from "./aws";
+import { currentSecretValue, putIfAdded, stackOutputs } from "./lib/deployed";
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 export const GENERATED_LENGTH = 40;
@@ -71,21 +72,6 @@ export function modulesToFill(env: Environment, names: readonly string[]): strin
   });
 }
 
-async function stackOutputs(s3: S3Client, env: Environment, module: string): Promise<Record<string, unknown>> {
-  try {
-    const body = await s3.send(new GetObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, module) }));
-    const state = JSON.parse(await body.Body!.transformToString()) as { outputs?: Record<string, { value: unknown }> };
-    return Object.fromEntries(Object.entries(state.outputs ?? {}).map(([k, v]) => [k, v.value]));
-  } catch (e) {
-    if (httpStatus(e) === 404) {
-      throw new ConfigError(
-        `${stackName(env, module)} is not deployed (no state); deploy it first: npm run deploy -- ${stackName(env, module)}`,
-      );
-    }
-    throw e;
-  }
-}
-
 export async function secretsFill(argv: readonly string[]): Promise<string[]> {
   const [envName, ...names] = argv;
   if (!envName) throw new ConfigError("usage: npm run secrets-fill -- <env> [<module>|<env>-<module> ...]");
@@ -100,21 +86,17 @@ export async function secretsFill(argv: readonly string[]): Promise<string[]> {
     const outputs = needsOutputs ? await stackOutputs(s3, env, module) : {};
     for (const declaration of declared) {
       const id = secretName(env, module, declaration.name);
-      let current: Record<string, unknown> = {};
+      let current: Record<string, unknown> | undefined;
       try {
-        current = JSON.parse((await client.send(new GetSecretValueCommand({ SecretId: id }))).SecretString ?? "{}");
+        current = await currentSecretValue(client, id);
       } catch (e) {
-        const message = (e as Error).message;
         if (httpStatus(e) !== 404) throw e;
-        if (!/secret value|staging label|AWSCURRENT/i.test(message)) {
-          throw new ConfigError(
-            `${id} does not exist; deploy the module first: npm run deploy -- ${stackName(env, module)}`,
-          );
-        }
+        throw new ConfigError(
+          `${id} does not exist; deploy the module first: npm run deploy -- ${stackName(env, module)}`,
+        );
       }
-      const { value, filled } = filledValue(declaration, current, outputs);
-      if (filled.length > 0)
-        await client.send(new PutSecretValueCommand({ SecretId: id, SecretString: JSON.stringify(value) }));
+      const { value, filled } = filledValue(declaration, current ?? {}, outputs);
+      await putIfAdded(client, id, value, filled);
       lines.push(`${id}: ${filled.length > 0 ? `filled ${filled.join(", ")}` : "nothing to fill"}`);
     }
   }

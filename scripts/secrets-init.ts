@@ -14,6 +14,7 @@ import { ConfigError, type Environment, environmentInputs, loadEnvironments } fr
 import { MODULES } from "../packages";
 import { secretName, stackName } from "../core/naming";
 import { httpStatus, sdkConfig } from "./aws";
+import { noValueYet } from "./lib/deployed";
 
 export const REPOSITORY_ROOT = resolve(__dirname, "..");
 
@@ -175,11 +176,11 @@ async function fetchValues(
           `not allowed to read ${id} (${(e as Error).message}); secretsmanager:GetSecretValue on it and kms:Decrypt on the environment's key are needed`,
         );
       }
+      if (noValueYet(e)) {
+        values.set(id, undefined);
+        continue;
+      }
       if (httpStatus(e) === 404 || name === "ResourceNotFoundException") {
-        if (/secret value|staging label|AWSCURRENT/i.test((e as Error).message)) {
-          values.set(id, undefined);
-          continue;
-        }
         throw new ConfigError(
           `${id} does not exist in ${env.name}; deploy the module's stack first (npm run deploy -- ${stackName(env, module)})`,
         );

@@ -6,9 +6,9 @@
 // only on the first load, which the first object remembers in its metadata (seed-sha256), so
 // running it again adds no duplicates. The local environment only: seed data never goes to a cloud.
 import { type AttributeValue, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { createHash } from "node:crypto";
@@ -18,8 +18,8 @@ import { z } from "zod";
 import { ConfigError, type Environment, environmentInputs, loadEnvironments } from "../environments";
 import { MODULES } from "../packages";
 import { secretName } from "../core/naming";
-import { stateKey } from "../core/naming";
 import { httpStatus, sdkConfig } from "./aws";
+import { currentSecretValue, putIfAdded, stackOutputs } from "./lib/deployed";
 
 const SEED_DIR = resolve(__dirname, "..", "local", "seed");
 
@@ -90,11 +90,7 @@ export function readSeed(module: string, dir = join(SEED_DIR, module)): { seed: 
 }
 
 /** Every stack output a seed names, resolved from the deployed stack's outputs; a missing one is an error naming those there are. */
-export function resolveOutputs(
-  module: string,
-  seed: Seed,
-  outputs: Record<string, { value: unknown }>,
-): Map<string, string> {
+export function resolveOutputs(module: string, seed: Seed, outputs: Record<string, unknown>): Map<string, string> {
   const wanted = [
     ...seed.objects.map((o) => o.bucket),
     ...seed.items.map((i) => i.table),
@@ -103,7 +99,7 @@ export function resolveOutputs(
   ];
   const resolved = new Map<string, string>();
   for (const name of new Set(wanted)) {
-    const value = outputs[name]?.value;
+    const value = outputs[name];
     if (typeof value !== "string" || value === "") {
       throw new ConfigError(
         `local/seed/${module}/seed.json names the output "${name}", which local-${module} does not have; its outputs: ${Object.keys(outputs).sort().join(", ")}`,
@@ -119,18 +115,8 @@ async function load(module: string): Promise<string> {
   const aws = sdkConfig(env);
   const s3 = new S3Client(aws);
   const { seed, sha256 } = readSeed(module);
-  let state: { outputs: Record<string, { value: unknown }> };
-  try {
-    const body = await s3.send(new GetObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, module) }));
-    state = JSON.parse(await body.Body!.transformToString());
-  } catch (e) {
-    if (httpStatus(e) === 404)
-      throw new ConfigError(
-        `local-${module} is not deployed (no state at s3://${env.state.bucket}/${stateKey(env, module)}); deploy it first: npm run deploy -- local-${module}`,
-      );
-    throw e;
-  }
-  const name = resolveOutputs(module, seed, state.outputs);
+  const outputs = await stackOutputs(s3, env, module);
+  const name = resolveOutputs(module, seed, outputs);
   const dir = join(SEED_DIR, module);
 
   const first = seed.objects[0];
@@ -217,18 +203,9 @@ async function fillSecrets(env: Environment, module: string, seed: Seed): Promis
   let filled = 0;
   for (const [name, values] of Object.entries(seed.secrets)) {
     const id = secretName(env, module, name);
-    let current: Record<string, string> = {};
-    try {
-      current = JSON.parse(
-        (await client.send(new GetSecretValueCommand({ SecretId: id }))).SecretString ?? "{}",
-      ) as Record<string, string>;
-    } catch (e) {
-      if (httpStatus(e) !== 404 || !/secret value|AWSCURRENT/i.test((e as Error).message)) throw e;
-    }
+    const current = (await currentSecretValue(client, id)) ?? {};
     const missing = Object.keys(values).filter((k) => current[k] === undefined);
-    if (missing.length === 0) continue;
-    const next = { ...current, ...Object.fromEntries(missing.map((k) => [k, values[k]])) };
-    await client.send(new PutSecretValueCommand({ SecretId: id, SecretString: JSON.stringify(next) }));
+    await putIfAdded(client, id, { ...current, ...Object.fromEntries(missing.map((k) => [k, values[k]])) }, missing);
     filled += missing.length;
   }
   return filled;

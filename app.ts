@@ -1,7 +1,7 @@
 import type { App, TerraformStack } from "cdktf";
 import { globMatches } from "./core/glob";
 import { checkSecretDeclarations } from "./core/secret-env";
-import { ConfigError, type Environment, environmentInputs } from "./environments";
+import { ConfigError, type Environment, environmentNames } from "./environments";
 import type { SecretRotation } from "./environments/schema";
 import type { ModuleDefinition } from "./stacks/module-api";
 import { PolicyGate } from "./policies";
@@ -54,7 +54,7 @@ export function planPlatform(envs: Environment[], registry: readonly ModuleDefin
     }
     for (const module of registry.filter((m) => !(m.name in env.modules))) {
       errors.push(
-        `environment "${env.name}": module "${module.name}" is registered in packages/index.ts but has no entry here; add environments/modules/${module.name}.ts and list it in environments/modules/index.ts`,
+        `environment "${env.name}": module "${module.name}" is registered in packages/index.ts but has no entry here; give it one in packages/${module.name}/environments.ts`,
       );
     }
     const modules: EnvironmentPlan["modules"] = [];
@@ -163,7 +163,7 @@ export function selectStacks(
 export function buildPlatform(app: App, plans: EnvironmentPlan[], options: BuildOptions = {}): void {
   const wanted = (name: string) => !options.stacks || options.stacks.has(name);
   // A partial build cannot tell a stale suppression from one for a stack it did not build.
-  const everyEnvironment = environmentInputs({}).every((input) => plans.some((p) => p.env.name === input.name));
+  const everyEnvironment = environmentNames().every((name) => plans.some((p) => p.env.name === name));
   const gate = new PolicyGate({ reportUnusedSuppressions: everyEnvironment && !options.stacks });
   for (const { env, registry, modules } of plans) {
     const bootstrap = wanted(stackName(env, BootstrapStack.STACK))

@@ -6,7 +6,7 @@
 //   environments  the environment schema and values
 //   constructs    resources that know nothing of stacks, environments or modules
 //   stacks        bootstrap, foundation, module stacks and the module API (stacks/module-api)
-//   packages      the modules: constructs and the module API only
+//   packages      the modules: constructs and the module API only (a module's tests drive it, like __tests__/)
 //   policies, review   read synthesized stacks, plans and git; they use core only
 //   app.ts, main.ts, scripts/, tools/, __tests__/   compose and drive everything
 import js from "@eslint/js";
@@ -72,6 +72,7 @@ export default tseslint.config(
   onlyBelow("stacks", ["core", "environments", "constructs"]),
   {
     files: ["packages/**/*.ts"],
+    ignores: ["packages/**/*.test.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
@@ -94,6 +95,7 @@ export default tseslint.config(
   onlyBelow("review", ["core"]),
   {
     files: ["stacks/**/*.ts", "constructs/**/*.ts", "packages/**/*.ts"],
+    ignores: ["packages/**/*.test.ts"],
     rules: { "max-lines-per-function": ["error", { max: 80, skipBlankLines: true, skipComments: true }] },
   },
 );

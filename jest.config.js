@@ -1,7 +1,7 @@
 /** Unit tier: fast, no network, no Terraform binary. The e2e tier has its own config. */
 module.exports = {
   testEnvironment: "node",
-  roots: ["<rootDir>/__tests__"],
+  roots: ["<rootDir>/__tests__", "<rootDir>/packages"],
   testMatch: ["**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/__tests__/e2e/"],
   transform: {

@@ -1,7 +1,7 @@
 import { App } from "cdktf";
 import { buildPlatform, planPlatform, selectStacks, type StackClosure } from "./app";
 import { ConfigError, loadEnvironments } from "./environments";
-import { MODULES } from "./packages";
+import { MODULES, platformInputs } from "./packages";
 import { PolicyViolationError } from "./policies";
 
 /** Known ways synth refuses input end with their message and exit 1; anything else is a bug and keeps its trace. */
@@ -17,7 +17,7 @@ let plans;
 let stacks;
 let mockFoundation;
 try {
-  plans = planPlatform(loadEnvironments(), MODULES);
+  plans = planPlatform(loadEnvironments(platformInputs()), MODULES);
   const closure = process.env.PLATFORM_STACKS_CLOSURE;
   if (closure && closure !== "dependencies" && closure !== "dependants") {
     throw new ConfigError(`PLATFORM_STACKS_CLOSURE is "${closure}"; use dependencies or dependants`);

@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { planPlatform, selectStacks } from "../app";
-import { moduleEntry, unknownEnvironmentKeys } from "../environments/modules";
-import { ConfigError, environmentInputs, loadEnvironments, parseEnvironment } from "../environments";
-import { MODULES } from "../packages";
+import { moduleEntry, unknownEnvironmentKeys } from "../environments/module-entries";
+import { ConfigError, loadEnvironments, parseEnvironment } from "../environments";
+import { MODULES, moduleEnvironments, platformInputs } from "../packages";
 import type { ModuleDefinition } from "../stacks/module-api";
 import { FoundationRef } from "../stacks/foundation-ref";
 import { env, input, thrownMessage } from "./helpers";
@@ -13,7 +13,7 @@ import { TerraformStack, Testing } from "cdktf";
 
 const messageOf = (fn: () => unknown) => thrownMessage(fn);
 
-const plans = () => planPlatform(loadEnvironments(environmentInputs({}), undefined), MODULES);
+const plans = () => planPlatform(loadEnvironments(platformInputs({}), undefined), MODULES);
 
 describe("bad input is refused with a message that says what and how to fix", () => {
   test("more AZs than the region has", () => {
@@ -182,8 +182,8 @@ describe("bad input is refused with a message that says what and how to fix", ()
   });
 
   test("ConfigError is what the CLI turns into exit 1", () => {
-    expect(messageOf(() => loadEnvironments(environmentInputs({}), "qa"))).toContain('unknown environment "qa"');
-    expect(() => loadEnvironments(environmentInputs({}), "qa")).toThrow(ConfigError);
+    expect(messageOf(() => loadEnvironments(platformInputs({}), "qa"))).toContain('unknown environment "qa"');
+    expect(() => loadEnvironments(platformInputs({}), "qa")).toThrow(ConfigError);
   });
 });
 
@@ -259,7 +259,7 @@ describe("synth as a process", () => {
     expect(bad.stderr).toContain('PLATFORM_STACKS_CLOSURE is "everything"; use dependencies or dependants');
   });
 
-  describe("per-module environment entries (environments/modules)", () => {
+  describe("per-module environment entries (packages/<m>/environments.ts)", () => {
     const envs = {
       default: { enabled: true, settings: { workload: { replicas: 1, cpuRequest: "100m" }, topics: ["a", "b"] } },
       prod: { settings: { workload: { replicas: 3 }, topics: ["c"] } },
@@ -278,17 +278,17 @@ describe("synth as a process", () => {
     test("a key that names no environment is refused, naming the valid ones", () => {
       const typo = { "data-pipeline": { default: { enabled: true }, prdo: { enabled: false } } };
       expect(unknownEnvironmentKeys(["local", "dev", "staging", "prod"], typo)).toEqual([
-        'environments/modules/data-pipeline.ts: "prdo" is not an environment; use default or one of local, dev, staging, prod',
+        'packages/data-pipeline/environments.ts: "prdo" is not an environment; use default or one of local, dev, staging, prod',
       ]);
-      expect(unknownEnvironmentKeys(["local", "dev", "staging", "prod"])).toEqual([]);
+      expect(unknownEnvironmentKeys(["local", "dev", "staging", "prod"], moduleEnvironments())).toEqual([]);
     });
 
     test("a registered module without entries is refused, not silently left out", () => {
       const dev = input("dev");
-      const { "ml-platform": _left, ...rest } = dev.modules;
+      const { "ml-platform": _left, ...rest } = dev.modules!;
       dev.modules = rest;
       expect(messageOf(() => planPlatform(loadEnvironments([dev], undefined), MODULES))).toBe(
-        'environment "dev": module "ml-platform" is registered in packages/index.ts but has no entry here; add environments/modules/ml-platform.ts and list it in environments/modules/index.ts',
+        'environment "dev": module "ml-platform" is registered in packages/index.ts but has no entry here; give it one in packages/ml-platform/environments.ts',
       );
     });
   });

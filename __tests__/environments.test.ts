@@ -1,4 +1,5 @@
-import { ConfigError, environmentInputs, loadEnvironments, parseEnvironment } from "../environments";
+import { ConfigError, loadEnvironments, parseEnvironment } from "../environments";
+import { platformInputs } from "../packages";
 import { DEFAULT_LOCAL_ENDPOINT, localEnvironment, resolveLocalEndpoint } from "../environments/local";
 import { input, thrownMessage } from "./helpers";
 
@@ -6,12 +7,12 @@ const errorOf = (fn: () => unknown) => thrownMessage(fn, ConfigError);
 
 describe("environments", () => {
   test("the four environments validate, in order", () => {
-    const envs = loadEnvironments(environmentInputs({}), undefined);
+    const envs = loadEnvironments(platformInputs({}), undefined);
     expect(envs.map((e) => e.name)).toEqual(["local", "dev", "staging", "prod"]);
   });
 
   test("state names are derived from project, environment and account; protection from the endpoint", () => {
-    const [dev] = loadEnvironments(environmentInputs({}), "dev");
+    const [dev] = loadEnvironments(platformInputs({}), "dev");
     expect(dev.state).toEqual({
       bucket: "acme-dev-tfstate-111111111111",
       accessLogBucket: "acme-dev-tfstate-logs-111111111111",
@@ -19,7 +20,7 @@ describe("environments", () => {
       protect: true,
       locking: "s3",
     });
-    expect(loadEnvironments(environmentInputs({}), "local")[0].state.protect).toBe(false);
+    expect(loadEnvironments(platformInputs({}), "local")[0].state.protect).toBe(false);
     expect(dev.allowedAccountIds).toEqual(["111111111111"]);
   });
 
@@ -29,14 +30,14 @@ describe("environments", () => {
   });
 
   test("every environment carries the five required tags", () => {
-    for (const e of loadEnvironments(environmentInputs({}), undefined)) {
+    for (const e of loadEnvironments(platformInputs({}), undefined)) {
       expect(Object.keys(e.tags).sort()).toEqual(["CostCenter", "Environment", "ManagedBy", "Owner", "Project"]);
       expect(e.tags.Environment).toBe(e.name);
     }
   });
 
   test("only local has an emulator endpoint, and only local may be destroyed freely", () => {
-    const envs = loadEnvironments(environmentInputs({}), undefined);
+    const envs = loadEnvironments(platformInputs({}), undefined);
     expect(envs.filter((e) => e.endpoint).map((e) => e.name)).toEqual(["local"]);
     expect(
       envs
@@ -109,11 +110,11 @@ describe("environments", () => {
 
   describe("selection", () => {
     test("a comma list selects those environments", () => {
-      expect(loadEnvironments(environmentInputs({}), "prod, local").map((e) => e.name)).toEqual(["local", "prod"]);
+      expect(loadEnvironments(platformInputs({}), "prod, local").map((e) => e.name)).toEqual(["local", "prod"]);
     });
 
     test("a typo names the bad name and lists the valid ones", () => {
-      expect(errorOf(() => loadEnvironments(environmentInputs({}), "dev,prdo"))).toBe(
+      expect(errorOf(() => loadEnvironments(platformInputs({}), "dev,prdo"))).toBe(
         'unknown environment "prdo" in PLATFORM_ENVIRONMENTS; valid names: local, dev, staging, prod',
       );
     });

@@ -1,8 +1,8 @@
 import { App, Testing, type TerraformStack } from "cdktf";
 import { buildPlatform, type EnvironmentPlan, planPlatform } from "../app";
-import { type Environment, environmentInputs, loadEnvironments, parseEnvironment } from "../environments";
+import { type Environment, loadEnvironments, parseEnvironment } from "../environments";
 import type { EnvironmentInput, LockingMode } from "../environments/schema";
-import { MODULES } from "../packages";
+import { MODULES, platformInputs } from "../packages";
 
 /** Synthesized Terraform JSON of a stack. */
 export type StackJson = {
@@ -38,7 +38,7 @@ export function resourceUnder(json: StackJson, type: string, id: string): Record
 
 /** A validated environment by name, with the emulator endpoint fixed for local. */
 export function env(name: string): Environment {
-  return loadEnvironments(environmentInputs({}), name)[0];
+  return loadEnvironments(platformInputs({}), name)[0];
 }
 
 /** An environment with another locking mode; a mode that uses a table gets the derived one. */
@@ -52,7 +52,7 @@ export function envLocking(name: string, locking: LockingMode): Environment {
 
 /** Raw input of an environment, to derive broken variants from. */
 export function input(name: string): EnvironmentInput {
-  const found = environmentInputs({}).find((e) => e.name === name);
+  const found = platformInputs({}).find((e) => e.name === name);
   if (!found) throw new Error(`no environment ${name}`);
   return structuredClone(found);
 }
@@ -60,7 +60,7 @@ export function input(name: string): EnvironmentInput {
 /** The whole platform as `cdktf synth` builds it, for every environment. */
 export function platform(): { app: App; plans: EnvironmentPlan[] } {
   const app = Testing.app();
-  const plans = planPlatform(loadEnvironments(environmentInputs({}), undefined), MODULES);
+  const plans = planPlatform(loadEnvironments(platformInputs({}), undefined), MODULES);
   buildPlatform(app, plans);
   return { app, plans };
 }

@@ -1,15 +1,18 @@
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { platformInputs, moduleNamed } from "../packages";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { KubernetesApp } from "../constructs/kubernetes-app";
-import { environmentInputs, loadEnvironments } from "../environments";
-import { dataPipeline } from "../packages/data-pipeline";
-import { fileProcessing } from "../packages/file-processing";
+import { loadEnvironments } from "../environments";
+
 import { FoundationStack } from "../stacks/foundation-stack";
 import { ModuleStack } from "../stacks/module-stack";
 import { env, onlyResource, policy, resourcesOf, synthJson } from "./helpers";
+
+const dataPipeline = moduleNamed("data-pipeline");
+const fileProcessing = moduleNamed("file-processing");
 
 const prodEnv = env("prod");
 const prodFoundation = synthJson(
@@ -223,10 +226,7 @@ describe("module workloads on Kubernetes", () => {
   });
 
   test("local with a kubeconfig (Kind) deploys workloads there without IRSA", () => {
-    const kind = loadEnvironments(
-      environmentInputs({ PLATFORM_LOCAL_KUBECONFIG: "/home/dev/.kube/config" }),
-      "local",
-    )[0];
+    const kind = loadEnvironments(platformInputs({ PLATFORM_LOCAL_KUBECONFIG: "/home/dev/.kube/config" }), "local")[0];
     const local = moduleStack(fileProcessing, kind);
     expect(local.json.provider?.kubernetes[0]).toEqual({
       config_path: "/home/dev/.kube/config",

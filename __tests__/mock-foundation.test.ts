@@ -1,9 +1,12 @@
+import { moduleNamed } from "../packages";
 import { Testing } from "cdktf";
-import { fileProcessing } from "../packages/file-processing";
+
 import { mockFoundationOutputs } from "../stacks/foundation-contract";
 import { MOCK_REFUSAL } from "../stacks/foundation-ref";
 import { ModuleStack } from "../stacks/module-stack";
 import { env, resourcesOf, synthJson } from "./helpers";
+
+const fileProcessing = moduleNamed("file-processing");
 
 const prod = env("prod");
 const settings = fileProcessing.settings.parse(prod.modules["file-processing"].settings);

@@ -15,11 +15,10 @@ import { z } from "zod";
 import { planPlatform } from "../app";
 import { checkSecretDeclarations, envLine, profileMembers, profileVariables, renamedKey } from "../core/secret-env";
 import { ConfigError, loadEnvironments } from "../environments";
-import { MODULES } from "../packages";
-import { dataPipeline } from "../packages/data-pipeline";
-import { defineModule, type ModuleDefinition } from "../stacks/module-api";
-import { mlPlatform } from "../packages/ml-platform";
-import { orderTracking } from "../packages/order-tracking";
+import { MODULES, moduleNamed } from "../packages";
+
+import { defineModule, type ModuleContext, type ModuleDefinition } from "../stacks/module-api";
+
 import { checkSeedSecrets, readSeed } from "../scripts/seed";
 import { filledValue, generateValue, modulesToFill } from "../scripts/secrets-fill";
 import {
@@ -32,6 +31,10 @@ import {
 } from "../scripts/secrets-init";
 import { ModuleStack } from "../stacks/module-stack";
 import { env, input, onlyResource, policy, resourcesOf, synthJson, thrownMessage } from "./helpers";
+
+const dataPipeline = moduleNamed("data-pipeline");
+const mlPlatform = moduleNamed("ml-platform");
+const orderTracking = moduleNamed("order-tracking");
 
 function stackOf(
   module: ModuleDefinition,
@@ -251,15 +254,18 @@ describe("module secrets in the module's stack", () => {
   });
 
   test("a module asking for another module's secret is refused, naming the owner", () => {
-    const thief = defineModule({
-      name: "reporting",
-      owner: "@acme/analytics",
-      description: "d",
-      consumes: [],
-      image: false,
-      settings: z.object({}),
-      build: ({ secret }) => void secret("webhook-signing"),
-    });
+    const thief = {
+      ...defineModule({
+        name: "reporting",
+        owner: "@acme/analytics",
+        description: "d",
+        consumes: [],
+        image: false,
+        settings: z.object({}),
+        environments: { default: { enabled: true } },
+      }),
+      build: ({ secret }: ModuleContext<unknown, never>) => void secret("webhook-signing"),
+    };
     expect(thrownMessage(() => stackOf(thief as unknown as ModuleDefinition), ConfigError)).toBe(
       'module "reporting" asked for secret "webhook-signing" of module "order-tracking" (its secrets: none); a module reads only its own secrets: declare one in "reporting" or ask @acme/orders-team to expose what you need as an output',
     );

@@ -1,12 +1,15 @@
+import { moduleNamed } from "../packages";
 import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inflateRawSync } from "node:zlib";
 import { Testing } from "cdktf";
 import { deterministicZip, packageFunction } from "../constructs/lambda-package";
-import { dataPipeline } from "../packages/data-pipeline";
+
 import { ModuleStack } from "../stacks/module-stack";
 import { env, onlyResource, policy, resourcesOf, synthJson } from "./helpers";
+
+const dataPipeline = moduleNamed("data-pipeline");
 
 // The handler, as Lambda loads it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JavaScript, loaded as Lambda loads it

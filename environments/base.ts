@@ -22,4 +22,4 @@ export const base = {
     nodeMaxSize: 4,
     publicEndpoint: false,
   },
-} satisfies Omit<EnvironmentSpec, "name" | "accountId" | "modules">;
+} satisfies Omit<EnvironmentSpec, "name" | "accountId">;

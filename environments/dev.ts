@@ -1,6 +1,5 @@
 import { base } from "./base";
 import { defineEnvironment } from "./define";
-import { moduleEntries } from "./modules";
 
 export const dev = defineEnvironment({
   ...base,
@@ -11,5 +10,4 @@ export const dev = defineEnvironment({
   deletionProtection: false,
   logRetentionDays: 14,
   budget: { monthlyLimitUsd: 500, anomalyAlertUsd: 50 },
-  modules: moduleEntries("dev"),
 });

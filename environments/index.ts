@@ -2,23 +2,35 @@ import type { z } from "zod";
 import { cidrsOverlap } from "../core/cidr";
 import { dev } from "./dev";
 import { localEnvironment } from "./local";
-import { unknownEnvironmentKeys } from "./modules";
+import { moduleEntries, type ModuleEnvironmentsByName, unknownEnvironmentKeys } from "./module-entries";
 import { prod } from "./prod";
 import { type Environment, type EnvironmentInput, environmentSchema } from "./schema";
 import { staging } from "./staging";
 
-export type { Environment } from "./schema";
+export type { Environment, EnvironmentInput } from "./schema";
 
 import { ConfigError } from "../core/errors";
 
 export { ConfigError };
 
-/** Every environment, unvalidated, in deploy order of risk. */
-export function environmentInputs(env: NodeJS.ProcessEnv = process.env): EnvironmentInput[] {
-  const inputs = [localEnvironment(env), dev, staging, prod];
-  const typos = unknownEnvironmentKeys(inputs.map((e) => e.name));
+const ENVIRONMENT_FILES = (env: NodeJS.ProcessEnv) => [localEnvironment(env), dev, staging, prod];
+
+/** The names of every environment, in deploy order of risk. */
+export const environmentNames = (): string[] => ENVIRONMENT_FILES({}).map((e) => e.name);
+
+/**
+ * Every environment, unvalidated, in deploy order of risk, with each module's entry there: its
+ * `default` merged with what its packages/<m>/environments.ts says for that environment. An entry
+ * keyed by a name that is no environment is an error naming the valid ones.
+ */
+export function environmentInputs(env: NodeJS.ProcessEnv, modules: ModuleEnvironmentsByName): EnvironmentInput[] {
+  const inputs = ENVIRONMENT_FILES(env);
+  const typos = unknownEnvironmentKeys(
+    inputs.map((e) => e.name),
+    modules,
+  );
   if (typos.length > 0) throw new ConfigError(typos.join("\n"));
-  return inputs;
+  return inputs.map((input) => ({ ...input, modules: moduleEntries(input.name, modules) }));
 }
 
 function formatIssues(envName: string, error: z.ZodError): string {
@@ -59,7 +71,7 @@ export function selectEnvironments(inputs: EnvironmentInput[], selection: string
 
 /** Selects and validates environments; every error from every environment is reported together. */
 export function loadEnvironments(
-  inputs: EnvironmentInput[] = environmentInputs(),
+  inputs: EnvironmentInput[],
   selection: string | undefined = process.env.PLATFORM_ENVIRONMENTS,
 ): Environment[] {
   const names = inputs.map((e) => e.name);

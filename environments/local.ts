@@ -1,7 +1,6 @@
 import { base } from "./base";
 import { defineEnvironment } from "./define";
 import { ConfigError } from "./index";
-import { moduleEntries } from "./modules";
 import type { LockingMode } from "./schema";
 
 /** Default emulator endpoint, the port LocalStack listens on. */
@@ -68,7 +67,6 @@ export function localEnvironment(env: NodeJS.ProcessEnv = process.env) {
     kubeconfig: env.PLATFORM_LOCAL_KUBECONFIG
       ? { path: env.PLATFORM_LOCAL_KUBECONFIG, context: env.PLATFORM_LOCAL_KUBE_CONTEXT || "kind-acme" }
       : undefined,
-    modules: moduleEntries("local"),
     imports: localImports(env),
   });
 }

@@ -1,6 +1,5 @@
 import { base } from "./base";
 import { defineEnvironment } from "./define";
-import { moduleEntries } from "./modules";
 
 export const prod = defineEnvironment({
   ...base,
@@ -13,5 +12,4 @@ export const prod = defineEnvironment({
   // Production deploys only from version tags, through its protected GitHub environment.
   github: { ...base.github, deployRef: "refs/tags/v*" },
   eks: { ...base.eks, enabled: true, nodeMinSize: 3, nodeDesiredSize: 3, nodeMaxSize: 9 },
-  modules: moduleEntries("prod"),
 });

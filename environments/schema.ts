@@ -211,7 +211,8 @@ export const environmentSchema = z
     github: githubSchema,
     eks: eksSchema,
     kubeconfig: kubeconfigSchema.optional(),
-    modules: z.record(z.string(), moduleEntrySchema),
+    /** Filled from each module's packages/<m>/environments.ts (environmentInputs); not stated in environment files. */
+    modules: z.record(z.string(), moduleEntrySchema).default({}),
     /**
      * Existing resources to adopt instead of create: per stack ("bootstrap", "foundation" or a module
      * name), the construct path of a resource inside the stack and the cloud ID Terraform imports it

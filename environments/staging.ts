@@ -1,6 +1,5 @@
 import { base } from "./base";
 import { defineEnvironment } from "./define";
-import { moduleEntries } from "./modules";
 
 export const staging = defineEnvironment({
   ...base,
@@ -12,5 +11,4 @@ export const staging = defineEnvironment({
   budget: { monthlyLimitUsd: 1000, anomalyAlertUsd: 100 },
   // Prod's runtime at a smaller size: workloads are integration-tested here before production.
   eks: { ...base.eks, enabled: true, nodeMinSize: 1, nodeDesiredSize: 2, nodeMaxSize: 4 },
-  modules: moduleEntries("staging"),
 });

@@ -3,11 +3,11 @@ import type { CheckovSuppression } from "./checkov";
 const NON_PROD_RETENTION =
   "non-production logs are kept for the environment's logRetentionDays (local 1, dev 14, staging 30) to bound cost; prod keeps 365 days and the environment schema refuses less there.";
 const NOT_MULTI_AZ =
-  "a single-AZ database bounds the cost of a non-production environment; prod runs Multi-AZ (environments/modules/order-tracking.ts, checked by a test).";
+  "a single-AZ database bounds the cost of a non-production environment; prod runs Multi-AZ (packages/order-tracking/environments.ts, checked by a test).";
 const DISPOSABLE_DEV =
   "dev is disposable (deletionProtection: false), so its stacks can be torn down and rebuilt; staging and prod protect data, and the schema requires it in prod.";
 const SINGLE_CACHE_NODE =
-  "one cache node bounds the cost of an environment where the cache may be lost (it holds copies of features, not data of record); staging and prod run two or more nodes with automatic failover across AZs (environments/modules/ml-platform.ts, checked by a test).";
+  "one cache node bounds the cost of an environment where the cache may be lost (it holds copies of features, not data of record); staging and prod run two or more nodes with automatic failover across AZs (packages/ml-platform/environments.ts, checked by a test).";
 const EMULATOR =
   "local runs against an emulator and every end-to-end run destroys it (deletionProtection: false); nothing in it is kept.";
 const LOG_TARGET_SSE_S3 =

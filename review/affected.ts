@@ -88,7 +88,7 @@ export function platformStacks(envs: { name: string; modules: string[] }[], modu
       name: stackName({ name }, m),
       env: name,
       layer: "module" as const,
-      roots: ["stacks/module-stack.ts", `${moduleDir}/${m}/index.ts`],
+      roots: ["stacks/module-stack.ts", `${moduleDir}/${m}/index.ts`, `${moduleDir}/${m}/resources.ts`],
       dirs: [`${moduleDir}/${m}/`],
     })),
   ]);
@@ -99,16 +99,16 @@ export function platformStacks(envs: { name: string; modules: string[] }[], modu
  * in its own directories, in its environment's configuration, or by a global file. Two kinds of
  * configuration file are boundaries the import graph does not cross: an environment file
  * (`environments/dev.ts` reaches dev's stacks only) and a module's settings file
- * (`environments/modules/<m>.ts` reaches that module's stacks, and every foundation, whose ECR
- * repositories follow which modules are enabled).
+ * (`packages/<m>/environments.ts` reaches that module's stacks, and every foundation, whose ECR
+ * repositories follow which modules are enabled). A module's tests and README plan nothing.
  */
 export function affectedStacks(repo: string, stacks: StackInfo[], changed: string[]): AffectedStack[] {
   const envNames = [...new Set(stacks.map((s) => s.env))];
   const envFile = (env: string) => `environments/${env}.ts`;
-  const moduleFile = (stack: StackInfo) => `environments/modules/${stack.name.slice(stack.env.length + 1)}.ts`;
+  const moduleFile = (stack: StackInfo) => `packages/${stack.name.slice(stack.env.length + 1)}/environments.ts`;
   const moduleFiles = new Set(stacks.filter((s) => s.layer === "module").map(moduleFile));
   const envFiles = new Set([...envNames.map(envFile), ...moduleFiles]);
-  const configRoots = ["environments", "environments/modules"]
+  const configRoots = ["environments"]
     .flatMap((dir) =>
       existsSync(join(repo, dir))
         ? readdirSync(join(repo, dir))
@@ -134,7 +134,7 @@ export function affectedStacks(repo: string, stacks: StackInfo[], changed: strin
         file === envFile(stack.env) ||
         (stack.layer === "module" && file === moduleFile(stack)) ||
         (stack.layer === "foundation" && moduleFiles.has(file)) ||
-        stack.dirs.some((d) => file.startsWith(d) && !file.endsWith(".md")),
+        stack.dirs.some((d) => file.startsWith(d) && !file.endsWith(".md") && !file.endsWith(".test.ts")),
     );
     if (because.length > 0) result.push({ stack: stack.name, env: stack.env, layer: stack.layer, because });
   }

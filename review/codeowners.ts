@@ -1,4 +1,4 @@
-/** CODEOWNERS generated from the module declarations: each module's files to its team. */
+/** CODEOWNERS generated from the module declarations: each module's folder to its team. */
 
 /** What CODEOWNERS needs of a module: its folder name and owning team. */
 export interface OwnedModule {
@@ -32,12 +32,12 @@ export function renderCodeowners(modules: readonly OwnedModule[]): string {
     ["/environments/", PLATFORM_TEAM],
     ["/core/", PLATFORM_TEAM],
     ["/packages/index.ts", PLATFORM_TEAM],
+    ["/packages/workload.ts", PLATFORM_TEAM],
     ["/.github/", PLATFORM_TEAM],
   ];
   for (const m of [...modules].sort((a, b) => a.name.localeCompare(b.name))) {
+    // Declaration, resources, settings, per-environment values, README and tests: one folder.
     rows.push([`/packages/${m.name}/`, m.owner]);
-    rows.push([`/environments/modules/${m.name}.ts`, m.owner]);
-    rows.push([`/__tests__/packages/${m.name}.test.ts`, m.owner]);
   }
   const width = Math.max(...rows.map(([p]) => p.length)) + 2;
   return [

@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { planPlatform } from "../app";
 import { ConfigError, loadEnvironments } from "../environments";
-import { MODULES } from "../packages";
+import { MODULES, platformInputs } from "../packages";
 import {
   type AffectedStack,
   AffectedError,
@@ -49,7 +49,7 @@ if (missingBase !== "error" && missingBase !== "all") usage(`--missing-base take
 
 const repo = join(__dirname, "..");
 try {
-  const plans = planPlatform(loadEnvironments(undefined, ""), MODULES);
+  const plans = planPlatform(loadEnvironments(platformInputs(), ""), MODULES);
   // CI plans and applies cloud environments only; an emulator environment is named explicitly
   // (--env, or PLATFORM_ENVIRONMENTS as for synth).
   const selected = (process.env.PLATFORM_ENVIRONMENTS ?? "")

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { App } from "cdktf";
 import { buildPlatform, planPlatform } from "../app";
 import { loadEnvironments } from "../environments";
-import { MODULES } from "../packages";
+import { MODULES, platformInputs } from "../packages";
 import {
   checkCheckovSuppressions,
   checkovExecutable,
@@ -38,7 +38,7 @@ async function main(): Promise<number> {
   if (!stacksDir) {
     scratch = mkdtempSync(join(tmpdir(), "checkov-synth-"));
     const app = new App({ outdir: scratch });
-    buildPlatform(app, planPlatform(loadEnvironments(), MODULES));
+    buildPlatform(app, planPlatform(loadEnvironments(platformInputs()), MODULES));
     app.synth();
     stacksDir = join(scratch, "stacks");
   }

@@ -13,7 +13,7 @@ import { cpus } from "node:os";
 import { join, resolve } from "node:path";
 import { type EnvironmentPlan, planPlatform, selectStacks } from "../app";
 import { ConfigError, type Environment, loadEnvironments } from "../environments";
-import { MODULES } from "../packages";
+import { MODULES, platformInputs } from "../packages";
 import { cloudEnvironments } from "../review/affected";
 import { driftExitCode, driftOf, renderDrift, renderStackDrift, type StackDrift } from "../review/drift";
 import { isStackOf, stateKey } from "../core/naming";
@@ -142,7 +142,7 @@ async function main(): Promise<number> {
   let plans: EnvironmentPlan[];
   let stacks: string[];
   try {
-    plans = planPlatform(loadEnvironments(undefined, ""), MODULES);
+    plans = planPlatform(loadEnvironments(platformInputs(), ""), MODULES);
     if (list) {
       const envs = cloudEnvironments(plans.map((p) => p.env)).map((e) => e.name);
       console.log(JSON.stringify({ env: envs }));

@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type EnvironmentPlan, planPlatform, selectStacks } from "../app";
 import { ConfigError, loadEnvironments } from "../environments";
-import { MODULES } from "../packages";
+import { MODULES, platformInputs } from "../packages";
 import { summarizePlan } from "../review/plan-summary";
 import { stackName, stateKey } from "../core/naming";
 import { httpStatus, sdkConfig } from "./aws";
@@ -120,7 +120,7 @@ async function main(): Promise<number> {
   let plans: EnvironmentPlan[];
   let stacks: string[];
   try {
-    plans = planPlatform(loadEnvironments(undefined, ""), MODULES);
+    plans = planPlatform(loadEnvironments(platformInputs(), ""), MODULES);
     stacks = [...(selectStacks(plans, selection, "the plan selection") ?? [])];
   } catch (e) {
     if (e instanceof ConfigError) fail(e.message);

@@ -8,8 +8,8 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { S3Client } from "@aws-sdk/client-s3";
 import { randomInt } from "node:crypto";
 import { secretName, splitStackName, stackName } from "../core/naming";
-import { ConfigError, type Environment, environmentInputs, loadEnvironments } from "../environments";
-import { MODULES } from "../packages";
+import { ConfigError, type Environment, loadEnvironments } from "../environments";
+import { MODULES, platformInputs } from "../packages";
 import type { SecretDeclaration } from "../stacks/module-api";
 import { httpStatus, sdkConfig } from "./aws";
 import { currentSecretValue, putIfAdded, stackOutputs } from "./lib/deployed";
@@ -75,7 +75,7 @@ export function modulesToFill(env: Environment, names: readonly string[]): strin
 export async function secretsFill(argv: readonly string[]): Promise<string[]> {
   const [envName, ...names] = argv;
   if (!envName) throw new ConfigError("usage: npm run secrets-fill -- <env> [<module>|<env>-<module> ...]");
-  const env = loadEnvironments(environmentInputs(), envName)[0];
+  const env = loadEnvironments(platformInputs(), envName)[0];
   const aws = sdkConfig(env);
   const client = new SecretsManagerClient(aws);
   const s3 = new S3Client(aws);

@@ -10,8 +10,8 @@ import { chmodSync, existsSync, mkdirSync, realpathSync, renameSync, rmSync, wri
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { envLine, profileMembers, profileVariables, type ProfileSecret } from "../core/secret-env";
-import { ConfigError, type Environment, environmentInputs, loadEnvironments } from "../environments";
-import { MODULES } from "../packages";
+import { ConfigError, type Environment, loadEnvironments } from "../environments";
+import { MODULES, platformInputs } from "../packages";
 import { secretName, stackName } from "../core/naming";
 import { httpStatus, sdkConfig } from "./aws";
 import { noValueYet } from "./lib/deployed";
@@ -193,7 +193,7 @@ async function fetchValues(
 
 export async function secretsInit(argv: readonly string[]): Promise<string[]> {
   const args = parseArgs(argv);
-  const env = loadEnvironments(environmentInputs(), args.env)[0];
+  const env = loadEnvironments(platformInputs(), args.env)[0];
   const profiles = profilesFor(env, args.target);
   const dir = outputDirectory(args.out ?? join(homedir(), `.${env.project}`, "secrets", env.name));
   // Secret name -> its module, each secret once however many profiles hold it.

@@ -15,8 +15,8 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import { ConfigError, type Environment, environmentInputs, loadEnvironments } from "../environments";
-import { MODULES } from "../packages";
+import { ConfigError, type Environment, loadEnvironments } from "../environments";
+import { MODULES, platformInputs } from "../packages";
 import { secretName } from "../core/naming";
 import { httpStatus, sdkConfig } from "./aws";
 import { currentSecretValue, putIfAdded, stackOutputs } from "./lib/deployed";
@@ -111,7 +111,7 @@ export function resolveOutputs(module: string, seed: Seed, outputs: Record<strin
 }
 
 async function load(module: string): Promise<string> {
-  const env = loadEnvironments(environmentInputs(), "local")[0];
+  const env = loadEnvironments(platformInputs(), "local")[0];
   const aws = sdkConfig(env);
   const s3 = new S3Client(aws);
   const { seed, sha256 } = readSeed(module);

@@ -1,3 +1,4 @@
+import { platformInputs } from "../packages";
 // Inspects an environment's state bucket for the bootstrap command:
 //   state.ts exists <env> <stack>   prints present, no-object or no-bucket
 //   state.ts destroy-check <env>    exits 0 when the bootstrap may be destroyed; otherwise exits 3
@@ -169,11 +170,13 @@ async function main(): Promise<number> {
   if (command === "preflight") {
     // Names that are no environment are left to the synth, which lists the valid stacks.
     const names = envName.split(",");
-    const problems = await lockingPreflight(loadEnvironments(undefined, "").filter((e) => names.includes(e.name)));
+    const problems = await lockingPreflight(
+      loadEnvironments(platformInputs(), "").filter((e) => names.includes(e.name)),
+    );
     for (const p of problems) console.error(p);
     return problems.length > 0 ? 3 : 0;
   }
-  const [env] = loadEnvironments(undefined, envName);
+  const [env] = loadEnvironments(platformInputs(), envName);
   if (command === "locking") {
     console.log(describeLocking(env));
     return 0;

@@ -3,6 +3,7 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { z } from "zod";
 import type { ModuleSecret } from "../constructs/module-secret";
 import type { Environment } from "../environments";
+import type { ModuleEnvironments } from "../environments/module-entries";
 import type { FoundationOutputName } from "./foundation-contract";
 import type { FoundationRef } from "./foundation-ref";
 
@@ -49,14 +50,18 @@ export interface SecretDeclaration {
   readonly profiles?: readonly string[];
 }
 
-/** A deployable unit: one folder under packages/, one stack per environment where enabled. */
-export interface ModuleDefinition<
+/**
+ * What a module declares in packages/<m>/index.ts: everything but its resources, so the platform can
+ * validate every environment, list stacks and write CODEOWNERS without loading any module's resource
+ * code. The resources are `build` in packages/<m>/resources.ts, loaded only when the stack is built.
+ */
+export interface ModuleDeclaration<
   S extends z.ZodType = z.ZodType,
   C extends FoundationOutputName = FoundationOutputName,
 > {
-  /** Lowercase name; stacks are `<env>-<name>`. */
+  /** Lowercase name, the name of the module's folder; stacks are `<env>-<name>`. */
   readonly name: string;
-  /** Owning team as a CODEOWNERS handle, e.g. `@acme/data-platform`. */
+  /** Owning team as a CODEOWNERS handle, e.g. `@acme/data-platform`; it owns the module's folder. */
   readonly owner: string;
   /** One line on what the module provides. */
   readonly description: string;
@@ -66,20 +71,36 @@ export interface ModuleDefinition<
   readonly image: boolean;
   /** Secrets the module's workloads read; see SecretDeclaration. @default [] */
   readonly secrets?: readonly SecretDeclaration[];
-  /** Per-environment settings; defaults live here, environments override. */
+  /** Settings schema (packages/<m>/settings.ts): defaults live here, environments override. */
   readonly settings: S;
+  /**
+   * Per-environment entries (packages/<m>/environments.ts), typed from the settings schema:
+   * `default` everywhere, an environment's entry merged over it.
+   */
+  readonly environments: ModuleEnvironments<z.input<S>>;
   /**
    * Checks settings against the environment they are deployed to (for example a domain that must lie
    * in the environment's public zone): each problem as `[path, message]`, reported like a schema error.
    */
   readonly check?: (settings: z.output<S>, env: Environment) => [path: string, message: string][];
+}
+
+/** Creates a module's resources in its stack: `build` of packages/<m>/resources.ts. */
+export type ModuleBuild<D> =
+  D extends ModuleDeclaration<infer S, infer C> ? (ctx: ModuleContext<z.output<S>, C>) => void : never;
+
+/** A deployable unit: its declaration and its resources; one stack per environment where enabled. */
+export interface ModuleDefinition<
+  S extends z.ZodType = z.ZodType,
+  C extends FoundationOutputName = FoundationOutputName,
+> extends ModuleDeclaration<S, C> {
   /** Creates the module's resources in its stack. */
   build(ctx: ModuleContext<z.output<S>, C>): void;
 }
 
-/** Declares a module with its types inferred; see ModuleDefinition. */
+/** Declares a module with its types inferred; see ModuleDeclaration. */
 export function defineModule<S extends z.ZodType, C extends FoundationOutputName>(
-  def: ModuleDefinition<S, C>,
-): ModuleDefinition<S, C> {
+  def: ModuleDeclaration<S, C>,
+): ModuleDeclaration<S, C> {
   return def;
 }

@@ -1,3 +1,4 @@
+import { platformInputs } from "../../packages";
 /**
  * End to end against the local emulator with the real toolchain: bootstrap with state migration,
  * cdktf deploy (parallel modules) and tflocal, resource checks with the AWS SDK, no-change plans,
@@ -69,7 +70,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { environmentInputs, loadEnvironments } from "../../environments";
+import { loadEnvironments } from "../../environments";
 import { sdkConfig } from "../../scripts/aws";
 import { type Engine, engineOf } from "../../scripts/lib/engine";
 import type { StackDrift } from "../../review/drift";
@@ -87,7 +88,7 @@ import { planFixture } from "./plan-fixture";
 import { rehearsal } from "./rehearsal";
 import { REPO, must, phase, run, type RunResult, start, timings, toolchainEnv, waitForOutput } from "./run";
 
-const env = loadEnvironments(environmentInputs({}), "local")[0];
+const env = loadEnvironments(platformInputs({}), "local")[0];
 const tools = toolchainEnv();
 const OUT = join(REPO, "cdktf.out", "stacks");
 /** In registry order (packages/index.ts), the order `local-*` selects them in. */

@@ -5,8 +5,8 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildPlatform, planPlatform } from "../../app";
-import { environmentInputs, loadEnvironments } from "../../environments";
-import { MODULES } from "../../packages";
+import { loadEnvironments } from "../../environments";
+import { MODULES, platformInputs } from "../../packages";
 import { PolicyViolationError } from "../../policies/pack";
 import { platform, stacksOf } from "../helpers";
 import { line } from "./check";
@@ -36,12 +36,12 @@ describe("the policy pack on the real platform", () => {
   });
 
   test("a partial build (one environment, or a stack selection) does not call the other environments' suppressions unused", () => {
-    const dev = planPlatform(loadEnvironments(environmentInputs({}), "dev"), MODULES);
+    const dev = planPlatform(loadEnvironments(platformInputs({}), "dev"), MODULES);
     const devApp = Testing.app();
     buildPlatform(devApp, dev);
     expect(synthError(() => devApp.synth())).toBeUndefined();
 
-    const all = planPlatform(loadEnvironments(environmentInputs({}), undefined), MODULES);
+    const all = planPlatform(loadEnvironments(platformInputs({}), undefined), MODULES);
     const oneStack = Testing.app();
     buildPlatform(oneStack, all, { stacks: new Set(["prod-bootstrap"]) });
     expect(synthError(() => oneStack.synth())).toBeUndefined();

@@ -3,8 +3,8 @@ import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from "no
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { planPlatform } from "../../app";
-import { environmentInputs, loadEnvironments } from "../../environments";
-import { MODULES } from "../../packages";
+import { loadEnvironments } from "../../environments";
+import { MODULES, platformInputs } from "../../packages";
 import {
   AffectedError,
   affectedStacks,
@@ -15,7 +15,7 @@ import {
 } from "../../review/affected";
 
 const source = join(__dirname, "..", "..");
-const plans = planPlatform(loadEnvironments(environmentInputs({}), undefined), MODULES);
+const plans = planPlatform(loadEnvironments(platformInputs({}), undefined), MODULES);
 const stacks = platformStacks(plans.map((p) => ({ name: p.env.name, modules: p.modules.map((m) => m.module.name) })));
 let repo: string;
 
@@ -79,6 +79,8 @@ describe("affected stacks from real git history", () => {
   test("a module's chart affects its stacks; its README affects nothing", () => {
     expect(affectedBy(["packages/file-processing/chart/values.yaml"])).toEqual(all("file-processing"));
     expect(affectedBy(["packages/file-processing/README.md"])).toEqual([]);
+    expect(affectedBy(["packages/file-processing/file-processing.test.ts"])).toEqual([]);
+    expect(affectedBy(["packages/ml-platform/resources.ts"])).toEqual(all("ml-platform"));
   });
 
   test("an environment file affects that environment's stacks only", () => {
@@ -93,7 +95,7 @@ describe("affected stacks from real git history", () => {
   });
 
   test("a module's settings file affects the module and every foundation (its ECR repository)", () => {
-    expect(affectedBy(["environments/modules/order-tracking.ts"])).toEqual(
+    expect(affectedBy(["packages/order-tracking/environments.ts"])).toEqual(
       [...all("foundation"), ...all("order-tracking")].sort(),
     );
   });

@@ -8,13 +8,16 @@ describe("CODEOWNERS", () => {
     expect(readFileSync(join(__dirname, "..", "..", CODEOWNERS_PATH), "utf8")).toBe(renderCodeowners(MODULES));
   });
 
-  test("gives each module's folder, settings file and tests to its team, the rest to the platform", () => {
+  test("gives each module its one folder, the rest (the registry included) to the platform", () => {
     const text = renderCodeowners(MODULES);
     expect(text).toMatch(/^\/packages\/order-tracking\/\s+@acme\/orders-team$/m);
-    expect(text).toMatch(/^\/environments\/modules\/order-tracking\.ts\s+@acme\/orders-team$/m);
+    expect(text).toMatch(/^\/packages\/index\.ts\s+@acme\/platform-team$/m);
     expect(text).toMatch(/^\/stacks\/\s+@acme\/platform-team$/m);
-    // Later lines win: module lines must follow the /environments/ line they refine.
-    expect(text.indexOf("/environments/modules/")).toBeGreaterThan(text.indexOf("/environments/ "));
+    expect(text.split("\n").filter((l) => l.includes("@acme/orders-team"))).toEqual([
+      expect.stringMatching(/^\/packages\/order-tracking\/ /),
+    ]);
+    // Later lines win: a module line must follow the catch-all it refines.
+    expect(text.indexOf("/packages/order-tracking/")).toBeGreaterThan(text.indexOf("* "));
   });
 
   test("a module without an owner is refused with how to fix it", () => {

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { platformInputs } from "../../packages";
 import { join } from "node:path";
 import { Testing } from "cdktf";
 import { parse } from "yaml";
-import { environmentInputs, loadEnvironments } from "../../environments";
+import { loadEnvironments } from "../../environments";
 import type { Environment } from "../../environments";
 import { cloudEnvironments } from "../../review/affected";
 import {
@@ -24,7 +25,7 @@ const readWorkflows = () =>
       .filter((f) => f.endsWith(".yml"))
       .map((f) => [f, parse(readFileSync(join(dir, f), "utf8")) as Workflow]),
   );
-const envs = loadEnvironments(environmentInputs({}), "");
+const envs = loadEnvironments(platformInputs({}), "");
 
 /** The trust of each cloud environment's GitHub roles, read from its synthesized foundation. */
 function trustPolicies(environments: Environment[] = envs) {

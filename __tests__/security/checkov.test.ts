@@ -5,8 +5,8 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { App, TerraformStack } from "cdktf";
 import { buildPlatform, planPlatform } from "../../app";
-import { environmentInputs, loadEnvironments } from "../../environments";
-import { MODULES } from "../../packages";
+import { loadEnvironments } from "../../environments";
+import { MODULES, platformInputs } from "../../packages";
 import {
   type CheckovFinding,
   type CheckovScan,
@@ -134,7 +134,7 @@ describe("Checkov over every synthesized stack", () => {
   beforeAll(async () => {
     const outdir = join(scratch, "platform");
     const app = new App({ outdir });
-    buildPlatform(app, planPlatform(loadEnvironments(environmentInputs({}), undefined), MODULES));
+    buildPlatform(app, planPlatform(loadEnvironments(platformInputs({}), undefined), MODULES));
     app.synth();
     // One more stack beside the platform's, with a bare bucket: proof that the scan can fail.
     const unsafe = new App({ outdir });

@@ -8,9 +8,9 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { toolchainEnv } from "./lib/toolchain-env";
+import { toolchainEnv } from "../../scripts/lib/toolchain-env";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "..", "..");
 const PORT = "4577";
 const ENDPOINT = `http://127.0.0.1:${PORT}`;
 const STACKS = [

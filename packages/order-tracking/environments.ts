@@ -1,6 +1,9 @@
-import type { ModuleEnvironments } from "./types";
+import type { z } from "zod";
+import type { ModuleEnvironments } from "../../environments/module-entries";
+import type { settings } from "./settings";
 
-export const orderTracking: ModuleEnvironments = {
+/** Where the module runs and with which settings: `default` everywhere, an environment's entry merged over it. */
+export const environments: ModuleEnvironments<z.input<typeof settings>> = {
   // service.domain and frontend.domain are per environment and lie in its public zone (dns.publicZone).
   default: { enabled: true, settings: {} },
   // Applied whole against the emulator: database, Kafka cluster, load balancer with its certificate, service, CloudFront frontend.

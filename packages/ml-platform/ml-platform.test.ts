@@ -1,7 +1,10 @@
+import { moduleNamed } from "..";
 import { Testing } from "cdktf";
-import { mlPlatform } from "../../packages/ml-platform";
+
 import { ModuleStack } from "../../stacks/module-stack";
-import { env, onlyResource, policy, resourcesOf, synthJson } from "../helpers";
+import { env, onlyResource, policy, resourcesOf, synthJson } from "../../__tests__/helpers";
+
+const mlPlatform = moduleNamed("ml-platform");
 
 function synth(name: string, settings: unknown = env(name).modules["ml-platform"].settings) {
   return synthJson(

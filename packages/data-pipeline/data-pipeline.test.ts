@@ -1,7 +1,10 @@
+import { moduleNamed } from "..";
 import { Testing } from "cdktf";
-import { dataPipeline } from "../../packages/data-pipeline";
+
 import { ModuleStack } from "../../stacks/module-stack";
-import { env, onlyResource, resourcesOf, synthJson } from "../helpers";
+import { env, onlyResource, resourcesOf, synthJson } from "../../__tests__/helpers";
+
+const dataPipeline = moduleNamed("data-pipeline");
 
 const stack = synthJson(
   new ModuleStack(Testing.app(), { env: env("prod"), module: dataPipeline, settings: dataPipeline.settings.parse({}) }),

@@ -1,6 +1,9 @@
-import type { ModuleEnvironments } from "./types";
+import type { z } from "zod";
+import type { ModuleEnvironments } from "../../environments/module-entries";
+import type { settings } from "./settings";
 
-export const mlPlatform: ModuleEnvironments = {
+/** Where the module runs and with which settings: `default` everywhere, an environment's entry merged over it. */
+export const environments: ModuleEnvironments<z.input<typeof settings>> = {
   default: { enabled: true, settings: {} },
   // One cache node where nothing needs to survive a node failure.
   local: { enabled: true, settings: { cache: { nodes: 1 } } },

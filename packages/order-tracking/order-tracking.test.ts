@@ -1,7 +1,10 @@
+import { moduleNamed } from "..";
 import { Testing } from "cdktf";
-import { orderTracking } from "../../packages/order-tracking";
+
 import { ModuleStack } from "../../stacks/module-stack";
-import { env, onlyResource, policy, resourcesOf, resourceUnder, synthJson } from "../helpers";
+import { env, onlyResource, policy, resourcesOf, resourceUnder, synthJson } from "../../__tests__/helpers";
+
+const orderTracking = moduleNamed("order-tracking");
 
 function synth(name: string, settings: unknown) {
   const e = env(name);

@@ -1,7 +1,10 @@
+import { moduleNamed } from "..";
 import { Testing } from "cdktf";
-import { fileProcessing } from "../../packages/file-processing";
+
 import { ModuleStack } from "../../stacks/module-stack";
-import { env, onlyResource, policy, resourcesOf, synthJson } from "../helpers";
+import { env, onlyResource, policy, resourcesOf, synthJson } from "../../__tests__/helpers";
+
+const fileProcessing = moduleNamed("file-processing");
 
 const stack = synthJson(
   new ModuleStack(Testing.app(), {

@@ -1,0 +1,15 @@
+import type { z } from "zod";
+import type { ModuleEnvironments } from "../../environments/module-entries";
+import type { settings } from "./settings";
+
+/** Where the module runs and with which settings: `default` everywhere, an environment's entry merged over it. */
+export const environments: ModuleEnvironments<z.input<typeof settings>> = {
+  default: { enabled: true, settings: {} },
+  prod: {
+    enabled: true,
+    settings: {
+      streamMode: "ON_DEMAND",
+      workload: { imageTag: "2.0.1", cpuRequest: "500m", memoryRequest: "1Gi", cpuLimit: "2", memoryLimit: "4Gi" },
+    },
+  },
+};

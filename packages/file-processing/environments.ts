@@ -1,0 +1,21 @@
+import type { z } from "zod";
+import type { ModuleEnvironments } from "../../environments/module-entries";
+import type { settings } from "./settings";
+
+/** Where the module runs and with which settings: `default` everywhere, an environment's entry merged over it. */
+export const environments: ModuleEnvironments<z.input<typeof settings>> = {
+  default: { enabled: true, settings: {} },
+  prod: {
+    enabled: true,
+    settings: {
+      workload: {
+        imageTag: "1.4.2",
+        replicas: 3,
+        cpuRequest: "250m",
+        memoryRequest: "256Mi",
+        cpuLimit: "1",
+        memoryLimit: "1Gi",
+      },
+    },
+  },
+};

@@ -1,0 +1,111 @@
+import { TerraformOutput } from "cdktf";
+import { KubernetesApp } from "../../constructs/kubernetes-app";
+import { PrivateBucket } from "../../constructs/private-bucket";
+import { REDIS_PORT, RedisCache } from "../../constructs/redis-cache";
+import { clusterAccess, type ModuleBuild } from "../../stacks/module-api";
+import type declaration from ".";
+
+const SERVING_PORT = 8080;
+
+export const build: ModuleBuild<typeof declaration> = ({ scope, env, settings: s, foundation, name, secret }) => {
+  const kmsKeyArn = foundation.string("kms_key_arn");
+  const alarmTopicArn = env.alarms ? foundation.string("alerts_topic_arn") : undefined;
+
+  const models = new PrivateBucket(scope, "models", {
+    bucketName: name(`models-${env.accountId}`),
+    kmsKeyArn,
+    noncurrentVersionExpirationDays: s.oldModelVersionsKeptDays,
+    accessLogs: { bucketName: foundation.string("log_bucket_name"), prefix: `s3/${name("models")}/` },
+    protect: env.deletionProtection,
+    denyInsecureTransport: env.s3TlsOnly,
+  });
+  new TerraformOutput(scope, "models_bucket_name", {
+    value: models.bucketName,
+    description: "Bucket of trained model versions (versioned).",
+  });
+
+  const auth = secret("redis-auth");
+  const cache = s.cache.enabled
+    ? new RedisCache(scope, "cache", {
+        name: name("features"),
+        description: `Online features of ${env.name}`,
+        vpcId: foundation.string("vpc_id"),
+        subnetIds: foundation.list("private_subnet_ids"),
+        // Pods on EKS run in the cluster's security group; without a cluster nothing may connect.
+        clientSecurityGroupIds: env.eks.enabled ? [foundation.string("eks_cluster_security_group_id")] : [],
+        kmsKeyArn,
+        nodeType: s.cache.nodeType,
+        engineVersion: s.cache.engineVersion,
+        nodes: s.cache.nodes,
+        snapshotRetentionDays: s.cache.snapshotRetentionDays,
+        logRetentionDays: env.logRetentionDays,
+        alarmTopicArn,
+      })
+    : undefined;
+  if (cache) {
+    new TerraformOutput(scope, "cache_endpoint", {
+      value: cache.primaryEndpoint,
+      description: `Primary endpoint of the feature cache (TLS, port ${REDIS_PORT}, AUTH).`,
+    });
+    // What npm run secrets-fill copies into the redis-auth secret; plans and logs show it as sensitive.
+    new TerraformOutput(scope, "cache_auth_token", {
+      value: cache.authToken,
+      sensitive: true,
+      description: "AUTH token the cache was created with (sensitive; the redis-auth secret holds it).",
+    });
+  }
+
+  const cluster = clusterAccess(scope, env, foundation);
+  if (cluster) {
+    const serving = new KubernetesApp(scope, "serving", {
+      name: "ml-platform",
+      cluster,
+      roleName: name("serving-irsa"),
+      image: `${foundation.entry("ecr_repository_urls", "ml-platform")}:${s.workload.imageTag}`,
+      resources: s.workload,
+      config: {
+        MODEL_BUCKET: models.bucketName,
+        AWS_REGION: env.region,
+        ...(cache
+          ? {
+              REDIS_HOST: cache.primaryEndpoint,
+              REDIS_PORT: String(REDIS_PORT),
+              REDIS_TLS: "true",
+              REDIS_AUTH_SECRET_ARN: auth.arn,
+            }
+          : {}),
+      },
+      policy: servingPolicy({ modelsArn: models.bucketArn, kmsKeyArn, secretArns: cache ? [auth.arn] : [] }),
+      workload: { kind: "deployment", replicas: s.workload.replicas, port: SERVING_PORT, healthPath: "/healthz" },
+      egressPorts: cache ? [REDIS_PORT] : [],
+    });
+    if (cache && serving.role) auth.grantRead(serving.role.arn);
+  }
+};
+
+/** The model server's permissions: read models, decrypt them, and read the cache's AUTH token. */
+export function servingPolicy(arns: { modelsArn: string; kmsKeyArn: string; secretArns: string[] }) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ReadModels",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:GetObjectVersion"],
+        Resource: `${arns.modelsArn}/*`,
+      },
+      { Sid: "ListModels", Effect: "Allow", Action: ["s3:ListBucket"], Resource: arns.modelsArn },
+      { Sid: "DecryptModels", Effect: "Allow", Action: ["kms:Decrypt"], Resource: arns.kmsKeyArn },
+      ...(arns.secretArns.length > 0
+        ? [
+            {
+              Sid: "ReadCacheAuth",
+              Effect: "Allow",
+              Action: ["secretsmanager:GetSecretValue"],
+              Resource: arns.secretArns,
+            },
+          ]
+        : []),
+    ],
+  };
+}

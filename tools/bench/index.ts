@@ -8,7 +8,7 @@
 //   (c) (b)'s runner on (a)'s deep imports, so the speedup splits into runner and imports;
 //   one environment and one stack (what `npm run deploy -- <stack>` synthesizes) as a fraction of (a);
 //   N synthetic modules (--scale 10,50,200) added to a copy, all 4 environments, growth per module,
-//   and the one-stack synth at each N against the one-stack synth of the repository's 3 modules;
+//   and the one-stack synth at each N against the one-stack synth of the repository's own modules;
 //   a no-change plan of every local stack: serial `cdktf diff` vs `npm run plan`, and the floor
 //   (plans.ts; its own emulator; --no-plans skips it);
 //   the unit tier, `npm test`, once (--no-unit skips it).

@@ -8,18 +8,16 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { planPlatform, stackNames } from "../../app";
+import { loadEnvironments } from "../../environments";
+import { MODULES, platformInputs } from "../../packages";
 import { toolchainEnv } from "../../scripts/lib/toolchain-env";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const PORT = "4577";
 const ENDPOINT = `http://127.0.0.1:${PORT}`;
-const STACKS = [
-  "local-bootstrap",
-  "local-foundation",
-  "local-file-processing",
-  "local-data-pipeline",
-  "local-order-tracking",
-];
+/** Every stack of the local environment, in layer order: what the comparison plans. */
+const STACKS = stackNames(planPlatform(loadEnvironments(platformInputs({}), "local"), MODULES));
 
 interface Timed {
   readonly seconds: number;

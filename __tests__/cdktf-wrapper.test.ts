@@ -68,28 +68,7 @@ describe("scripts/cdktf.sh", () => {
     ]);
   });
 
-  test("several stacks or a glob keep cdktf's dependency order and checks, one stack at a time", () => {
-    // cdktf-cli stops the engines still running when one stack of a parallel run fails, leaving their locks.
-    expect(wrapper(["deploy", "dev-a", "dev-b", "--parallelism", "2"])).toEqual([
-      "deploy",
-      "dev-a",
-      "dev-b",
-      "--parallelism",
-      "1",
-      MIGRATE,
-    ]);
-    expect(wrapper(["deploy", "dev-*"])).toEqual(["deploy", "dev-*", "--parallelism", "1", MIGRATE]);
-    expect(wrapper(["destroy", "dev-a", "dev-b", "--parallelism", "2"])).toEqual([
-      "destroy",
-      "dev-a",
-      "dev-b",
-      "--parallelism",
-      "1",
-      MIGRATE,
-    ]);
-  });
-
-  test("a destroy that ignores dependencies runs one stack at a time too, whatever parallelism was asked for", () => {
+  test("a destroy of one stack runs it alone, whatever parallelism was asked for", () => {
     expect(wrapper(["destroy", "dev-foundation", "--auto-approve", "--parallelism", "2"])).toEqual([
       "destroy",
       "dev-foundation",
@@ -99,10 +78,9 @@ describe("scripts/cdktf.sh", () => {
       "1",
       MIGRATE,
     ]);
-    expect(wrapper(["destroy", "dev-a", "dev-b", IGNORE, "--parallelism=4"])).toEqual([
+    expect(wrapper(["destroy", "dev-a", IGNORE, "--parallelism=4"])).toEqual([
       "destroy",
       "dev-a",
-      "dev-b",
       IGNORE,
       "--parallelism",
       "1",
@@ -110,18 +88,18 @@ describe("scripts/cdktf.sh", () => {
     ]);
   });
 
+  // Several stacks or a glob: __tests__/run-stacks.test.ts.
+
   test("the offline toolchain's CLI config skips the registry lock", () => {
     expect(wrapper(["diff", "dev-a"], "/x/tofu.rc")).toEqual(["diff", "dev-a", "--skip-provider-lock", MIGRATE]);
     expect(wrapper(["diff", "dev-a"])).toEqual(["diff", "dev-a", MIGRATE]);
     expect(wrapper(["diff", "dev-a", MIGRATE])).toEqual(["diff", "dev-a", MIGRATE]);
   });
 
-  test("the app synthesizes only the stacks named, plus what cdktf checks the order against", () => {
+  test("the app synthesizes only the stack named, plus what cdktf checks a diff's order against", () => {
     expect(selection(["deploy", "dev-file-processing", "--auto-approve"])).toBe("dev-file-processing|");
-    expect(selection(["deploy", "dev-a", "dev-b", IGNORE, "--parallelism", "2"])).toBe("dev-a,dev-b|");
-    expect(selection(["deploy", "dev-*"])).toBe("dev-*|dependencies");
+    expect(selection(["destroy", "dev-a"])).toBe("dev-a|");
     expect(selection(["diff", "dev-foundation"])).toBe("dev-foundation|dependencies");
-    expect(selection(["destroy", "dev-a", "dev-b"])).toBe("dev-a,dev-b|dependants");
     expect(selection(["deploy", "dev-a"], { PLATFORM_STACKS: "dev-*" })).toBe("dev-*|");
   });
 

@@ -3,23 +3,23 @@
 # `npm run diff -- <stack>`; any cdktf flag passes through.
 #  - one stack named exactly deploys or destroys without the stacks it depends on, or that depend
 #    on it, in the same run (--ignore-missing-stack-dependencies): layers go one run at a time.
-#    Several stacks or a glob keep cdktf's dependency handling: dependencies deploy first and
-#    dependants are destroyed first, independent stacks in parallel up to --parallelism, and a
-#    selection missing a stack it needs is refused with that stack's name.
-#  - with --ignore-missing-stack-dependencies (added here or by the caller) cdktf-cli 0.21.0 runs
-#    stacks in the order named, ignoring dependencies, and its destroy picks the next stack among
-#    those not yet done, running ones included: with --parallelism above 1 it starts a running stack
-#    again (the new run fails on the state lock, the first blocks on a terminal nobody reads) and
-#    never ends. So a destroy with that flag runs one stack at a time.
+#  - several stacks or a glob go to scripts/run-stacks.ts: one synth of exactly those stacks, then
+#    one cdktf process per stack (this script again, with --skip-synth) in layer order, stacks that
+#    do not depend on each other at once up to --parallelism (default: one per CPU core); a
+#    selection missing a stack it needs is refused with that stack's name unless
+#    --ignore-missing-stack-dependencies is given. Not one cdktf run for all of them: cdktf-cli
+#    0.21.0 stops the engines still running when one stack of a parallel run fails, and they leave
+#    their state locks behind; its destroy with --ignore-missing-stack-dependencies and parallelism
+#    above 1 also starts a running stack again and never ends.
 #  - with the offline toolchain, `terraform providers lock` (which asks a registry) is skipped:
 #    init already records the mirrored providers' hashes.
 #  - init runs with -migrate-state (--migrate-state): a stack's state location never changes
 #    (stacks/state.ts), so the only backend change a working directory can meet is a new locking
 #    mode, which init then takes without a prompt instead of stopping at "Backend configuration
 #    changed".
-#  - the app synthesizes only the stacks named (PLATFORM_STACKS), plus, where cdktf's dependency
-#    handling is on, what it checks against: the layers below for deploy and diff, the stacks
-#    depending on them for destroy (PLATFORM_STACKS_CLOSURE). A caller's PLATFORM_STACKS wins.
+#  - the app synthesizes only the stacks named (PLATFORM_STACKS); a diff also synthesizes the layers
+#    below, which cdktf checks its order against (PLATFORM_STACKS_CLOSURE). A caller's
+#    PLATFORM_STACKS wins.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -36,13 +36,20 @@ for arg in "$@"; do
   if [[ "$arg" != -* && "$takes_value" != *" $previous "* ]]; then stacks+=("$arg"); fi
   previous="$arg"
 done
-if [[ "$command" =~ ^(deploy|destroy)$ && ${#stacks[@]} -eq 1 && "${stacks[0]}" != *[*?[]* && " $* " != *" --ignore-missing-stack-dependencies "* ]]; then
-  extra+=(--ignore-missing-stack-dependencies)
+# A locking mode that this engine or the state bucket cannot honour stops here, naming the
+# environment (scripts/state.ts preflight). PLATFORM_LOCKING_PREFLIGHT=0 skips the check.
+if [[ "$command" =~ ^(deploy|destroy|diff)$ && ${#stacks[@]} -gt 0 && "${PLATFORM_LOCKING_PREFLIGHT:-1}" != 0 ]]; then
+  envs="$(printf '%s\n' "${stacks[@]}" | sed 's/-.*//' | grep -v '[*?[]' | sort -u | paste -sd, -)" || true
+  if [[ -n "$envs" ]]; then
+    NODE_NO_WARNINGS=1 node -r ./scripts/register.js scripts/state.ts preflight "$envs" || exit 1
+  fi
 fi
-# One stack at a time, always: cdktf-cli 0.21.0 stops the engines still running when one stack of a
-# parallel run fails, and they leave their state locks behind (the e2e's deploy beside a foreign lock
-# found another stack's lock held). Plans run in parallel through npm run plan instead.
 if [[ "$command" =~ ^(deploy|destroy)$ ]]; then
+  if [[ ${#stacks[@]} -gt 1 || "${stacks[0]:-}" == *[*?[]* ]]; then
+    # Each stack's process skips the preflight: it ran above for the whole selection.
+    exec node -r ./scripts/register.js scripts/run-stacks.ts "$command" "$@"
+  fi
+  # One stack: cdktf's --parallelism has nothing to do; whatever was asked for is dropped.
   args=()
   while (($#)); do
     case "$1" in
@@ -52,18 +59,11 @@ if [[ "$command" =~ ^(deploy|destroy)$ ]]; then
     esac
   done
   set -- ${args[@]+"${args[@]}"}
+  [[ " $* " != *" --ignore-missing-stack-dependencies "* ]] && extra+=(--ignore-missing-stack-dependencies)
   extra+=(--parallelism 1)
 fi
 if [[ "$command" =~ ^(deploy|destroy|diff)$ ]]; then
   echo "[cdktf.sh] engine: $("$TERRAFORM_BINARY_NAME" version 2>/dev/null | head -1) ($TERRAFORM_BINARY_NAME)" >&2
-fi
-# A locking mode that this engine or the state bucket cannot honour stops here, naming the
-# environment (scripts/state.ts preflight). PLATFORM_LOCKING_PREFLIGHT=0 skips the check.
-if [[ "$command" =~ ^(deploy|destroy|diff)$ && ${#stacks[@]} -gt 0 && "${PLATFORM_LOCKING_PREFLIGHT:-1}" != 0 ]]; then
-  envs="$(printf '%s\n' "${stacks[@]}" | sed 's/-.*//' | grep -v '[*?[]' | sort -u | paste -sd, -)" || true
-  if [[ -n "$envs" ]]; then
-    NODE_NO_WARNINGS=1 node -r ./scripts/register.js scripts/state.ts preflight "$envs" || exit 1
-  fi
 fi
 if [[ "$command" =~ ^(deploy|destroy|diff|synth)$ && ${#stacks[@]} -gt 0 && -z "${PLATFORM_STACKS:-}" ]]; then
   PLATFORM_STACKS="$(IFS=,; echo "${stacks[*]}")"

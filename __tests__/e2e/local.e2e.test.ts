@@ -581,7 +581,7 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
   });
 
   step(
-    "modules: three through cdktf one after another, one through tflocal in its synthesized directory beside them",
+    "modules: three through cdktf at once (one process per stack), one through tflocal in its synthesized directory beside them",
     async () => {
       mkdirSync(TFLOCAL_OUT, { recursive: true });
       await must("node", ["-r", "./scripts/register.js", "main.ts"], {
@@ -597,12 +597,12 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
         });
       })();
       const parallel = mustCdktf(
-        ["deploy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2", "--ignore-missing-stack-dependencies"],
+        ["deploy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "3", "--ignore-missing-stack-dependencies"],
         "deploy-modules.log",
       );
       const [cdktfResult, tflocalResult] = await Promise.all([parallel, tflocal]);
       timings.push({
-        phase: `  ${CDKTF_MODULES.length} module stacks deployed by cdktf, one at a time`,
+        phase: `  ${CDKTF_MODULES.length} module stacks deployed by cdktf, one process each, at once`,
         seconds: cdktfResult.seconds,
       });
       timings.push({ phase: "  1 module stack applied with tflocal", seconds: tflocalResult.seconds });
@@ -1085,7 +1085,7 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
 
         // Re-applying the code puts the cloud back; the next check finds nothing and closes the issue.
         await mustCdktf(
-          ["deploy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2", "--ignore-missing-stack-dependencies"],
+          ["deploy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "3", "--ignore-missing-stack-dependencies"],
           "drift-deploy.log",
         );
         out = join(REPO, ".e2e", "drift-after");
@@ -1148,7 +1148,7 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     );
     try {
       const deploy = await cdktf(
-        ["deploy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2", "--ignore-missing-stack-dependencies"],
+        ["deploy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "3", "--ignore-missing-stack-dependencies"],
         "deploy-with-lock-held.log",
       );
       expect(deploy.code).not.toBe(0);
@@ -1207,8 +1207,8 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
           env: tflocalEnv,
           log: "destroy-tflocal.log",
         }),
-        // Module stacks have no dependants: cdktf destroys its three in parallel.
-        mustCdktf(["destroy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "2"], "destroy-modules.log"),
+        // Module stacks have no dependants: their three cdktf processes run at once.
+        mustCdktf(["destroy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "3"], "destroy-modules.log"),
       ]);
       // Its dependants are gone now; one stack by name goes without them (scripts/cdktf.sh).
       await mustCdktf(["destroy", "local-foundation", "--auto-approve"], "destroy-foundation.log");

@@ -59,3 +59,49 @@ export async function inOrder<T, R>(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(parallelism, items.length)) }, worker));
   return results as R[];
 }
+
+/** How one item of inDependencyOrder ended. */
+export type Outcome = "done" | "failed" | "not started";
+
+/**
+ * Runs `work` for every item once the items it comes `after` are done, up to `parallelism` at once.
+ * `work` resolves true for success. After a failure nothing new starts: the running items finish on
+ * their own (a deploy's engine releases its state lock), and the rest end as "not started".
+ */
+export async function inDependencyOrder(
+  items: readonly string[],
+  after: (item: string) => readonly string[],
+  parallelism: number,
+  work: (item: string) => Promise<boolean>,
+): Promise<Map<string, Outcome>> {
+  const outcome = new Map<string, Outcome>();
+  const running = new Map<string, Promise<void>>();
+  let failed = false;
+  const ready = () =>
+    items.filter((i) => !outcome.has(i) && !running.has(i) && after(i).every((d) => outcome.get(d) === "done"));
+  for (;;) {
+    if (!failed) {
+      for (const item of ready().slice(0, Math.max(1, parallelism) - running.size)) {
+        running.set(
+          item,
+          work(item).then(
+            (ok) => {
+              outcome.set(item, ok ? "done" : "failed");
+              failed ||= !ok;
+              running.delete(item);
+            },
+            () => {
+              outcome.set(item, "failed");
+              failed = true;
+              running.delete(item);
+            },
+          ),
+        );
+      }
+    }
+    if (running.size === 0) break;
+    await Promise.race(running.values());
+  }
+  for (const item of items) if (!outcome.has(item)) outcome.set(item, "not started");
+  return outcome;
+}

@@ -1,6 +1,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { MODULES } from "../packages";
+import { TerraformStack, Testing } from "cdktf";
+import { buildPlatform, planPlatform, stackNames } from "../app";
+import { splitStackName } from "../core/naming";
+import { loadEnvironments } from "../environments";
+import { MODULES, platformInputs } from "../packages";
 import { CHECKOV_SUPPRESSIONS } from "../policies/checkov-suppressions";
 import { RULES } from "../policies/rules";
 import { SUPPRESSIONS } from "../policies/suppressions";
@@ -9,7 +13,8 @@ import type { ModuleEnvironments } from "../environments/module-entries";
 import { replaceGenerated, settingsMarkdown } from "./settings-table";
 
 // `npm run docs`: the tables in README.md and the module READMEs that mirror code are written from
-// the code (module settings schemas and environments, policy rules, suppressions). `--check` only
+// the code (module settings schemas and environments, the outputs of the module stacks as synthesized
+// in every environment, policy rules, suppressions). `--check` only
 // reports what is stale and exits 1; the unit tier runs that check.
 
 const ROOT = join(__dirname, "..");
@@ -21,6 +26,61 @@ function table(header: string[], rows: string[][]): string {
     `|${header.map(() => "---").join("|")}|`,
     ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`),
   ].join("\n");
+}
+
+interface OutputDoc {
+  readonly description: string;
+  readonly sensitive: boolean;
+  readonly environments: string[];
+}
+
+let outputsCache: Map<string, Map<string, OutputDoc>> | undefined;
+
+/**
+ * Every output of every module stack, from a synth of each environment's module stacks: per module,
+ * per output, its description, whether it is sensitive, and the environments whose stack has it.
+ */
+function moduleOutputs(): Map<string, Map<string, OutputDoc>> {
+  if (outputsCache) return outputsCache;
+  const plans = planPlatform(loadEnvironments(platformInputs({}), ""), MODULES);
+  const moduleNames = new Set(MODULES.map((m) => m.name));
+  const app = Testing.app();
+  const stacks = stackNames(plans).filter((n) => moduleNames.has(splitStackName(n).stack));
+  buildPlatform(app, plans, { stacks: new Set(stacks) });
+  const byModule = new Map<string, Map<string, OutputDoc>>();
+  for (const stack of app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack)) {
+    const { env, stack: module } = splitStackName(stack.node.id);
+    const outputs = (
+      JSON.parse(Testing.synth(stack)) as { output?: Record<string, { description?: string; sensitive?: boolean }> }
+    ).output;
+    const docs = byModule.get(module) ?? new Map<string, OutputDoc>();
+    for (const [name, o] of Object.entries(outputs ?? {})) {
+      const doc = docs.get(name) ?? {
+        description: o.description ?? "",
+        sensitive: o.sensitive === true,
+        environments: [],
+      };
+      doc.environments.push(env);
+      docs.set(name, doc);
+    }
+    byModule.set(module, docs);
+  }
+  outputsCache = byModule;
+  return byModule;
+}
+
+/** A module's outputs: name, description, and where its stack has it when not everywhere it runs. */
+function outputsMarkdown(module: string): string {
+  const docs = moduleOutputs().get(module) ?? new Map<string, OutputDoc>();
+  const everywhere = Math.max(0, ...[...docs.values()].map((d) => d.environments.length));
+  return table(
+    ["output", "description", "environments"],
+    [...docs].map(([name, d]) => [
+      `\`${name}\``,
+      d.sensitive && !/sensitive/i.test(d.description) ? `${d.description} (sensitive)` : d.description,
+      d.environments.length === everywhere ? "all where enabled" : d.environments.join(", "),
+    ]),
+  );
 }
 
 const block = (name: string): [string, string] => [
@@ -35,15 +95,13 @@ export function generatedDocs(root = ROOT): Map<string, string> {
     const file = join("packages", m.name, "README.md");
     const text = readFileSync(join(root, file), "utf8");
     const environments = m.environments as ModuleEnvironments<unknown>;
-    docs.set(
+    const settings = replaceGenerated(
+      text,
       file,
-      replaceGenerated(
-        text,
-        file,
-        settingsMarkdown(m.settings, environments, environmentNames()),
-        ...block("settings"),
-      ),
+      settingsMarkdown(m.settings, environments, environmentNames()),
+      ...block("settings"),
     );
+    docs.set(file, replaceGenerated(settings, file, outputsMarkdown(m.name), ...block("outputs")));
   }
   let readme = readFileSync(join(root, "README.md"), "utf8");
   const sections: [string, string][] = [

@@ -878,14 +878,15 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
         // Retention of the data-pipeline stream (a real change) and a comment in the module stack class
         // (reaches every module stack, changes nothing).
         const edit = (hours: number) => (repo: string) => {
-          const file = join(repo, "packages", "data-pipeline", "index.ts");
-          writeFileSync(
-            file,
-            readFileSync(file, "utf8").replace(
-              /streamRetentionHours: z\.number\(\)\.int\(\)\.min\(24\)\.max\(8760\)\.default\(\d+\)/,
-              `streamRetentionHours: z.number().int().min(24).max(8760).default(${hours})`,
-            ),
+          const file = join(repo, "packages", "data-pipeline", "settings.ts");
+          const before = readFileSync(file, "utf8");
+          const after = before.replace(
+            /streamRetentionHours: z\.number\(\)\.int\(\)\.min\(24\)\.max\(8760\)\.default\(\d+\)/,
+            `streamRetentionHours: z.number().int().min(24).max(8760).default(${hours})`,
           );
+          // An edit that changes nothing would rehearse a pull request without the change it is about.
+          if (after === before) throw new Error(`${file}: no streamRetentionHours default to change`);
+          writeFileSync(file, after);
           appendFileSync(join(repo, "stacks", "module-stack.ts"), `\n// reviewed for ${hours}h retention\n`);
         };
         /** Credentials of the plan role, through the emulator's STS, the way configure-aws-credentials gets them. */

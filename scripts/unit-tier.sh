@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The unit tier after Checkov's install check: `tsc --noEmit` and jest at once. Jest keeps one core
-# for its main process and runs its workers on the others, so on a small machine the type-check
-# takes the core jest leaves; the tier takes about as long as jest alone. Both must pass.
+# The unit tier after Checkov's install check: `tsc --noEmit` and jest at once (jest with at least
+# two workers, jest.config.js); the type-check is short next to jest, so the tier takes about as long
+# as jest alone. Both must pass.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 tsc_log="$(mktemp)"

@@ -6,7 +6,7 @@ import { planPlatform } from "../app";
 import { ConfigError, loadEnvironments } from "../environments";
 import { MODULES, platformInputs } from "../packages";
 import { inDependencyOrder } from "../scripts/lib/stack-runs";
-import { parseStackRunArgs, stackOrder } from "../scripts/run-stacks";
+import { parseStackRunArgs, stackOrder, stacksAtOnce } from "../scripts/run-stacks";
 import { thrownMessage } from "./helpers";
 
 const repo = join(__dirname, "..");
@@ -33,6 +33,11 @@ describe("several stacks, one cdktf process each (scripts/run-stacks.ts)", () =>
     ).toMatch(
       /^--outputs-file with several stacks: each stack runs in its own cdktf process; name one stack per command/,
     );
+  });
+
+  test("without --auto-approve the stacks ask for approval one at a time, whatever the parallelism", () => {
+    expect(stacksAtOnce({ parallelism: 4, passThrough: ["--auto-approve"] })).toBe(4);
+    expect(stacksAtOnce({ parallelism: 4, passThrough: ["--var", "x=1"] })).toBe(1);
   });
 
   test("deploy waits for the layers below, destroy for the layers above, within an environment", () => {

@@ -106,6 +106,14 @@ export function stackOrder(
   return { stacks: [...selected], after };
 }
 
+/**
+ * Stacks at once: --parallelism, except without --auto-approve, where each stack asks for approval
+ * on the terminal and two prompts at once would read the same keystrokes: then one at a time.
+ */
+export function stacksAtOnce(args: Pick<StackRunArgs, "parallelism" | "passThrough">): number {
+  return args.passThrough.includes("--auto-approve") ? args.parallelism : 1;
+}
+
 function runStack(args: StackRunArgs, stack: string): Promise<boolean> {
   const argv = ["scripts/cdktf.sh", args.command, stack, "--skip-synth", "--output", args.output, ...args.passThrough];
   return new Promise((done) => {
@@ -127,10 +135,13 @@ async function main(): Promise<void> {
   synthStacks(stacks, args.output);
   const started = Date.now();
   const seconds = new Map<string, number>();
+  const atOnce = stacksAtOnce(args);
+  if (atOnce < args.parallelism)
+    console.log("[run-stacks] without --auto-approve each stack asks in turn: one at a time");
   const outcome = await inDependencyOrder(
     stacks,
     (s) => after.get(s) ?? [],
-    args.parallelism,
+    atOnce,
     async (stack) => {
       const begin = Date.now();
       const ok = await runStack(args, stack);
@@ -139,7 +150,7 @@ async function main(): Promise<void> {
     },
   );
   console.log(
-    `\n[run-stacks] ${args.command} of ${stacks.length} stacks, ${args.parallelism} at a time, ${((Date.now() - started) / 1000).toFixed(0)} s:`,
+    `\n[run-stacks] ${args.command} of ${stacks.length} stacks, ${atOnce} at a time, ${((Date.now() - started) / 1000).toFixed(0)} s:`,
   );
   for (const stack of stacks) {
     const s = seconds.get(stack);

@@ -101,13 +101,18 @@ export interface BuildOptions {
   readonly mockFoundation?: ReadonlySet<string>;
 }
 
+/** One environment's stack names by layer: [bootstrap], [foundation], [its modules]; each reads the one before. */
+export function stackLayers({ env, modules }: Pick<EnvironmentPlan, "env" | "modules">): string[][] {
+  return [
+    [stackName(env, BootstrapStack.STACK)],
+    [stackName(env, FoundationStack.STACK)],
+    modules.map((m) => stackName(env, m.module.name)),
+  ];
+}
+
 /** Every stack name the plans produce, in layer order per environment. */
 export function stackNames(plans: EnvironmentPlan[]): string[] {
-  return plans.flatMap(({ env, modules }) => [
-    stackName(env, BootstrapStack.STACK),
-    stackName(env, FoundationStack.STACK),
-    ...modules.map((m) => stackName(env, m.module.name)),
-  ]);
+  return plans.flatMap((plan) => stackLayers(plan).flat());
 }
 
 /** What else to build with a selection: the stacks below it (deploy, diff) or above it (destroy). */
@@ -139,12 +144,8 @@ export function selectStacks(
     matches.forEach((m) => selected.add(m));
   }
   if (!closure) return selected;
-  for (const { env, modules } of plans) {
-    const layers = [
-      [stackName(env, BootstrapStack.STACK)],
-      [stackName(env, FoundationStack.STACK)],
-      modules.map((m) => stackName(env, m.module.name)),
-    ];
+  for (const plan of plans) {
+    const layers = stackLayers(plan);
     const lowest = layers.findIndex((layer) => layer.some((s) => selected.has(s)));
     if (lowest < 0) continue;
     const highest = layers.length - 1 - [...layers].reverse().findIndex((layer) => layer.some((s) => selected.has(s)));

@@ -14,8 +14,7 @@
 import { spawn } from "node:child_process";
 import { cpus } from "node:os";
 import { resolve } from "node:path";
-import { planPlatform, type EnvironmentPlan, selectStacks } from "../app";
-import { BOOTSTRAP_STACK, FOUNDATION_STACK, stackName } from "../core/naming";
+import { planPlatform, type EnvironmentPlan, selectStacks, stackLayers } from "../app";
 import { ConfigError, loadEnvironments } from "../environments";
 import { MODULES, platformInputs } from "../packages";
 import { inDependencyOrder, synthStacks } from "./lib/stack-runs";
@@ -79,12 +78,8 @@ export function stackOrder(
   const selected = selectStacks(plans, args.selection.join(","), "the stacks to " + args.command) ?? new Set();
   const after = new Map<string, string[]>();
   const missing = new Set<string>();
-  for (const { env, modules } of plans) {
-    const layers = [
-      [stackName(env, BOOTSTRAP_STACK)],
-      [stackName(env, FOUNDATION_STACK)],
-      modules.map((m) => stackName(env, m.module.name)),
-    ];
+  for (const plan of plans) {
+    const layers = stackLayers(plan);
     if (args.command === "destroy") layers.reverse();
     layers.forEach((layer, depth) => {
       for (const stack of layer.filter((s) => selected.has(s))) {

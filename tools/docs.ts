@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TerraformStack, Testing } from "cdktf";
-import { buildPlatform, planPlatform, stackNames } from "../app";
+import { buildPlatform, planPlatform, stackLayers } from "../app";
 import { splitStackName } from "../core/naming";
 import { loadEnvironments } from "../environments";
 import { MODULES, platformInputs } from "../packages";
@@ -43,10 +43,9 @@ let outputsCache: Map<string, Map<string, OutputDoc>> | undefined;
 function moduleOutputs(): Map<string, Map<string, OutputDoc>> {
   if (outputsCache) return outputsCache;
   const plans = planPlatform(loadEnvironments(platformInputs({}), ""), MODULES);
-  const moduleNames = new Set(MODULES.map((m) => m.name));
   const app = Testing.app();
-  const stacks = stackNames(plans).filter((n) => moduleNames.has(splitStackName(n).stack));
-  buildPlatform(app, plans, { stacks: new Set(stacks) });
+  // The module layer of each environment.
+  buildPlatform(app, plans, { stacks: new Set(plans.flatMap((plan) => stackLayers(plan)[2])) });
   const byModule = new Map<string, Map<string, OutputDoc>>();
   for (const stack of app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack)) {
     const { env, stack: module } = splitStackName(stack.node.id);

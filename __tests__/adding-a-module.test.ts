@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { addModule, bucketAndQueueModule } from "../tools/module-folder";
+import { scratchRepository } from "./scratch-repo";
 
 // README "Adding a module", done in a copy of the repository: one folder and one line elsewhere.
 
@@ -17,18 +18,12 @@ function run(cwd: string, command: string, args: string[], env: NodeJS.ProcessEn
 const git = (cwd: string, ...args: string[]) =>
   run(cwd, "git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args]);
 
-/** The repository's files (tracked and new, not ignored) in a fresh git repository of their own. */
+/** The repository's working tree in a fresh git repository of its own, dependencies linked. */
 function copyOfRepository(): string {
-  const copy = join(mkdtempSync(join(tmpdir(), "add-module-")), "repo");
-  const files = git(ROOT, "ls-files", "-co", "--exclude-standard", "-z").stdout.split("\0").filter(Boolean);
-  for (const file of files.filter((f) => existsSync(join(ROOT, f)))) {
-    mkdirSync(dirname(join(copy, file)), { recursive: true });
-    copyFileSync(join(ROOT, file), join(copy, file));
-  }
+  const copy = scratchRepository(ROOT, join(mkdtempSync(join(tmpdir(), "add-module-")), "repo"));
   symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"));
-  git(copy, "init", "-q");
-  git(copy, "add", "-A");
-  git(copy, "commit", "-qm", "base");
+  // A link, not the directory .gitignore's node_modules/ names: ignored here like an install.
+  appendFileSync(join(copy, ".git", "info", "exclude"), "node_modules\n");
   return copy;
 }
 

@@ -5,19 +5,11 @@
  * comment job with the plan artifacts), against the emulator and a GitHub API stub.
  */
 import { execFileSync } from "node:child_process";
-import {
-  copyFileSync,
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { parse } from "yaml";
+import { scratchRepository } from "../scratch-repo";
 import { REPO, run, type RunResult } from "./run";
 
 interface Step {
@@ -72,23 +64,7 @@ const git = (cwd: string, ...args: string[]) =>
 /** A scratch repository holding the working tree as main, with a feature branch checked out. */
 export function rehearsal(): Rehearsal {
   const root = mkdtempSync(join(tmpdir(), "pr-rehearsal-"));
-  const repo = join(root, "repo");
-  const files = execFileSync("git", ["-C", REPO, "ls-files", "--cached", "--others", "--exclude-standard"], {
-    encoding: "utf8",
-  })
-    .split("\n")
-    .filter(Boolean);
-  for (const f of files) {
-    mkdirSync(dirname(join(repo, f)), { recursive: true });
-    try {
-      copyFileSync(join(REPO, f), join(repo, f));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e; // deleted in the working tree
-    }
-  }
-  git(repo, "init", "-q", "-b", "main");
-  git(repo, "add", "-A");
-  git(repo, "commit", "-q", "-m", "base");
+  const repo = scratchRepository(REPO, join(root, "repo"));
   // actions/checkout with fetch-depth 0 leaves the base branch as origin/<base>.
   git(repo, "update-ref", "refs/remotes/origin/main", "HEAD");
   git(repo, "checkout", "-q", "-b", "feature");

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { planPlatform } from "../../app";
@@ -13,6 +13,7 @@ import {
   platformStacks,
   resolveBase,
 } from "../../review/affected";
+import { scratchRepository } from "../scratch-repo";
 
 const source = join(__dirname, "..", "..");
 const plans = planPlatform(loadEnvironments(platformInputs({}), undefined), MODULES);
@@ -37,33 +38,8 @@ function affectedBy(files: string[]): string[] {
 }
 
 beforeAll(() => {
-  // A real history: the project's tracked files committed as main in a scratch repository.
-  repo = mkdtempSync(join(tmpdir(), "affected-"));
-  const files = execFileSync("git", ["-C", source, "ls-files", "--cached", "--others", "--exclude-standard"], {
-    encoding: "utf8",
-  })
-    .split("\n")
-    .filter(Boolean);
-  for (const f of files) {
-    mkdirSync(dirname(join(repo, f)), { recursive: true });
-    copyFileSync(join(source, f), join(repo, f));
-  }
-  git("init", "-q", "-b", "main");
-  git("-c", "user.email=ci@example.com", "-c", "user.name=ci", "add", "-A");
-  execFileSync("git", [
-    "-C",
-    repo,
-    "-c",
-    "user.email=ci@example.com",
-    "-c",
-    "user.name=ci",
-    "commit",
-    "-q",
-    "-m",
-    "base",
-  ]);
-  git("config", "user.email", "ci@example.com");
-  git("config", "user.name", "ci");
+  // A real history: the project's working tree committed as main in a scratch repository.
+  repo = scratchRepository(source, mkdtempSync(join(tmpdir(), "affected-")));
 });
 
 afterAll(() => rmSync(repo, { recursive: true, force: true }));

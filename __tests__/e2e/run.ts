@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { spawn } from "node:child_process";
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -32,12 +33,29 @@ export interface Running {
   end(): void;
 }
 
+/** The niceness of the commands started in the current async context (lowPriority), if raised. */
+const niceness = new AsyncLocalStorage<number>();
+
+/**
+ * Runs `body` with every command it starts (and their children: engines, providers, an emulator)
+ * at nice 10. Work beside the main line yields the CPU to it: the main line is the critical path, and
+ * the work beside it has minutes of slack on 2 cores.
+ */
+export function lowPriority<T>(body: () => Promise<T>): Promise<T> {
+  return niceness.run(10, body);
+}
+
 /** Starts a command; output goes to a log file under .e2e/logs. */
 export function start(command: string, args: string[], options: Omit<RunOptions, "input">): Running {
   const started = Date.now();
   const logFile = join(LOG_DIR, options.log);
-  appendFileSync(logFile, `\n$ ${command} ${args.join(" ")}   (cwd ${options.cwd ?? REPO})\n`);
-  const child = spawn(command, args, {
+  const nice = niceness.getStore();
+  appendFileSync(
+    logFile,
+    `\n$ ${nice ? `nice -n ${nice} ` : ""}${command} ${args.join(" ")}   (cwd ${options.cwd ?? REPO})\n`,
+  );
+  const [file, argv] = nice ? ["nice", ["-n", String(nice), command, ...args]] : [command, args];
+  const child = spawn(file, argv, {
     cwd: options.cwd ?? REPO,
     env: { ...process.env, ...options.env },
     stdio: ["pipe", "pipe", "pipe"],

@@ -80,10 +80,18 @@ plan role), two authorization gaps would refuse what AWS allows:
 - JSON-protocol services (DynamoDB, SQS, KMS, Kinesis, CloudWatch Logs, ECR): moto answers a denied
   request with the XML error of the query protocol, which their SDK clients cannot read; AWS answers
   400 with {"__type": "AccessDeniedException", "message": ...}.
+
+And one cost of enforcement, not a gap: moto parses every policy document of the caller again on each
+request and matches each action pattern with re.match, whose cache holds 512 patterns. The plan role
+carries AWS's ReadOnlyAccess, with thousands of patterns, so each of its requests recompiled them:
+about 170 ms a request, and the pull-request rehearsal's plans queued behind it. Here a document is
+parsed once and a pattern compiled once; what is allowed or denied is unchanged.
 """
 
+import functools
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -94,7 +102,7 @@ from moto.acm.models import CertBundle
 from moto.core.authorization import ActionAuthenticatorMixin
 from moto.core.exceptions import _RESTError
 from moto.core.responses import EmptyResult
-from moto.iam.access_control import IAMRequestBase
+from moto.iam.access_control import IAMPolicy, IAMPolicyStatement, IAMRequestBase
 from moto.awslambda.models import LambdaFunction
 from moto.cloudfront.models import DefaultCacheBehaviour, Origin as CloudFrontOrigin, ViewerCertificate
 from moto.dynamodb.responses import DynamoHandler
@@ -523,6 +531,34 @@ def _aws_request_over_received_body(self):
 
 _create_aws_request = IAMRequestBase._create_aws_request
 IAMRequestBase._create_aws_request = _aws_request_over_received_body
+
+@functools.lru_cache(maxsize=4096)
+def _policy_json(document):
+    return json.loads(document)
+
+
+def _iam_policy_init(self, policy):
+    # As moto's IAMPolicy.__init__, with the document parsed once (documents are immutable strings;
+    # the parsed policy is only read).
+    if isinstance(policy, str):
+        document = policy
+    elif isinstance(policy, dict):
+        document = policy["policy_document"]
+    else:
+        document = next(v for v in policy.versions if v.is_default).document
+    self._policy_json = _policy_json(document)
+
+
+IAMPolicy.__init__ = _iam_policy_init
+
+
+@functools.lru_cache(maxsize=None)
+def _statement_pattern(pattern):
+    # moto's own translation: "*" matches anything, the rest is taken as a regular expression.
+    return re.compile("^" + pattern.replace("*", ".*") + "$")
+
+
+IAMPolicyStatement._match = staticmethod(lambda pattern, string: _statement_pattern(pattern).match(string))
 
 _run_simple = moto.server.run_simple
 

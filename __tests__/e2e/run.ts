@@ -50,11 +50,8 @@ export function start(command: string, args: string[], options: Omit<RunOptions,
   const started = Date.now();
   const logFile = join(LOG_DIR, options.log);
   const nice = niceness.getStore();
-  appendFileSync(
-    logFile,
-    `\n$ ${nice ? `nice -n ${nice} ` : ""}${command} ${args.join(" ")}   (cwd ${options.cwd ?? REPO})\n`,
-  );
   const [file, argv] = nice ? ["nice", ["-n", String(nice), command, ...args]] : [command, args];
+  appendFileSync(logFile, `\n$ ${file} ${argv.join(" ")}   (cwd ${options.cwd ?? REPO})\n`);
   const child = spawn(file, argv, {
     cwd: options.cwd ?? REPO,
     env: { ...process.env, ...options.env },

@@ -3,65 +3,99 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const ROOT = join(__dirname, "..");
-const ESLINT = join(ROOT, "node_modules", ".bin", "eslint");
 
-/** What ESLint says of `code` as if it were the file `path` of the repository (nothing is written). */
-function lint(path: string, code: string): { code: number | null; output: string } {
-  const run = spawnSync(ESLINT, ["--stdin", "--stdin-filename", path, "--format", "stylish", "--no-color"], {
+/** A snippet of code to lint as if it were the file `path` of the repository (nothing is written). */
+type Fixture = { path: string; code: string };
+type Linted = { code: number; output: string };
+
+/**
+ * What ESLint says of each fixture: one ESLint process for all of them (its start-up and config load
+ * cost more than the linting), through ESLint's API. `code` is what `eslint` would exit with (1 when
+ * an error is reported), `output` its stylish report without colour.
+ */
+function lintAll(fixtures: Record<string, Fixture>): Record<string, Linted> {
+  const script = `
+    const { ESLint } = require("eslint");
+    (async () => {
+      const fixtures = JSON.parse(require("node:fs").readFileSync(0, "utf8"));
+      const eslint = new ESLint({ cwd: process.cwd() });
+      const stylish = await eslint.loadFormatter("stylish");
+      const linted = {};
+      for (const [name, { path, code }] of Object.entries(fixtures)) {
+        const results = await eslint.lintText(code, { filePath: path });
+        linted[name] = { code: results.some((r) => r.errorCount > 0) ? 1 : 0, output: await stylish.format(results) };
+      }
+      process.stdout.write(JSON.stringify(linted));
+    })().catch((e) => { console.error(e); process.exit(2); });`;
+  const run = spawnSync(process.execPath, ["-e", script], {
     cwd: ROOT,
-    input: code,
+    input: JSON.stringify(fixtures),
     encoding: "utf8",
+    env: { ...process.env, FORCE_COLOR: "0" },
   });
-  return { code: run.status, output: `${run.stdout}${run.stderr}` };
+  if (run.status !== 0) throw new Error(`eslint did not run (exit ${run.status}):\n${run.stderr}`);
+  return JSON.parse(run.stdout) as Record<string, Linted>;
 }
 
+const LONG_BODY = Array.from({ length: 85 }, (_, i) => `  const v${i} = ${i};`).join("\n");
+
 describe("layering: dependencies point one way (eslint.config.mjs)", () => {
+  let linted: Record<string, Linted>;
+  beforeAll(() => {
+    linted = lintAll({
+      constructImportsStacks: {
+        path: "constructs/layer-fixture.ts",
+        code: 'import { stateBackendConfig } from "../stacks/state";\nexport const config = stateBackendConfig;\n',
+      },
+      leafImportsProject: {
+        path: "core/layer-fixture.ts",
+        code: 'import type { Environment } from "../environments";\nexport type E = Environment;\n',
+      },
+      moduleImportsStack: {
+        path: "packages/fixture/index.ts",
+        code: 'import { ModuleStack } from "../../stacks/module-stack";\nexport const s = ModuleStack;\n',
+      },
+      moduleUsesApi: {
+        path: "packages/fixture/index.ts",
+        code: 'import { defineModule } from "../../stacks/module-api";\nimport { PrivateBucket } from "../../constructs/private-bucket";\nexport const d = [defineModule, PrivateBucket];\n',
+      },
+      reviewImportsModules: {
+        path: "review/layer-fixture.ts",
+        code: 'import { MODULES } from "../packages";\nexport const m = MODULES;\n',
+      },
+      longFunction: {
+        path: "constructs/long-fixture.ts",
+        code: `export function long(): number {\n${LONG_BODY}\n  return v0;\n}\n`,
+      },
+    });
+  }, 60_000);
+
   test("a construct importing from the stacks fails", () => {
-    const result = lint(
-      "constructs/layer-fixture.ts",
-      'import { stateBackendConfig } from "../stacks/state";\nexport const config = stateBackendConfig;\n',
+    expect(linted.constructImportsStacks.code).toBe(1);
+    expect(linted.constructImportsStacks.output).toContain(
+      "constructs/ may import only core: dependencies point one way",
     );
-    expect(result.code).toBe(1);
-    expect(result.output).toContain("constructs/ may import only core: dependencies point one way");
   });
 
   test("the leaf importing anything of the project fails", () => {
-    const result = lint(
-      "core/layer-fixture.ts",
-      'import type { Environment } from "../environments";\nexport type E = Environment;\n',
-    );
-    expect(result.code).toBe(1);
-    expect(result.output).toContain("core/ may import only nothing of this project");
+    expect(linted.leafImportsProject.code).toBe(1);
+    expect(linted.leafImportsProject.output).toContain("core/ may import only nothing of this project");
   });
 
   test("a module reaches the stacks only through the module API", () => {
-    const inside = lint(
-      "packages/fixture/index.ts",
-      'import { ModuleStack } from "../../stacks/module-stack";\nexport const s = ModuleStack;\n',
-    );
-    expect(inside.code).toBe(1);
-    expect(inside.output).toContain("a module reaches the stacks only through stacks/module-api");
-    const api = lint(
-      "packages/fixture/index.ts",
-      'import { defineModule } from "../../stacks/module-api";\nimport { PrivateBucket } from "../../constructs/private-bucket";\nexport const d = [defineModule, PrivateBucket];\n',
-    );
-    expect(api).toEqual({ code: 0, output: "" });
+    expect(linted.moduleImportsStack.code).toBe(1);
+    expect(linted.moduleImportsStack.output).toContain("a module reaches the stacks only through stacks/module-api");
+    expect(linted.moduleUsesApi).toEqual({ code: 0, output: "" });
   });
 
   test("policies and review read synthesized output and use the leaf only", () => {
-    const result = lint(
-      "review/layer-fixture.ts",
-      'import { MODULES } from "../packages";\nexport const m = MODULES;\n',
-    );
-    expect(result.code).toBe(1);
-    expect(result.output).toContain("review/ may import only core");
+    expect(linted.reviewImportsModules.code).toBe(1);
+    expect(linted.reviewImportsModules.output).toContain("review/ may import only core");
   });
 
   test("functions of stacks, constructs and modules stay under 80 lines", () => {
-    const body = Array.from({ length: 85 }, (_, i) => `  const v${i} = ${i};`).join("\n");
-    const result = lint("constructs/long-fixture.ts", `export function long(): number {\n${body}\n  return v0;\n}\n`);
-    expect(result.code).toBe(1);
-    expect(result.output).toContain("max-lines-per-function");
+    expect(linted.longFunction.code).toBe(1);
+    expect(linted.longFunction.output).toContain("max-lines-per-function");
   });
 });
 

@@ -11,8 +11,8 @@ module.exports = {
     ],
   },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
-  globalSetup: "<rootDir>/__tests__/tmpdir.setup.js",
-  globalTeardown: "<rootDir>/__tests__/tmpdir.teardown.js",
+  globalSetup: "<rootDir>/__tests__/unit.setup.ts",
+  globalTeardown: "<rootDir>/__tests__/unit.teardown.ts",
   ci: true,
   // Two workers at least: jest's default (cores - 1) is one on a 2-core machine, and most suites wait
   // on module loading and child processes as much as they compute (unit tier 71 s with 2, 115 s with 1,

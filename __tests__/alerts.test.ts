@@ -2,7 +2,16 @@ import { Testing, TerraformStack } from "cdktf";
 import { QueueWithDeadLetter } from "../constructs/queue";
 import { FoundationStack } from "../stacks/foundation-stack";
 import { ConfigError, parseEnvironment } from "../environments";
-import { env, input, onlyResource, platform, policy, resourcesOf, stacksOf, synthJson, thrownMessage } from "./helpers";
+import {
+  env,
+  input,
+  onlyResource,
+  policy,
+  resourcesOf,
+  synthesizedPlatform,
+  synthJson,
+  thrownMessage,
+} from "./helpers";
 
 const foundation = (name: string) =>
   synthJson(new FoundationStack(Testing.app(), { env: env(name), imageModules: [] }));
@@ -156,10 +165,9 @@ describe("alarms switch", () => {
       "alarms: may be false only for an environment that runs against an emulator",
     );
     expect(env("local").alarms).toBe(false);
-    const { app } = platform();
-    const stacks = stacksOf(app);
+    const { stacks } = synthesizedPlatform();
     const alarmsOf = (name: string) =>
-      Object.keys(resourcesOf(synthJson(stacks.get(name)!), "aws_cloudwatch_metric_alarm")).length;
+      Object.keys(resourcesOf(stacks.get(name)!, "aws_cloudwatch_metric_alarm")).length;
     expect(["dev-file-processing", "dev-data-pipeline", "dev-order-tracking"].map(alarmsOf)).toEqual([1, 4, 3]);
     expect(["local-file-processing", "local-data-pipeline", "local-order-tracking"].map(alarmsOf)).toEqual([0, 0, 0]);
   });

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +8,7 @@ import { MODULES, moduleEnvironments, platformInputs } from "../packages";
 import type { ModuleDefinition } from "../stacks/module-api";
 import { FoundationRef } from "../stacks/foundation-ref";
 import { env, input, thrownMessage } from "./helpers";
+import { synthProcess } from "./synth-process";
 import { TerraformStack, Testing } from "cdktf";
 
 const messageOf = (fn: () => unknown) => thrownMessage(fn);
@@ -188,15 +188,9 @@ describe("bad input is refused with a message that says what and how to fix", ()
 });
 
 describe("synth as a process", () => {
-  const root = join(__dirname, "..");
   const synth = (extra: NodeJS.ProcessEnv) => {
     const outdir = join(mkdtempSync(join(tmpdir(), "synth-")), "out");
-    const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "main.ts"], {
-      cwd: root,
-      encoding: "utf8",
-      env: { ...process.env, PLATFORM_ENVIRONMENTS: "", PLATFORM_STACKS: "", CDKTF_OUTDIR: outdir, ...extra },
-    });
-    return { ...result, outdir };
+    return { ...synthProcess(outdir, extra), outdir };
   };
 
   test("invalid config exits 1, names environment, path and reason, and writes nothing", () => {
@@ -231,11 +225,11 @@ describe("synth as a process", () => {
       "local-order-tracking",
       "prod-order-tracking",
     ]);
-    const full = synth({});
-    expect(full.status).toBe(0);
+    // The full synth: the one the global setup ran with the same clean environment (unit.setup.ts).
+    const full = process.env.PLATFORM_UNIT_SYNTH!;
     for (const stack of selected) {
       const file = (outdir: string) => readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8");
-      expect({ stack, same: file(result.outdir) === file(full.outdir) }).toEqual({ stack, same: true });
+      expect({ stack, same: file(result.outdir) === file(full) }).toEqual({ stack, same: true });
     }
   });
 

@@ -1,17 +1,18 @@
-import { TerraformStack } from "cdktf";
+import { planPlatform } from "../app";
+import { loadEnvironments } from "../environments";
+import { MODULES, platformInputs } from "../packages";
 import { FoundationStack } from "../stacks/foundation-stack";
 import { stateBackendConfig } from "../stacks/state";
-import { platform, stacksOf, synthJson } from "./helpers";
+import { synthesizedPlatform } from "./helpers";
 
-/** Every stack of every environment, synthesized once for this file. */
-const { app, plans } = platform();
-const stacks = stacksOf(app);
-const json = new Map([...stacks].map(([name, stack]) => [name, synthJson(stack)]));
+/** Every stack of every environment as synth wrote it, and the plans it was built from. */
+const { stacks: json, dependencies } = synthesizedPlatform();
+const plans = planPlatform(loadEnvironments(platformInputs({}), undefined), MODULES);
 const moduleStackNames = plans.flatMap((p) => p.modules.map((m) => `${p.env.name}-${m.module.name}`));
 
 describe("state contract", () => {
   test("4 environments x (bootstrap + foundation + 4 modules) = 24 stacks", () => {
-    expect(stacks.size).toBe(24);
+    expect(json.size).toBe(24);
     expect(moduleStackNames).toHaveLength(16);
   });
 
@@ -86,7 +87,7 @@ describe("state contract", () => {
 
 describe("stack names and order", () => {
   test("names are <env>-<stack>", () => {
-    expect([...stacks.keys()].filter((n) => n.startsWith("dev-")).sort()).toEqual([
+    expect([...json.keys()].filter((n) => n.startsWith("dev-")).sort()).toEqual([
       "dev-bootstrap",
       "dev-data-pipeline",
       "dev-file-processing",
@@ -97,8 +98,7 @@ describe("stack names and order", () => {
   });
 
   test("dependencies run bootstrap -> foundation -> modules within one environment", () => {
-    for (const [name, stack] of stacks) {
-      const deps = stack.dependencies.map((d) => (d as TerraformStack).node.id);
+    for (const [name, deps] of dependencies) {
       const [envName, ...rest] = name.split("-");
       const kind = rest.join("-");
       if (kind === "bootstrap") expect(deps).toEqual([]);

@@ -1,5 +1,5 @@
 import { EMULATED_SERVICES } from "../stacks/aws-provider";
-import { platform, stacksOf, synthJson } from "./helpers";
+import { synthesizedPlatform } from "./helpers";
 
 /**
  * The endpoint each resource type is called through, by type prefix (longest first). A type that
@@ -44,10 +44,9 @@ const SERVICE_OF: [prefix: string, service: string][] = [
 ];
 
 test("every AWS resource type of the local stacks is called through the emulator endpoint", () => {
-  const { app } = platform();
-  const local = [...stacksOf(app)].filter(([name]) => name.startsWith("local-"));
+  const local = [...synthesizedPlatform().stacks].filter(([name]) => name.startsWith("local-"));
   const types = new Set(
-    local.flatMap(([, stack]) => Object.keys(synthJson(stack).resource ?? {})).filter((t) => t.startsWith("aws_")),
+    local.flatMap(([, json]) => Object.keys(json.resource ?? {})).filter((t) => t.startsWith("aws_")),
   );
   const unmapped = [...types].filter((t) => !SERVICE_OF.some(([prefix]) => t.startsWith(prefix)));
   expect(unmapped).toEqual([]);

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { App, Testing, type TerraformStack } from "cdktf";
 import { buildPlatform, type EnvironmentPlan, planPlatform } from "../app";
 import { type Environment, loadEnvironments, parseEnvironment } from "../environments";
@@ -63,6 +65,51 @@ export function platform(): { app: App; plans: EnvironmentPlan[] } {
   const plans = planPlatform(loadEnvironments(platformInputs({}), undefined), MODULES);
   buildPlatform(app, plans);
   return { app, plans };
+}
+
+/** The platform as synth wrote it: each stack's JSON and the stacks it depends on, by name. */
+export interface SynthesizedPlatform {
+  readonly stacks: ReadonlyMap<string, StackJson>;
+  readonly dependencies: ReadonlyMap<string, readonly string[]>;
+}
+
+/** A value without cdktf's "//" metadata keys, as Testing.synth leaves it. */
+function withoutMetadata(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutMetadata);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== "//")
+      .map(([key, v]) => [key, withoutMetadata(v)]),
+  );
+}
+
+let synthesized: SynthesizedPlatform | undefined;
+
+/**
+ * Every stack of every environment as `npm run synth` writes it, read from the one synth the global
+ * setup ran for this run (unit.setup.ts), without cdktf's metadata: the same JSON `synthJson` gives
+ * for a stack of `platform()`, without building the 24 stacks again in each suite.
+ */
+export function synthesizedPlatform(): SynthesizedPlatform {
+  if (synthesized) return synthesized;
+  const dir = process.env.PLATFORM_UNIT_SYNTH;
+  if (!dir)
+    throw new Error("PLATFORM_UNIT_SYNTH is not set: run jest with jest.config.js, whose global setup synthesizes");
+  const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, { dependencies: string[]; synthesizedStackPath: string }>;
+  };
+  const entries = Object.entries(manifest.stacks);
+  synthesized = {
+    stacks: new Map(
+      entries.map(([name, m]) => [
+        name,
+        withoutMetadata(JSON.parse(readFileSync(join(dir, m.synthesizedStackPath), "utf8"))) as StackJson,
+      ]),
+    ),
+    dependencies: new Map(entries.map(([name, m]) => [name, m.dependencies])),
+  };
+  return synthesized;
 }
 
 /** Every stack of an app by name. */

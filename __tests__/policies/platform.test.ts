@@ -1,6 +1,5 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { Testing } from "cdktf";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +8,7 @@ import { loadEnvironments } from "../../environments";
 import { MODULES, platformInputs } from "../../packages";
 import { PolicyViolationError } from "../../policies/pack";
 import { platform, stacksOf } from "../helpers";
+import { synthProcess } from "../synth-process";
 import { line } from "./check";
 
 function synthError(synth: () => void): PolicyViolationError | undefined {
@@ -51,15 +51,9 @@ describe("the policy pack on the real platform", () => {
 describe("synth as a process", () => {
   test("a violation exits 1 with rule, path, problem and fix on stderr, and neither the stack nor the manifest is written", () => {
     const outdir = join(mkdtempSync(join(tmpdir(), "synth-")), "out");
-    const result = spawnSync(
-      process.execPath,
-      ["-r", "./scripts/register.js", "-r", "./__tests__/policies/fixtures/open-ssh.ts", "main.ts"],
-      {
-        cwd: join(__dirname, "..", ".."),
-        encoding: "utf8",
-        env: { ...process.env, PLATFORM_ENVIRONMENTS: "", PLATFORM_STACKS: "dev-order-tracking", CDKTF_OUTDIR: outdir },
-      },
-    );
+    const result = synthProcess(outdir, { PLATFORM_STACKS: "dev-order-tracking" }, [
+      "./__tests__/policies/fixtures/open-ssh.ts",
+    ]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
       "synth stopped by the policy pack:\n" +

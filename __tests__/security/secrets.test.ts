@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { scanText, secretLikeOutput } from "../../review/secrets";
-import { platform, stacksOf, synthJson } from "../helpers";
+import { synthesizedPlatform } from "../helpers";
 
 const repo = join(__dirname, "..", "..");
 // Built at run time so this file does not itself hold the shapes it tests for.
@@ -32,8 +32,7 @@ describe("secret scanner", () => {
 });
 
 describe("no secrets anywhere", () => {
-  const { app } = platform();
-  const stacks = [...stacksOf(app)].map(([name, stack]) => ({ name, json: synthJson(stack) }));
+  const stacks = [...synthesizedPlatform().stacks].map(([name, json]) => ({ name, json }));
 
   test("synthesized JSON of every stack holds no secret-shaped value", () => {
     const findings = stacks.flatMap(({ name, json }) => scanText(`${name}/cdk.tf.json`, JSON.stringify(json, null, 1)));

@@ -11,10 +11,11 @@
 //   and the one-stack synth at each N against the one-stack synth of the repository's own modules;
 //   a no-change plan of every local stack: serial `cdktf diff` vs `npm run plan`, and the floor
 //   (plans.ts; its own emulator; --no-plans skips it);
-//   the unit tier, `npm test`, once (--no-unit skips it).
+//   the unit tier, `npm test`, without its type-check and lint caches, then again (--no-unit skips it).
 //
 // Everything runs on copies in a temporary directory (node_modules symlinked), removed at the end
-// (--keep leaves it for reproducing a line by hand). The repository itself is only read.
+// (--keep leaves it for reproducing a line by hand). The repository itself is only read, but for the
+// unit tier's caches in node_modules/.cache, which its first run removes.
 //
 // Flags: --runs N (default 5)   --scale 10,50,200   --large-runs N (at most N runs for N >= 100, default 3)
 import * as fs from "node:fs";
@@ -29,16 +30,32 @@ import { log, verdict } from "./report";
 import { benchScale } from "./scale";
 import { benchSynth } from "./synth";
 
-/** The unit tier, npm test, once: its time against the goal of 45 s on an idle machine. */
-function benchUnitTier(): void {
-  const load = os.loadavg()[0];
+/** Where the unit tier keeps its type-check and lint caches (scripts/unit-tier.sh, tsconfig.json). */
+const UNIT_CACHES = ["tsc", "eslint", "prettier"].map((c) => path.join(ROOT, "node_modules", ".cache", c));
+
+/** One `npm test`: its seconds and jest's summary line. */
+function runUnitTier(): { seconds: number; summary: string } {
   const started = Date.now();
   const unit = spawnSync("npm", ["test", "--silent"], { cwd: ROOT, encoding: "utf8", env: childEnv({}) });
   const seconds = (Date.now() - started) / 1000;
   if (unit.status !== 0) throw new Error(`npm test failed:\n${(unit.stdout + unit.stderr).slice(-4000)}`);
-  const summary = /Tests:\s+(.*)/.exec(unit.stdout + unit.stderr)?.[1] ?? "?";
+  return { seconds, summary: /Tests:\s+(.*)/.exec(unit.stdout + unit.stderr)?.[1] ?? "?" };
+}
+
+/**
+ * The unit tier, npm test, twice: first without the type-check and lint caches (as on a fresh
+ * clone; they are removed first), then again with nothing changed, as a developer re-runs it. The
+ * goal of 45 s on an idle machine is judged on the second.
+ */
+function benchUnitTier(): void {
+  const load = os.loadavg()[0];
+  for (const cache of UNIT_CACHES) fs.rmSync(cache, { recursive: true, force: true });
+  const first = runUnitTier();
+  const again = runUnitTier();
   log(
-    `unit tier: npm test (Checkov, tsc, jest; ${summary}) took ${seconds.toFixed(1)} s, load average ${load.toFixed(2)} before; goal < 45 s on an idle machine: ${verdict(seconds < 45)}`,
+    `unit tier: npm test (Checkov, tsc, lint, jest; ${again.summary}), load average ${load.toFixed(2)} before:\n` +
+      `  without type-check and lint caches   ${first.seconds.toFixed(1)} s\n` +
+      `  again, nothing changed               ${again.seconds.toFixed(1)} s; goal < 45 s on an idle machine: ${verdict(again.seconds < 45)}`,
   );
 }
 

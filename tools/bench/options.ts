@@ -7,7 +7,7 @@ export interface Options {
   keep: boolean;
   /** The no-change plan comparison against an emulator (bench-plans.ts); --no-plans skips it. */
   plans: boolean;
-  /** The unit tier (npm test) once; --no-unit skips it. */
+  /** The unit tier (npm test) without its caches, then again; --no-unit skips it. */
   unit: boolean;
 }
 

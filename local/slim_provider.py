@@ -10,6 +10,14 @@ to <work dir> as hard links (no space, no time) and those two files are replaced
 only the named services, the second keeps only the accessors that the built code calls. `go build`
 there compiles and links only those packages, and resource types of other services are unknown to
 the build. Prints the directory to build in.
+
+    python3 local/slim_provider.py --types <file> <provider module dir> <work dir> <service> ...
+
+also keeps, in each of those services, only the resource types, data sources (and their list,
+ephemeral and action counterparts) named in <file> (one type name per line, # comments): each
+service package's generated registry, internal/service/<service>/service_package_gen.go, lists
+one entry per type, and the provider builds the schema of every entry it lists in every process
+it starts. A name that no kept service lists stops the build, naming it.
 """
 
 import os
@@ -81,6 +89,61 @@ def slim_clients(text, called):
     return "\n".join(lines) + "\n"
 
 
+# An entry of a generated registry's lists: a composite literal at two tabs, its TypeName at three.
+ENTRY_START = "\t\t{"
+ENTRY_END = "\t\t},"
+TYPE_NAME = re.compile(r'^\t\t\tTypeName:\s+"([a-z0-9_]+)",$')
+IMPORT = re.compile(r'^\t(?:([A-Za-z0-9_]+) )?"([^"]+)"$')
+
+
+def service_registry(service):
+    return os.path.join("internal", "service", service, "service_package_gen.go")
+
+
+def slim_registry(text, types):
+    """A service's generated registry with only the entries whose TypeName is in `types`; returns
+    the text and the type names it listed before."""
+    kept, entry, listed = [], None, set()
+    for line in text.splitlines():
+        if entry is not None:
+            entry.append(line)
+            if line == ENTRY_END:
+                names = [m.group(1) for m in map(TYPE_NAME.match, entry) if m]
+                listed.update(names)
+                if not names or names[0] in types:
+                    kept.extend(entry)
+                entry = None
+        elif line == ENTRY_START:
+            entry = [line]
+        else:
+            kept.append(line)
+    if entry is not None:
+        sys.exit("a registry entry has no end: the generated file's layout changed, slim_provider.py needs a look")
+    return without_unused_imports(kept), listed
+
+
+def without_unused_imports(lines):
+    """Go refuses an import nothing uses: drop those the removed entries alone used."""
+    start, end = lines.index("import ("), None
+    end = lines.index(")", start)
+    body = "\n".join(lines[:start] + lines[end:])
+    kept = []
+    for line in lines[start + 1 : end]:
+        imported = IMPORT.match(line)
+        if imported:
+            name = imported.group(1) or imported.group(2).rsplit("/", 1)[-1]
+            identifier = re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) and not re.fullmatch(r"v[0-9]+", name)
+            if identifier and not re.search(rf"\b{name}\.", body):
+                continue
+        kept.append(line)
+    return "\n".join(lines[: start + 1] + kept + lines[end:]) + "\n"
+
+
+def read_types(path):
+    with open(path) as f:
+        return {line.split("#", 1)[0].strip() for line in f} - {""}
+
+
 def replace(copy, relative, text):
     target = os.path.join(copy, relative)
     os.chmod(os.path.dirname(target), 0o755)
@@ -89,7 +152,7 @@ def replace(copy, relative, text):
         f.write(text)
 
 
-def main(module_dir, work_dir, services):
+def main(module_dir, work_dir, services, types=None):
     with open(os.path.join(module_dir, GENERATED)) as f:
         text = slim(f.read(), set(services))
 
@@ -105,10 +168,24 @@ def main(module_dir, work_dir, services):
     with open(os.path.join(copy, CLIENTS)) as f:
         clients = slim_clients(f.read(), called_accessors(copy))
     replace(copy, CLIENTS, clients)
+    if types is not None:
+        listed = set()
+        for service in services:
+            with open(os.path.join(copy, service_registry(service))) as f:
+                registry, names = slim_registry(f.read(), types)
+            listed |= names
+            replace(copy, service_registry(service), registry)
+        unknown = sorted(types - listed)
+        if unknown:
+            sys.exit(f"no kept service lists these types: {', '.join(unknown)}; check the names, or add their service")
     print(copy)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 4:
+    args = sys.argv[1:]
+    types = None
+    if args[:1] == ["--types"]:
+        types, args = read_types(args[1]), args[2:]
+    if len(args) < 3:
         sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2], sys.argv[3:])
+    main(args[0], args[1], args[2:], types)

@@ -94,32 +94,38 @@ registry_host() {
   rm -rf "$probe"
 }
 
-# build_provider NAME MODULE PSEUDO_VERSION LABEL [SERVICES]
-# With SERVICES (AWS only), the build registers just those service packages (slim build,
-# local/slim_provider.py).
+# build_provider NAME MODULE PSEUDO_VERSION LABEL [SERVICES [TYPES_FILE]]
+# With SERVICES (AWS only), the build registers just those service packages, and with TYPES_FILE
+# just those resource and data source types in them (slim build, local/slim_provider.py).
 build_provider() {
-  local name="$1" module="$2" pseudo="$3" label="$4" services="${5:-}"
+  local name="$1" module="$2" pseudo="$3" label="$4" services="${5:-}" types_file="${6:-}"
   local host
   host=$(registry_host)
   [[ -n "$host" ]] || { say "could not read the default registry host from $bin/tofu"; exit 1; }
   local target="$mirror/$host/hashicorp/$name/$label/linux_amd64"
   local exe="$target/terraform-provider-${name}_v$label"
   local built="$root/built-$name"
+  # What the build is made of: the commit, the services, and the digest of the type list.
+  local made="$pseudo ${services:-all}"
+  [[ -n "$types_file" ]] && made+=" types:$(grep -v '^#' "$types_file" | sort | sha256sum | cut -c1-16)"
   link_for_terraform "$host" "$name" "$label"
   # A complete build from before the marker existed is still the right one.
   [[ -x "$exe" && ! -f "$built" && -z "$services" ]] && echo "$pseudo all" >"$built"
-  [[ -x "$exe" && "$(cat "$built" 2>/dev/null)" == "$pseudo ${services:-all}" ]] && return
+  [[ -x "$exe" && "$(cat "$built" 2>/dev/null)" == "$made" ]] && return
   mkdir -p "$target"
   local dir
   dir=$(module_dir "$module" "$pseudo")
   if [[ -n "$services" ]]; then
+    local slim=("$here/slim_provider.py") what
+    what="$(wc -w <<<"$services") service packages"
+    [[ -n "$types_file" ]] && slim+=(--types "$types_file") && what+=", $(grep -cv '^#' "$types_file") types"
     # shellcheck disable=SC2086 # the list is space-separated on purpose
-    dir=$(python3 "$here/slim_provider.py" "$dir" "$root/slim-$name" $services)
-    say "slim $name provider: $(wc -w <<<"$services") service packages"
+    dir=$(python3 "${slim[@]}" "$dir" "$root/slim-$name" $services)
+    say "slim $name provider: $what"
   fi
   (cd "$dir" && timed_build "provider-$name" go build -p "$go_parallel" -trimpath -ldflags "-s -w" -o "$exe.tmp" .)
   mv "$exe.tmp" "$exe"
-  echo "$pseudo ${services:-all}" >"$built"
+  echo "$made" >"$built"
   link_for_terraform "$host" "$name" "$label"
   say "rebuilt the $name provider: .terraform.lock.hcl files written before record the old build's hash; delete them (or run init -upgrade) where init refuses"
 }
@@ -201,9 +207,9 @@ esac
 
 if [[ "$what" == all || "$what" == tofu ]]; then build_tofu; fi
 if [[ "$what" == all || "$what" == providers ]]; then
-  aws_services="$AWS_PROVIDER_SERVICES"
-  [[ "${TOOLCHAIN_AWS_PROVIDER_FULL:-}" == 1 ]] && aws_services=""
-  build_provider aws github.com/hashicorp/terraform-provider-aws "$AWS_PROVIDER_PSEUDO" "$AWS_PROVIDER_VERSION" "$aws_services"
+  aws_services="$AWS_PROVIDER_SERVICES" aws_types="$here/aws-provider-types.txt"
+  [[ "${TOOLCHAIN_AWS_PROVIDER_FULL:-}" == 1 ]] && aws_services="" aws_types=""
+  build_provider aws github.com/hashicorp/terraform-provider-aws "$AWS_PROVIDER_PSEUDO" "$AWS_PROVIDER_VERSION" "$aws_services" "$aws_types"
   build_provider kubernetes github.com/hashicorp/terraform-provider-kubernetes "$KUBERNETES_PROVIDER_PSEUDO" "$KUBERNETES_PROVIDER_VERSION"
   build_provider helm github.com/hashicorp/terraform-provider-helm "$HELM_PROVIDER_PSEUDO" "$HELM_PROVIDER_VERSION"
 fi

@@ -111,6 +111,14 @@ const CDKTF_MODULES = MODULE_STACKS.filter((s) => s !== TFLOCAL_STACK);
 const TFLOCAL_OUT = join(REPO, ".e2e", "tflocal");
 const TFLOCAL_DIR = join(TFLOCAL_OUT, "stacks", TFLOCAL_STACK);
 const ALL_STACKS = ["local-bootstrap", "local-foundation", ...MODULE_STACKS];
+/**
+ * The module stacks with SQS queues. The provider confirms a queue's deletion with fifteen "gone"
+ * answers in a row (2m9s, on AWS too), so their destroy is the longest; it starts right after the
+ * drift step, and the lock and restore checks run on ml-platform beside it.
+ */
+const QUEUE_STACKS = ["local-file-processing", "local-data-pipeline"];
+/** The stack the lock and restore checks use while the queue stacks are destroyed. */
+const LOCK_STACK = "local-ml-platform";
 /** A second emulator for work that needs none of the main line's resources. */
 const SCRATCH = { port: "4567", dir: join(process.env.HOME ?? "/tmp", ".cache", "cdktf-platform", "emulator-scratch") };
 const SCRATCH_ENDPOINT = `http://127.0.0.1:${SCRATCH.port}`;
@@ -182,7 +190,16 @@ function step(name: string, body: () => Promise<void>, timeoutSeconds = 900) {
  * `awaited` later fails with its error.
  */
 function beside<T>(name: string, body: () => Promise<T>): { awaited: () => Promise<T> } {
-  const started = phase(`(beside) ${name}`, () => lowPriority(body));
+  return startedNow(`(beside) ${name}`, () => lowPriority(body));
+}
+
+/** Main-line work started now, at the main line's priority, that later steps run beside. */
+function alongside<T>(name: string, body: () => Promise<T>): { awaited: () => Promise<T> } {
+  return startedNow(`(alongside) ${name}`, body);
+}
+
+function startedNow<T>(label: string, body: () => Promise<T>): { awaited: () => Promise<T> } {
+  const started = phase(label, body);
   started.catch(() => undefined); // reported when awaited, not as an unhandled rejection
   return { awaited: () => started };
 }
@@ -194,6 +211,22 @@ async function lockObjects(client = s3, bucket = env.state.bucket): Promise<stri
     .map((o) => o.Key!)
     .filter((k) => k.endsWith(".tflock"))
     .sort();
+}
+
+/** The locks of these stacks held now (other stacks may be locked by work beside them). */
+async function locksOf(stacks: string[]): Promise<string[]> {
+  const mine = new Set(stacks.map((s) => `${stateKey(env, s.replace(/^local-/, ""))}.tflock`));
+  return (await lockObjects()).filter((k) => mine.has(k));
+}
+
+/** The address of the one resource of `type` under construct `id` in a synthesized stack of cdktf.out. */
+function addressIn(stack: string, type: string, id: string): string {
+  const json = JSON.parse(readFileSync(join(OUT, stack, "cdk.tf.json"), "utf8")) as {
+    resource: Record<string, Record<string, unknown>>;
+  };
+  const found = Object.keys(json.resource[type] ?? {}).filter((name) => name.startsWith(`${id}_`));
+  if (found.length !== 1) throw new Error(`expected one ${type} under ${id} in ${stack}, found ${found.length}`);
+  return `${type}.${found[0]}`;
 }
 
 /** Locks held now in a lock table (DynamoDB locking): LockIDs of items that carry lock info, not digests. */
@@ -249,6 +282,7 @@ const stateObject = async (stack: string) =>
   );
 
 let besides: Record<"fixture" | "guard" | "validate" | "engine", { awaited: () => Promise<unknown> }>;
+let queueStacksDestroyed: { awaited: () => Promise<unknown> } | undefined;
 const ENGINE = otherEngine();
 
 beforeAll(async () => {
@@ -274,7 +308,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Whatever failed, wait for the work beside the main line before the emulators go.
-  await Promise.allSettled(Object.values(besides ?? {}).map((b) => b.awaited()));
+  await Promise.allSettled([...Object.values(besides ?? {}), queueStacksDestroyed].map((b) => b?.awaited()));
   await run("bash", [join(REPO, "local", "emulator.sh"), "stop"], { log: "emulator.log" });
   await run("bash", [join(REPO, "local", "emulator.sh"), "stop"], {
     env: { EMULATOR: "moto", EMULATOR_PORT: SCRATCH.port, EMULATOR_DIR: SCRATCH.dir },
@@ -1137,17 +1171,37 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     },
   );
 
+  step(
+    "destroy begins with the queue stacks (the provider waits 2m9s per queue); the checks below use ml-platform beside it",
+    async () => {
+      // Its own output directory: the cdktf runs of the next steps synthesize into cdktf.out meanwhile.
+      queueStacksDestroyed = alongside("destroy of the queue stacks (file-processing, data-pipeline)", () =>
+        mustCdktf(
+          [
+            "destroy",
+            ...QUEUE_STACKS,
+            "--auto-approve",
+            "--parallelism",
+            "2",
+            "--output",
+            join(REPO, ".e2e", "destroy"),
+          ],
+          "destroy-modules.log",
+        ),
+      );
+    },
+  );
+
   step("two applies of one stack at once: the second fails on the lock, state intact", async () => {
-    const dir = "local-file-processing";
-    const key = stateKey(env, "file-processing");
+    const key = stateKey(env, "ml-platform");
     const before = await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: key }));
     // The first apply plans a replacement, then waits at its approval prompt holding the lock.
     const { held, second, firstOutput } = await applyAgainstHeldLock({
-      cwd: join(OUT, dir),
+      cwd: join(OUT, LOCK_STACK),
       env: tools,
-      replace: "aws_sqs_queue_policy.work-policy",
+      replace: addressIn(LOCK_STACK, "aws_cloudwatch_log_group", "cache_slow-log"),
       logs: ["lock-first.log", "lock-second.log"],
-      whileHeld: () => lockObjects(),
+      whileHeld: () => locksOf([LOCK_STACK]),
     });
     expect(second.code).not.toBe(0);
     expect(second.output).toContain("Error acquiring the state lock");
@@ -1157,13 +1211,14 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     expect(firstOutput).toContain("Apply cancelled");
     const after = await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: key }));
     expect(after.ETag).toBe(before.ETag);
-    expect(await lockObjects()).toEqual([]);
+    expect(await locksOf([LOCK_STACK])).toEqual([]);
   });
 
   step("a stack that fails in a multi-stack deploy leaves no other stack's lock held", async () => {
-    // Another operator holds data-pipeline's lock; file-processing deploys beside it.
+    // Another operator holds ml-platform's lock; the foundation deploys before it in the same run.
     // With S3 locking a lock is the object <state key>.tflock holding the lock info.
-    const foreignLock = `${stateKey(env, "data-pipeline")}.tflock`;
+    const stacks = ["local-foundation", LOCK_STACK];
+    const foreignLock = `${stateKey(env, "ml-platform")}.tflock`;
     const info = {
       ID: "e2e-foreign-lock",
       Operation: "OperationTypeApply",
@@ -1182,27 +1237,22 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     );
     try {
       const deploy = await cdktf(
-        ["deploy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "3", "--ignore-missing-stack-dependencies"],
+        ["deploy", ...stacks, "--auto-approve", "--ignore-missing-stack-dependencies"],
         "deploy-with-lock-held.log",
       );
       expect(deploy.code).not.toBe(0);
       expect(deploy.output).toContain("e2e-foreign-lock");
-      expect(await lockObjects()).toEqual([foreignLock]);
+      expect(await locksOf(stacks)).toEqual([foreignLock]);
     } finally {
       await s3.send(new DeleteObjectCommand({ Bucket: env.state.bucket, Key: foreignLock }));
     }
-    const plan = await tofu(
-      "local-file-processing",
-      ["plan", "-input=false", "-detailed-exitcode"],
-      "plan-after-lock.log",
-    );
+    const plan = await tofu("local-foundation", ["plan", "-input=false", "-detailed-exitcode"], "plan-after-lock.log");
     expect(plan.code).toBe(0);
   });
 
   step("a previous state version restores a damaged state (README runbook)", async () => {
-    const dir = "local-file-processing";
-    const key = stateKey(env, "file-processing");
-    const address = "aws_sqs_queue_policy.work-policy";
+    const key = stateKey(env, "ml-platform");
+    const address = addressIn(LOCK_STACK, "aws_cloudwatch_log_group", "cache_slow-log");
     const versions = async () =>
       ((await s3.send(new ListObjectVersionsCommand({ Bucket: env.state.bucket, Prefix: key }))).Versions ?? []).filter(
         (v) => v.Key === key,
@@ -1210,11 +1260,11 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     const good = (await versions()).find((v) => v.IsLatest)!;
     // Damage: a resource dropped from state by mistake; the next plan would create it again.
     await must(tools.TERRAFORM_BINARY_NAME!, ["state", "rm", address], {
-      cwd: join(OUT, dir),
+      cwd: join(OUT, LOCK_STACK),
       env: tools,
       log: "restore.log",
     });
-    const damaged = await tofu(dir, ["plan", "-input=false", "-detailed-exitcode"], "restore.log");
+    const damaged = await tofu(LOCK_STACK, ["plan", "-input=false", "-detailed-exitcode"], "restore.log");
     expect(damaged.code).toBe(2);
     expect((await versions()).length).toBeGreaterThan(1);
     // Runbook: fetch the last good version and push it back as the current state.
@@ -1224,25 +1274,26 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     const restoredFile = join(REPO, ".e2e", "restored.tfstate");
     writeFileSync(restoredFile, await previous.Body!.transformToString());
     await must(tools.TERRAFORM_BINARY_NAME!, ["state", "push", "-force", restoredFile], {
-      cwd: join(OUT, dir),
+      cwd: join(OUT, LOCK_STACK),
       env: tools,
       log: "restore.log",
     });
-    const restored = await tofu(dir, ["plan", "-input=false", "-detailed-exitcode"], "restore.log");
+    const restored = await tofu(LOCK_STACK, ["plan", "-input=false", "-detailed-exitcode"], "restore.log");
     expect(restored.code).toBe(0);
   });
 
   step(
-    "destroy in reverse layer order: the module stacks at once (cdktf and tflocal), foundation, bootstrap",
+    "destroy in reverse layer order: the module stacks (the queue stacks since the lock checks, cdktf and tflocal), foundation, bootstrap",
     async () => {
+      if (!queueStacksDestroyed) throw new Error("the queue stacks' destroy never started (its step failed)");
       await Promise.all([
+        queueStacksDestroyed.awaited(),
         must("tflocal", ["destroy", "-input=false", "-auto-approve"], {
           cwd: TFLOCAL_DIR,
           env: tflocalEnv,
           log: "destroy-tflocal.log",
         }),
-        // Module stacks have no dependants: their three cdktf processes run at once.
-        mustCdktf(["destroy", ...CDKTF_MODULES, "--auto-approve", "--parallelism", "3"], "destroy-modules.log"),
+        mustCdktf(["destroy", LOCK_STACK, "--auto-approve"], "destroy-ml-platform.log"),
       ]);
       // Its dependants are gone now; one stack by name goes without them (scripts/cdktf.sh).
       await mustCdktf(["destroy", "local-foundation", "--auto-approve"], "destroy-foundation.log");

@@ -40,7 +40,7 @@ synth ""
 # A locking mode this engine or bucket cannot honour stops here, before anything is applied.
 state_tool preflight "$env_name" || exit 1
 status=$(remote)
-say "engine: $("$TERRAFORM_BINARY_NAME" version | head -1) ($TERRAFORM_BINARY_NAME)"
+say "engine: $("$TERRAFORM_BINARY_NAME" version | head -1) (${PLATFORM_ENGINE:-$TERRAFORM_BINARY_NAME})"
 say "state object: $status"
 
 if [[ "$action" == --destroy ]]; then

@@ -63,7 +63,7 @@ if [[ "$command" =~ ^(deploy|destroy)$ ]]; then
   extra+=(--parallelism 1)
 fi
 if [[ "$command" =~ ^(deploy|destroy|diff)$ ]]; then
-  echo "[cdktf.sh] engine: $("$TERRAFORM_BINARY_NAME" version 2>/dev/null | head -1) ($TERRAFORM_BINARY_NAME)" >&2
+  echo "[cdktf.sh] engine: $("$TERRAFORM_BINARY_NAME" version 2>/dev/null | head -1) (${PLATFORM_ENGINE:-$TERRAFORM_BINARY_NAME})" >&2
 fi
 if [[ "$command" =~ ^(deploy|destroy|diff|synth)$ && ${#stacks[@]} -gt 0 && -z "${PLATFORM_STACKS:-}" ]]; then
   PLATFORM_STACKS="$(IFS=,; echo "${stacks[*]}")"

@@ -15,5 +15,13 @@ if [[ -z "${TERRAFORM_BINARY_NAME:-}" ]]; then
   fi
   unset _toolchain _root
 fi
+# Every engine run goes through scripts/engine.sh, which releases a state lock the run collided with
+# itself on (a lock write retried after its answer was lost) and runs the command again.
+_guard="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/engine.sh"
+if [[ "$TERRAFORM_BINARY_NAME" != "$_guard" ]]; then
+  export PLATFORM_ENGINE="$TERRAFORM_BINARY_NAME"
+  export TERRAFORM_BINARY_NAME="$_guard"
+fi
+unset _guard
 export CHECKPOINT_DISABLE=1
 export CDKTF_DISABLE_PLUGIN_CACHE_ENV=1

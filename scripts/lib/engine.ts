@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { basename } from "node:path";
 import type { Environment } from "../../environments";
 
 /** The engine behind TERRAFORM_BINARY_NAME: OpenTofu or HashiCorp Terraform, and its version. */
@@ -22,6 +23,8 @@ export function parseEngine(binary: string, versionOutput: string): Engine {
 }
 
 export function engineOf(binary = process.env.TERRAFORM_BINARY_NAME || "terraform"): Engine {
+  // scripts/engine.sh runs the engine PLATFORM_ENGINE names: that one is reported.
+  if (basename(binary) === "engine.sh" && process.env.PLATFORM_ENGINE) binary = process.env.PLATFORM_ENGINE;
   const result = spawnSync(binary, ["version"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
   if (result.error || result.status !== 0)
     throw new Error(`cannot run ${binary} version: ${result.error?.message ?? result.stderr}`);

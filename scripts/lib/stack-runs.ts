@@ -12,10 +12,20 @@ export interface Ran {
   readonly stderr: string;
 }
 
-/** Runs the Terraform binary in `cwd` and collects its output. */
+/** scripts/engine.sh: the engine, with a state lock the run collided with itself on released. */
+export const ENGINE_GUARD = resolve(repo, "scripts", "engine.sh");
+
+/** How to start `binary` through scripts/engine.sh (once: a binary that is the guard runs as is). */
+export function guarded(binary: string): { command: string; env: NodeJS.ProcessEnv } {
+  if (resolve(binary) === ENGINE_GUARD) return { command: binary, env: process.env };
+  return { command: ENGINE_GUARD, env: { ...process.env, PLATFORM_ENGINE: binary } };
+}
+
+/** Runs the Terraform binary in `cwd` (through scripts/engine.sh) and collects its output. */
 export function tofu(binary: string, cwd: string, args: string[]): Promise<Ran> {
   return new Promise((resolvePromise) => {
-    const child = spawn(binary, args, { cwd, env: process.env });
+    const { command, env } = guarded(binary);
+    const child = spawn(command, args, { cwd, env });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c) => (stdout += c));

@@ -37,6 +37,12 @@ describe("the lock a failed run reports", () => {
     ).toEqual(lock);
   });
 
+  test("a lock written by hand may have no Path", () => {
+    expect(parseLockError(reported.replace("acme-local-tfstate/local/bootstrap.tfstate", ""))).toEqual({
+      id: "0f6c1f0e-3c55-7d4a-1b0e-6b1f4c2d9a11",
+    });
+  });
+
   test("is absent from other failures, and from a lock error without its Lock Info", () => {
     expect(parseLockError("Error: Invalid resource type\n  ID:  x\n  Path:  y")).toBeUndefined();
     expect(
@@ -123,6 +129,7 @@ describe("where the lock's state is", () => {
     expect(backendOf(dir, "old/k")).toEqual({ bucket: "old", key: "k" });
     expect(backendOf(dir, "new/k")).toEqual({ bucket: "new", key: "k" });
     expect(backendOf(dir, "other/k")).toBeUndefined();
+    expect(backendOf(dir)).toEqual({ bucket: "old", key: "k" });
   });
 
   test("other processes whose working directory uses that state are found; the others and this one are not", () => {

@@ -22,10 +22,10 @@ import { readFileSync, readdirSync, readlinkSync, existsSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import { join } from "node:path";
 
-/** The lock a failed engine run printed (its Lock Info block). */
+/** The lock a failed engine run printed (its Lock Info block); a lock written by hand may lack its Path. */
 export interface PrintedLock {
   readonly id: string;
-  readonly path: string;
+  readonly path?: string;
 }
 
 /** The lock as stored: the engine's LockInfo JSON. */
@@ -71,8 +71,8 @@ export function parseLockError(text: string): PrintedLock | undefined {
     .join("\n");
   if (!plain.includes("Error acquiring the state lock")) return undefined;
   const id = /^\s*ID:\s+(\S+)\s*$/m.exec(plain)?.[1];
-  const path = /^\s*Path:\s+(\S+)\s*$/m.exec(plain)?.[1];
-  return id && path ? { id, path } : undefined;
+  const path = /^\s*Path:[ \t]*(\S*)\s*$/m.exec(plain)?.[1];
+  return id ? { id, ...(path ? { path } : {}) } : undefined;
 }
 
 /** Nanoseconds since the epoch of an RFC 3339 time with up to nine fractional digits. */
@@ -140,9 +140,14 @@ export function configuredBackend(cwd: string): BackendConfig | undefined {
   return config?.terraform?.backend?.s3;
 }
 
-/** The backend whose state the lock path (bucket/key) names: the initialized one, else the configured one. */
-export function backendOf(cwd: string, path: string): BackendConfig | undefined {
-  return [initializedBackend(cwd), configuredBackend(cwd)].find((b) => b && `${b.bucket}/${b.key}` === path);
+/**
+ * The backend whose state the lock path (bucket/key) names: the initialized one, else the configured
+ * one. Without a path (a lock written by hand), the one the directory was initialized with.
+ */
+export function backendOf(cwd: string, path?: string): BackendConfig | undefined {
+  const candidates = [initializedBackend(cwd), configuredBackend(cwd)];
+  if (path === undefined) return candidates.find((b) => b);
+  return candidates.find((b) => b && `${b.bucket}/${b.key}` === path);
 }
 
 /** This process and its ancestors: the wrapper and whoever started it. */
@@ -254,9 +259,10 @@ async function main(argv: string[]): Promise<number> {
   const cwd = process.cwd();
   const backend = backendOf(cwd, printed.path);
   if (!backend) {
-    say(`the lock's state ${printed.path} is not the S3 backend of ${cwd}; nothing released`);
+    say(`the lock's state ${printed.path ?? "(no path)"} is not the S3 backend of ${cwd}; nothing released`);
     return 1;
   }
+  const path = `${backend.bucket}/${backend.key}`;
   if (!existsSync("/proc/self")) {
     say("this system has no /proc to show which processes work on the state; nothing released");
     return 1;
@@ -269,7 +275,7 @@ async function main(argv: string[]): Promise<number> {
     me: `${userInfo().username}@${hostname()}`,
     runStart: BigInt(argv[1]),
     runEnd: BigInt(argv[2]),
-    others: otherProcessesOn(printed.path),
+    others: otherProcessesOn(path),
   });
   if (!verdict.release) {
     say(`the lock ${printed.id} is not this run's own: ${verdict.reason}; nothing released`);
@@ -277,7 +283,7 @@ async function main(argv: string[]): Promise<number> {
   }
   for (const h of held.filter((x) => x.lock.ID === printed.id)) await s.release(h.kind, h.raw);
   say(
-    `the lock ${printed.id} on ${printed.path} was written by this run (${verdict.lock.Operation}, ${verdict.lock.Created}): ` +
+    `the lock ${printed.id} on ${path} was written by this run (${verdict.lock.Operation}, ${verdict.lock.Created}): ` +
       "its lock write landed, the answer was lost and the SDK's retry collided with it. Released it.",
   );
   return 0;

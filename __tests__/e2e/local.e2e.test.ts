@@ -1242,6 +1242,10 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
       );
       expect(deploy.code).not.toBe(0);
       expect(deploy.output).toContain("e2e-foreign-lock");
+      // scripts/engine.sh, in front of the engine cdktf runs, leaves a lock that is not the run's own.
+      expect(deploy.output).toContain(
+        "[engine] the lock e2e-foreign-lock is not this run's own: the lock was taken by someone@elsewhere, not ",
+      );
       expect(await locksOf(stacks)).toEqual([foreignLock]);
     } finally {
       await s3.send(new DeleteObjectCommand({ Bucket: env.state.bucket, Key: foreignLock }));

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -159,5 +160,55 @@ describe("engine runs go through scripts/engine.sh", () => {
     });
     expect(guarded(resolve(ENGINE_GUARD)).command).toBe(ENGINE_GUARD);
     expect(guarded(ENGINE_GUARD).env.PLATFORM_ENGINE).toBe(process.env.PLATFORM_ENGINE);
+  });
+});
+
+describe("scripts/engine.sh", () => {
+  const dir = mkdtempSync(join(tmpdir(), "engine-guard-"));
+  // Stands in for the engine: echoes stdin, counts interrupts for FAKE_MS, exits with the count + 10.
+  const fake = join(dir, "engine.js");
+  writeFileSync(
+    fake,
+    `#!/usr/bin/env node
+let n = 0;
+for (const s of ["SIGINT", "SIGTERM"]) process.on(s, () => { n++; process.stderr.write("got " + s + "\\n"); });
+let input = "";
+process.stdin.on("data", (c) => (input += c));
+const read = new Promise((r) => process.stdin.on("end", r));
+const waited = new Promise((r) => setTimeout(r, Number(process.env.FAKE_MS ?? 0)));
+Promise.all([read, waited]).then(() => {
+  process.stdout.write("stdin: " + input);
+  process.exitCode = 10 + n;
+});
+`,
+    { mode: 0o755 },
+  );
+  const guard = (args: string[], ms = 0, input = "") =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+      const child = spawn("bash", [ENGINE_GUARD, ...args], {
+        env: { ...process.env, PLATFORM_ENGINE: fake, FAKE_MS: String(ms) },
+        detached: true,
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (c) => (stdout += c));
+      child.stderr.on("data", (c) => (stderr += c));
+      child.stdin.end(input);
+      child.on("close", (code) => done({ code, stdout, stderr }));
+      // Ctrl-C in a terminal, or cdktf's abort through its pty: the whole process group gets SIGINT.
+      if (ms > 0) setTimeout(() => process.kill(-child.pid!, "SIGINT"), ms / 2);
+    });
+
+  test("passes stdin, stdout, stderr and the exit code through, for commands that lock and those that do not", async () => {
+    for (const command of ["apply", "version"]) {
+      const run = await guard([command], 0, "yes\n");
+      expect(run).toMatchObject({ code: 10, stdout: "stdin: yes\n", stderr: "" });
+    }
+  });
+
+  test("an interrupt of the process group reaches the engine once (a second would stop it at once), and the guard returns its exit code", async () => {
+    const run = await guard(["apply"], 1500);
+    expect(run.stderr).toBe("got SIGINT\n");
+    expect(run.code).toBe(11);
   });
 });

@@ -7,8 +7,8 @@
 # The engine takes a state lock with one conditional write. When the write lands but its answer is
 # lost, the AWS SDK sends it again, the retry fails its condition against the lock just written, and
 # the engine reports its own lock as someone else's and leaves it behind (scripts/lock-repair.ts says
-# when a lock counts as the run's own). Nothing else is changed: output, exit code and signals are
-# the engine's. Commands that take no state lock run as is (exec).
+# when a lock counts as the run's own). Nothing else is changed: output and exit code are the
+# engine's, and so are the signals it gets (see run). Commands that take no state lock run as is (exec).
 set -uo pipefail
 engine="${PLATFORM_ENGINE:-}"
 if [[ -z "$engine" ]]; then
@@ -33,22 +33,28 @@ trap 'rm -rf "$work"' EXIT
 errors="$work/stderr"
 mkfifo "$work/pipe"
 
-# Runs the engine with stderr copied to $errors; returns its exit code. INT and TERM reach it.
+# Runs the engine with stderr copied to $errors; returns its exit code.
+#
+# Signals are not forwarded: the engine shares this script's process group, so what a terminal's
+# Ctrl-C or cdktf's abort (Ctrl-C written to its pty) sends reaches the engine directly, once. A
+# forwarded copy would be a second interrupt, on which the engine exits at once instead of stopping
+# gracefully. This script and tee outlast INT and TERM: tee so that the engine's last words still
+# have somewhere to go (a closed stderr would kill it), this script to return the engine's exit
+# code, and not to run the command again after an interrupt.
+interrupted=0
+trap 'interrupted=1' INT TERM
 run() {
   local pid tee_pid code
-  tee "$errors" <"$work/pipe" >&2 &
+  (trap '' INT TERM && exec tee "$errors" <"$work/pipe" >&2) &
   tee_pid=$!
   # A background job reads /dev/null unless told otherwise: the engine keeps this stdin (prompts).
   "$engine" "$@" <&0 2>"$work/pipe" &
   pid=$!
-  trap 'kill -INT "$pid" 2>/dev/null' INT
-  trap 'kill -TERM "$pid" 2>/dev/null' TERM
   while :; do
     wait "$pid"
     code=$?
     kill -0 "$pid" 2>/dev/null || break
   done
-  trap - INT TERM
   wait "$tee_pid" 2>/dev/null
   return "$code"
 }
@@ -58,7 +64,7 @@ start=$(now)
 run "$@"
 code=$?
 end=$(now)
-if [[ $code == 0 ]] || ! grep -q "Error acquiring the state lock" "$errors" || [[ ! "$start$end" =~ ^[0-9]+$ ]]; then
+if [[ $code == 0 || $interrupted == 1 ]] || ! grep -q "Error acquiring the state lock" "$errors" || [[ ! "$start$end" =~ ^[0-9]+$ ]]; then
   exit "$code"
 fi
 if ! node -r "$repo/scripts/register.js" "$repo/scripts/lock-repair.ts" "$errors" "$start" "$end"; then

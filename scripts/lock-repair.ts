@@ -11,7 +11,8 @@
 // but its response does not arrive (a reset connection, a 5xx after the write), the AWS SDK sends the
 // same write again. The retry fails its condition against the lock the first attempt wrote, and the
 // engine reports that lock, its own, as held by someone else, and exits without releasing it.
-// OpenTofu (1.10 to 1.12) and Terraform take locks this way. Every later run then fails on it.
+// OpenTofu 1.10 to 1.12 take both kinds of lock this way, Terraform its DynamoDB lock. Every later
+// run then fails on it.
 //
 // A lock is released here only when all of this holds:
 // - the lock the engine reported is still the one stored (same ID);

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { backendOf, decide, epochNanos, otherProcessesOn, parseLockError, type Evidence } from "../scripts/lock-repair";
-import { ENGINE_GUARD, guarded } from "../scripts/lib/stack-runs";
+import { ENGINE_GUARD, guarded } from "../scripts/lib/engine";
 
 // What OpenTofu 1.10 prints when its lock write collided with the lock it had just written.
 const reported = `

@@ -124,7 +124,7 @@ def slim_registry(text, types):
 
 def without_unused_imports(lines):
     """Go refuses an import nothing uses: drop those the removed entries alone used."""
-    start, end = lines.index("import ("), None
+    start = lines.index("import (")
     end = lines.index(")", start)
     body = "\n".join(lines[:start] + lines[end:])
     kept = []

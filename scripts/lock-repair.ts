@@ -55,6 +55,9 @@ export interface BackendConfig {
   readonly profile?: string;
 }
 
+/** The state a backend names, as a lock's Path (and a DynamoDB lock's LockID) writes it. */
+const statePath = (b: BackendConfig) => `${b.bucket}/${b.key}`;
+
 export interface OtherProcess {
   readonly pid: number;
   readonly command: string;
@@ -148,7 +151,7 @@ export function configuredBackend(cwd: string): BackendConfig | undefined {
 export function backendOf(cwd: string, path?: string): BackendConfig | undefined {
   const candidates = [initializedBackend(cwd), configuredBackend(cwd)];
   if (path === undefined) return candidates.find((b) => b);
-  return candidates.find((b) => b && `${b.bucket}/${b.key}` === path);
+  return candidates.find((b) => b && statePath(b) === path);
 }
 
 /** This process and its ancestors: the wrapper and whoever started it. */
@@ -177,7 +180,7 @@ export function otherProcessesOn(path: string, proc = "/proc"): OtherProcess[] {
       continue; // gone, or another user's
     }
     const backend = initializedBackend(cwd);
-    if (backend && `${backend.bucket}/${backend.key}` === path) {
+    if (backend && statePath(backend) === path) {
       const command = readFileSync(join(proc, entry, "cmdline"), "utf8")
         .split("\0")
         .join(" ")
@@ -202,6 +205,13 @@ function clientConfig(b: BackendConfig, endpoint: string | undefined) {
 const s3Endpoint = (b: BackendConfig) => b.endpoints?.s3 ?? b.endpoint;
 const dynamoEndpoint = (b: BackendConfig) => b.endpoints?.dynamodb ?? b.dynamodb_endpoint;
 
+/** A lock as found in the store: parsed, as stored, and where (S3 object or DynamoDB item). */
+interface Held {
+  readonly lock: StoredLock;
+  readonly raw: string;
+  readonly kind: "object" | "item";
+}
+
 /** Reads the locks stored for the backend's state, and releases one that is this run's own. */
 async function store(b: BackendConfig) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -213,10 +223,10 @@ async function store(b: BackendConfig) {
   });
   const ddb = b.dynamodb_table ? new ddblib.DynamoDBClient(clientConfig(b, dynamoEndpoint(b))) : undefined;
   const object = { Bucket: b.bucket, Key: `${b.key}.tflock` };
-  const item = { TableName: b.dynamodb_table, Key: { LockID: { S: `${b.bucket}/${b.key}` } } };
+  const item = { TableName: b.dynamodb_table, Key: { LockID: { S: statePath(b) } } };
   return {
-    async locks(): Promise<{ lock: StoredLock; raw: string; kind: "object" | "item" }[]> {
-      const out: { lock: StoredLock; raw: string; kind: "object" | "item" }[] = [];
+    async locks(): Promise<Held[]> {
+      const out: Held[] = [];
       if (b.use_lockfile) {
         try {
           const raw = await (await s3.send(new s3lib.GetObjectCommand(object))).Body!.transformToString();
@@ -232,7 +242,7 @@ async function store(b: BackendConfig) {
       }
       return out;
     },
-    async release(kind: "object" | "item", raw: string): Promise<void> {
+    async release({ kind, raw }: Held): Promise<void> {
       if (kind === "object") {
         await s3.send(new s3lib.DeleteObjectCommand(object));
       } else {
@@ -263,7 +273,7 @@ async function main(argv: string[]): Promise<number> {
     say(`the lock's state ${printed.path ?? "(no path)"} is not the S3 backend of ${cwd}; nothing released`);
     return 1;
   }
-  const path = `${backend.bucket}/${backend.key}`;
+  const path = statePath(backend);
   if (!existsSync("/proc/self")) {
     say("this system has no /proc to show which processes work on the state; nothing released");
     return 1;
@@ -282,7 +292,7 @@ async function main(argv: string[]): Promise<number> {
     say(`the lock ${printed.id} is not this run's own: ${verdict.reason}; nothing released`);
     return 1;
   }
-  for (const h of held.filter((x) => x.lock.ID === printed.id)) await s.release(h.kind, h.raw);
+  for (const h of held.filter((x) => x.lock.ID === printed.id)) await s.release(h);
   say(
     `the lock ${printed.id} on ${path} was written by this run (${verdict.lock.Operation}, ${verdict.lock.Created}): ` +
       "its lock write landed, the answer was lost and the SDK's retry collided with it. Released it.",

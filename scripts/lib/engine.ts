@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { basename } from "node:path";
+import { resolve } from "node:path";
 import type { Environment } from "../../environments";
 
 /** The engine behind TERRAFORM_BINARY_NAME: OpenTofu or HashiCorp Terraform, and its version. */
@@ -22,9 +22,18 @@ export function parseEngine(binary: string, versionOutput: string): Engine {
   return { binary, name: match[1] as Engine["name"], version: match[2] };
 }
 
+/** scripts/engine.sh: the engine, with a state lock the run collided with itself on released. */
+export const ENGINE_GUARD = resolve(__dirname, "..", "engine.sh");
+
+/** How to start `binary` through scripts/engine.sh (once: a binary that is the guard runs as is). */
+export function guarded(binary: string): { command: string; env: NodeJS.ProcessEnv } {
+  if (resolve(binary) === ENGINE_GUARD) return { command: binary, env: process.env };
+  return { command: ENGINE_GUARD, env: { ...process.env, PLATFORM_ENGINE: binary } };
+}
+
 export function engineOf(binary = process.env.TERRAFORM_BINARY_NAME || "terraform"): Engine {
   // scripts/engine.sh runs the engine PLATFORM_ENGINE names: that one is reported.
-  if (basename(binary) === "engine.sh" && process.env.PLATFORM_ENGINE) binary = process.env.PLATFORM_ENGINE;
+  if (resolve(binary) === ENGINE_GUARD && process.env.PLATFORM_ENGINE) binary = process.env.PLATFORM_ENGINE;
   const result = spawnSync(binary, ["version"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
   if (result.error || result.status !== 0)
     throw new Error(`cannot run ${binary} version: ${result.error?.message ?? result.stderr}`);

@@ -3,6 +3,7 @@
 // their reports printed one block per stack in a stable order.
 import { spawn, spawnSync } from "node:child_process";
 import { resolve } from "node:path";
+import { guarded } from "./engine";
 
 const repo = resolve(__dirname, "..", "..");
 
@@ -10,15 +11,6 @@ export interface Ran {
   readonly status: number | null;
   readonly stdout: string;
   readonly stderr: string;
-}
-
-/** scripts/engine.sh: the engine, with a state lock the run collided with itself on released. */
-export const ENGINE_GUARD = resolve(repo, "scripts", "engine.sh");
-
-/** How to start `binary` through scripts/engine.sh (once: a binary that is the guard runs as is). */
-export function guarded(binary: string): { command: string; env: NodeJS.ProcessEnv } {
-  if (resolve(binary) === ENGINE_GUARD) return { command: binary, env: process.env };
-  return { command: ENGINE_GUARD, env: { ...process.env, PLATFORM_ENGINE: binary } };
 }
 
 /** Runs the Terraform binary in `cwd` (through scripts/engine.sh) and collects its output. */

@@ -154,6 +154,87 @@ build_actionlint() {
   mv "$bin/actionlint.tmp" "$bin/actionlint"
 }
 
+# Whether the Go executable was built from MODULE at VERSION (its build info: main module or dependency).
+built_from() {
+  local exe="$1" module="$2" version="$3" info
+  [[ -x "$exe" ]] || return 1
+  info=$(go version -m "$exe" 2>/dev/null) || return 1
+  [[ "$info" =~ [[:space:]](mod|dep)[[:space:]]+"$module"[[:space:]]+"$version"[[:space:]] ]]
+}
+
+# A module that cannot be installed with `go install module@version` (its go.mod has replace
+# directives to directories of its own repository) is built from a wrapper module that requires it and
+# replaces each of those directories by the module of the same release the Go module proxy serves.
+# wrapper_module DIR MODULE VERSION SIBLING_VERSION: writes DIR/go.mod and prints DIR.
+wrapper_module() {
+  local dir="$1" module="$2" version="$3" sibling="$4" upstream
+  upstream=$(module_dir "$module" "$version")
+  mkdir -p "$dir"
+  {
+    printf 'module platform.local/build/%s\n\ngo %s\n\nrequire %s %s\n\nreplace (\n' \
+      "$(basename "$module")" "$(awk '$1 == "go" { print $2; exit }' "$upstream/go.mod")" "$module" "$version"
+    # `<sibling> => ./path` (one per line inside the replace block, or after `replace`).
+    awk '$0 ~ /=> *\.\.?\// { sub(/^replace[ \t]+/, ""); print $1 }' "$upstream/go.mod" | sort -u |
+      while read -r sib; do printf '\t%s => %s %s\n' "$sib" "$sib" "$sibling"; done
+    printf ')\n'
+  } >"$dir/go.mod"
+  echo "$dir"
+}
+
+# kube-apiserver, kube-controller-manager, kube-scheduler and kubectl in one build (they share most
+# packages), stamped with their release: unstamped, they report v0.0.0-master and kubectl and the
+# Helm provider cannot parse the server's version.
+build_kubernetes() {
+  local v="$KUBERNETES_VERSION" exe
+  local commands=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
+  local stale=0
+  for exe in "${commands[@]}"; do built_from "$bin/$exe" k8s.io/kubernetes "v$v" || stale=1; done
+  ((stale)) || return 0
+  local dir pkg="k8s.io/component-base/version" major="${v%%.*}" minor
+  minor="${v#*.}" minor="${minor%%.*}"
+  dir=$(wrapper_module "$root/src/kubernetes" k8s.io/kubernetes "v$v" "v0.${v#*.}")
+  mkdir -p "$root/src/kubernetes/out"
+  (cd "$dir" && timed_build kubernetes go build -mod=mod -p "$go_parallel" -trimpath \
+    -ldflags "-s -w -X $pkg.gitVersion=v$v -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean" \
+    -o "$root/src/kubernetes/out/" "${commands[@]/#/k8s.io/kubernetes/cmd/}")
+  for exe in "${commands[@]}"; do mv "$root/src/kubernetes/out/$exe" "$bin/$exe"; done
+}
+
+build_etcd() {
+  built_from "$bin/etcd" go.etcd.io/etcd/server/v3 "v$ETCD_VERSION" && return 0
+  local dir
+  dir=$(wrapper_module "$root/src/etcd" go.etcd.io/etcd/server/v3 "v$ETCD_VERSION" "v$ETCD_VERSION")
+  (cd "$dir" && timed_build etcd go build -mod=mod -p "$go_parallel" -trimpath -ldflags "-s -w" \
+    -o "$bin/etcd.tmp" go.etcd.io/etcd/server/v3)
+  mv "$bin/etcd.tmp" "$bin/etcd"
+}
+
+# kwok plays the kubelet: it marks its Nodes and their Pods Ready by the stages it is given, which
+# ship in its module (kustomize/stage); they are gathered into one config file beside the executable.
+build_kwok() {
+  local stages="$root/kwok-stages.yaml" dir f
+  if ! built_from "$bin/kwok" sigs.k8s.io/kwok "v$KWOK_VERSION"; then
+    (GOBIN="$root/src/kwok-bin" timed_build kwok go install -trimpath -ldflags "-s -w" \
+      "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION")
+    mv "$root/src/kwok-bin/kwok" "$bin/kwok"
+  fi
+  dir=$(module_dir sigs.k8s.io/kwok "v$KWOK_VERSION")
+  # Nodes Ready with a heartbeat; Pods Ready, a Job's Pods complete, deleted Pods gone, all at once (the
+  # "fast" Pod stages, without the "general" ones' simulated seconds of delay).
+  for f in "$dir"/kustomize/stage/{node/fast,node/heartbeat,pod/fast}/*.yaml; do
+    [[ "$(basename "$f")" == kustomization.yaml ]] && continue
+    printf -- '---\n# %s\n' "${f#"$dir/"}"
+    cat "$f"
+  done >"$stages.tmp"
+  mv "$stages.tmp" "$stages"
+}
+
+build_control_plane() {
+  build_kubernetes
+  build_etcd
+  build_kwok
+}
+
 write_cli_config() {
   # Providers come only from the mirror: no direct block, so nothing is fetched from a registry.
   cat >"$cli_config.tmp" <<EOF
@@ -201,8 +282,8 @@ build_venv() {
 
 what="${1:-all}"
 case "$what" in
-  all|tofu|providers|venv|actionlint) ;;
-  *) say "unknown target '$what': use all, tofu, providers, venv, actionlint or --env"; exit 2 ;;
+  all|tofu|providers|venv|actionlint|control-plane) ;;
+  *) say "unknown target '$what': use all, tofu, providers, venv, actionlint, control-plane or --env"; exit 2 ;;
 esac
 
 if [[ "$what" == all || "$what" == tofu ]]; then build_tofu; fi
@@ -215,6 +296,7 @@ if [[ "$what" == all || "$what" == providers ]]; then
 fi
 if [[ "$what" == all || "$what" == venv ]]; then build_venv; fi
 if [[ "$what" == all || "$what" == actionlint ]]; then build_actionlint; fi
+if [[ "$what" == all || "$what" == control-plane ]]; then build_control_plane; fi
 write_cli_config
 if [[ -x "$bin/tofu" ]]; then write_engine; fi
 

@@ -110,6 +110,26 @@ describe("bad input is refused with a message that says what and how to fix", ()
     );
   });
 
+  test("workload settings the Kubernetes API would refuse are refused at synth, naming the setting", () => {
+    const refused = (module: string, workload: Record<string, unknown>) => {
+      const bad = input("staging");
+      bad.modules = { ...bad.modules, [module]: { enabled: true, settings: { workload } } };
+      return messageOf(() => planPlatform(loadEnvironments([bad], undefined), MODULES));
+    };
+    expect(refused("ml-platform", { port: 80808 })).toBe(
+      'environment "staging": modules.ml-platform.settings.workload.port: Too big: expected number to be <=65535',
+    );
+    expect(refused("file-processing", { memoryLimit: "1 GB" })).toBe(
+      'environment "staging": modules.file-processing.settings.workload.memoryLimit: must be a Kubernetes quantity such as 250m or 512Mi',
+    );
+    expect(refused("data-pipeline", { imageTag: "latest" })).toBe(
+      'environment "staging": modules.data-pipeline.settings.workload.imageTag: must name a release, not latest',
+    );
+    expect(refused("data-pipeline", { cpuRequest: "2", cpuLimit: "1500m" })).toBe(
+      'environment "staging": modules.data-pipeline.settings.workload.cpuRequest: 2 is more than cpuLimit 1500m: a container may not request more than its limit',
+    );
+  });
+
   test("a service or frontend domain outside the environment's public zone, or without one", () => {
     const outside = input("dev");
     outside.modules = {

@@ -1,5 +1,7 @@
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
-import { platformInputs, moduleNamed } from "../packages";
+import { MODULES, platformInputs, moduleNamed } from "../packages";
+import { LOCAL_WORKLOAD_SIZE, quantityValue, type WorkloadSettings } from "../packages/workload";
+import { parse } from "yaml";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
 import { existsSync, readFileSync } from "node:fs";
@@ -225,17 +227,85 @@ describe("module workloads on Kubernetes", () => {
     expect(resourcesOf(dev.json, "helm_release")).toEqual({});
   });
 
-  test("local with a kubeconfig (Kind) deploys workloads there without IRSA", () => {
-    const kind = loadEnvironments(platformInputs({ PLATFORM_LOCAL_KUBECONFIG: "/home/dev/.kube/config" }), "local")[0];
-    const local = moduleStack(fileProcessing, kind);
-    expect(local.json.provider?.kubernetes[0]).toEqual({
-      config_path: "/home/dev/.kube/config",
-      config_context: "kind-acme",
+  test("local deploys workloads to the cluster npm run local:up starts, with IRSA roles on the issuer the foundation registers", () => {
+    const local = env("local");
+    expect(local.kubeconfig).toEqual({
+      path: "~/.cache/cdktf-platform/cluster/kubeconfig",
+      context: "acme-local",
+      serviceAccountIssuer: "https://kubernetes.default.svc.cluster.local",
     });
-    expect(Object.values(resourcesOf(local.json, "aws_iam_role")).some((r) => String(r.name).endsWith("irsa"))).toBe(
-      false,
+    const fp = moduleStack(fileProcessing, local);
+    expect(fp.json.provider?.kubernetes[0]).toEqual({
+      config_path: "~/.cache/cdktf-platform/cluster/kubeconfig",
+      config_context: "acme-local",
+    });
+    expect(Object.keys(resourcesOf(fp.json, "helm_release"))).toHaveLength(1);
+    const role = Object.values(resourcesOf(fp.json, "aws_iam_role")).find((r) => String(r.name).endsWith("irsa"));
+    expect(role?.name).toBe("acme-local-file-processing-worker-irsa");
+    const statement = policy(role?.assume_role_policy).Statement[0] as { Principal: { Federated: string } };
+    expect(statement.Principal.Federated).toContain("outputs.eks_oidc_provider_arn");
+    const sa = onlyResource(fp.json, "kubernetes_service_account_v1") as {
+      metadata: { annotations: Record<string, string> };
+    };
+    expect(sa.metadata.annotations["eks.amazonaws.com/role-arn"]).toMatch(/aws_iam_role\.worker_irsa-role_.*\.arn/);
+
+    const foundation = synthJson(new FoundationStack(Testing.app(), { env: local, imageModules: [] }));
+    expect(resourcesOf(foundation, "aws_iam_openid_connect_provider")["cluster-oidc"]).toEqual({
+      url: "https://kubernetes.default.svc.cluster.local",
+      client_id_list: ["sts.amazonaws.com"],
+    });
+    expect(foundation.output?.eks_oidc_provider_arn.value).toMatch(
+      /aws_iam_openid_connect_provider\.cluster-oidc\.arn/,
     );
-    expect(Object.keys(resourcesOf(local.json, "helm_release"))).toHaveLength(1);
+    expect(foundation.output?.eks_oidc_provider_url.value).toBe("kubernetes.default.svc.cluster.local");
+    expect(resourcesOf(foundation, "aws_eks_cluster")).toEqual({});
+  });
+
+  test("PLATFORM_LOCAL_KUBECONFIG names another cluster (Kind of one's own), or off deploys no workloads", () => {
+    const other = loadEnvironments(
+      platformInputs({ PLATFORM_LOCAL_KUBECONFIG: "/home/dev/.kube/config", PLATFORM_LOCAL_KUBE_CONTEXT: "kind-dev" }),
+      "local",
+    )[0];
+    expect(moduleStack(fileProcessing, other).json.provider?.kubernetes[0]).toEqual({
+      config_path: "/home/dev/.kube/config",
+      config_context: "kind-dev",
+    });
+    const off = loadEnvironments(platformInputs({ PLATFORM_LOCAL_KUBECONFIG: "off" }), "local")[0];
+    expect(off.kubeconfig).toBeUndefined();
+    const json = moduleStack(fileProcessing, off).json;
+    expect(json.provider?.kubernetes).toBeUndefined();
+    expect(resourcesOf(json, "helm_release")).toEqual({});
+    const foundation = synthJson(new FoundationStack(Testing.app(), { env: off, imageModules: [] }));
+    expect(Object.values(resourcesOf(foundation, "aws_iam_openid_connect_provider")).map((p) => p.url)).toEqual([
+      "https://token.actions.githubusercontent.com",
+    ]);
+    expect(foundation.output?.eks_oidc_provider_arn.value).toBe("");
+  });
+
+  test("local/cluster.sh writes the kubeconfig, context and issuer the local environment reads", () => {
+    const script = readFileSync(join(__dirname, "..", "local", "cluster.sh"), "utf8");
+    const local = env("local").kubeconfig!;
+    expect(script).toContain('dir="${CLUSTER_DIR:-$HOME/.cache/cdktf-platform/cluster}"\nkubeconfig="$dir/kubeconfig"');
+    expect(local.path).toBe("~/.cache/cdktf-platform/cluster/kubeconfig");
+    expect(script).toContain(`context="${local.context}"`);
+    expect(script).toContain(`issuer="${local.serviceAccountIssuer}"`);
+  });
+
+  test("the local overlay of every module's workload fits the local cluster's node", () => {
+    const node = parse(readFileSync(join(__dirname, "..", "local", "cluster-node.yaml"), "utf8")) as {
+      status: { allocatable: { cpu: string; memory: string } };
+    };
+    const local = env("local");
+    const workloads = MODULES.filter((m) => local.modules[m.name]?.enabled)
+      .map((m) => (m.settings.parse(local.modules[m.name].settings) as { workload?: WorkloadSettings }).workload)
+      .filter((w): w is WorkloadSettings => w !== undefined);
+    expect(workloads).toHaveLength(3);
+    const total = (pick: (w: WorkloadSettings) => string) =>
+      workloads.reduce((sum, w) => sum + w.replicas * quantityValue(pick(w)), 0);
+    // Limits, not requests: every container at its limit at once still fits.
+    expect(total((w) => w.cpuLimit)).toBeLessThanOrEqual(quantityValue(node.status.allocatable.cpu));
+    expect(total((w) => w.memoryLimit)).toBeLessThanOrEqual(quantityValue(node.status.allocatable.memory));
+    for (const w of workloads) expect(w).toMatchObject(LOCAL_WORKLOAD_SIZE);
   });
 
   test("a Deployment workload gets probes, requests and limits", () => {
@@ -281,6 +351,16 @@ describe("module workloads on Kubernetes", () => {
     expect(container.resources).toEqual({
       requests: { cpu: "100m", memory: "128Mi" },
       limits: { cpu: "500m", memory: "512Mi" },
+    });
+    // Its Service selects exactly the Deployment's pods, on the port the probes use.
+    const service = onlyResource(json, "kubernetes_service_v1") as {
+      spec: { type: string; selector: Record<string, string>; port: Record<string, unknown>[] };
+    };
+    const template = deployment.spec.template as unknown as { metadata: { labels: Record<string, string> } };
+    expect(service.spec).toEqual({
+      type: "ClusterIP",
+      selector: template.metadata.labels,
+      port: [{ name: "http", protocol: "TCP", port: 8080, target_port: "8080" }],
     });
   });
 });

@@ -8,6 +8,7 @@ import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
 import { RoleV1 } from "@cdktf/provider-kubernetes/lib/role-v1";
+import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
@@ -32,7 +33,7 @@ export interface ContainerResources {
   readonly memoryLimit: string;
 }
 
-/** A long-running service: Deployment with HTTP liveness and readiness probes. */
+/** A long-running service: Deployment with HTTP liveness and readiness probes, and a ClusterIP Service on its port. */
 export interface DeploymentWorkload {
   readonly kind: "deployment";
   readonly replicas: number;
@@ -253,6 +254,15 @@ export class KubernetesApp extends Construct {
   ): void {
     const labels = this.labels;
     const probe = { httpGet: { path: w.healthPath, port: String(w.port) }, periodSeconds: 10 };
+    new ServiceV1(this, "service", {
+      provider,
+      metadata: { name, namespace: ns, labels },
+      spec: {
+        type: "ClusterIP",
+        selector: labels,
+        port: [{ name: "http", protocol: "TCP", port: w.port, targetPort: String(w.port) }],
+      },
+    });
     new DeploymentV1(this, "deployment", {
       provider,
       metadata: { name, namespace: ns, labels },

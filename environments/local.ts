@@ -16,6 +16,27 @@ export function resolveLocalEndpoint(env: NodeJS.ProcessEnv = process.env): stri
   return DEFAULT_LOCAL_ENDPOINT;
 }
 
+/** Where `npm run local:up` writes the local cluster's kubeconfig (local/cluster.sh); `~` is expanded by the providers. */
+export const LOCAL_KUBECONFIG = "~/.cache/cdktf-platform/cluster/kubeconfig";
+/** The context of that kubeconfig, for the built control plane and Kind alike. */
+export const LOCAL_KUBE_CONTEXT = "acme-local";
+/** The service-account issuer of both (Kind's default, which local/cluster.sh gives the built one). */
+export const LOCAL_SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
+
+/**
+ * The cluster module workloads deploy to: the one `npm run local:up` starts, or the kubeconfig
+ * PLATFORM_LOCAL_KUBECONFIG names (context PLATFORM_LOCAL_KUBE_CONTEXT); `off` deploys none.
+ */
+function localCluster(env: NodeJS.ProcessEnv) {
+  const path = env.PLATFORM_LOCAL_KUBECONFIG || LOCAL_KUBECONFIG;
+  if (path === "off") return undefined;
+  return {
+    path,
+    context: env.PLATFORM_LOCAL_KUBE_CONTEXT || LOCAL_KUBE_CONTEXT,
+    serviceAccountIssuer: LOCAL_SERVICE_ACCOUNT_ISSUER,
+  };
+}
+
 /**
  * PLATFORM_LOCAL_IMPORTS: the local environment's `imports` as JSON, for adopting resources made by
  * hand in the emulator, e.g. {"bootstrap":{"lock-table":"acme-local-tflock"}}.
@@ -64,9 +85,7 @@ export function localEnvironment(env: NodeJS.ProcessEnv = process.env) {
     alarms: false,
     // No budget: moto's Budgets API has no DescribeSubscribersForNotification, which the provider
     // reads after creating a budget with notifications (local/README.md).
-    kubeconfig: env.PLATFORM_LOCAL_KUBECONFIG
-      ? { path: env.PLATFORM_LOCAL_KUBECONFIG, context: env.PLATFORM_LOCAL_KUBE_CONTEXT || "kind-acme" }
-      : undefined,
+    kubeconfig: localCluster(env),
     imports: localImports(env),
   });
 }

@@ -78,11 +78,19 @@ export const eksSchema = z
     message: "node group sizes must satisfy min <= desired <= max",
   });
 
-/** Kubernetes access for module workloads when the cluster is not an EKS cluster of ours (Kind). */
+/** Kubernetes access for module workloads when the cluster is not an EKS cluster of ours (Kind, the local control plane). */
 export const kubeconfigSchema = z
   .object({
+    /** The kubeconfig file; `~` is the home directory of whoever runs the engine. */
     path: z.string().min(1),
     context: z.string().min(1),
+    /**
+     * The issuer of the cluster's service-account tokens (kube-apiserver --service-account-issuer). The
+     * foundation registers it as an IAM OIDC provider, and service accounts get an IRSA role as on EKS.
+     */
+    serviceAccountIssuer: z
+      .url({ protocol: /^https$/, error: "must be the https:// URL of the cluster's service-account issuer" })
+      .optional(),
   })
   .strict();
 

@@ -55,11 +55,12 @@ export const FOUNDATION_OUTPUTS = {
   },
   eks_oidc_provider_arn: {
     type: "string",
-    description: "ARN of the cluster's IAM OIDC provider for IRSA; empty without EKS.",
+    description:
+      "ARN of the IAM OIDC provider that service-account roles (IRSA) trust: the EKS cluster's, or that of the environment's own cluster (kubeconfig.serviceAccountIssuer); empty without either.",
   },
   eks_oidc_provider_url: {
     type: "string",
-    description: "Issuer URL of the cluster's OIDC provider, without https://; empty without EKS.",
+    description: "Issuer URL of that OIDC provider, without https://; empty without one.",
   },
   eks_cluster_security_group_id: {
     type: "string",

@@ -1,6 +1,7 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
@@ -73,6 +74,7 @@ export class FoundationStack extends TerraformStack {
     const repositories = props.imageModules.map((module) => ({ module, repo: this.repository(env, module, key) }));
     const github = this.githubRoles(env, prefix);
     const eks = env.eks.enabled ? this.eks(env, prefix, key, github) : undefined;
+    const irsa = eks ? { arn: eks.oidcProvider.arn, issuer: eks.oidcIssuer } : this.clusterIssuer(env);
 
     publishOutputs(this, {
       vpc_id: this.network.vpc.id,
@@ -97,8 +99,8 @@ export class FoundationStack extends TerraformStack {
       eks_cluster_name: eks?.cluster.name ?? "",
       eks_cluster_endpoint: eks?.cluster.endpoint ?? "",
       eks_cluster_ca_data: eks?.cluster.certificateAuthority.get(0).data ?? "",
-      eks_oidc_provider_arn: eks?.oidcProvider.arn ?? "",
-      eks_oidc_provider_url: eks?.oidcIssuer ?? "",
+      eks_oidc_provider_arn: irsa?.arn ?? "",
+      eks_oidc_provider_url: irsa?.issuer ?? "",
       eks_cluster_security_group_id: eks?.cluster.vpcConfig.clusterSecurityGroupId ?? "",
     });
   }
@@ -221,6 +223,17 @@ export class FoundationStack extends TerraformStack {
   }
 
   /** The environment's EKS cluster: the apply role administers it, the plan role views it. */
+  /**
+   * The service-account issuer of the environment's own cluster as an IAM OIDC provider, so module
+   * service accounts carry an IRSA role as on EKS (the local cluster: local/README.md).
+   */
+  private clusterIssuer(env: Environment): { arn: string; issuer: string } | undefined {
+    const url = env.kubeconfig?.serviceAccountIssuer;
+    if (!url) return undefined;
+    const provider = new IamOpenidConnectProvider(this, "cluster-oidc", { url, clientIdList: ["sts.amazonaws.com"] });
+    return { arn: provider.arn, issuer: url.replace(/^https:\/\//, "") };
+  }
+
   private eks(env: Environment, prefix: string, key: KmsKey, github: GithubOidcRoles): EksClusterWithIrsa {
     return new EksClusterWithIrsa(this, "eks", {
       name: prefix,

@@ -23,8 +23,9 @@ export const HELM_PROVIDER_CONSTRAINT = ">= 3.1.1, < 4.0.0";
 
 /**
  * Configures the kubernetes and helm providers of a module stack. EKS: endpoint and CA from the
- * foundation's remote state, short-lived tokens from `aws eks get-token` (nothing stored). Kind or any
- * other cluster: a kubeconfig path and context from the environment.
+ * foundation's remote state, short-lived tokens from `aws eks get-token` (nothing stored). Kind, the
+ * local control plane or any other cluster: a kubeconfig path and context from the environment, and
+ * IRSA where the environment names the cluster's service-account issuer.
  */
 export function clusterAccess(
   scope: Construct,
@@ -32,7 +33,6 @@ export function clusterAccess(
   foundation: FoundationRef<KubernetesInput>,
 ): ClusterAccess | undefined {
   let connection: Record<string, unknown>;
-  let irsa: ClusterAccess["irsa"];
   if (env.eks.enabled) {
     connection = {
       host: foundation.string("eks_cluster_endpoint"),
@@ -43,22 +43,32 @@ export function clusterAccess(
         args: ["eks", "get-token", "--cluster-name", foundation.string("eks_cluster_name"), "--region", env.region],
       },
     };
-    irsa = {
-      oidcProviderArn: foundation.string("eks_oidc_provider_arn"),
-      oidcIssuer: foundation.string("eks_oidc_provider_url"),
-    };
   } else if (env.kubeconfig) {
     connection = { configPath: env.kubeconfig.path, configContext: env.kubeconfig.context };
   } else {
     return undefined;
   }
+  // The foundation publishes the OIDC provider of EKS, or of the issuer the environment names.
+  const irsa =
+    env.eks.enabled || env.kubeconfig?.serviceAccountIssuer
+      ? {
+          oidcProviderArn: foundation.string("eks_oidc_provider_arn"),
+          oidcIssuer: foundation.string("eks_oidc_provider_url"),
+        }
+      : undefined;
+  return { ...kubernetesProviders(scope, connection), irsa, vpcCidr: env.network.vpcCidr };
+}
+
+/** The kubernetes and helm providers of one cluster connection, at versions the toolchain's builds satisfy. */
+export function kubernetesProviders(
+  scope: Construct,
+  connection: Record<string, unknown>,
+): Pick<ClusterAccess, "kubernetes" | "helm"> {
   const stack = TerraformStack.of(scope);
   stack.addOverride("terraform.required_providers.kubernetes.version", KUBERNETES_PROVIDER_CONSTRAINT);
   stack.addOverride("terraform.required_providers.helm.version", HELM_PROVIDER_CONSTRAINT);
   return {
     kubernetes: new KubernetesProvider(scope, "kubernetes", connection),
     helm: new HelmProvider(scope, "helm", { kubernetes: connection }),
-    irsa,
-    vpcCidr: env.network.vpcCidr,
   };
 }

@@ -1,10 +1,12 @@
 import type { z } from "zod";
 import type { ModuleEnvironments } from "../../environments/module-entries";
+import { LOCAL_WORKLOAD_SIZE } from "../workload";
 import type { settings } from "./settings";
 
 /** Where the module runs and with which settings: `default` everywhere, an environment's entry merged over it. */
 export const environments: ModuleEnvironments<z.input<typeof settings>> = {
   default: { enabled: true, settings: {} },
+  local: { enabled: true, settings: { workload: LOCAL_WORKLOAD_SIZE } },
   prod: {
     enabled: true,
     settings: {

@@ -75,7 +75,7 @@ export const build: ModuleBuild<typeof declaration> = ({ scope, env, settings: s
         kind: "helm",
         chartDir: join(__dirname, "chart"),
         replicas: s.workload.replicas,
-        port: 8080,
+        port: s.workload.port,
         healthPath: "/healthz",
       },
     });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { WORKLOAD_DEFAULTS, workloadSettings } from "../workload";
+import { SERVICE_WORKLOAD_DEFAULTS, serviceWorkloadSettings } from "../workload";
 
 export const settings = z
   .object({
@@ -23,8 +23,8 @@ export const settings = z
       .min(30)
       .default(90)
       .describe("Days processed files stay in STANDARD before moving to Glacier."),
-    workload: workloadSettings
-      .default(WORKLOAD_DEFAULTS)
+    workload: serviceWorkloadSettings
+      .default(SERVICE_WORKLOAD_DEFAULTS)
       .describe("The worker on the environment's cluster (Helm chart in ./chart)."),
   })
   .strict();

@@ -5,8 +5,6 @@ import { REDIS_PORT, RedisCache } from "../../constructs/redis-cache";
 import { clusterAccess, type ModuleBuild } from "../../stacks/module-api";
 import type declaration from ".";
 
-const SERVING_PORT = 8080;
-
 export const build: ModuleBuild<typeof declaration> = ({ scope, env, settings: s, foundation, name, secret }) => {
   const kmsKeyArn = foundation.string("kms_key_arn");
   const alarmTopicArn = env.alarms ? foundation.string("alerts_topic_arn") : undefined;
@@ -76,7 +74,7 @@ export const build: ModuleBuild<typeof declaration> = ({ scope, env, settings: s
           : {}),
       },
       policy: servingPolicy({ modelsArn: models.bucketArn, kmsKeyArn, secretArns: cache ? [auth.arn] : [] }),
-      workload: { kind: "deployment", replicas: s.workload.replicas, port: SERVING_PORT, healthPath: "/healthz" },
+      workload: { kind: "deployment", replicas: s.workload.replicas, port: s.workload.port, healthPath: "/healthz" },
       egressPorts: cache ? [REDIS_PORT] : [],
     });
     if (cache && serving.role) auth.grantRead(serving.role.arn);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { WORKLOAD_DEFAULTS, workloadSettings } from "../workload";
+import { SERVICE_WORKLOAD_DEFAULTS, serviceWorkloadSettings } from "../workload";
 
 export const settings = z
   .object({
@@ -32,7 +32,9 @@ export const settings = z
       .min(1)
       .default(180)
       .describe("Days a replaced model version is kept (for rollback) before it is deleted."),
-    workload: workloadSettings.default(WORKLOAD_DEFAULTS).describe("The model server on the environment's cluster."),
+    workload: serviceWorkloadSettings
+      .default(SERVICE_WORKLOAD_DEFAULTS)
+      .describe("The model server on the environment's cluster."),
   })
   .strict();
 

@@ -77,6 +77,8 @@ export async function benchPlans(tmpRoot: string, runs: number, log: (line?: str
     CDKTF_OUTDIR: outdir,
     PLATFORM_BOOTSTRAP_STATE_DIR: path.join(work, "bootstrap"),
     CHECKPOINT_DISABLE: "1",
+    // The AWS side only, as measured before the local cluster: no cluster to start or to share.
+    PLATFORM_LOCAL_KUBECONFIG: "off",
   };
   const binary = tools.TERRAFORM_BINARY_NAME!;
   await timed(["bash", "local/emulator.sh", "start"], emulator);

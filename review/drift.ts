@@ -3,7 +3,7 @@
  * would change, per stack, as Markdown for people and JSON for machines. Values the provider marks
  * sensitive are masked.
  */
-import { actionOf, attributeDiff, type PlanJson } from "./plan-summary";
+import { actionOf, attributeDiff, KNOWN_AFTER_APPLY, type PlanJson } from "./plan-summary";
 
 /** A resource changed or deleted outside Terraform. */
 export interface DriftedResource {
@@ -31,6 +31,11 @@ export interface StackDrift {
   readonly pending: PendingChange[];
   /** Resources whose refresh changed only attributes the code does not set: not drift. */
   readonly refreshOnly?: string[];
+  /**
+   * Resources the re-apply changes only because they refer to one the drift deleted, which it creates
+   * again (a policy naming a table's ARN): neither drift nor pending.
+   */
+  readonly followsFromDrift?: string[];
   /** Why the stack could not be checked (status `error`). */
   readonly error?: string;
 }
@@ -38,6 +43,25 @@ export interface StackDrift {
 /** The attribute path of one attributeDiff line (`~ a.b: x -> y`, `+ a = x`, `- a = x`). */
 function pathOfLine(line: string): string {
   return /^[~+-] (.+?)(?:: | = )/.exec(line)?.[1] ?? line;
+}
+
+/** Per resource of the root module, the resources its configuration refers to. */
+function referencesOf(plan: PlanJson): Map<string, Set<string>> {
+  const resources = plan.configuration?.root_module?.resources ?? [];
+  const addresses = new Set(resources.map((r) => r.address));
+  const collect = (node: unknown, into: Set<string>): Set<string> => {
+    if (Array.isArray(node)) node.forEach((n) => collect(n, into));
+    else if (node && typeof node === "object") {
+      for (const [key, value] of Object.entries(node)) {
+        // A reference names the resource and, separately, each attribute read: keep the resources.
+        if (key === "references" && Array.isArray(value))
+          value.filter((v): v is string => addresses.has(v)).forEach((v) => into.add(v));
+        else collect(value, into);
+      }
+    }
+    return into;
+  };
+  return new Map(resources.map((r) => [r.address, collect(r.expressions, new Set())]));
 }
 
 /**
@@ -48,7 +72,11 @@ function pathOfLine(line: string): string {
  * resource deleted outside Terraform. A refresh difference in an attribute the code does not set (an
  * S3 bucket's mirror of a versioning or logging resource, say) changes nothing on apply: it is
  * listed as `refreshOnly`, not as drift. Pending changes are what the apply would do that drift does
- * not explain: the code changed. Data sources are read, never drifted: they are left out.
+ * not explain: the code changed. A resource drift deleted is created again by the apply, with new
+ * IDs and ARNs, so what refers to it is updated (or replaced) with values known only after apply:
+ * that follows from the drift (`followsFromDrift`) and is not pending. A code change to the same
+ * attribute in the same plan is unknown until the apply too, and cannot be told apart from it.
+ * Data sources are read, never drifted: they are left out.
  */
 export function driftOf(stack: string, env: string, plan: PlanJson): StackDrift {
   const managed = <T extends { mode?: string }>(list: readonly T[] | undefined) =>
@@ -56,10 +84,14 @@ export function driftOf(stack: string, env: string, plan: PlanJson): StackDrift 
   const planned = new Map(
     managed(plan.resource_changes)
       .filter((r) => !["no-op", "read"].includes(actionOf(r.change.actions)))
-      .map((r) => [
-        r.address,
-        { action: actionOf(r.change.actions) as string, paths: new Set(attributeDiff(r.change).map(pathOfLine)) },
-      ]),
+      .map((r) => {
+        const lines = attributeDiff(r.change);
+        const unknownOnly = lines.length > 0 && lines.every((l) => l.endsWith(KNOWN_AFTER_APPLY));
+        return [
+          r.address,
+          { action: actionOf(r.change.actions) as string, paths: new Set(lines.map(pathOfLine)), unknownOnly },
+        ];
+      }),
   );
   const drifted: DriftedResource[] = [];
   const refreshOnly: string[] = [];
@@ -79,13 +111,51 @@ export function driftOf(stack: string, env: string, plan: PlanJson): StackDrift 
     drifted.push({ address: r.address, type: r.type, action: "update", attributes });
     explained.set(r.address, new Set(attributes.map(pathOfLine)));
   }
+  const followsFromDrift = consequences(planned, explained, referencesOf(plan), drifted);
   const pending = [...planned]
     .filter(([address, change]) => {
       const cause = explained.get(address);
       return !cause || (change.action === "update" && [...change.paths].some((p) => !cause.has(p)));
     })
     .map(([address, change]) => ({ address, action: change.action }));
-  return { stack, env, status: drifted.length > 0 ? "drift" : "in-sync", drifted, pending, refreshOnly };
+  return {
+    stack,
+    env,
+    status: drifted.length > 0 ? "drift" : "in-sync",
+    drifted,
+    pending,
+    refreshOnly,
+    ...(followsFromDrift.length > 0 ? { followsFromDrift } : {}),
+  };
+}
+
+/**
+ * The planned updates and replacements that follow from re-creating what the drift deleted: every
+ * change known only after apply, in a resource referring to one being created again (a replacement
+ * found so is created again too). Each is marked explained; their addresses are returned.
+ */
+function consequences(
+  planned: Map<string, { action: string; paths: Set<string>; unknownOnly: boolean }>,
+  explained: Map<string, Set<string>>,
+  references: Map<string, Set<string>>,
+  drifted: readonly DriftedResource[],
+): string[] {
+  // Configuration addresses carry no instance key (count, for_each).
+  const configured = (address: string) => address.replace(/\[[^\]]*\]$/, "");
+  const recreated = new Set(drifted.filter((d) => d.action === "delete").map((d) => configured(d.address)));
+  const found: string[] = [];
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [address, change] of planned) {
+      if (explained.has(address) || !change.unknownOnly || !["update", "replace"].includes(change.action)) continue;
+      if (![...(references.get(configured(address)) ?? [])].some((r) => recreated.has(r))) continue;
+      explained.set(address, change.paths);
+      found.push(address);
+      if (change.action === "replace") recreated.add(configured(address));
+      grew = true;
+    }
+  }
+  return found.sort();
 }
 
 const STATUS_TEXT: Record<DriftStatus, string> = {
@@ -119,6 +189,12 @@ export function renderStackDrift(report: StackDrift): string {
   if ((report.refreshOnly ?? []).length > 0) {
     lines.push(
       `Refresh also found changes in attributes the code does not set (not drift, an apply leaves them): ${report.refreshOnly!.map((a) => `\`${a}\``).join(", ")}`,
+      "",
+    );
+  }
+  if ((report.followsFromDrift ?? []).length > 0) {
+    lines.push(
+      `The re-apply also updates what refers to a resource it creates again (not drift, not pending): ${report.followsFromDrift!.map((a) => `\`${a}\``).join(", ")}`,
       "",
     );
   }

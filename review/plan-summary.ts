@@ -33,6 +33,14 @@ export interface PlanJson {
   readonly resource_drift?: ResourceChange[];
   readonly output_changes?: Record<string, Change>;
   readonly errored?: boolean;
+  /** The configuration planned: per resource of the root module, its expressions and what they refer to. */
+  readonly configuration?: { readonly root_module?: { readonly resources?: ConfiguredResource[] } };
+}
+
+export interface ConfiguredResource {
+  readonly address: string;
+  /** Argument expressions, nested as the blocks are; each may list the `references` it reads. */
+  readonly expressions?: unknown;
 }
 
 export interface PlanSummary {
@@ -43,7 +51,7 @@ export interface PlanSummary {
 }
 
 export const SENSITIVE = "(sensitive value)";
-const KNOWN_AFTER_APPLY = "(known after apply)";
+export const KNOWN_AFTER_APPLY = "(known after apply)";
 /** Diffs longer than this many lines are collapsed behind a <details> toggle. */
 const LONG_DIFF_LINES = 12;
 const MAX_VALUE_LENGTH = 120;

@@ -86,6 +86,33 @@ describe("drift reports", () => {
     expect(driftExitCode([clean, report])).toBe(2);
     expect(driftExitCode([report, broken])).toBe(1);
   });
+
+  /**
+   * A real OpenTofu plan (provider source addresses left out) of queues, a role and two role policies
+   * applied against the emulator, then: a queue that one policy names deleted by hand; in the code, the
+   * role's description changed and the other policy moved to a new queue.
+   */
+  const recreate = driftOf(
+    "dev-data-pipeline",
+    "dev",
+    JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "drift-recreate-plan.json"), "utf8")) as PlanJson,
+  );
+
+  test("what refers to a resource the drift deleted follows from the drift: neither drift nor pending", () => {
+    expect(recreate.drifted.map((d) => [d.address, d.action])).toEqual([["aws_sqs_queue.gone", "delete"]]);
+    // The policy naming the deleted queue's ARN changes only because the apply creates the queue again.
+    expect(recreate.followsFromDrift).toEqual(["aws_iam_role_policy.reads"]);
+    // A code change stays pending, known (the description) or not (the policy naming a new queue).
+    expect(recreate.pending).toEqual([
+      { address: "aws_iam_role.r", action: "update" },
+      { address: "aws_iam_role_policy.other", action: "update" },
+      { address: "aws_sqs_queue.new", action: "create" },
+    ]);
+    expect(renderDrift([recreate])).toContain(
+      "The re-apply also updates what refers to a resource it creates again (not drift, not pending): `aws_iam_role_policy.reads`",
+    );
+    expect(report.followsFromDrift).toBeUndefined();
+  });
 });
 
 describe("one drift issue per environment", () => {

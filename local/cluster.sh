@@ -13,6 +13,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=local/process.sh
+source "$here/process.sh"
 dir="${CLUSTER_DIR:-$HOME/.cache/cdktf-platform/cluster}"
 kubeconfig="$dir/kubeconfig"
 context="acme-local"
@@ -188,12 +190,7 @@ stop_builtin() {
     c="${components[$i]}"
     pid=$(pid_of "$c")
     [[ -n "$pid" ]] || continue
-    if kill "$pid" 2>/dev/null; then
-      # Wait for it to go, so nothing of the cluster outlives stop; a process that hangs is killed.
-      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
-      stopped+=("$c")
-    fi
+    if stop_pid "$pid"; then stopped+=("$c"); fi
     rm -f "$dir/run/$c.pid"
   done
   rm -rf "$dir/etcd"

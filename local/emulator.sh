@@ -12,6 +12,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=local/process.sh
+source "$here/process.sh"
 port="${EMULATOR_PORT:-4566}"
 host="127.0.0.1"
 state_dir="${EMULATOR_DIR:-$HOME/.cache/cdktf-platform/emulator}"
@@ -78,7 +80,8 @@ start() {
 stop() {
   if [[ -f "$pid_file" ]]; then
     local pid; pid=$(cat "$pid_file")
-    if kill "$pid" 2>/dev/null; then say "stopped moto (pid $pid)"; fi
+    # Gone before stop returns: a start right after would otherwise find it still answering and keep it.
+    if stop_pid "$pid"; then say "stopped moto (pid $pid)"; fi
     rm -f "$pid_file"
   fi
   if [[ "$(kind)" == localstack ]]; then docker compose -f "$here/docker-compose.yml" down >>"$log_file" 2>&1 && say "stopped LocalStack"; fi

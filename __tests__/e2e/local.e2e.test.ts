@@ -1,7 +1,8 @@
 import { platformInputs } from "../../packages";
 /**
- * End to end against the local emulator with the real toolchain: bootstrap with state migration,
- * cdktf deploy (parallel modules) and tflocal, resource checks with the AWS SDK, no-change plans,
+ * End to end against the local emulator and the local Kubernetes cluster with the real toolchain:
+ * bootstrap with state migration, cdktf deploy (parallel modules, their workloads on the cluster) and
+ * tflocal, resource checks with the AWS SDK and kubectl, no-change plans,
  * the pull-request workflow rehearsed with the read-only role under enforced IAM, lock safety, state
  * restore, destroy in reverse layer order and a clean emulator afterwards.
  *
@@ -81,6 +82,13 @@ import { type GithubStub, startGithubStub } from "../github-stub";
 import { expectRenderedPlan } from "../review/plan-assertions";
 import { leftovers } from "./leftovers";
 import { expectLandingApplied } from "./data-pipeline";
+import {
+  expectApiRefusals,
+  expectServedApiResources,
+  expectWorkloadsApplied,
+  kubectl,
+  kubernetesLeftovers,
+} from "./kubernetes";
 import { seeded } from "./seed";
 import { expectMlPlatformApplied } from "./ml-platform";
 import { expectFrontendApplied, expectOrderTrackingApplied } from "./order-tracking";
@@ -153,6 +161,9 @@ const tflocalEnv = {
 };
 const emulator = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
   must("bash", [join(REPO, "local", "emulator.sh"), ...args], { env: extraEnv, log: "emulator.log" });
+/** The local Kubernetes cluster (the built control plane here), where the module stacks deploy their workloads. */
+const cluster = (action: string) =>
+  must("bash", [join(REPO, "local", "cluster.sh"), action], { env: tools, log: "cluster.log" });
 const scratchEmulator = (action: string) =>
   emulator([action], { EMULATOR: "moto", EMULATOR_PORT: SCRATCH.port, EMULATOR_DIR: SCRATCH.dir });
 /** Bootstrap with OpenTofu's debug log kept, so a state-migration failure can be explained afterwards. */
@@ -281,13 +292,19 @@ const stateObject = async (stack: string) =>
     ).Body!.transformToString(),
   );
 
-let besides: Record<"fixture" | "guard" | "validate" | "engine", { awaited: () => Promise<unknown> }>;
+let besides: Record<"fixture" | "guard" | "validate" | "engine" | "kubernetes", { awaited: () => Promise<unknown> }>;
 let queueStacksDestroyed: { awaited: () => Promise<unknown> } | undefined;
 const ENGINE = otherEngine();
 
 beforeAll(async () => {
   await emulator(["stop"]);
   await emulator(["start"]);
+  await cluster("stop");
+  const started = await cluster("start");
+  timings.push({
+    phase: `local cluster started (${/control plane ready in [\d.]+ s/.exec(started.output)?.[0] ?? "?"})`,
+    seconds: started.seconds,
+  });
   await scratchEmulator("stop");
   // The scratch emulator serves only the work beside the main line: it runs at that work's priority.
   await lowPriority(() => scratchEmulator("start"));
@@ -303,6 +320,13 @@ beforeAll(async () => {
     engine: beside(`${ENGINE.name} ${ENGINE.version}: locking move and a full cycle (scratch emulator)`, () =>
       otherEngineCycle(ENGINE),
     ),
+    kubernetes: beside(
+      "Kubernetes: the kinds served as listed; what the API refuses names object and field",
+      async () => {
+        await expectServedApiResources(tools);
+        await expectApiRefusals(tools);
+      },
+    ),
   };
 }, 120_000);
 
@@ -310,6 +334,7 @@ afterAll(async () => {
   // Whatever failed, wait for the work beside the main line before the emulators go.
   await Promise.allSettled([...Object.values(besides ?? {}), queueStacksDestroyed].map((b) => b?.awaited()));
   await run("bash", [join(REPO, "local", "emulator.sh"), "stop"], { log: "emulator.log" });
+  await run("bash", [join(REPO, "local", "cluster.sh"), "stop"], { env: tools, log: "cluster.log" });
   await run("bash", [join(REPO, "local", "emulator.sh"), "stop"], {
     env: { EMULATOR: "moto", EMULATOR_PORT: SCRATCH.port, EMULATOR_DIR: SCRATCH.dir },
     log: "emulator.log",
@@ -410,6 +435,8 @@ async function otherEngineCycle(engine: Engine): Promise<void> {
     TF_CMD: engine.binary,
     // The garbage collector setting the toolchain's engine wrapper gives OpenTofu and its providers.
     GOGC: process.env.GOGC ?? "800",
+    // The local cluster is the main line's: this environment's module deploys no workloads into it.
+    PLATFORM_LOCAL_KUBECONFIG: "off",
     AWS_ENDPOINT_URL: SCRATCH_ENDPOINT,
     CDKTF_OUTDIR: outdir,
     PLATFORM_BOOTSTRAP_STATE_DIR: join(work, "state"),
@@ -750,6 +777,24 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
   });
 
   step(
+    "Kubernetes workloads on the local cluster: namespaces with their policies, Role and binding, ConfigMaps of the foundation's and modules' values, IRSA annotations, Deployments available, Services, the CronJob, the Helm release deployed",
+    async () => {
+      const outputs = async (stack: string) =>
+        Object.fromEntries(
+          Object.entries((await stateObject(stack)).outputs as Record<string, { value: string }>).map(([k, v]) => [
+            k,
+            v.value,
+          ]),
+        );
+      await expectWorkloadsApplied(tools, aws, {
+        dataPipeline: await outputs("data-pipeline"),
+        mlPlatform: await outputs("ml-platform"),
+        fileProcessing: await outputs("file-processing"),
+      });
+    },
+  );
+
+  step(
     "seed data: npm run seed loads local/seed once; a second run writes objects and items again and sends nothing twice",
     async () => {
       const first = await must("npm", ["run", "--silent", "seed"], { env: tools, log: "seed.log" });
@@ -1083,7 +1128,8 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
         (JSON.parse(readFileSync(join(out, "drift.json"), "utf8")) as { reports: StackDrift[] }).reports;
       try {
         // Someone changes the cloud by hand: a queue's visibility timeout, a bucket's tags, a removed
-        // redrive policy, a deleted table.
+        // redrive policy, a deleted table; and the cluster with kubectl: the model server scaled out, a
+        // value of the batch job's ConfigMap.
         const queueUrl = async (name: string) =>
           (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!;
         await sqs.send(
@@ -1109,6 +1155,9 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
           }),
         );
         await dynamo.send(new DeleteTableCommand({ TableName: "acme-local-data-pipeline-metadata" }));
+        await kubectl(tools, ["scale", "deployment/ml-platform", "--namespace", "ml-platform", "--replicas=3"]);
+        const region = { data: { AWS_REGION: "eu-central-1" } };
+        await kubectl(tools, ["patch", "configmap/data-pipeline", "-n", "data-pipeline", "-p", JSON.stringify(region)]);
 
         const found = await drift();
         expect({ code: found.code, tail: found.code === 2 ? "" : found.output.slice(-3000) }).toEqual({
@@ -1138,12 +1187,28 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
           },
           // The provider reads a queue without a redrive policy as a redrive-policy resource that is gone.
           { address: "aws_sqs_queue_redrive_policy.jobs_redrive", action: "delete", attributes: [] },
+          {
+            address: "kubernetes_config_map_v1.batch_config",
+            action: "update",
+            attributes: [`~ data.AWS_REGION: "${env.region}" -> "eu-central-1"`],
+          },
+        ]);
+        expect(shape(byStack["local-ml-platform"])).toEqual([
+          {
+            address: "kubernetes_deployment_v1.serving_deployment",
+            action: "update",
+            attributes: ['~ spec[0].replicas: "1" -> "3"'],
+          },
+        ]);
+        // The apply creates the table again, with a new ARN: the batch job's IRSA policy names it.
+        expect(byStack["local-data-pipeline"].followsFromDrift?.map((a) => a.replace(/_[0-9A-F]{8}$/, ""))).toEqual([
+          "aws_iam_role_policy.batch_irsa-policy",
         ]);
         expect(reports().every((r) => r.pending.length === 0)).toBe(true);
         expect((await issues()).output).toContain("drift issue local: created (#1)");
         expect(github.issues.get(1)).toMatchObject({
           state: "open",
-          title: "Drift in local: 2 stacks changed outside Terraform",
+          title: "Drift in local: 3 stacks changed outside Terraform",
         });
 
         // Re-applying the code of the stacks the report names puts the cloud back; the next check
@@ -1151,7 +1216,7 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
         const drifted = reports()
           .filter((r) => r.status === "drift")
           .map((r) => r.stack);
-        expect(drifted).toEqual(["local-file-processing", "local-data-pipeline"]);
+        expect(drifted).toEqual(["local-file-processing", "local-data-pipeline", "local-ml-platform"]);
         await mustCdktf(
           ["deploy", ...drifted, "--auto-approve", "--parallelism", "3", "--ignore-missing-stack-dependencies"],
           "drift-deploy.log",
@@ -1163,6 +1228,15 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
           tail: "",
         });
         expect(reports().map((r) => r.status)).toEqual(MODULE_STACKS.map(() => "in-sync"));
+        const replicas = await kubectl(tools, [
+          "get",
+          "deployment/ml-platform",
+          "-n",
+          "ml-platform",
+          "-o",
+          "jsonpath={.spec.replicas}",
+        ]);
+        expect(replicas.trim()).toBe("1");
         expect((await issues()).output).toContain("drift issue local: closed (#1)");
         expect(github.issues.get(1)?.state).toBe("closed");
       } finally {
@@ -1310,11 +1384,23 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
   );
 
   step(
-    "nothing the stacks created is left: buckets, tables, queues, streams, repositories, network, databases, caches, clusters, load balancers, distributions, certificates, secrets, IAM, logs, zones, keys, topics, alarms",
+    "nothing the stacks created is left: buckets, tables, queues, streams, repositories, network, databases, caches, clusters, load balancers, distributions, certificates, secrets, IAM, logs, zones, keys, topics, alarms; no platform namespace in the cluster",
     async () => {
-      expect(await leftovers(aws)).toEqual([]);
+      // The API refusals beside the main line use the cluster too: their namespaces go first.
+      await besides.kubernetes.awaited().catch(() => undefined);
+      expect([...(await leftovers(aws)), ...(await kubernetesLeftovers(tools))]).toEqual([]);
     },
   );
+
+  step("npm run local:down stops the emulator and the cluster, and leaves no process of either", async () => {
+    // The main line's: the cluster's five processes and the emulator on 4566 (the scratch one may still serve work beside).
+    const pattern = `^${tools.PLATFORM_TOOLCHAIN_DIR}/bin/(etcd|kube-apiserver|kube-controller-manager|kube-scheduler|kwok) |moto_server\\.py -H 127\\.0\\.0\\.1 -p 4566`;
+    const ours = () =>
+      run("bash", ["-c", 'ps -eo args= | grep -E "$0" | grep -v grep || true', pattern], { log: "cluster.log" });
+    expect((await ours()).output).toMatch(/kube-apiserver/);
+    await must("npm", ["run", "--silent", "local:down"], { env: tools, log: "cluster.log" });
+    expect((await ours()).output.trim()).toBe("");
+  });
 });
 
 describe("beside the main line", () => {
@@ -1328,6 +1414,10 @@ describe("beside the main line", () => {
 
   test("every synthesized stack of every environment passes tofu validate with the mirrored providers", async () => {
     await besides.validate.awaited();
+  }, 900_000);
+
+  test("the Kubernetes kinds the pinned server serves are those listed; what the API refuses fails the apply naming object and field", async () => {
+    await besides.kubernetes.awaited();
   }, 900_000);
 
   test(`${ENGINE.name} ${ENGINE.version}: an environment moves from DynamoDB to S3 locks without a moment unlocked (README runbook), then lives a full cycle`, async () => {

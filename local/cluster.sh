@@ -4,10 +4,11 @@
 #   local/cluster.sh start|stop|status|kubeconfig|logs
 #   local/cluster.sh api-resources   every kind the running server serves, at its preferred version
 #
-# CLUSTER picks the implementation: `kind` (a Kind cluster, needs a Docker engine and kind), `builtin`
-# (the control plane the toolchain builds: etcd, kube-apiserver, kube-controller-manager,
-# kube-scheduler and kwok, which marks Nodes and Pods Ready without a kubelet) or `auto` (default:
-# Kind when a Docker engine answers and kind is installed, else builtin). Either way the kubeconfig is
+# CLUSTER picks the implementation: `builtin` (the control plane the toolchain builds: etcd,
+# kube-apiserver, kube-controller-manager, kube-scheduler and kwok, which marks Nodes and Pods Ready
+# without a kubelet), `kind` (a Kind cluster, needs a Docker engine and kind; its nodes pull the
+# workloads' images, which no registry it reaches holds until you load them) or `auto` (default:
+# builtin once the toolchain has built it, else Kind where Docker answers). Either way the kubeconfig is
 # written to $CLUSTER_DIR/kubeconfig (default ~/.cache/cdktf-platform/cluster/kubeconfig) with the
 # context `acme-local`, which is where the `local` environment looks for it.
 set -euo pipefail
@@ -35,7 +36,13 @@ say() { printf '[cluster] %s\n' "$*" >&2; }
 implementation() {
   case "${CLUSTER:-auto}" in
     kind|builtin) echo "$CLUSTER" ;;
-    auto) if command -v kind >/dev/null 2>&1 && docker info >/dev/null 2>&1; then echo kind; else echo builtin; fi ;;
+    auto)
+      if [[ -x "$bin/kube-apiserver" ]] || ! command -v kind >/dev/null 2>&1 || ! docker info >/dev/null 2>&1; then
+        echo builtin
+      else
+        echo kind
+      fi
+      ;;
     *) say "CLUSTER must be kind, builtin or auto, not '$CLUSTER'"; exit 2 ;;
   esac
 }

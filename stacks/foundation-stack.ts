@@ -222,7 +222,6 @@ export class FoundationStack extends TerraformStack {
     return repo;
   }
 
-  /** The environment's EKS cluster: the apply role administers it, the plan role views it. */
   /**
    * The service-account issuer of the environment's own cluster as an IAM OIDC provider, so module
    * service accounts carry an IRSA role as on EKS (the local cluster: local/README.md).
@@ -234,6 +233,7 @@ export class FoundationStack extends TerraformStack {
     return { arn: provider.arn, issuer: url.replace(/^https:\/\//, "") };
   }
 
+  /** The environment's EKS cluster: the apply role administers it, the plan role views it. */
   private eks(env: Environment, prefix: string, key: KmsKey, github: GithubOidcRoles): EksClusterWithIrsa {
     return new EksClusterWithIrsa(this, "eks", {
       name: prefix,

@@ -2,12 +2,15 @@
 # Starts, stops and checks the local AWS emulator on 127.0.0.1:4566.
 #
 #   local/emulator.sh start|stop|status|logs|requests   (requests: moto's request log, one line per request)
+#   local/emulator.sh install        LocalStack only: install it (host mode) without starting it
 #   local/emulator.sh iam on|off     moto only: enforce IAM from now on (signatures and policies; the
 #                                    test keys stop working), or stop enforcing
 #
-# EMULATOR picks the implementation: `localstack` (LocalStack in Docker, local/docker-compose.yml),
-# `moto` (moto's server from the toolchain virtualenv, no Docker needed) or `auto` (default:
-# LocalStack when a Docker engine answers, else moto). Logs and the pid live in $EMULATOR_DIR
+# EMULATOR picks the implementation: `moto` (default: moto's server from the toolchain virtualenv) or
+# `localstack` (LocalStack community: in Docker where an engine answers, local/docker-compose.yml,
+# else in host mode from a virtualenv on Python 3.13 that this script installs from
+# local/localstack-requirements.txt). The `local` environment reads the same variable to switch off
+# what the emulator cannot serve (environments/emulators.ts). Logs and the pid live in $EMULATOR_DIR
 # (default ~/.cache/cdktf-platform/emulator).
 set -euo pipefail
 
@@ -17,20 +20,24 @@ source "$here/process.sh"
 port="${EMULATOR_PORT:-4566}"
 host="127.0.0.1"
 state_dir="${EMULATOR_DIR:-$HOME/.cache/cdktf-platform/emulator}"
-pid_file="$state_dir/moto.pid"
+pid_file="$state_dir/emulator.pid"
 log_file="$state_dir/emulator.log"
 timeout_s="${EMULATOR_READY_TIMEOUT:-60}"
+# LocalStack in host mode: its virtualenv and the files it keeps (the packages it installs itself).
+localstack_dir="${PLATFORM_LOCALSTACK_DIR:-$HOME/.cache/cdktf-platform/localstack}"
+localstack_requirements="$here/localstack-requirements.txt"
 mkdir -p "$state_dir"
 
 say() { printf '[emulator] %s\n' "$*" >&2; }
 
 kind() {
-  case "${EMULATOR:-auto}" in
-    localstack|moto) echo "${EMULATOR}" ;;
-    auto) if docker info >/dev/null 2>&1; then echo localstack; else echo moto; fi ;;
-    *) say "EMULATOR must be localstack, moto or auto, not '${EMULATOR}'"; exit 2 ;;
+  case "${EMULATOR:-moto}" in
+    moto|localstack) echo "${EMULATOR:-moto}" ;;
+    *) say "EMULATOR must be moto (the default) or localstack, not '${EMULATOR}'"; exit 2 ;;
   esac
 }
+
+docker_answers() { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }
 
 health_url() {
   if [[ "$1" == localstack ]]; then echo "http://$host:$port/_localstack/health"; else echo "http://$host:$port/moto-api/"; fi
@@ -38,16 +45,16 @@ health_url() {
 
 wait_ready() {
   local url; url=$(health_url "$1")
-  local deadline=$((SECONDS + timeout_s))
+  local deadline=$((SECONDS + timeout_s)) began=$EPOCHREALTIME
   until curl -fsS -o /dev/null "$url" 2>/dev/null; do
     if ((SECONDS > deadline)); then
       say "not ready after ${timeout_s}s at $url; last log lines:"
       tail -20 "$log_file" >&2 || true
       exit 1
     fi
-    sleep 0.5
+    sleep 0.2
   done
-  say "$1 ready on http://$host:$port"
+  say "$1 ready on http://$host:$port in $(awk -v a="$began" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
 }
 
 moto_python() {
@@ -58,14 +65,54 @@ moto_python() {
   exit 1
 }
 
+# A Python 3.13 for LocalStack (its code needs 3.13): PLATFORM_PYTHON313, python3.13 on PATH, or pyenv's.
+python313() {
+  local candidates=("${PLATFORM_PYTHON313:-}" "$(command -v python3.13 || true)")
+  local pyenv_root="${PYENV_ROOT:-$HOME/.pyenv}" p
+  for p in "$pyenv_root"/versions/3.13*/bin/python3.13; do candidates+=("$p"); done
+  for p in "${candidates[@]}"; do
+    [[ -n "$p" && -x "$p" ]] && "$p" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null && { echo "$p"; return; }
+  done
+  say "LocalStack needs Python 3.13 and none was found (PLATFORM_PYTHON313, python3.13 on PATH, $pyenv_root/versions/3.13*): install it (pyenv install 3.13) or set PLATFORM_PYTHON313"
+  exit 1
+}
+
+# Installs LocalStack into its virtualenv from the hashed lock file, once per version of that file.
+install_localstack() {
+  local venv="$localstack_dir/venv"
+  if [[ -x "$venv/bin/python" ]] && cmp -s "$venv/.requirements" "$localstack_requirements"; then return; fi
+  local python began=$SECONDS
+  python=$(python313)
+  say "installing LocalStack into $venv with $python (local/localstack-requirements.txt, hashes required)"
+  rm -rf "$venv"
+  "$python" -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --require-hashes -r "$localstack_requirements"
+  cp "$localstack_requirements" "$venv/.requirements"
+  say "installed LocalStack in $((SECONDS - began)) s"
+}
+
+start_localstack_host() {
+  install_localstack
+  # Its S3 object store is this fixed path whatever the settings: a new emulator starts empty.
+  rm -rf /tmp/localstack-s3-storage
+  # OVERRIDE_IN_DOCKER=0: this machine may look like a container (/.dockerenv), which would make it
+  # write under /var/lib and /usr/lib. No DNS server, no certificate download, no telemetry.
+  GATEWAY_LISTEN="$host:$port" OVERRIDE_IN_DOCKER=0 FILESYSTEM_ROOT="$localstack_dir/fs" \
+    SKIP_SSL_CERT_DOWNLOAD=1 DNS_ADDRESS=0 DISABLE_EVENTS=1 LOCALSTACK_TELEMETRY_DISABLED=1 \
+    nohup "$localstack_dir/venv/bin/python" -m localstack.runtime.main >>"$log_file" 2>&1 &
+  echo $! >"$pid_file"
+}
+
 start() {
   local k; k=$(kind)
   if curl -fsS -o /dev/null "$(health_url "$k")" 2>/dev/null; then
     say "$k already answering on $host:$port"
     return
   fi
-  if [[ "$k" == localstack ]]; then
-    docker compose -f "$here/docker-compose.yml" up -d >>"$log_file" 2>&1
+  if [[ "$k" == localstack ]] && docker_answers; then
+    EMULATOR_PORT="$port" docker compose -f "$here/docker-compose.yml" up -d >>"$log_file" 2>&1
+  elif [[ "$k" == localstack ]]; then
+    start_localstack_host
   else
     # Accounts: LocalStack reports 000000000000 for test credentials; make moto agree.
     # AWS managed policies (ReadOnlyAccess, ...) exist in every account; moto loads them on request.
@@ -80,11 +127,14 @@ start() {
 stop() {
   if [[ -f "$pid_file" ]]; then
     local pid; pid=$(cat "$pid_file")
-    # Gone before stop returns: a start right after would otherwise find it still answering and keep it.
-    if stop_pid "$pid"; then say "stopped moto (pid $pid)"; fi
+    # The emulator and what it started (LocalStack's Kinesis server) are gone before stop returns: a
+    # start right after would otherwise find it still answering and keep it.
+    if stop_pid "$pid"; then say "stopped the emulator (pid $pid)"; fi
     rm -f "$pid_file"
   fi
-  if [[ "$(kind)" == localstack ]]; then docker compose -f "$here/docker-compose.yml" down >>"$log_file" 2>&1 && say "stopped LocalStack"; fi
+  if [[ "$(kind)" == localstack ]] && docker_answers; then
+    EMULATOR_PORT="$port" docker compose -f "$here/docker-compose.yml" down >>"$log_file" 2>&1 && say "stopped LocalStack"
+  fi
 }
 
 # moto counts requests before it starts enforcing; resetting the count to 0 enforces at once, inf never.
@@ -98,10 +148,11 @@ iam() {
 
 case "${1:-}" in
   start) start ;;
+  install) [[ "$(kind)" == localstack ]] || { say "install is for EMULATOR=localstack (moto comes with local/toolchain.sh)"; exit 2; }; install_localstack ;;
   iam) iam "${2:-}" ;;
   stop) stop ;;
   status) k=$(kind); if curl -fsS -o /dev/null "$(health_url "$k")"; then say "$k up on $host:$port"; else say "$k down"; exit 1; fi ;;
   logs) cat "$log_file" ;;
   requests) cat "$state_dir/requests.log" ;;
-  *) echo "usage: local/emulator.sh start|stop|status|logs|requests|iam on|off" >&2; exit 2 ;;
+  *) echo "usage: local/emulator.sh start|stop|status|logs|requests|install|iam on|off" >&2; exit 2 ;;
 esac

@@ -2,6 +2,7 @@ import type { App, TerraformStack } from "cdktf";
 import { globMatches } from "./core/glob";
 import { checkSecretDeclarations } from "./core/secret-env";
 import { ConfigError, type Environment, environmentNames } from "./environments";
+import { type AwsService, EMULATORS, ENVIRONMENT_PARTS, unservedBy } from "./environments/emulators";
 import type { SecretRotation } from "./environments/schema";
 import type { ModuleDefinition } from "./stacks/module-api";
 import { PolicyGate } from "./policies";
@@ -21,6 +22,66 @@ export interface EnvironmentPlan {
     readonly settings: unknown;
     readonly secretRotation?: Record<string, SecretRotation>;
   }[];
+  /** What the environment's emulator cannot serve and the environment leaves out, each with why. */
+  readonly leftOut: string[];
+}
+
+/**
+ * Why the environment's emulator cannot serve these services, those with one reason together:
+ * `ecs, elbv2: <why>; kafka: <why>`; undefined where it serves them all.
+ */
+function unserved(env: Environment, ...services: AwsService[]): string | undefined {
+  const byReason = new Map<string, AwsService[]>();
+  for (const service of services) {
+    const why = unservedBy(env.emulator, service);
+    if (why) byReason.set(why, [...(byReason.get(why) ?? []), service]);
+  }
+  if (byReason.size === 0) return undefined;
+  return [...byReason].map(([why, list]) => `${list.join(", ")}: ${why}`).join("; ");
+}
+
+/** What the environment itself switches off for its emulator (environments/local.ts), with why. */
+function environmentLeftOut(env: Environment): string[] {
+  return Object.entries(ENVIRONMENT_PARTS)
+    .map(([service, what]) => [what, unserved(env, service as AwsService)])
+    .filter(([, why]) => why)
+    .map(([what, why]) => `${what} (${why})`);
+}
+
+/**
+ * Fits a module's settings to the environment's emulator: each switchable part using a service the
+ * emulator lacks is switched off and listed in `leftOut`. A part the environment switches on
+ * explicitly, or a service the module cannot do without, is an error naming the module and service.
+ */
+function fitToEmulator(
+  env: Environment,
+  module: ModuleDefinition,
+  settings: Record<string, unknown>,
+): { settings: Record<string, unknown>; leftOut: string[]; errors: string[] } {
+  const where = `environment "${env.name}"`;
+  const emulator = env.emulator && EMULATORS[env.emulator].label;
+  const errors: string[] = [];
+  const core = unserved(env, ...module.services);
+  if (core)
+    errors.push(
+      `${where}: module "${module.name}" cannot do without what ${emulator} does not serve (${core}); disable it there in packages/${module.name}/environments.ts, or use another emulator (EMULATOR)`,
+    );
+  const fitted = { ...settings };
+  const leftOut: string[] = [];
+  for (const [part, services] of Object.entries(module.switchable ?? {})) {
+    const missing = unserved(env, ...services);
+    const current = (fitted[part] ?? {}) as Record<string, unknown>;
+    if (!missing || current.enabled === false) continue;
+    if (current.enabled === true) {
+      errors.push(
+        `${where}: modules.${module.name}.settings.${part}.enabled: is true, but ${emulator} does not serve what it uses (${missing}); leave it unset there`,
+      );
+      continue;
+    }
+    fitted[part] = { ...current, enabled: false };
+    leftOut.push(`${module.name} ${part} (${missing})`);
+  }
+  return { settings: fitted, leftOut, errors };
 }
 
 /**
@@ -58,6 +119,7 @@ export function planPlatform(envs: Environment[], registry: readonly ModuleDefin
       );
     }
     const modules: EnvironmentPlan["modules"] = [];
+    const leftOut = environmentLeftOut(env);
     for (const [name, entry] of Object.entries(env.modules)) {
       const module = registry.find((m) => m.name === name);
       if (!module) {
@@ -71,7 +133,10 @@ export function planPlatform(envs: Environment[], registry: readonly ModuleDefin
           `environment "${env.name}": modules.${name}.secretRotation.${secret}: the module declares no such secret; its secrets: ${declared.join(", ") || "none"}`,
         );
       }
-      const parsed = module.settings.safeParse(entry.settings);
+      const fit = fitToEmulator(env, module, entry.settings);
+      errors.push(...fit.errors);
+      leftOut.push(...fit.leftOut);
+      const parsed = module.settings.safeParse(fit.settings);
       if (!parsed.success) {
         for (const issue of parsed.error.issues) {
           errors.push(
@@ -86,7 +151,7 @@ export function planPlatform(envs: Environment[], registry: readonly ModuleDefin
       if (problems.length > 0) continue;
       modules.push({ module, settings: parsed.data, secretRotation: entry.secretRotation });
     }
-    return { env, registry, modules };
+    return { env, registry, modules, leftOut };
   });
   if (errors.length > 0) throw new ConfigError(errors.join("\n"));
   return plans;
@@ -177,7 +242,13 @@ export function buildPlatform(app: App, plans: EnvironmentPlan[], options: Build
     adopt(bootstrap, BootstrapStack.STACK);
     if (bootstrap) gate.apply(bootstrap, env);
     const foundation = wanted(stackName(env, FoundationStack.STACK))
-      ? new FoundationStack(app, { env, imageModules: modules.filter((m) => m.module.image).map((m) => m.module.name) })
+      ? new FoundationStack(app, {
+          env,
+          // No repositories where the emulator has no ECR (environmentLeftOut says so).
+          imageModules: unservedBy(env.emulator, "ecr")
+            ? []
+            : modules.filter((m) => m.module.image).map((m) => m.module.name),
+        })
       : undefined;
     adopt(foundation, FoundationStack.STACK);
     if (foundation) gate.apply(foundation, env);

@@ -1,6 +1,7 @@
 import { App } from "cdktf";
-import { buildPlatform, planPlatform, selectStacks, type StackClosure } from "./app";
+import { buildPlatform, planPlatform, selectStacks, stackLayers, type StackClosure } from "./app";
 import { ConfigError, loadEnvironments } from "./environments";
+import { EMULATORS } from "./environments/emulators";
 import { MODULES, platformInputs } from "./packages";
 import { PolicyViolationError } from "./policies";
 
@@ -26,6 +27,21 @@ try {
   mockFoundation = selectStacks(plans, process.env.PLATFORM_MOCK_FOUNDATION, "PLATFORM_MOCK_FOUNDATION");
 } catch (e) {
   stop(e);
+}
+
+// Once per synth, for each environment built here: what its emulator cannot serve, left out. On stdout:
+// cdktf reports what an app writes to stderr as errors.
+for (const plan of plans) {
+  const { env, leftOut } = plan;
+  const built =
+    !stacks ||
+    stackLayers(plan)
+      .flat()
+      .some((s) => stacks.has(s));
+  if (built && leftOut.length > 0)
+    console.log(
+      `${env.name} runs against ${EMULATORS[env.emulator!].label}, which cannot serve these; they are left out:\n${leftOut.map((l) => `  - ${l}`).join("\n")}`,
+    );
 }
 
 const app = new App();

@@ -261,6 +261,7 @@ describe("module secrets in the module's stack", () => {
         description: "d",
         consumes: [],
         image: false,
+        services: [],
         settings: z.object({}),
         environments: { default: { enabled: true } },
       }),

@@ -1,6 +1,7 @@
 import { base } from "./base";
 import { defineEnvironment } from "./define";
 import { ConfigError } from "./index";
+import { type AwsService, EMULATORS, type EmulatorName, unservedBy } from "./emulators";
 import type { LockingMode } from "./schema";
 
 /** Default emulator endpoint, the port LocalStack listens on. */
@@ -55,6 +56,9 @@ function localImports(env: NodeJS.ProcessEnv): Record<string, Record<string, str
 
 /** The environment of a laptop or CI machine, running against an AWS emulator. */
 export function localEnvironment(env: NodeJS.ProcessEnv = process.env) {
+  // EMULATOR, as local/emulator.sh reads it; the schema refuses a name it does not know.
+  const emulator = (env.EMULATOR || "moto") as EmulatorName;
+  const served = (service: AwsService) => !(emulator in EMULATORS) || !unservedBy(emulator, service);
   return defineEnvironment({
     ...base,
     name: "local",
@@ -62,6 +66,7 @@ export function localEnvironment(env: NodeJS.ProcessEnv = process.env) {
     accountId: "000000000000",
     region: env.AWS_DEFAULT_REGION || "us-east-1",
     endpoint: resolveLocalEndpoint(env),
+    emulator,
     // "environment" (PLATFORM_LOCAL_CREDENTIALS) leaves the test keys out, for an emulator that enforces IAM.
     emulatorCredentials: (env.PLATFORM_LOCAL_CREDENTIALS || "test-keys") as "test-keys" | "environment",
     // PLATFORM_LOCAL_LOCKING picks another locking mode and PLATFORM_LOCAL_LOCK_TABLE keeps a lock
@@ -80,12 +85,11 @@ export function localEnvironment(env: NodeJS.ProcessEnv = process.env) {
     // aws:SecureTransport condition, so a TLS-only policy would lock everyone out of the bucket.
     s3TlsOnly: false,
     logRetentionDays: 1,
-    // moto 5.2 serves CloudWatch only over the query protocol; AWS provider 6.x speaks Smithy RPC v2
-    // (CBOR) to it, and PutMetricAlarm gets 404 (local/README.md).
-    alarms: false,
-    // No budget: moto's Budgets API has no DescribeSubscribersForNotification, which the provider
-    // reads after creating a budget with notifications (local/README.md).
-    kubeconfig: localCluster(env),
+    // What the emulator cannot serve is off (environments/emulators.ts): moto has no CloudWatch alarms
+    // for the provider's protocol, LocalStack community no ECR, which the workloads' images come from.
+    alarms: served("cloudwatch"),
+    // No budget: neither emulator serves Budgets and Cost Explorer (environments/emulators.ts).
+    kubeconfig: served("ecr") ? localCluster(env) : undefined,
     imports: localImports(env),
   });
 }

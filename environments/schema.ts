@@ -1,3 +1,4 @@
+import { EMULATOR_NAMES, type EmulatorName } from "./emulators";
 import { z } from "zod";
 import { REGION_AZ_LETTERS } from "./regions";
 
@@ -123,6 +124,15 @@ export const environmentSchema = z
     region,
     /** Where the emulator listens; set only for environments that run against one. */
     endpoint: z.url({ message: "must be a URL such as http://localhost:4566" }).optional(),
+    /**
+     * Which emulator the endpoint is (EMULATOR): what it cannot serve is switched off
+     * (environments/emulators.ts). @default moto where an endpoint is set
+     */
+    emulator: z
+      .enum(EMULATOR_NAMES as [EmulatorName, ...EmulatorName[]], {
+        error: `must be one of ${EMULATOR_NAMES.join(", ")} (EMULATOR)`,
+      })
+      .optional(),
     /**
      * How stacks authenticate to the emulator: its test keys written into provider and backend
      * (as tflocal does), or the usual AWS credential chain (environment variables, profiles), for
@@ -278,6 +288,10 @@ export const environmentSchema = z
     message:
       "may be false only for an environment that runs against an emulator (endpoint set): a real environment's dead-letter queues need their alarms",
     path: ["alarms"],
+  })
+  .refine((e) => e.emulator === undefined || e.endpoint !== undefined, {
+    message: "applies only to an environment that runs against an emulator (endpoint set)",
+    path: ["emulator"],
   })
   .refine((e) => e.emulatorCredentials === undefined || e.endpoint !== undefined, {
     message: "applies only to an environment that runs against an emulator (endpoint set)",

@@ -3,6 +3,7 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { z } from "zod";
 import type { ModuleSecret } from "../constructs/module-secret";
 import type { Environment } from "../environments";
+import type { AwsService } from "../environments/emulators";
 import type { ModuleEnvironments } from "../environments/module-entries";
 import type { FoundationOutputName } from "./foundation-contract";
 import type { FoundationRef } from "./foundation-ref";
@@ -69,6 +70,16 @@ export interface ModuleDeclaration<
   readonly consumes: readonly C[];
   /** Ships a container image: the foundation creates its ECR repository. */
   readonly image: boolean;
+  /**
+   * The AWS services the module cannot do without (environments/emulators.ts): an emulator that lacks
+   * one refuses the module's stack at synth, naming the service.
+   */
+  readonly services: readonly AwsService[];
+  /**
+   * Parts of the module an environment can switch off, each by `settings.<part>.enabled`, with the
+   * AWS services the part uses: where the environment's emulator lacks one, the part is off. @default {}
+   */
+  readonly switchable?: Readonly<Record<string, readonly AwsService[]>>;
   /** Secrets the module's workloads read; see SecretDeclaration. @default [] */
   readonly secrets?: readonly SecretDeclaration[];
   /** Settings schema (packages/<m>/settings.ts): defaults live here, environments override. */

@@ -45,6 +45,7 @@ export default defineModule({
   description: "A private bucket and a queue with a dead-letter queue.",
   consumes: ["kms_key_arn"],
   image: false,
+  services: ["s3", "sqs"],
   settings,
   environments,
 });

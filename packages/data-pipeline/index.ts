@@ -11,6 +11,8 @@ export default defineModule({
     "Data lake (raw, processed, curated), an event stream landed in the raw zone by a function, a metadata table and a job queue.",
   consumes: CONSUMES,
   image: true,
+  services: ["s3", "kinesis", "sqs", "iam", "secretsmanager"],
+  switchable: { landing: ["lambda", "logs"], metadata: ["dynamodb"] },
   // The batch job's own databases (Airflow's and the Hive metastore's): both have POSTGRES_USER, so
   // data-pipeline.env holds POSTGRES_AIRFLOW_USER and POSTGRES_METASTORE_USER.
   secrets: [

@@ -28,20 +28,7 @@ export const build: ModuleBuild<typeof declaration> = (ctx) => {
     kmsKeyId: kmsKeyArn,
   });
 
-  const table = new DynamodbTable(scope, "metadata", {
-    name: name("metadata"),
-    billingMode: "PAY_PER_REQUEST",
-    hashKey: "pk",
-    rangeKey: "sk",
-    attribute: [
-      { name: "pk", type: "S" },
-      { name: "sk", type: "S" },
-    ],
-    pointInTimeRecovery: { enabled: true },
-    serverSideEncryption: { enabled: true, kmsKeyArn },
-    deletionProtectionEnabled: env.deletionProtection,
-    lifecycle: protection(env.deletionProtection).lifecycle,
-  });
+  const table = s.metadata.enabled ? metadataTable(ctx, kmsKeyArn) : undefined;
 
   const jobs = new QueueWithDeadLetter(scope, "jobs", {
     queueName: name("jobs"),
@@ -62,7 +49,7 @@ export const build: ModuleBuild<typeof declaration> = (ctx) => {
         RAW_BUCKET: buckets.raw.bucketName,
         PROCESSED_BUCKET: buckets.processed.bucketName,
         CURATED_BUCKET: buckets.curated.bucketName,
-        METADATA_TABLE: table.name,
+        ...(table ? { METADATA_TABLE: table.name } : {}),
         JOBS_QUEUE_URL: jobs.queue.url,
         AWS_REGION: env.region,
         // By reference: the job reads the values with its own role, at start.
@@ -72,7 +59,7 @@ export const build: ModuleBuild<typeof declaration> = (ctx) => {
       policy: batchPolicy({
         rawArn: buckets.raw.bucketArn,
         writeArns: [buckets.processed.bucketArn, buckets.curated.bucketArn],
-        tableArn: table.arn,
+        tableArn: table?.arn,
         queueArn: jobs.queue.arn,
         kmsKeyArn,
         secretArns: databases.map((d) => d.arn),
@@ -88,12 +75,32 @@ export const build: ModuleBuild<typeof declaration> = (ctx) => {
     value: stream.name,
     description: "Kinesis stream of pipeline events.",
   });
-  new TerraformOutput(scope, "metadata_table_name", {
-    value: table.name,
-    description: "DynamoDB table of dataset metadata.",
-  });
+  if (table) {
+    new TerraformOutput(scope, "metadata_table_name", {
+      value: table.name,
+      description: "DynamoDB table of dataset metadata.",
+    });
+  }
   new TerraformOutput(scope, "jobs_queue_url", { value: jobs.queue.url, description: "Queue of pipeline jobs." });
 };
+
+/** The table of dataset metadata the batch job keeps: on demand, point-in-time recovery, the environment's key. */
+function metadataTable({ scope, env, name }: Context, kmsKeyArn: string): DynamodbTable {
+  return new DynamodbTable(scope, "metadata", {
+    name: name("metadata"),
+    billingMode: "PAY_PER_REQUEST",
+    hashKey: "pk",
+    rangeKey: "sk",
+    attribute: [
+      { name: "pk", type: "S" },
+      { name: "sk", type: "S" },
+    ],
+    pointInTimeRecovery: { enabled: true },
+    serverSideEncryption: { enabled: true, kmsKeyArn },
+    deletionProtectionEnabled: env.deletionProtection,
+    lifecycle: protection(env.deletionProtection).lifecycle,
+  });
+}
 
 /** One bucket per lake zone, each with its Glacier transition and access logs. */
 function lakeBuckets(
@@ -161,7 +168,8 @@ function landingFunction(
 export function batchPolicy(arns: {
   rawArn: string;
   writeArns: string[];
-  tableArn: string;
+  /** Its metadata table, where it has one. */
+  tableArn?: string;
   queueArn: string;
   kmsKeyArn: string;
   secretArns: string[];
@@ -172,12 +180,16 @@ export function batchPolicy(arns: {
       { Sid: "ReadRaw", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${arns.rawArn}/*` },
       { Sid: "ListLake", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [arns.rawArn, ...arns.writeArns] },
       { Sid: "WriteLake", Effect: "Allow", Action: ["s3:PutObject"], Resource: arns.writeArns.map((a) => `${a}/*`) },
-      {
-        Sid: "Metadata",
-        Effect: "Allow",
-        Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
-        Resource: arns.tableArn,
-      },
+      ...(arns.tableArn
+        ? [
+            {
+              Sid: "Metadata",
+              Effect: "Allow",
+              Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+              Resource: arns.tableArn,
+            },
+          ]
+        : []),
       {
         Sid: "Jobs",
         Effect: "Allow",

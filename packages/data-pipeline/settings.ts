@@ -24,6 +24,11 @@ export const settings = z
       .default("15 * * * *")
       .describe("When the batch job runs on the environment's cluster (cron syntax)."),
     workload: workloadSettings.default(WORKLOAD_DEFAULTS).describe("The batch job on the environment's cluster."),
+    metadata: z
+      .object({ enabled: z.boolean().default(true) })
+      .strict()
+      .prefault({})
+      .describe("The DynamoDB table of dataset metadata, which the batch job keeps."),
     landing: z
       .object({
         enabled: z.boolean().default(true),

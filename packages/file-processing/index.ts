@@ -8,6 +8,7 @@ export default defineModule({
   description: "Inbox bucket whose uploads queue work for a worker that writes to the processed bucket.",
   consumes: ["kms_key_arn", "log_bucket_name", "alerts_topic_arn", ...KUBERNETES_INPUTS],
   image: true,
+  services: ["s3", "sqs", "iam"],
   settings,
   environments,
 });

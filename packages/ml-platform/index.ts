@@ -16,6 +16,8 @@ export default defineModule({
     ...KUBERNETES_INPUTS,
   ],
   image: true,
+  services: ["s3", "iam", "secretsmanager"],
+  switchable: { cache: ["elasticache", "logs", "ec2"] },
   secrets: [
     {
       name: "redis-auth",

@@ -34,6 +34,13 @@ export default defineModule({
     "Order tracking API on ECS Fargate behind an HTTPS load balancer, PostgreSQL on RDS, order events on MSK Serverless.",
   consumes: CONSUMES,
   image: true,
+  services: ["secretsmanager"],
+  switchable: {
+    database: ["rds", "logs", "ec2", "iam"],
+    service: ["ecs", "elbv2", "wafv2", "acm", "route53", "logs", "iam", "ec2"],
+    events: ["kafka", "ec2"],
+    frontend: ["cloudfront", "s3", "acm", "route53"],
+  },
   secrets: [
     {
       name: "webhook-signing",

@@ -8,7 +8,7 @@ export const settings = z
         enabled: z
           .boolean()
           .default(true)
-          .describe("The emulator cannot run a PostgreSQL engine; local switches this off."),
+          .describe("The PostgreSQL database; left out of local against an emulator without RDS."),
         instanceClass: z
           .string()
           .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t4g.micro")
@@ -32,7 +32,9 @@ export const settings = z
         enabled: z
           .boolean()
           .default(true)
-          .describe("The emulator cannot run ECS tasks behind a load balancer; local switches this off."),
+          .describe(
+            "The API on ECS behind its load balancer; left out of local against an emulator without ECS or ELB.",
+          ),
         imageTag: imageTagSetting,
         desiredCount: z.number().int().min(0).max(100).default(1),
         cpu: z.number().int().default(256),

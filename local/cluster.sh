@@ -191,15 +191,18 @@ start_builtin() {
   say "control plane ready in $(awk -v a="$began" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s: $(kubectl_ version -o json | sed -n 's/.*"gitVersion": "\(v[^"]*\)".*/\1/p' | tail -1) on https://$host:$api_port (kubeconfig $kubeconfig)"
 }
 
+# The API server's clients and the API server together (each takes 1 to 3 s to exit), then its store.
 stop_builtin() {
-  local c pid i stopped=()
-  for ((i = ${#components[@]} - 1; i >= 0; i--)); do
-    c="${components[$i]}"
-    pid=$(pid_of "$c")
-    [[ -n "$pid" ]] || continue
-    if stop_pid "$pid"; then stopped+=("$c"); fi
+  local c i stopped=() waits=() names=()
+  for c in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
+    [[ "$c" == etcd ]] && { for i in "${!waits[@]}"; do wait "${waits[$i]}" && stopped+=("${names[$i]}"); done; waits=() names=(); }
+    local pid; pid=$(pid_of "$c")
     rm -f "$dir/run/$c.pid"
+    [[ -n "$pid" ]] || continue
+    stop_pid "$pid" &
+    waits+=($!) names+=("$c")
   done
+  for i in "${!waits[@]}"; do wait "${waits[$i]}" && stopped+=("${names[$i]}"); done
   rm -rf "$dir/etcd"
   ((${#stopped[@]} == 0)) || say "stopped ${stopped[*]}"
 }

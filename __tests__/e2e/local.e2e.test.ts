@@ -7,8 +7,9 @@ import { platformInputs } from "../../packages";
  * restore, destroy in reverse layer order and a clean emulator afterwards.
  *
  * Work that needs neither the deployed platform nor the main emulator runs beside the main line, on
- * a scratch emulator of its own (the plan-summary fixture, the prevent_destroy guard) or on no
- * emulator at all (tofu validate of every stack); their steps at the end wait for them.
+ * a scratch emulator of its own (the plan-summary fixture, the prevent_destroy guard), on LocalStack
+ * (its lane, localstack.ts) or on no emulator at all (tofu validate of every stack); their steps at
+ * the end wait for them.
  */
 import {
   CreateTableCommand,
@@ -39,7 +40,6 @@ import {
   DeleteObjectCommand,
   HeadObjectCommand,
   ListBucketsCommand,
-  ListObjectsV2Command,
   ListObjectVersionsCommand,
   PutBucketTaggingCommand,
   PutObjectCommand,
@@ -81,6 +81,8 @@ import { stateKey } from "../../core/naming";
 import { type GithubStub, startGithubStub } from "../github-stub";
 import { expectRenderedPlan } from "../review/plan-assertions";
 import { leftovers } from "./leftovers";
+import { localstackLane } from "./localstack";
+import { applyAgainstHeldLock, stateLockObjects } from "./locks";
 import { expectLandingApplied } from "./data-pipeline";
 import {
   expectApiRefusals,
@@ -94,18 +96,7 @@ import { expectMlPlatformApplied } from "./ml-platform";
 import { expectFrontendApplied, expectOrderTrackingApplied } from "./order-tracking";
 import { planFixture } from "./plan-fixture";
 import { rehearsal } from "./rehearsal";
-import {
-  REPO,
-  lowPriority,
-  must,
-  phase,
-  run,
-  type RunResult,
-  start,
-  timings,
-  toolchainEnv,
-  waitForOutput,
-} from "./run";
+import { REPO, lowPriority, must, phase, run, timings, toolchainEnv } from "./run";
 
 const env = loadEnvironments(platformInputs({}), "local")[0];
 const tools = toolchainEnv();
@@ -215,14 +206,8 @@ function startedNow<T>(label: string, body: () => Promise<T>): { awaited: () => 
   return { awaited: () => started };
 }
 
-/** Locks held now in a state bucket (S3 locking): the `<state key>.tflock` objects. */
-async function lockObjects(client = s3, bucket = env.state.bucket): Promise<string[]> {
-  const page = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
-  return (page.Contents ?? [])
-    .map((o) => o.Key!)
-    .filter((k) => k.endsWith(".tflock"))
-    .sort();
-}
+/** Locks held now in a state bucket (S3 locking), by default the main line's. */
+const lockObjects = (client = s3, bucket = env.state.bucket) => stateLockObjects(client, bucket);
 
 /** The locks of these stacks held now (other stacks may be locked by work beside them). */
 async function locksOf(stacks: string[]): Promise<string[]> {
@@ -249,42 +234,6 @@ async function lockItems(client: DynamoDBClient, table: string): Promise<string[
     .sort();
 }
 
-/**
- * Two applies of one stack at once: the first plans `-replace=<address>` and waits at its approval
- * prompt holding the lock; `whileHeld` looks at what is locked, then a second apply runs with
- * -lock-timeout=0s. The first is answered "no" in any case. Returns what whileHeld saw, the second
- * apply and the first apply's output.
- */
-async function applyAgainstHeldLock<T>(o: {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  replace: string;
-  logs: readonly [string, string];
-  whileHeld: () => Promise<T>;
-}): Promise<{ held: T; second: RunResult; firstOutput: string }> {
-  const binary = o.env.TERRAFORM_BINARY_NAME!;
-  const first = start(binary, ["apply", "-input=true", "-no-color", `-replace=${o.replace}`], {
-    cwd: o.cwd,
-    env: o.env,
-    log: o.logs[0],
-  });
-  let held: T;
-  let second: RunResult;
-  try {
-    await waitForOutput(first, (out) => out.includes("Enter a value:"), 120_000);
-    held = await o.whileHeld();
-    second = await run(binary, ["apply", "-input=false", "-auto-approve", "-no-color", "-lock-timeout=0s"], {
-      cwd: o.cwd,
-      env: o.env,
-      log: o.logs[1],
-    });
-  } finally {
-    first.write("no\n");
-    first.end();
-  }
-  return { held, second, firstOutput: (await first.done).output };
-}
-
 const stateObject = async (stack: string) =>
   JSON.parse(
     await (
@@ -292,7 +241,10 @@ const stateObject = async (stack: string) =>
     ).Body!.transformToString(),
   );
 
-let besides: Record<"fixture" | "guard" | "validate" | "engine" | "kubernetes", { awaited: () => Promise<unknown> }>;
+let besides: Record<
+  "fixture" | "guard" | "validate" | "engine" | "kubernetes" | "localstack",
+  { awaited: () => Promise<unknown> }
+>;
 let queueStacksDestroyed: { awaited: () => Promise<unknown> } | undefined;
 const ENGINE = otherEngine();
 
@@ -320,6 +272,7 @@ beforeAll(async () => {
     engine: beside(`${ENGINE.name} ${ENGINE.version}: locking move and a full cycle (scratch emulator)`, () =>
       otherEngineCycle(ENGINE),
     ),
+    localstack: beside("LocalStack lane (127.0.0.1:4569)", () => localstackLane(tools)),
     kubernetes: beside(
       "Kubernetes: the kinds served as listed; what the API refuses names object and field",
       async () => {
@@ -1415,6 +1368,10 @@ describe("beside the main line", () => {
   test("every synthesized stack of every environment passes tofu validate with the mirrored providers", async () => {
     await besides.validate.awaited();
   }, 900_000);
+
+  test("LocalStack: bootstrap with state migration, foundation, file-processing (cdktf) and data-pipeline (tflocal) with their alarms, no-change plans, the S3 lock, destroy, nothing left", async () => {
+    await besides.localstack.awaited();
+  }, 1_800_000);
 
   test("the Kubernetes kinds the pinned server serves are those listed; what the API refuses fails the apply naming object and field", async () => {
     await besides.kubernetes.awaited();

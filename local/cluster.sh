@@ -28,7 +28,7 @@ timeout_s="${CLUSTER_READY_TIMEOUT:-60}"
 # The issuer of service-account tokens, as Kind's (kubeadm's) default: the local environment
 # registers it as an IAM OIDC provider, so service accounts carry an IRSA role as on EKS.
 issuer="https://kubernetes.default.svc.cluster.local"
-# Stopped in reverse order.
+# In start order: the store first, then the API server, then its clients.
 components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 
 say() { printf '[cluster] %s\n' "$*" >&2; }
@@ -188,21 +188,27 @@ start_builtin() {
   # Their health endpoints are open to anyone; loopback only, their certificates are their own.
   wait_for "kube-controller-manager" curl -fsSk "https://$host:10257/healthz"
   wait_for "kube-scheduler" curl -fsSk "https://$host:10259/readyz"
-  say "control plane ready in $(awk -v a="$began" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s: $(kubectl_ version -o json | sed -n 's/.*"gitVersion": "\(v[^"]*\)".*/\1/p' | tail -1) on https://$host:$api_port (kubeconfig $kubeconfig)"
+  say "control plane ready in $(seconds_since "$began") s: $(kubectl_ version -o json | sed -n 's/.*"gitVersion": "\(v[^"]*\)".*/\1/p' | tail -1) on https://$host:$api_port (kubeconfig $kubeconfig)"
 }
 
-# The API server's clients and the API server together (each takes 1 to 3 s to exit), then its store.
-stop_builtin() {
-  local c i stopped=() waits=() names=()
-  for c in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
-    [[ "$c" == etcd ]] && { for i in "${!waits[@]}"; do wait "${waits[$i]}" && stopped+=("${names[$i]}"); done; waits=() names=(); }
-    local pid; pid=$(pid_of "$c")
+# stop_together COMPONENT...: stops them at once (each takes 1 to 3 s to exit); adds them to `stopped`.
+stop_together() {
+  local c pid i waits=() names=()
+  for c in "$@"; do
+    pid=$(pid_of "$c")
     rm -f "$dir/run/$c.pid"
     [[ -n "$pid" ]] || continue
     stop_pid "$pid" &
     waits+=($!) names+=("$c")
   done
   for i in "${!waits[@]}"; do wait "${waits[$i]}" && stopped+=("${names[$i]}"); done
+}
+
+# The API server and its clients together, then its store.
+stop_builtin() {
+  local stopped=()
+  stop_together "${components[@]:1}"
+  stop_together "${components[0]}"
   rm -rf "$dir/etcd"
   ((${#stopped[@]} == 0)) || say "stopped ${stopped[*]}"
 }

@@ -54,7 +54,7 @@ wait_ready() {
     fi
     sleep 0.2
   done
-  say "$1 ready on http://$host:$port in $(awk -v a="$began" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
+  say "$1 ready on http://$host:$port in $(seconds_since "$began") s"
 }
 
 moto_python() {

@@ -1,6 +1,9 @@
 # shellcheck shell=bash
 # Sourced by local/emulator.sh and local/cluster.sh.
 
+# Seconds since START (an $EPOCHREALTIME), to a tenth.
+seconds_since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
+
 # The process and every process below it, its own id first.
 process_tree() {
   local pids=("$1") i=0 child

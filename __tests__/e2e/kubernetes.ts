@@ -9,7 +9,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { KubernetesApp, type KubernetesAppProps } from "../../constructs/kubernetes-app";
-import { LOCAL_KUBE_CONTEXT } from "../../environments/local";
+import { LOCAL_KUBE_CONTEXT, LOCAL_KUBECONFIG } from "../../environments/local";
 import type { sdkConfig } from "../../scripts/aws";
 import { kubernetesProviders } from "../../stacks/kubernetes";
 import { REPO, must, run } from "./run";
@@ -17,7 +17,7 @@ import { REPO, must, run } from "./run";
 type SdkConfig = ReturnType<typeof sdkConfig>;
 
 /** Where `local/cluster.sh start` writes the kubeconfig (the local environment's default). */
-export const KUBECONFIG = join(homedir(), ".cache", "cdktf-platform", "cluster", "kubeconfig");
+export const KUBECONFIG = LOCAL_KUBECONFIG.replace(/^~/, homedir());
 
 /** kubectl of the toolchain (the server's release, first on the toolchain's PATH) against the local cluster. */
 export async function kubectl(tools: NodeJS.ProcessEnv, args: string[], log = "kubectl.log"): Promise<string> {

@@ -103,10 +103,14 @@ describe("scripts/cdktf.sh", () => {
     expect(selection(["deploy", "dev-a"], { PLATFORM_STACKS: "dev-*" })).toBe("dev-*|");
   });
 
-  describe("locking preflight", () => {
-    // An engine from before S3 lock objects; the fake cdktf would print its arguments if it ran.
-    const oldEngine = join(mkdtempSync(join(tmpdir(), "fake-engine-")), "terraform");
-    writeFileSync(oldEngine, '#!/usr/bin/env bash\necho "Terraform v1.9.8"\necho "on linux_amd64"\n', { mode: 0o755 });
+  describe("engine and locking preflight", () => {
+    // Engines that print a version line; the fake cdktf would print its arguments if it ran.
+    const fakeEngine = (line: string) => {
+      const file = join(mkdtempSync(join(tmpdir(), "fake-engine-")), "terraform");
+      writeFileSync(file, `#!/usr/bin/env bash\necho "${line}"\necho "on linux_amd64"\n`, { mode: 0o755 });
+      return file;
+    };
+    const oldEngine = fakeEngine("Terraform v1.9.8");
     const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
       spawnSync("bash", [join(repo, "scripts", "cdktf.sh"), ...args], {
         env: {
@@ -120,27 +124,34 @@ describe("scripts/cdktf.sh", () => {
         encoding: "utf8",
       });
 
-    test("S3 locking with an engine older than 1.10 stops before cdktf runs, naming environment, engine and fix", () => {
-      const result = run(["deploy", "dev-foundation"]);
-      expect(result.status).toBe(1);
-      expect(result.stdout).toBe("");
-      expect(result.stderr).toContain(
-        'environment dev: state.locking "s3" writes S3 lock objects (use_lockfile), which Terraform 1.9.8',
-      );
-      expect(result.stderr).toContain('or set state.locking to "dynamodb"');
+    test("an engine older than the stacks need stops before cdktf runs, naming it, its version and the one needed", () => {
+      for (const [engine, said] of [
+        [oldEngine, "Terraform 1.9.8 ("],
+        // S3 lock objects came in 1.10, ephemeral resources in OpenTofu 1.11.
+        [fakeEngine("OpenTofu v1.10.6"), "OpenTofu 1.10.6 ("],
+      ]) {
+        for (const locking of ["", "dynamodb"]) {
+          const result = run(["deploy", "dev-*", "staging-foundation"], {
+            TERRAFORM_BINARY_NAME: engine,
+            PLATFORM_LOCAL_LOCKING: locking,
+          });
+          expect(result.status).toBe(1);
+          expect(result.stdout).toBe("");
+          expect(result.stderr).toContain(said);
+          expect(result.stderr).toContain("which need OpenTofu or Terraform 1.11 or later");
+        }
+      }
     });
 
-    test("every environment a command names is checked, globs included", () => {
-      const result = run(["deploy", "dev-*", "staging-foundation"]);
-      expect(result.status).toBe(1);
-      expect(result.stderr).toContain("environment dev:");
-      expect(result.stderr).toContain("environment staging:");
-    });
-
-    test("DynamoDB locking needs nothing of the engine: cdktf runs", () => {
-      const result = run(["deploy", "local-foundation"], { PLATFORM_LOCAL_LOCKING: "dynamodb" });
-      expect(result.status).toBe(0);
-      expect(result.stdout.split("\n")).toContain("local-foundation");
+    test("a current engine passes: cdktf runs", () => {
+      for (const line of ["OpenTofu v1.11.0", "Terraform v1.16.4"]) {
+        const result = run(["deploy", "local-foundation"], {
+          TERRAFORM_BINARY_NAME: fakeEngine(line),
+          PLATFORM_LOCAL_LOCKING: "dynamodb",
+        });
+        expect(result.status).toBe(0);
+        expect(result.stdout.split("\n")).toContain("local-foundation");
+      }
     });
 
     test("a name that is no environment is left to the synth, which lists the valid stacks", () => {

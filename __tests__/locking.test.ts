@@ -61,12 +61,12 @@ describe("state locking modes", () => {
   });
 });
 
-describe("locking preflight", () => {
-  const tofu = parseEngine("tofu", "OpenTofu v1.10.6\non linux_amd64\n");
+describe("engine and locking preflight", () => {
+  const tofu = parseEngine("tofu", "OpenTofu v1.12.6\non linux_amd64\n");
   const oldTerraform = parseEngine("terraform", "Terraform v1.9.8\non linux_amd64\n");
 
   test("reads both engines' version lines, and refuses anything else", () => {
-    expect(tofu).toEqual({ binary: "tofu", name: "OpenTofu", version: "1.10.6" });
+    expect(tofu).toEqual({ binary: "tofu", name: "OpenTofu", version: "1.12.6" });
     expect(parseEngine("terraform", "Terraform v1.11.4\non linux_amd64\n")).toEqual({
       binary: "terraform",
       name: "Terraform",
@@ -75,15 +75,15 @@ describe("locking preflight", () => {
     expect(() => parseEngine("x", "x 1.0")).toThrow('x version printed neither "OpenTofu v..." nor "Terraform v..."');
   });
 
-  test("S3 lock objects need 1.10 or later; DynamoDB locking needs nothing", () => {
-    expect(engineProblems([env("dev")], tofu)).toEqual([]);
-    expect(engineProblems([env("dev")], parseEngine("terraform", "Terraform v1.10.0"))).toEqual([]);
-    expect(
-      engineProblems([env("dev"), envLocking("staging", "both"), envLocking("prod", "dynamodb")], oldTerraform),
-    ).toEqual([
-      'environment dev: state.locking "s3" writes S3 lock objects (use_lockfile), which Terraform 1.9.8 (terraform) does not support; use OpenTofu or Terraform 1.10 or later, or set state.locking to "dynamodb"',
-      'environment staging: state.locking "both" writes S3 lock objects (use_lockfile), which Terraform 1.9.8 (terraform) does not support; use OpenTofu or Terraform 1.10 or later, or set state.locking to "dynamodb"',
-    ]);
+  test("the stacks need 1.11 or later of either engine (ephemeral resources, write-only arguments); the refusal names both versions", () => {
+    expect(engineProblems(tofu)).toEqual([]);
+    expect(engineProblems(parseEngine("terraform", "Terraform v1.11.0"))).toEqual([]);
+    expect(engineProblems(parseEngine("terraform", "Terraform v2.0.0"))).toEqual([]);
+    for (const old of [oldTerraform, parseEngine("tofu", "OpenTofu v1.10.6")]) {
+      expect(engineProblems(old)).toEqual([
+        `${old.name} ${old.version} (${old.binary}) is older than the stacks need: they use ephemeral resources and write-only arguments (generated secrets stay out of state and saved plans) and S3 lock objects, which need OpenTofu or Terraform 1.11 or later; install one (the offline toolchain builds OpenTofu: bash local/toolchain.sh) or point TERRAFORM_BINARY_NAME at it`,
+      ]);
+    }
   });
 
   test("S3 locks on a bucket without versioning are refused; a bucket not created yet is not", () => {

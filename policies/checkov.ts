@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { globMatches } from "../core/glob";
 import { applySuppressions, checkSuppressionList } from "./suppression";
@@ -148,9 +148,45 @@ export interface CheckovScan {
   readonly findings: CheckovFinding[];
 }
 
-/** Runs Checkov over every `cdk.tf.json` under `stacksDir` (Terraform JSON framework). */
+/**
+ * A stack's JSON as Checkov 3.3's Terraform JSON parser can read it: that parser takes every member of
+ * the `terraform` block for a nested block and fails the whole file on a plain value
+ * (`required_version`), and it checks nothing there.
+ */
+export function checkovReadable(stack: Record<string, unknown>): Record<string, unknown> {
+  const terraform = stack.terraform as Record<string, unknown> | undefined;
+  if (!terraform) return stack;
+  return {
+    ...stack,
+    terraform: Object.fromEntries(Object.entries(terraform).filter(([, v]) => typeof v === "object" && v !== null)),
+  };
+}
+
+/**
+ * Runs Checkov over every `<stack>/cdk.tf.json` under `stacksDir` (Terraform JSON framework), read
+ * through `checkovReadable`. A file Checkov cannot parse fails the scan, naming it: its resources
+ * would otherwise pass unchecked.
+ */
 export async function scanWithCheckov(exe: string, stacksDir: string): Promise<CheckovScan> {
-  const stdout = await new Promise<string>((resolve, reject) => {
+  const readable = mkdtempSync(join(tmpdir(), "checkov-input-"));
+  try {
+    for (const stack of readdirSync(stacksDir)) {
+      const file = join(stacksDir, stack, "cdk.tf.json");
+      if (!existsSync(file)) continue;
+      mkdirSync(join(readable, stack));
+      writeFileSync(
+        join(readable, stack, "cdk.tf.json"),
+        JSON.stringify(checkovReadable(JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>), null, 2),
+      );
+    }
+    return await scanReadable(exe, readable);
+  } finally {
+    rmSync(readable, { recursive: true, force: true });
+  }
+}
+
+async function scanReadable(exe: string, stacksDir: string): Promise<CheckovScan> {
+  const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
     // Exit code 1 only means "some check failed"; the JSON says which.
     execFile(
       exe,
@@ -158,14 +194,25 @@ export async function scanWithCheckov(exe: string, stacksDir: string): Promise<C
       { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, BC_SKIP_MAPPING: "TRUE" } },
       (error, out, err) => {
         if (error && error.code !== 1) reject(new Error(`checkov failed (exit ${error.code}):\n${err}`));
-        else resolve(out);
+        else resolve({ stdout: out, stderr: err });
       },
     );
   });
-  const report = JSON.parse(stdout) as
-    | { summary: { passed: number; failed: number; checkov_version: string } }
-    | { summary: { passed: number; failed: number; checkov_version: string } }[];
-  const summaries = (Array.isArray(report) ? report : [report]).map((r) => r.summary);
+  type Report = {
+    summary: { passed: number; failed: number; parsing_errors?: number; checkov_version: string };
+  };
+  const report = JSON.parse(stdout) as Report | Report[];
+  const reports = Array.isArray(report) ? report : [report];
+  if (reports.some((r) => (r.summary.parsing_errors ?? 0) > 0)) {
+    // The report only counts them; Checkov's log names each file.
+    const unparsed = [...stderr.matchAll(/Failed to parse template: (\S+)/g)].map((m) =>
+      m[1].replace(`${stacksDir}/`, ""),
+    );
+    throw new Error(
+      `checkov could not parse ${unparsed.join(", ") || "some files"}; their resources would go unchecked (run checkov on one of them to see why)`,
+    );
+  }
+  const summaries = reports.map((r) => r.summary);
   return {
     version: summaries[0]?.checkov_version ?? "unknown",
     passed: summaries.reduce((n, s) => n + s.passed, 0),

@@ -112,12 +112,15 @@ async function bucketVersioning(s3: S3Client, env: Environment): Promise<string 
   }
 }
 
-/** Problems with the environments' state locking, found before any engine runs (lib/engine.ts). */
+/**
+ * Problems found before any engine runs (lib/engine.ts): an engine older than the stacks need, and
+ * S3 state locking on a bucket without versioning.
+ */
 export async function lockingPreflight(envs: readonly Environment[], engine?: Engine): Promise<string[]> {
-  const s3Locked = envs.filter((e) => e.state.locking !== "dynamodb");
-  if (s3Locked.length === 0) return [];
-  const tooOld = engineProblems(s3Locked, engine ?? engineOf());
+  if (envs.length === 0) return [];
+  const tooOld = engineProblems(engine ?? engineOf());
   if (tooOld.length > 0) return tooOld;
+  const s3Locked = envs.filter((e) => e.state.locking !== "dynamodb");
   const versioning = new Map<string, string | undefined>();
   for (const env of s3Locked)
     versioning.set(env.state.bucket, await bucketVersioning(new S3Client(sdkConfig(env)), env));

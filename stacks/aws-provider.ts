@@ -1,6 +1,7 @@
 import { AwsProvider, type AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { REQUIRED_ENGINE_VERSION } from "../core/engine";
 import type { Environment } from "../environments";
 import { emulatorCredentials } from "./state";
 
@@ -69,6 +70,8 @@ export function awsProvider(
     : { allowedAccountIds: env.allowedAccountIds };
   // The bindings pin the exact version they were generated from; widen it to the constraint.
   TerraformStack.of(scope).addOverride("terraform.required_providers.aws.version", AWS_PROVIDER_CONSTRAINT);
+  // Every stack has this provider: the engine version every stack needs is said here once.
+  TerraformStack.of(scope).addOverride("terraform.required_version", REQUIRED_ENGINE_VERSION);
   return new AwsProvider(scope, region ? `aws-${region}` : "aws", {
     region: region ?? env.region,
     ...(region ? { alias: region } : {}),

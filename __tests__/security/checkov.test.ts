@@ -10,6 +10,7 @@ import {
   checkCheckovSuppressions,
   checkovExecutable,
   checkovFindings,
+  checkovReadable,
   describeTriage,
   pinnedCheckovVersion,
   scanWithCheckov,
@@ -142,6 +143,20 @@ describe("Checkov over every synthesized stack", () => {
     scan = { ...all, findings: all.findings.filter((f) => f.stack !== UNSAFE) };
     unsafeFindings = all.findings.filter((f) => f.stack === UNSAFE);
   }, 180_000);
+
+  test("a file Checkov cannot parse fails the scan, naming it; the stacks' required_version is no such file", async () => {
+    const root = join(scratch, "unparsable");
+    stackDir(root, "dev-broken", { aws_s3_bucket: "not a block" as unknown as Record<string, unknown> });
+    const message = await scanWithCheckov(exe, root).then(
+      () => "no error",
+      (e: Error) => e.message,
+    );
+    expect(message).toBe(
+      "checkov could not parse dev-broken/cdk.tf.json; their resources would go unchecked (run checkov on one of them to see why)",
+    );
+    const stack = { terraform: { required_version: ">= 1.11.0", backend: { s3: {} } }, resource: {} };
+    expect(checkovReadable(stack)).toEqual({ terraform: { backend: { s3: {} } }, resource: {} });
+  }, 60_000);
 
   test("runs the pinned version and checks every stack", () => {
     expect(scan.version).toBe(pinnedCheckovVersion(repo));

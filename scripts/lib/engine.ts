@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
+import { ENGINE_SINCE } from "../../core/engine";
 import type { Environment } from "../../environments";
 
 /** The engine behind TERRAFORM_BINARY_NAME: OpenTofu or HashiCorp Terraform, and its version. */
@@ -9,10 +10,7 @@ export interface Engine {
   readonly version: string;
 }
 
-/** Both engines lock S3 state with a lock object (use_lockfile) from this version on. */
-export const S3_LOCKING_SINCE = [1, 10] as const;
-
-/** Reads the first line of `<binary> version`: "OpenTofu v1.10.6" or "Terraform v1.11.4". */
+/** Reads the first line of `<binary> version`: "OpenTofu v1.12.6" or "Terraform v1.11.4". */
 export function parseEngine(binary: string, versionOutput: string): Engine {
   const match = /^(OpenTofu|Terraform) v(\d+\.\d+\.\d+\S*)/m.exec(versionOutput);
   if (!match)
@@ -45,16 +43,17 @@ function atLeast(version: string, [major, minor]: readonly [number, number]): bo
   return a > major || (a === major && b >= minor);
 }
 
-/** Environments whose locking writes S3 lock objects, which engines before 1.10 cannot do. */
-export function engineProblems(envs: readonly Environment[], engine: Engine): string[] {
-  if (atLeast(engine.version, S3_LOCKING_SINCE)) return [];
-  return envs
-    .filter((env) => env.state.locking !== "dynamodb")
-    .map(
-      (env) =>
-        `environment ${env.name}: state.locking "${env.state.locking}" writes S3 lock objects (use_lockfile), which ${engine.name} ${engine.version} (${engine.binary}) does not support; ` +
-        `use OpenTofu or Terraform ${S3_LOCKING_SINCE.join(".")} or later, or set state.locking to "dynamodb"`,
-    );
+/**
+ * An engine older than every stack needs (core/engine.ts: ephemeral resources and write-only
+ * arguments; S3 lock objects, which came in 1.10, are covered by the same floor).
+ */
+export function engineProblems(engine: Engine): string[] {
+  if (atLeast(engine.version, ENGINE_SINCE)) return [];
+  const since = ENGINE_SINCE.join(".");
+  return [
+    `${engine.name} ${engine.version} (${engine.binary}) is older than the stacks need: they use ephemeral resources and write-only arguments (generated secrets stay out of state and saved plans) and S3 lock objects, which need OpenTofu or Terraform ${since} or later; ` +
+      `install one (the offline toolchain builds OpenTofu: bash local/toolchain.sh) or point TERRAFORM_BINARY_NAME at it`,
+  ];
 }
 
 /**

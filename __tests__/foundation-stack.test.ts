@@ -203,6 +203,25 @@ describe("FoundationStack", () => {
     expect(s3Locks.flatMap((s) => s.Action as string[]).filter((a) => a.startsWith("secretsmanager:"))).toEqual([
       "secretsmanager:GetRandomPassword",
     ]);
+    // KMS: bootstrap's state key only (found by its alias), and only through S3 and DynamoDB.
+    const stateKey = Object.values(prod.data?.aws_kms_alias ?? {}) as { name: string }[];
+    expect(stateKey).toEqual([{ name: "alias/acme-prod-tfstate-333333333333" }]);
+    for (const [statements, actions] of [
+      [s3Locks, ["kms:Decrypt", "kms:GenerateDataKey"]],
+      [tableLocks, ["kms:Decrypt"]],
+    ] as const) {
+      expect(statements.filter((s) => (s.Action as string[]).some((a) => a.startsWith("kms:")))).toEqual([
+        {
+          Effect: "Allow",
+          Sid: "StateKeyThroughStateServices",
+          Action: actions,
+          Resource: expect.stringMatching(/^\$\{data\.aws_kms_alias\.state-key\.target_key_arn\}$/),
+          Condition: {
+            StringEquals: { "kms:ViaService": ["s3.eu-west-1.amazonaws.com", "dynamodb.eu-west-1.amazonaws.com"] },
+          },
+        },
+      ]);
+    }
   });
 
   test("the key lets this account's CloudFront distributions decrypt (static sites' buckets), nothing more", () => {

@@ -11,14 +11,17 @@ describe("VPC endpoints", () => {
   test("natMode none without endpoints is refused, naming what a private workload needs", () => {
     const raw = input("dev");
     const message = thrownMessage(
-      () => parseEnvironment({ ...raw, network: { ...raw.network, natMode: "none", endpoints: false } }),
+      () => parseEnvironment({ ...raw, network: { ...raw.network, natMode: "none", interfaceEndpoints: false } }),
       ConfigError,
     );
     expect(message).toContain("network.natMode");
-    expect(message).toContain('natMode "none" leaves private subnets no way to AWS: set network.endpoints to true');
+    expect(message).toContain(
+      'natMode "none" leaves private subnets only S3 (its gateway endpoint): set network.interfaceEndpoints to true',
+    );
     expect(message).toContain("ECR API and registry, Secrets Manager, CloudWatch Logs and STS");
     expect(
-      parseEnvironment({ ...raw, network: { ...raw.network, natMode: "none", endpoints: true } }).network.natMode,
+      parseEnvironment({ ...raw, network: { ...raw.network, natMode: "none", interfaceEndpoints: true } }).network
+        .natMode,
     ).toBe("none");
   });
 
@@ -48,8 +51,18 @@ describe("VPC endpoints", () => {
     ]);
   });
 
-  test("dev goes through its NAT gateway: no endpoints", () => {
-    expect(env("dev").network.endpoints).toBe(false);
-    expect(resourcesOf(foundation("dev"), "aws_vpc_endpoint")).toEqual({});
+  test("dev: the S3 gateway (free; S3 bytes skip NAT), and no interface endpoints: the rest goes through its NAT gateway", () => {
+    expect(env("dev").network.interfaceEndpoints).toBe(false);
+    const endpoints = Object.values(resourcesOf(foundation("dev"), "aws_vpc_endpoint"));
+    expect(endpoints).toEqual([
+      expect.objectContaining({
+        service_name: "com.amazonaws.eu-west-1.s3",
+        vpc_endpoint_type: "Gateway",
+        route_table_ids: [expect.stringContaining("private-rt-0"), expect.stringContaining("private-rt-1")],
+      }),
+    ]);
+    expect(Object.values(resourcesOf(foundation("dev"), "aws_security_group")).map((g) => g.name)).not.toContain(
+      "acme-dev-endpoints",
+    );
   });
 });

@@ -26,6 +26,8 @@ export interface GithubOidcRolesProps {
   readonly lockObjectsArn?: string;
   /** Region of the state bucket (for the KMS via-service condition). */
   readonly region: string;
+  /** The key that encrypts the state bucket: the one key the plan role may decrypt (and lock with). */
+  readonly stateKeyArn: string;
 }
 
 /**
@@ -97,8 +99,8 @@ export class GithubOidcRoles extends Construct {
             Resource: `arn:aws:s3:::${props.stateBucketName}`,
           },
           { Effect: "Allow", Action: ["s3:GetObject"], Resource: `arn:aws:s3:::${props.stateBucketName}/*` },
-          // Platform-generated secret values are drawn at plan (constructs/module-secret.ts) and
-          // ignored after their first write; drawing one reads and changes nothing.
+          // Generated passwords are ephemeral resources, drawn again at every plan (constructs/ephemeral.ts);
+          // drawing one reads and changes nothing.
           {
             Sid: "DrawGeneratedSecretValues",
             Effect: "Allow",
@@ -120,8 +122,9 @@ export class GithubOidcRoles extends Construct {
             : []),
           {
             Effect: "Allow",
+            Sid: "StateKeyThroughStateServices",
             Action: props.lockObjectsArn ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"],
-            Resource: "*",
+            Resource: props.stateKeyArn,
             Condition: {
               StringEquals: {
                 "kms:ViaService": [`s3.${props.region}.amazonaws.com`, `dynamodb.${props.region}.amazonaws.com`],

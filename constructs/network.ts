@@ -20,9 +20,9 @@ import { trustedByService } from "./iam";
 export type NatMode = "none" | "single" | "per-az";
 
 /**
- * What a private workload reaches AWS through without NAT: S3 (a gateway endpoint on the private
- * route tables) and interface endpoints for pulling images (ECR API and registry), reading secrets,
- * writing logs and getting credentials (STS).
+ * What a private workload reaches AWS through without NAT besides S3 (which every VPC reaches through
+ * its gateway endpoint): interface endpoints for pulling images (ECR API and registry), reading
+ * secrets, writing logs and getting credentials (STS).
  */
 export const INTERFACE_ENDPOINTS = ["ecr.api", "ecr.dkr", "secretsmanager", "logs", "sts"] as const;
 
@@ -41,8 +41,14 @@ export interface NetworkProps {
   readonly kmsKeyArn?: string;
   /** Flow log retention in days. @default 90 */
   readonly logRetentionDays?: number;
-  /** VPC endpoints in this region: S3 gateway and INTERFACE_ENDPOINTS; without, none. */
-  readonly endpointsRegion?: string;
+  /** Region of the VPC, which names its endpoints' services. */
+  readonly region: string;
+  /**
+   * INTERFACE_ENDPOINTS in every private subnet (each billed per AZ and hour). The S3 gateway
+   * endpoint is always there: it costs nothing, and S3 traffic through it pays no NAT processing.
+   * @default false
+   */
+  readonly interfaceEndpoints?: boolean;
 }
 
 /** Subnets are /+4 of the VPC: public ones from index 0, private ones from index 8. */
@@ -141,7 +147,8 @@ export class Network extends Construct {
       new RouteTableAssociation(this, `private-rta-${i}`, { subnetId: s.id, routeTableId: rt.id });
       return rt;
     });
-    if (props.endpointsRegion) this.addEndpoints(props.namePrefix, props.endpointsRegion, privateRouteTables);
+    this.addS3Gateway(props.namePrefix, props.region, privateRouteTables);
+    if (props.interfaceEndpoints) this.addInterfaceEndpoints(props.namePrefix, props.region);
 
     if (props.flowLogs ?? true) this.addFlowLogs(props);
   }
@@ -180,7 +187,7 @@ export class Network extends Construct {
     });
   }
 
-  private addEndpoints(namePrefix: string, region: string, privateRouteTables: RouteTable[]): void {
+  private addS3Gateway(namePrefix: string, region: string, privateRouteTables: RouteTable[]): void {
     this.endpoints.push(
       new VpcEndpoint(this, "endpoint-s3", {
         vpcId: this.vpc.id,
@@ -190,6 +197,9 @@ export class Network extends Construct {
         tags: { Name: `${namePrefix}-s3` },
       }),
     );
+  }
+
+  private addInterfaceEndpoints(namePrefix: string, region: string): void {
     const group = new SecurityGroup(this, "endpoints-sg", {
       name: `${namePrefix}-endpoints`,
       description: "HTTPS from the VPC to its interface endpoints",

@@ -4,7 +4,7 @@ import type { EnvironmentSpec } from "./define";
 export const base = {
   project: "acme",
   region: "eu-west-1",
-  network: { vpcCidr: "10.0.0.0/16", azCount: 2, natMode: "single", flowLogs: true, endpoints: false },
+  network: { vpcCidr: "10.0.0.0/16", azCount: 2, natMode: "single", flowLogs: true, interfaceEndpoints: false },
   dns: { privateZone: "acme.internal" },
   deletionProtection: true,
   s3TlsOnly: true,

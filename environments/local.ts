@@ -77,7 +77,7 @@ export function localEnvironment(env: NodeJS.ProcessEnv = process.env) {
     },
     // Nothing local is kept: destroy must be able to remove it all.
     // Endpoints on, so the e2e applies them (moto creates and deletes VPC endpoints).
-    network: { ...base.network, natMode: "single", endpoints: true },
+    network: { ...base.network, natMode: "single", interfaceEndpoints: true },
     // A public zone in the emulator: certificates are validated through it as in AWS (local/README.md).
     dns: { ...base.dns, publicZone: "local.acme.example" },
     deletionProtection: false,

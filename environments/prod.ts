@@ -6,7 +6,7 @@ export const prod = defineEnvironment({
   name: "prod",
   accountId: "333333333333",
   dns: { ...base.dns, publicZone: "acme.example" },
-  network: { ...base.network, vpcCidr: "10.30.0.0/16", azCount: 3, natMode: "per-az", endpoints: true },
+  network: { ...base.network, vpcCidr: "10.30.0.0/16", azCount: 3, natMode: "per-az", interfaceEndpoints: true },
   logRetentionDays: 365,
   budget: { monthlyLimitUsd: 5000, anomalyAlertUsd: 250 },
   // Production deploys only from version tags, through its protected GitHub environment.

@@ -177,8 +177,11 @@ export const environmentSchema = z
         vpcCidr: cidr,
         azCount: z.number().int().min(1).max(6),
         natMode: z.enum(natModes),
-        /** VPC endpoints: S3 (gateway), ECR API and registry, Secrets Manager, CloudWatch Logs, STS (interface). */
-        endpoints: z.boolean(),
+        /**
+         * Interface endpoints for ECR API and registry, Secrets Manager, CloudWatch Logs and STS (billed
+         * per AZ and hour). The S3 gateway endpoint is in every VPC.
+         */
+        interfaceEndpoints: z.boolean(),
         flowLogs: z.boolean(),
       })
       .strict(),
@@ -259,9 +262,9 @@ export const environmentSchema = z
     message: 'locking "dynamodb" and "both" need state.lockTable (the DynamoDB table bootstrap creates)',
     path: ["state", "lockTable"],
   })
-  .refine((e) => e.network.natMode !== "none" || e.network.endpoints, {
+  .refine((e) => e.network.natMode !== "none" || e.network.interfaceEndpoints, {
     message:
-      'natMode "none" leaves private subnets no way to AWS: set network.endpoints to true (S3 gateway; ECR API and registry, Secrets Manager, CloudWatch Logs and STS interface endpoints, what a private task or node needs), or use natMode "single" or "per-az"',
+      'natMode "none" leaves private subnets only S3 (its gateway endpoint): set network.interfaceEndpoints to true (ECR API and registry, Secrets Manager, CloudWatch Logs and STS interface endpoints, what a private task or node needs besides S3), or use natMode "single" or "per-az"',
     path: ["network", "natMode"],
   })
   .refine((e) => e.allowedAccountIds.includes(e.accountId), {

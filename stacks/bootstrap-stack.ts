@@ -9,7 +9,7 @@ import { protection } from "../constructs/protection";
 import type { Environment } from "../environments";
 import { awsProvider } from "./aws-provider";
 import { BOOTSTRAP_STACK, stackName } from "../core/naming";
-import { stateBackendConfig } from "./state";
+import { stateBackendConfig, stateKeyAlias } from "./state";
 
 export interface BootstrapStackProps {
   readonly env: Environment;
@@ -49,7 +49,7 @@ export class BootstrapStack extends TerraformStack {
       // IAM policies decide (the state bucket and lock table are reached through them).
       policy: JSON.stringify({ Version: "2012-10-17", Statement: [accountAdministersKey(env.accountId)] }),
     });
-    new KmsAlias(this, "state-key-alias", { name: `alias/${env.state.bucket}`, targetKeyId: key.keyId });
+    new KmsAlias(this, "state-key-alias", { name: stateKeyAlias(env), targetKeyId: key.keyId });
 
     // Who read or wrote which state object, and when. S3 delivers server access logs only to
     // buckets with SSE-S3 default encryption, so this one cannot use the state key.

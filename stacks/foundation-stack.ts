@@ -2,6 +2,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { DataAwsKmsAlias } from "@cdktf/provider-aws/lib/data-aws-kms-alias";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
@@ -20,7 +21,7 @@ import { awsProvider } from "./aws-provider";
 import { FOUNDATION_OUTPUTS, type FoundationOutputs } from "./foundation-contract";
 import { FOUNDATION_STACK as FOUNDATION } from "../core/naming";
 import { resourcePrefix, stackName } from "../core/naming";
-import { stateBackendConfig } from "./state";
+import { stateBackendConfig, stateKeyAlias } from "./state";
 
 export interface FoundationStackProps {
   readonly env: Environment;
@@ -53,7 +54,8 @@ export class FoundationStack extends TerraformStack {
       flowLogs: env.network.flowLogs,
       kmsKeyArn: key.arn,
       logRetentionDays: env.logRetentionDays,
-      endpointsRegion: env.network.endpoints ? env.region : undefined,
+      region: env.region,
+      interfaceEndpoints: env.network.interfaceEndpoints,
     });
     const { zone, publicZone } = this.zones(env, prefix);
 
@@ -136,6 +138,8 @@ export class FoundationStack extends TerraformStack {
           ? undefined
           : `arn:aws:s3:::${env.state.bucket}/${env.state.keyPrefix}/*.tflock`,
       region: env.region,
+      // Bootstrap's key, found by its alias: the plan role may use this key only.
+      stateKeyArn: new DataAwsKmsAlias(this, "state-key", { name: stateKeyAlias(env) }).targetKeyArn,
     });
   }
 

@@ -43,3 +43,8 @@ export function stateBackendConfig(env: Environment, stack: string): S3BackendCo
     skipRegionValidation: true,
   };
 }
+
+/** The alias of the key that encrypts an environment's state bucket (bootstrap makes it). */
+export function stateKeyAlias(env: Environment): string {
+  return `alias/${env.state.bucket}`;
+}

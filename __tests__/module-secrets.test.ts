@@ -1,4 +1,4 @@
-import { Testing } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import {
   chmodSync,
   mkdirSync,
@@ -29,6 +29,7 @@ import {
   renderProfile,
   writeEnvFile,
 } from "../scripts/secrets-init";
+import { ModuleSecret } from "../constructs/module-secret";
 import { ModuleStack } from "../stacks/module-stack";
 import { env, input, onlyResource, policy, resourcesOf, synthJson, thrownMessage } from "./helpers";
 
@@ -163,13 +164,51 @@ describe("module secrets in the module's stack", () => {
     }
   });
 
-  test("no secret value is managed in the stack: a plan would have to read it (npm run secrets-fill writes generated ones)", () => {
+  test("no secret value is stored by a stack: versions only through the write-only secret_string_wo, no data source reads one", () => {
     for (const json of [dev, prod, stackOf(orderTracking), stackOf(mlPlatform, env("prod"))]) {
-      expect(resourcesOf(json, "aws_secretsmanager_secret_version")).toEqual({});
+      for (const version of Object.values(resourcesOf(json, "aws_secretsmanager_secret_version"))) {
+        expect(Object.keys(version).sort()).toEqual(["secret_id", "secret_string_wo", "secret_string_wo_version"]);
+        expect(version.secret_string_wo).toMatch(
+          /^\$\{jsonencode\(\{ [A-Z_]+ = ephemeral\.[a-z_]+\.[A-Za-z0-9_-]+\.[a-z_]+ \}\)\}$/,
+        );
+      }
       expect(
         Object.keys((json.data as Record<string, unknown> | undefined)?.aws_secretsmanager_secret_version ?? {}),
       ).toEqual([]);
+      expect(Object.keys((json.data as Record<string, unknown> | undefined) ?? {})).not.toContain(
+        "aws_secretsmanager_random_password",
+      );
     }
+    // Only ml-platform writes one: the cache user's password.
+    expect(
+      Object.keys(resourcesOf(stackOf(mlPlatform, env("prod")), "aws_secretsmanager_secret_version")),
+    ).toHaveLength(1);
+  });
+
+  test("writeOnly: only a secret declared writtenByStack, every key once, a version from 1", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    const secret = (writtenByStack: boolean, name = "x") =>
+      new ModuleSecret(stack, name, {
+        secretName: `acme/${name}`,
+        description: "d",
+        keys: ["A", "B"],
+        writtenByStack,
+        kmsKeyArn: "arn:key",
+        protect: false,
+      });
+    expect(() => secret(false, "filled").writeOnly({ A: "ephemeral.x.y.a", B: "ephemeral.x.y.b" }, 1)).toThrow(
+      "secret filled is filled by npm run secrets-fill; declare it with writtenByStack: true for its stack to write it",
+    );
+    const written = secret(true, "written");
+    expect(() => written.writeOnly({ A: "ephemeral.x.y.a" }, 1)).toThrow("writeOnly writes every key; missing B");
+    expect(() => written.writeOnly({ A: "e.a", B: "e.b", C: "e.c" }, 1)).toThrow('has no key "C"');
+    expect(() => written.writeOnly({ A: "e.a", B: "e.b" }, 0)).toThrow("a whole number from 1 (was 0)");
+    written.writeOnly({ A: "e.a", B: "e.b" }, 3);
+    expect(() => written.writeOnly({ A: "e.a", B: "e.b" }, 3)).toThrow("writeOnly is called once");
+    expect(onlyResource(synthJson(stack), "aws_secretsmanager_secret_version")).toMatchObject({
+      secret_string_wo: "${jsonencode({ A = e.a, B = e.b })}",
+      secret_string_wo_version: 3,
+    });
   });
 
   test("the batch job gets the secrets by reference: ARNs in its config, read by its own role, which the resource policy names", () => {
@@ -383,28 +422,13 @@ describe("seed values of secrets", () => {
 });
 
 describe("secrets-fill", () => {
-  const declaration = {
-    name: "db",
-    generate: ["PASSWORD"],
-    fromOutputs: { TOKEN: "cache_auth_token" },
-  };
+  const declaration = { generate: ["PASSWORD", "TOKEN"] };
 
-  test("generates and copies only what the secret lacks; existing values stay", () => {
-    const first = filledValue(declaration, {}, { cache_auth_token: "tok" }, () => "generated");
-    expect(first).toEqual({ value: { PASSWORD: "generated", TOKEN: "tok" }, filled: ["PASSWORD", "TOKEN"] });
-    const again = filledValue(
-      declaration,
-      { PASSWORD: "rotated", TOKEN: "tok2", USER: "app" },
-      { cache_auth_token: "tok" },
-      () => "x",
-    );
+  test("generates only what the secret lacks; existing values stay", () => {
+    const first = filledValue(declaration, { TOKEN: "set-by-hand" }, () => "generated");
+    expect(first).toEqual({ value: { PASSWORD: "generated", TOKEN: "set-by-hand" }, filled: ["PASSWORD"] });
+    const again = filledValue(declaration, { PASSWORD: "rotated", TOKEN: "tok2", USER: "app" }, () => "x");
     expect(again).toEqual({ value: { PASSWORD: "rotated", TOKEN: "tok2", USER: "app" }, filled: [] });
-  });
-
-  test("a copied key whose output the stack lacks is refused, naming it", () => {
-    expect(thrownMessage(() => filledValue(declaration, {}, {}), ConfigError)).toBe(
-      'secret db: TOKEN comes from the stack output "cache_auth_token", which the stack does not have (is the module deployed with that part enabled?)',
-    );
   });
 
   test("generated values: 40 letters and digits, different each time", () => {
@@ -426,13 +450,12 @@ describe("secrets-fill", () => {
     );
   });
 
-  test("a declaration copying a key it lacks, or both generating and copying one, is refused", () => {
+  test("a secret its stack writes cannot also be generated", () => {
     const errors = checkSecretDeclarations([
-      { name: "m", secrets: [{ name: "s", keys: ["A"], generate: ["A"], fromOutputs: { A: "o", B: "p" } }] },
+      { name: "m", secrets: [{ name: "s", keys: ["A"], generate: ["A"], writtenByStack: true }] },
     ]);
     expect(errors).toEqual([
-      'module "m": secrets.s: "A" is both generated and copied from an output',
-      'module "m": secrets.s: fromOutputs: "B" is not one of its keys (A)',
+      'module "m": secrets.s: writtenByStack and generate exclude each other: the stack writes the whole value; drop generate',
     ]);
   });
 });

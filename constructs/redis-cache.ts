@@ -1,12 +1,14 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { DataAwsSecretsmanagerRandomPassword } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-random-password";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
+import { ElasticacheUser } from "@cdktf/provider-aws/lib/elasticache-user";
+import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
 import { alarmDefaults } from "./alarm-defaults";
+import { ephemeralRandomPassword } from "./ephemeral";
 
 export const REDIS_PORT = 6379;
 
@@ -29,23 +31,42 @@ export interface RedisCacheProps {
   readonly logRetentionDays: number;
   /** SNS topic told when CPU or memory stays high or keys are evicted. */
   readonly alarmTopicArn?: string;
+  /** The one user clients connect as (Redis ACL user name). */
+  readonly userName: string;
+  /**
+   * Version of the user's password: the password is sent to ElastiCache when the user is created and
+   * again whenever this number changes (raise it by one to rotate). @default 1
+   */
+  readonly passwordVersion?: number;
 }
+
+/** What the cache's user may do: every key, every command but the dangerous ones (FLUSHALL, CONFIG, KEYS...). */
+export const REDIS_USER_ACCESS = "on ~* +@all -@dangerous";
 
 /**
  * Redis on ElastiCache: a replication group in private subnets, encrypted at rest with the
- * environment's key and in transit (TLS only), AUTH token from Secrets Manager, reachable on 6379
- * from the named security groups only, automatic failover and Multi-AZ with two or more nodes,
- * daily snapshots and the slow log in an encrypted log group.
+ * environment's key and in transit (TLS only), reachable on 6379 from the named security groups only,
+ * automatic failover and Multi-AZ with two or more nodes, daily snapshots and the slow log in an
+ * encrypted log group.
+ *
+ * Access is by Redis ACL users (an ElastiCache user group), not a shared AUTH token: the group's
+ * `default` user is switched off, and clients connect as `userName` with a password that no state,
+ * saved plan or output ever holds. It is drawn from Secrets Manager's generator as an ephemeral
+ * resource and reaches ElastiCache through the write-only `passwords_wo`; `password` hands the same
+ * draw to a write-only argument elsewhere in the stack (the module's secret).
  */
 export class RedisCache extends Construct {
   public readonly group: ElasticacheReplicationGroup;
   public readonly securityGroup: SecurityGroup;
+  public readonly user: ElasticacheUser;
+  public readonly userGroup: ElasticacheUserGroup;
   /**
-   * The AUTH token the group was created with, drawn from Secrets Manager's generator at the first
-   * apply (never in code or JSON; in the stack's encrypted state). Later draws are ignored: the token is
-   * rotated on the group and in the module's secret together (module README).
+   * HCL expression of this apply's password draw, for write-only arguments only (inside `${...}`).
+   * It equals what ElastiCache gets whenever both are written in the same run: at creation, and at
+   * each change of `passwordVersion` given to both.
    */
-  public readonly authToken: string;
+  public readonly password: string;
+  public readonly passwordVersion: number;
 
   constructor(scope: Construct, id: string, props: RedisCacheProps) {
     super(scope, id);
@@ -76,11 +97,32 @@ export class RedisCache extends Construct {
       kmsKeyId: props.kmsKeyArn,
     });
     const failover = props.nodes >= 2;
-    // Letters and digits only: AUTH tokens may not hold @, " or /, and env files need no quoting.
-    const draw = new DataAwsSecretsmanagerRandomPassword(this, "auth-token", {
-      passwordLength: 64,
-      excludePunctuation: true,
-      includeSpace: false,
+    // Letters and digits only: Redis passwords may not hold @, " or /, and env files need no quoting.
+    this.password = ephemeralRandomPassword(this, "password", { length: 64, excludePunctuation: true });
+    this.passwordVersion = props.passwordVersion ?? 1;
+    if (!Number.isInteger(this.passwordVersion) || this.passwordVersion < 1)
+      throw new Error(`${name}: passwordVersion must be a whole number from 1 (was ${this.passwordVersion})`);
+    // Every user group has a user named default, which connections without a user name get: off here.
+    const disabledDefault = new ElasticacheUser(this, "default-user", {
+      userId: `${name}-default`,
+      userName: "default",
+      engine: "redis",
+      accessString: "off -@all",
+      noPasswordRequired: true,
+    });
+    this.user = new ElasticacheUser(this, "user", {
+      userId: `${name}-${props.userName}`,
+      userName: props.userName,
+      engine: "redis",
+      accessString: REDIS_USER_ACCESS,
+    });
+    // The bindings predate write-only arguments.
+    this.user.addOverride("passwords_wo", `\${${this.password}}`);
+    this.user.addOverride("passwords_wo_version", this.passwordVersion);
+    this.userGroup = new ElasticacheUserGroup(this, "users", {
+      userGroupId: name,
+      engine: "redis",
+      userIds: [disabledDefault.userId, this.user.userId],
     });
     this.group = new ElasticacheReplicationGroup(this, "group", {
       replicationGroupId: name,
@@ -96,8 +138,7 @@ export class RedisCache extends Construct {
       kmsKeyId: props.kmsKeyArn,
       transitEncryptionEnabled: true,
       transitEncryptionMode: "required",
-      authToken: draw.randomPassword,
-      authTokenUpdateStrategy: "ROTATE",
+      userGroupIds: [this.userGroup.userGroupId],
       automaticFailoverEnabled: failover,
       multiAzEnabled: failover,
       snapshotRetentionLimit: props.snapshotRetentionDays,
@@ -105,10 +146,7 @@ export class RedisCache extends Construct {
       logDeliveryConfiguration: [
         { destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" },
       ],
-      lifecycle: { ignoreChanges: ["auth_token"] },
     });
-    // The group's own attribute, not the draw: the draw changes on every plan, the group keeps the first.
-    this.authToken = this.group.authToken;
     if (props.alarmTopicArn) this.alarms(name, props.alarmTopicArn);
   }
 

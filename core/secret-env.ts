@@ -8,7 +8,7 @@ export interface SecretOwner {
     readonly name: string;
     readonly keys: readonly string[];
     readonly generate?: readonly string[];
-    readonly fromOutputs?: Readonly<Record<string, string>>;
+    readonly writtenByStack?: boolean;
     readonly profiles?: readonly string[];
   }[];
 }
@@ -71,12 +71,10 @@ export function checkSecretDeclarations(modules: readonly SecretOwner[]): string
         if (!secret.keys.includes(key))
           errors.push(`${where}: generate: "${key}" is not one of its keys (${secret.keys.join(", ")})`);
       }
-      for (const key of Object.keys(secret.fromOutputs ?? {})) {
-        if (!secret.keys.includes(key))
-          errors.push(`${where}: fromOutputs: "${key}" is not one of its keys (${secret.keys.join(", ")})`);
-        if (secret.generate?.includes(key))
-          errors.push(`${where}: "${key}" is both generated and copied from an output`);
-      }
+      if (secret.writtenByStack && (secret.generate ?? []).length > 0)
+        errors.push(
+          `${where}: writtenByStack and generate exclude each other: the stack writes the whole value; drop generate`,
+        );
       for (const profile of secret.profiles ?? []) {
         if (!PROFILE.test(profile))
           errors.push(

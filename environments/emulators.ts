@@ -43,7 +43,12 @@ export const AWS_SERVICES = {
   },
   elasticache: {
     label: "ElastiCache",
-    types: ["aws_elasticache_replication_group", "aws_elasticache_subnet_group"],
+    types: [
+      "aws_elasticache_replication_group",
+      "aws_elasticache_subnet_group",
+      "aws_elasticache_user",
+      "aws_elasticache_user_group",
+    ],
   },
   elbv2: { label: "Elastic Load Balancing", types: ["aws_lb", "aws_lb_listener", "aws_lb_target_group"] },
   iam: {
@@ -73,7 +78,12 @@ export const AWS_SERVICES = {
   },
   secretsmanager: {
     label: "Secrets Manager",
-    types: ["aws_secretsmanager_random_password", "aws_secretsmanager_secret", "aws_secretsmanager_secret_policy"],
+    types: [
+      "aws_secretsmanager_random_password",
+      "aws_secretsmanager_secret",
+      "aws_secretsmanager_secret_policy",
+      "aws_secretsmanager_secret_version",
+    ],
   },
   sns: { label: "SNS", types: ["aws_sns_topic", "aws_sns_topic_policy", "aws_sns_topic_subscription"] },
   sqs: { label: "SQS", types: ["aws_sqs_queue", "aws_sqs_queue_policy", "aws_sqs_queue_redrive_policy"] },

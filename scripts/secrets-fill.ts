@@ -1,18 +1,17 @@
 // Writes the values the platform owes the modules' secrets, after their stacks are deployed:
 //   npm run secrets-fill -- <env> [<module>|<env>-<module> ...]     every enabled module with secrets by default
-// For each declared secret, a key in `generate` gets 40 random letters and digits and a key in
-// `fromOutputs` the named output of the module's stack (read from its state), where the secret has no
-// value for it yet. A value that exists is never replaced, so running it again changes nothing; the
-// apply workflow runs it after each module stack. Values are never printed.
+// For each declared secret, a key in `generate` gets 40 random letters and digits where the secret has
+// no value for it yet. A value that exists is never replaced, so running it again changes nothing; the
+// apply workflow runs it after each module stack. A secret its stack writes (`writtenByStack`) is left
+// alone. Values are never printed.
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { S3Client } from "@aws-sdk/client-s3";
 import { randomInt } from "node:crypto";
 import { secretName, splitStackName, stackName } from "../core/naming";
 import { ConfigError, type Environment, loadEnvironments } from "../environments";
 import { MODULES, platformInputs } from "../packages";
 import type { SecretDeclaration } from "../stacks/module-api";
 import { httpStatus, sdkConfig } from "./aws";
-import { currentSecretValue, putIfAdded, stackOutputs } from "./lib/deployed";
+import { currentSecretValue, putIfAdded } from "./lib/deployed";
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 export const GENERATED_LENGTH = 40;
@@ -22,14 +21,10 @@ export function generateValue(length = GENERATED_LENGTH): string {
   return Array.from({ length }, () => ALPHANUMERIC[randomInt(ALPHANUMERIC.length)]).join("");
 }
 
-/**
- * What one secret should hold: its current keys kept as they are, generated and copied keys added
- * where missing. `outputs` are the module stack's outputs; a missing one is an error naming it.
- */
+/** What one secret should hold: its current keys kept as they are, generated keys added where missing. */
 export function filledValue(
-  declaration: Pick<SecretDeclaration, "name" | "generate" | "fromOutputs">,
+  declaration: Pick<SecretDeclaration, "generate">,
   current: Readonly<Record<string, unknown>>,
-  outputs: Readonly<Record<string, unknown>>,
   generate: () => string = generateValue,
 ): { value: Record<string, unknown>; filled: string[] } {
   const value: Record<string, unknown> = { ...current };
@@ -37,17 +32,6 @@ export function filledValue(
   for (const key of declaration.generate ?? []) {
     if (value[key] !== undefined) continue;
     value[key] = generate();
-    filled.push(key);
-  }
-  for (const [key, output] of Object.entries(declaration.fromOutputs ?? {})) {
-    if (value[key] !== undefined) continue;
-    const copied = outputs[output];
-    if (typeof copied !== "string" || copied === "") {
-      throw new ConfigError(
-        `secret ${declaration.name}: ${key} comes from the stack output "${output}", which the stack does not have (is the module deployed with that part enabled?)`,
-      );
-    }
-    value[key] = copied;
     filled.push(key);
   }
   return { value, filled };
@@ -78,14 +62,15 @@ export async function secretsFill(argv: readonly string[]): Promise<string[]> {
   const env = loadEnvironments(platformInputs(), envName)[0];
   const aws = sdkConfig(env);
   const client = new SecretsManagerClient(aws);
-  const s3 = new S3Client(aws);
   const lines: string[] = [];
   for (const module of modulesToFill(env, names)) {
     const declared = MODULES.find((m) => m.name === module)!.secrets ?? [];
-    const needsOutputs = declared.some((d) => Object.keys(d.fromOutputs ?? {}).length > 0);
-    const outputs = needsOutputs ? await stackOutputs(s3, env, module) : {};
     for (const declaration of declared) {
       const id = secretName(env, module, declaration.name);
+      if (declaration.writtenByStack) {
+        lines.push(`${id}: written by its stack`);
+        continue;
+      }
       let current: Record<string, unknown> | undefined;
       try {
         current = await currentSecretValue(client, id);
@@ -95,7 +80,7 @@ export async function secretsFill(argv: readonly string[]): Promise<string[]> {
           `${id} does not exist; deploy the module first: npm run deploy -- ${stackName(env, module)}`,
         );
       }
-      const { value, filled } = filledValue(declaration, current ?? {}, outputs);
+      const { value, filled } = filledValue(declaration, current ?? {});
       await putIfAdded(client, id, value, filled);
       lines.push(`${id}: ${filled.length > 0 ? `filled ${filled.join(", ")}` : "nothing to fill"}`);
     }

@@ -43,10 +43,12 @@ export interface SecretDeclaration {
    */
   readonly generate?: readonly string[];
   /**
-   * Keys the platform copies from a (sensitive) output of the module's own stack where the secret has
-   * none, e.g. a cache's AUTH token that only exists once the cache does: `npm run secrets-fill`. @default {}
+   * The module's stack writes the whole value itself, through a write-only argument
+   * (`ModuleSecret.writeOnly`), e.g. a password it generates for a resource with an ephemeral
+   * resource: the value is never in state, a saved plan or an output, and `npm run secrets-fill`
+   * leaves the secret alone. Excludes `generate`. @default false
    */
-  readonly fromOutputs?: Readonly<Record<string, string>>;
+  readonly writtenByStack?: boolean;
   /** The env files (`<profile>.env`) secrets-init writes the secret to. @default [the module's name] */
   readonly profiles?: readonly string[];
 }

@@ -53,6 +53,7 @@ export class ModuleStack<S = unknown> extends TerraformStack {
           secretName: secretName(env, module.name, declaration.name),
           description: declaration.description,
           keys: declaration.keys,
+          writtenByStack: declaration.writtenByStack ?? false,
           kmsKeyArn: this.foundation.string("kms_key_arn"),
           protect: env.deletionProtection,
           rotation: props.secretRotation?.[declaration.name],

@@ -3,8 +3,7 @@
  * kubectl, what the API server refuses, and what is left of the platform after destroy.
  */
 import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
-import { App } from "cdktf";
-import { TerraformStack } from "cdktf";
+import { App, LocalBackend, TerraformStack } from "cdktf";
 import { readFileSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -198,6 +197,8 @@ export async function expectApiRefusals(tools: NodeJS.ProcessEnv): Promise<void>
   rmSync(dir, { recursive: true, force: true });
   const app = new App({ outdir: dir });
   const stack = new TerraformStack(app, "api-refusals");
+  // Its state stays in its own directory (cdktf's default is the working directory of the synth).
+  new LocalBackend(stack, { path: join(dir, "terraform.tfstate") });
   const connection = { configPath: KUBECONFIG, configContext: LOCAL_KUBE_CONTEXT };
   const cluster = { ...kubernetesProviders(stack, connection), vpcCidr: "10.99.0.0/16" };
   const common: Omit<KubernetesAppProps, "name" | "workload" | "resources"> = {

@@ -93,6 +93,7 @@ import {
 } from "./kubernetes";
 import { seeded } from "./seed";
 import { expectMlPlatformApplied } from "./ml-platform";
+import { motoUserPasswords, secretValues, stateObjectsHolding } from "./secrets-in-state";
 import { expectFrontendApplied, expectOrderTrackingApplied } from "./order-tracking";
 import { planFixture } from "./plan-fixture";
 import { rehearsal } from "./rehearsal";
@@ -780,7 +781,7 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
   );
 
   step(
-    "application secrets: secrets-fill generates and copies what the platform owes (once), the seed filled the keys people set, secrets-init writes each profile's env file (0600, colliding keys renamed) with what Secrets Manager holds, printing no value",
+    "application secrets: secrets-fill generates what the platform owes (once) and leaves what a stack writes, the seed filled the keys people set, secrets-init writes each profile's env file (0600, colliding keys renamed) with what Secrets Manager holds, printing no value",
     async () => {
       const fill = () =>
         must("npm", ["run", "--silent", "secrets-fill", "--", "local"], { env: tools, log: "secrets-fill.log" });
@@ -789,12 +790,12 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
         "acme-local/data-pipeline/postgres-airflow: filled POSTGRES_PASSWORD",
         "acme-local/data-pipeline/postgres-metastore: filled POSTGRES_PASSWORD",
         "acme-local/order-tracking/webhook-signing: filled WEBHOOK_SIGNING_KEY",
-        "acme-local/ml-platform/redis-auth: filled REDIS_AUTH_TOKEN",
+        "acme-local/ml-platform/redis-auth: written by its stack",
       ]) {
         expect(filled).toContain(`secrets-fill: ${line}\n`);
       }
       // A second run owes nothing: no value is replaced.
-      expect((await fill()).output.match(/nothing to fill/g)).toHaveLength(4);
+      expect((await fill()).output.match(/nothing to fill/g)).toHaveLength(3);
       const out = join(mkdtempSync(join(tmpdir(), "secrets-init-")), "local");
       const written = await must(
         "npm",
@@ -878,7 +879,7 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
   );
 
   step(
-    "ml-platform: Redis encrypted at rest with the environment's key and in transit, AUTH token copied into its secret, slow log",
+    "ml-platform: Redis encrypted at rest with the environment's key and in transit, ACL users (default off), the user's password in its secret and nowhere else, slow log",
     async () => {
       const outputs = Object.fromEntries(
         Object.entries((await stateObject("ml-platform")).outputs as Record<string, { value: string }>).map(
@@ -886,7 +887,19 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
         ),
       );
       const kmsKeyArn = (await stateObject("foundation")).outputs.kms_key_arn.value as string;
-      await expectMlPlatformApplied(aws, kmsKeyArn, outputs);
+      await expectMlPlatformApplied(aws, kmsKeyArn, outputs, (user) => motoUserPasswords(env.endpoint!, user));
+    },
+  );
+
+  step(
+    "no secret value in any state: every version of every object in the state bucket is searched for every value Secrets Manager holds",
+    async () => {
+      const values = await secretValues(aws);
+      // The generated ones at least: two database passwords, the signing key, the cache user's password.
+      expect(values.filter((v) => /^[A-Za-z0-9]{40,64}$/.test(v.value)).length).toBeGreaterThanOrEqual(4);
+      const found = await stateObjectsHolding(aws, env.state.bucket, values);
+      expect(found.objects).toBeGreaterThanOrEqual(ALL_STACKS.length);
+      expect(found.holding).toEqual([]);
     },
   );
 

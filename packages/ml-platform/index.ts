@@ -21,9 +21,10 @@ export default defineModule({
   secrets: [
     {
       name: "redis-auth",
-      description: "AUTH token of the feature cache, copied from the cache's creation; the model server reads it here.",
+      description:
+        "Password of the feature cache's user, written by the stack with the cache (write-only, never in state); the model server reads it here.",
       keys: ["REDIS_AUTH_TOKEN"],
-      fromOutputs: { REDIS_AUTH_TOKEN: "cache_auth_token" },
+      writtenByStack: true,
     },
   ],
   settings,

@@ -20,7 +20,7 @@ describe("ml-platform", () => {
   const prod = synth("prod");
   const dev = synth("dev");
 
-  test("Redis: private subnets, encrypted at rest with the environment's key and in transit, AUTH from Secrets Manager", () => {
+  test("Redis: private subnets, encrypted at rest with the environment's key and in transit, ACL users instead of a shared token", () => {
     const group = onlyResource(prod, "aws_elasticache_replication_group");
     expect(group).toMatchObject({
       replication_group_id: "acme-prod-ml-platform-features",
@@ -33,25 +33,64 @@ describe("ml-platform", () => {
       kms_key_id: expect.stringMatching(/outputs\.kms_key_arn\}$/),
       transit_encryption_enabled: true,
       transit_encryption_mode: "required",
-      auth_token_update_strategy: "ROTATE",
+      user_group_ids: [
+        expect.stringMatching(/^\$\{aws_elasticache_user_group\.cache_users_[0-9A-F]+\.user_group_id\}$/),
+      ],
       snapshot_retention_limit: 14,
     });
-    // Drawn from Secrets Manager's generator at the first apply (a reference, never a value); later
-    // draws are ignored, and a sensitive output hands it to npm run secrets-fill for the redis-auth secret.
-    const draw = /^\$\{data\.aws_secretsmanager_random_password\.cache_auth-token_[0-9A-F]+\.random_password\}$/;
-    expect(group.auth_token).toMatch(draw);
-    expect(group.lifecycle).toEqual({ ignore_changes: ["auth_token"] });
-    // The output is the group's own token (stable across plans), not the draw (new on every plan).
-    expect(prod.output?.cache_auth_token).toMatchObject({
-      value: expect.stringMatching(/^\$\{aws_elasticache_replication_group\.cache_group_[0-9A-F]+\.auth_token\}$/),
-      sensitive: true,
-    });
-    expect(mlPlatform.secrets?.[0]).toMatchObject({
-      name: "redis-auth",
-      fromOutputs: { REDIS_AUTH_TOKEN: "cache_auth_token" },
-    });
-    expect(resourcesOf(prod, "aws_secretsmanager_secret_version")).toEqual({});
+    expect(group).not.toHaveProperty("auth_token");
     expect(String(onlyResource(prod, "aws_elasticache_subnet_group").subnet_ids)).toContain("private_subnet_ids");
+  });
+
+  test("the cache user's password: drawn as an ephemeral resource, handed only to write-only arguments, in no output", () => {
+    const draws = (prod as { ephemeral?: Record<string, Record<string, unknown>> }).ephemeral
+      ?.aws_secretsmanager_random_password;
+    expect(Object.values(draws ?? {})).toEqual([
+      { password_length: 64, exclude_punctuation: true, include_space: false },
+    ]);
+    const draw = `ephemeral.aws_secretsmanager_random_password.${Object.keys(draws!)[0]}.random_password`;
+    const users = Object.values(resourcesOf(prod, "aws_elasticache_user"));
+    expect(users).toEqual(
+      expect.arrayContaining([
+        // The user name every connection without one gets: switched off.
+        expect.objectContaining({ user_name: "default", access_string: "off -@all", no_password_required: true }),
+        expect.objectContaining({
+          user_id: "acme-prod-ml-platform-features-ml-platform",
+          user_name: "ml-platform",
+          access_string: "on ~* +@all -@dangerous",
+          passwords_wo: `\${${draw}}`,
+          passwords_wo_version: 1,
+        }),
+      ]),
+    );
+    expect(users).toHaveLength(2);
+    expect(JSON.stringify(users)).not.toContain('"passwords"');
+    expect(onlyResource(prod, "aws_elasticache_user_group")).toMatchObject({
+      user_group_id: "acme-prod-ml-platform-features",
+      engine: "redis",
+      user_ids: [expect.stringContaining("cache_default-user_"), expect.stringContaining("cache_user_")],
+    });
+    // The same draw reaches the redis-auth secret in the same run, as its whole value.
+    expect(onlyResource(prod, "aws_secretsmanager_secret_version")).toEqual({
+      secret_id: expect.stringMatching(/aws_secretsmanager_secret\.secret-redis-auth_secret_[0-9A-F]+\.id/),
+      secret_string_wo: `\${jsonencode({ REDIS_AUTH_TOKEN = ${draw} })}`,
+      secret_string_wo_version: 1,
+    });
+    expect(mlPlatform.secrets?.[0]).toMatchObject({ name: "redis-auth", writtenByStack: true });
+    expect(Object.keys(prod.output ?? {})).not.toContain("cache_auth_token");
+    expect(JSON.stringify(prod.output)).not.toMatch(/random_password|sensitive/);
+    expect(prod.data?.aws_secretsmanager_random_password).toBeUndefined();
+  });
+
+  test("raising cache.passwordVersion rotates: the user and the secret get the new version together", () => {
+    const settings = { ...env("prod").modules["ml-platform"].settings } as { cache?: object };
+    const rotated = synth("prod", { ...settings, cache: { ...settings.cache, passwordVersion: 2 } });
+    const user = Object.values(resourcesOf(rotated, "aws_elasticache_user")).find((u) => u.user_name === "ml-platform");
+    expect(user?.passwords_wo_version).toBe(2);
+    expect(onlyResource(rotated, "aws_secretsmanager_secret_version").secret_string_wo_version).toBe(2);
+    expect(() => synth("prod", { ...settings, cache: { ...settings.cache, passwordVersion: 0 } })).toThrow(
+      /passwordVersion/,
+    );
   });
 
   test("failover and Multi-AZ follow the node count: on in prod (3 nodes), off with one node (dev)", () => {
@@ -113,11 +152,12 @@ describe("ml-platform", () => {
     ]);
   });
 
-  test("the model server reads models and the AUTH token by reference, and may reach the cache's port", () => {
+  test("the model server reads models and its cache password by reference, and may reach the cache's port", () => {
     const config = onlyResource(prod, "kubernetes_config_map_v1") as { data: Record<string, string> };
     expect(config.data).toMatchObject({
       REDIS_PORT: "6379",
       REDIS_TLS: "true",
+      REDIS_USER: "ml-platform",
       REDIS_AUTH_SECRET_ARN: expect.stringMatching(/aws_secretsmanager_secret\.secret-redis-auth_secret_.*\.arn/),
     });
     expect(JSON.stringify(config.data)).not.toContain("REDIS_AUTH_TOKEN");

@@ -5,6 +5,9 @@ import { REDIS_PORT, RedisCache } from "../../constructs/redis-cache";
 import { clusterAccess, type ModuleBuild } from "../../stacks/module-api";
 import type declaration from ".";
 
+/** The Redis ACL user the model server connects as. */
+export const CACHE_USER = "ml-platform";
+
 export const build: ModuleBuild<typeof declaration> = ({ scope, env, settings: s, foundation, name, secret }) => {
   const kmsKeyArn = foundation.string("kms_key_arn");
   const alarmTopicArn = env.alarms ? foundation.string("alerts_topic_arn") : undefined;
@@ -38,18 +41,16 @@ export const build: ModuleBuild<typeof declaration> = ({ scope, env, settings: s
         snapshotRetentionDays: s.cache.snapshotRetentionDays,
         logRetentionDays: env.logRetentionDays,
         alarmTopicArn,
+        userName: CACHE_USER,
+        passwordVersion: s.cache.passwordVersion,
       })
     : undefined;
   if (cache) {
+    // The password goes to the secret in the same run as to the cache (write-only both ways).
+    auth.writeOnly({ REDIS_AUTH_TOKEN: cache.password }, cache.passwordVersion);
     new TerraformOutput(scope, "cache_endpoint", {
       value: cache.primaryEndpoint,
-      description: `Primary endpoint of the feature cache (TLS, port ${REDIS_PORT}, AUTH).`,
-    });
-    // What npm run secrets-fill copies into the redis-auth secret; plans and logs show it as sensitive.
-    new TerraformOutput(scope, "cache_auth_token", {
-      value: cache.authToken,
-      sensitive: true,
-      description: "AUTH token the cache was created with (sensitive; the redis-auth secret holds it).",
+      description: `Primary endpoint of the feature cache (TLS, port ${REDIS_PORT}, user ${CACHE_USER}, password in the redis-auth secret).`,
     });
   }
 
@@ -69,6 +70,7 @@ export const build: ModuleBuild<typeof declaration> = ({ scope, env, settings: s
               REDIS_HOST: cache.primaryEndpoint,
               REDIS_PORT: String(REDIS_PORT),
               REDIS_TLS: "true",
+              REDIS_USER: CACHE_USER,
               REDIS_AUTH_SECRET_ARN: auth.arn,
             }
           : {}),
@@ -81,7 +83,7 @@ export const build: ModuleBuild<typeof declaration> = ({ scope, env, settings: s
   }
 };
 
-/** The model server's permissions: read models, decrypt them, and read the cache's AUTH token. */
+/** The model server's permissions: read models, decrypt them, and read the cache user's password. */
 export function servingPolicy(arns: { modelsArn: string; kmsKeyArn: string; secretArns: string[] }) {
   return {
     Version: "2012-10-17",

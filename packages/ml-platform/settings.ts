@@ -22,6 +22,14 @@ export const settings = z
           .default(2)
           .describe("One primary and the rest replicas; two or more fail over automatically across AZs."),
         snapshotRetentionDays: z.number().int().min(0).max(35).default(7),
+        passwordVersion: z
+          .number()
+          .int()
+          .min(1)
+          .default(1)
+          .describe(
+            "Version of the cache user's password; raise it by one to rotate (the stack draws a new one and writes it to the cache and the redis-auth secret).",
+          ),
       })
       .strict()
       .prefault({})

@@ -8,6 +8,11 @@ function foundation(name: string, imageModules = ["file-processing", "order-trac
   return synthJson(new FoundationStack(Testing.app(), { env: env(name), imageModules }));
 }
 
+const trustOf = (json: StackJson, suffix: string) => {
+  const role = Object.values(resourcesOf(json, "aws_iam_role")).find((r) => String(r.name).endsWith(suffix));
+  return policy(role?.assume_role_policy).Statement[0] as { Condition: Record<string, Record<string, unknown>> };
+};
+
 describe("FoundationStack", () => {
   const prod = foundation("prod");
   const dev = foundation("dev");
@@ -95,10 +100,6 @@ describe("FoundationStack", () => {
       (p) => p.url === "https://token.actions.githubusercontent.com",
     );
     expect(github).toEqual([expect.objectContaining({ client_id_list: ["sts.amazonaws.com"] })]);
-    const trustOf = (json: typeof prod, suffix: string) => {
-      const role = Object.values(resourcesOf(json, "aws_iam_role")).find((r) => String(r.name).endsWith(suffix));
-      return policy(role?.assume_role_policy).Statement[0] as { Condition: Record<string, Record<string, unknown>> };
-    };
     expect(trustOf(prod, "github-plan").Condition).toEqual({
       StringEquals: {
         "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
@@ -145,7 +146,7 @@ describe("FoundationStack", () => {
     ]);
   });
 
-  test("EKS (prod): the apply role administers the cluster, the plan role views it, the creator gets nothing implicit", () => {
+  test("EKS (prod): the apply role administers the cluster, the plan and planner roles view it, the creator gets nothing implicit", () => {
     expect(onlyResource(prod, "aws_eks_cluster")).toMatchObject({
       access_config: { authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false },
     });
@@ -153,6 +154,7 @@ describe("FoundationStack", () => {
     expect(entries.sort()).toEqual([
       expect.stringMatching(/^\$\{aws_iam_role\.github_apply-role_\w+\.arn\}$/),
       expect.stringMatching(/^\$\{aws_iam_role\.github_plan-role_\w+\.arn\}$/),
+      expect.stringMatching(/^\$\{aws_iam_role\.github_planner-role_\w+\.arn\}$/),
     ]);
     const policies = Object.values(resourcesOf(prod, "aws_eks_access_policy_association")).map((a) => [
       a.policy_arn,
@@ -160,9 +162,40 @@ describe("FoundationStack", () => {
     ]);
     expect(policies.sort()).toEqual([
       ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy", { type: "cluster" }],
+      ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy", { type: "cluster" }],
       ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", { type: "cluster" }],
     ]);
     expect(resourcesOf(dev, "aws_eks_access_entry")).toEqual({});
+  });
+
+  test("saved plans: only the planner role (GitHub environment <env>-plan) writes them, it reads none, and the plan role may not touch them", () => {
+    expect(trustOf(prod, "github-planner").Condition).toEqual({
+      StringEquals: {
+        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+        "token.actions.githubusercontent.com:sub": ["repo:acme/platform:environment:prod-plan"],
+      },
+    });
+    const policyNamed = (name: string) =>
+      policy(Object.values(resourcesOf(prod, "aws_iam_role_policy")).find((p) => p.name === name)?.policy).Statement;
+    const plans = "arn:aws:s3:::acme-prod-tfstate-333333333333/saved-plans/acme/prod/*";
+    expect(policyNamed("save-plans")).toEqual([
+      { Sid: "SavePlans", Effect: "Allow", Action: ["s3:PutObject"], Resource: plans },
+      { Sid: "ReadNoSavedPlan", Effect: "Deny", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: plans },
+    ]);
+    expect(policyNamed("no-saved-plans")).toEqual([
+      {
+        Sid: "NeverTheSavedPlans",
+        Effect: "Deny",
+        Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject"],
+        Resource: "arn:aws:s3:::acme-prod-tfstate-333333333333/saved-plans/*",
+      },
+    ]);
+    const attached = (role: string) =>
+      Object.values(resourcesOf(prod, "aws_iam_role_policy_attachment"))
+        .filter((a) => String(a.role).includes(`github_${role}-role_`))
+        .map((a) => a.policy_arn);
+    expect(attached("planner")).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+    expect(prod.output?.planner_role_arn).toBeDefined();
   });
 
   test("the plan role cannot write state: it writes lock objects only, and uses a lock table only where the environment has one", () => {

@@ -4,7 +4,8 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
 import { ROLE_SERVICES } from "./iam";
-import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_ISSUER, githubSubject } from "../core/github";
+import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_ISSUER, githubSubject, planEnvironment } from "../core/github";
+import { SAVED_PLANS } from "../core/naming";
 
 export interface GithubOidcRolesProps {
   /** Prefix for role names, e.g. acme-dev. */
@@ -28,16 +29,26 @@ export interface GithubOidcRolesProps {
   readonly region: string;
   /** The key that encrypts the state bucket: the one key the plan role may decrypt (and lock with). */
   readonly stateKeyArn: string;
+  /**
+   * Where this environment's plans saved for review go (`arn:aws:s3:::<bucket>/saved-plans/<prefix>/*`):
+   * the planner role writes them, the apply role reads them, the plan role may not touch any.
+   */
+  readonly savedPlansArn: string;
 }
 
 /**
- * GitHub Actions OIDC federation with two roles, no long-lived keys: a read-only plan role for pull
- * requests and scheduled checks on the listed refs, and an apply role that only jobs running in one
- * GitHub environment can assume. Subjects are matched exactly (StringEquals), never by pattern.
+ * GitHub Actions OIDC federation with three roles, no long-lived keys: a read-only plan role for pull
+ * requests and scheduled checks on the listed refs; a planner role, read-only too but for saving the
+ * plans an apply will apply, that only jobs in the GitHub environment `<environment>-plan` can
+ * assume (no reviewers, the environment's deployment rule); and an apply role that only jobs in the
+ * GitHub environment itself can assume. Subjects are matched exactly (StringEquals), never by pattern.
+ * Saved plans are out of the plan role's reach: a pull request can change its own workflow, and must
+ * not be able to read or plant the plan an apply will run.
  */
 export class GithubOidcRoles extends Construct {
   public readonly provider: IamOpenidConnectProvider;
   public readonly planRole: IamRole;
+  public readonly plannerRole: IamRole;
   public readonly applyRole: IamRole;
 
   constructor(scope: Construct, id: string, props: GithubOidcRolesProps) {
@@ -47,7 +58,52 @@ export class GithubOidcRoles extends Construct {
       clientIdList: [GITHUB_OIDC_AUDIENCE],
     });
 
-    this.planRole = this.createPlanRole(props);
+    this.planRole = this.createReadOnlyRole(props, "plan", {
+      name: `${props.namePrefix}-github-plan`,
+      description: "Assumed by pull-request and drift-check workflows to run terraform plan; read-only.",
+      subjects: [
+        githubSubject.pullRequest(props.repository),
+        ...props.planRefs.map((ref) => githubSubject.ref(props.repository, ref)),
+      ],
+    });
+    new IamRolePolicy(this, "plan-no-saved-plans", {
+      role: this.planRole.id,
+      name: "no-saved-plans",
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "NeverTheSavedPlans",
+            Effect: "Deny",
+            Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject"],
+            Resource: `arn:aws:s3:::${props.stateBucketName}/${SAVED_PLANS}/*`,
+          },
+        ],
+      }),
+    });
+    this.plannerRole = this.createReadOnlyRole(props, "planner", {
+      name: `${props.namePrefix}-github-planner`,
+      description:
+        "Assumed by the apply workflow's plan job to save the plan its apply job applies; read-only otherwise.",
+      subjects: [githubSubject.environment(props.repository, planEnvironment(props.applyEnvironment))],
+    });
+    new IamRolePolicy(this, "planner-saved-plans", {
+      role: this.plannerRole.id,
+      name: "save-plans",
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Sid: "SavePlans", Effect: "Allow", Action: ["s3:PutObject"], Resource: props.savedPlansArn },
+          // It writes them (encrypted with the state key, GenerateDataKey above) and reads none.
+          {
+            Sid: "ReadNoSavedPlan",
+            Effect: "Deny",
+            Action: ["s3:GetObject", "s3:GetObjectVersion"],
+            Resource: props.savedPlansArn,
+          },
+        ],
+      }),
+    });
     this.applyRole = this.createApplyRole(props);
   }
 
@@ -71,22 +127,23 @@ export class GithubOidcRoles extends Construct {
     });
   }
 
-  private createPlanRole(props: GithubOidcRolesProps): IamRole {
-    const planRole = new IamRole(this, "plan-role", {
-      name: `${props.namePrefix}-github-plan`,
-      description: "Assumed by pull-request and drift-check workflows to run terraform plan; read-only.",
-      assumeRolePolicy: this.trust([
-        githubSubject.pullRequest(props.repository),
-        ...props.planRefs.map((ref) => githubSubject.ref(props.repository, ref)),
-      ]),
+  /** A role that plans: AWS ReadOnlyAccess, reads state and takes state locks; it never writes state. */
+  private createReadOnlyRole(
+    props: GithubOidcRolesProps,
+    id: "plan" | "planner",
+    role: { name: string; description: string; subjects: string[] },
+  ): IamRole {
+    const planRole = new IamRole(this, `${id}-role`, {
+      name: role.name,
+      description: role.description,
+      assumeRolePolicy: this.trust(role.subjects),
       maxSessionDuration: 3600,
     });
-    new IamRolePolicyAttachment(this, "plan-readonly", {
+    new IamRolePolicyAttachment(this, `${id}-readonly`, {
       role: planRole.name,
       policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess",
     });
-    // Plan reads state and takes a lock; it never writes state.
-    new IamRolePolicy(this, "plan-state", {
+    new IamRolePolicy(this, `${id}-state`, {
       role: planRole.id,
       name: "terraform-state-plan",
       policy: JSON.stringify({

@@ -18,3 +18,10 @@ export const githubSubject = {
   /** `ref` is a full ref: refs/heads/main, refs/tags/v1.2.0. */
   ref: (repository: string, ref: string) => `repo:${repository}:ref:${ref}`,
 };
+
+/**
+ * The GitHub environment of the apply workflow's plan job for `environment`: no reviewers, and the
+ * same deployment rule (branches, tags) as `environment` itself, so that only refs that may deploy
+ * there may save the plan its apply job applies.
+ */
+export const planEnvironment = (environment: string) => `${environment}-plan`;

@@ -37,6 +37,34 @@ export function stateKey(
   return `${env.state.keyPrefix}/${stackName(env, stack)}/terraform.tfstate`;
 }
 
+/** The top folder of saved plans in a state bucket. */
+export const SAVED_PLANS = "saved-plans";
+
+/**
+ * Where an environment's plans saved for review live: in its state bucket, outside the state keys
+ * (`saved-plans/<keyPrefix>/`), so that roles can be granted or denied them apart.
+ */
+export function savedPlansPrefix(env: { readonly state: { readonly keyPrefix: string } }): string {
+  return `${SAVED_PLANS}/${env.state.keyPrefix}/`;
+}
+
+/** The saved plans of one stack: `saved-plans/<keyPrefix>/<stack>/`. */
+export function savedPlansOf(
+  env: { readonly name: string; readonly state: { readonly keyPrefix: string } },
+  stack: string,
+): string {
+  return `${savedPlansPrefix(env)}${stackName(env, stack)}/`;
+}
+
+/** The saved plan of a stack for one commit: `saved-plans/<keyPrefix>/<stack>/<commit>.tfplan`. */
+export function savedPlanKey(
+  env: { readonly name: string; readonly state: { readonly keyPrefix: string } },
+  stack: string,
+  commit: string,
+): string {
+  return `${savedPlansOf(env, stack)}${commit}.tfplan`;
+}
+
 /** A stack id taken apart: environment names have no hyphen, so the first one ends it. */
 export function splitStackName(stackId: string): { env: string; stack: string } {
   const at = stackId.indexOf("-");

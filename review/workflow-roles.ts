@@ -5,7 +5,7 @@
  * GitHub or AWS: the workflows are read from YAML, the trust policies from synthesized JSON.
  */
 import { globMatches } from "../core/glob";
-import { GITHUB_OIDC_ISSUER, githubSubject } from "../core/github";
+import { GITHUB_OIDC_ISSUER, githubSubject, planEnvironment } from "../core/github";
 import { type CiEnvironment, cloudEnvironments, environmentsDeployedFrom } from "./affected";
 
 /** The parts of a workflow file the checks read. */
@@ -31,7 +31,7 @@ export interface WorkflowJob {
   }[];
 }
 
-export type RoleKind = "plan" | "apply";
+export type RoleKind = "plan" | "planner" | "apply";
 
 /** The `sub` values a role's trust policy admits, and how it compares them. */
 export interface RoleTrust {
@@ -52,7 +52,20 @@ export interface Trigger {
   readonly ref: string;
 }
 
-const ROLE_VARIABLES: Record<string, RoleKind> = { AWS_PLAN_ROLE_ARN_: "plan", AWS_APPLY_ROLE_ARN_: "apply" };
+const ROLE_VARIABLES: Record<string, RoleKind> = {
+  AWS_PLAN_ROLE_ARN_: "plan",
+  AWS_PLANNER_ROLE_ARN_: "planner",
+  AWS_APPLY_ROLE_ARN_: "apply",
+};
+
+/**
+ * The roles that may write: apply changes resources, planner saves the plan an apply applies. Each
+ * must admit only the subject of its own GitHub environment, and no pull request may reach one.
+ */
+const WRITING: readonly { kind: Exclude<RoleKind, "plan">; githubEnvironment: (env: string) => string }[] = [
+  { kind: "apply", githubEnvironment: (env) => env },
+  { kind: "planner", githubEnvironment: planEnvironment },
+];
 
 /** IAM's string comparison: StringLike takes `*` (any run) and `?` (one character). */
 export function iamMatches(operator: RoleTrust["operator"], pattern: string, value: string): boolean {
@@ -199,15 +212,14 @@ export function checkWorkflowRoles<E extends CheckEnvironment>(
       problems.push(`environment ${env.name}: no trust policies were given for its roles`);
       continue;
     }
-    const own = githubSubject.environment(env.github.repository, env.name);
-    if (
-      roles.apply.operator !== "StringEquals" ||
-      roles.apply.subjects.length !== 1 ||
-      roles.apply.subjects[0] !== own
-    ) {
-      problems.push(
-        `environment ${env.name}: its apply role must admit exactly "${own}" (StringEquals), it admits ${roles.apply.operator} ${JSON.stringify(roles.apply.subjects)}`,
-      );
+    for (const { kind, githubEnvironment } of WRITING) {
+      const own = githubSubject.environment(env.github.repository, githubEnvironment(env.name));
+      const role = roles[kind];
+      if (role.operator !== "StringEquals" || role.subjects.length !== 1 || role.subjects[0] !== own) {
+        problems.push(
+          `environment ${env.name}: its ${kind} role must admit exactly "${own}" (StringEquals), it admits ${role.operator} ${JSON.stringify(role.subjects)}`,
+        );
+      }
     }
   }
 
@@ -225,7 +237,7 @@ export function checkWorkflowRoles<E extends CheckEnvironment>(
       const kind = roleOf(job);
       if (!kind) {
         problems.push(
-          `${where}: asks for an OIDC token but assumes no known role (role-to-assume from AWS_PLAN_ROLE_ARN_<env> or AWS_APPLY_ROLE_ARN_<env>)`,
+          `${where}: asks for an OIDC token but assumes no known role (role-to-assume from AWS_PLAN_ROLE_ARN_<env>, AWS_PLANNER_ROLE_ARN_<env> or AWS_APPLY_ROLE_ARN_<env>)`,
         );
         continue;
       }
@@ -247,7 +259,8 @@ export function checkWorkflowRoles<E extends CheckEnvironment>(
               : githubSubject.ref(repository, trigger.ref);
           const on = `on ${trigger.event} of ${trigger.ref}`;
           if (githubEnv) {
-            const ruled = envs.find((e) => e.name === githubEnv);
+            // <env>-plan has the deployment rule of <env> (README, Setting up GitHub).
+            const ruled = envs.find((e) => e.name === githubEnv || planEnvironment(e.name) === githubEnv);
             if (ruled && !globMatches(ruled.github.deployRef, trigger.ref)) {
               problems.push(
                 `${where} ${on}: runs in GitHub environment ${githubEnv}, whose deployment rule (github.deployRef ${ruled.github.deployRef}) does not admit that ref`,
@@ -263,8 +276,12 @@ export function checkWorkflowRoles<E extends CheckEnvironment>(
           }
           if (trigger.event.startsWith("pull_request")) {
             for (const [other, roles] of trust) {
-              if (admits(roles.apply, sub))
-                problems.push(`${where} ${on}: a pull request could assume the apply role of ${other} (sub "${sub}")`);
+              for (const { kind: writing } of WRITING) {
+                if (admits(roles[writing], sub))
+                  problems.push(
+                    `${where} ${on}: a pull request could assume the ${writing} role of ${other} (sub "${sub}")`,
+                  );
+              }
             }
           }
         }

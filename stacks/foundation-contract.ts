@@ -46,6 +46,11 @@ export const FOUNDATION_OUTPUTS = {
     type: "string",
     description: "IAM role that pull-request workflows assume to run plan (read-only).",
   },
+  planner_role_arn: {
+    type: "string",
+    description:
+      "IAM role the apply workflow's plan job assumes (GitHub environment <env>-plan) to save the plan its apply job applies.",
+  },
   apply_role_arn: { type: "string", description: "IAM role that main-branch and tag workflows assume to apply." },
   eks_cluster_name: { type: "string", description: "EKS cluster name; empty when the environment has no EKS cluster." },
   eks_cluster_endpoint: { type: "string", description: "EKS API server endpoint; empty without EKS." },
@@ -112,6 +117,7 @@ export function mockFoundationOutputs(env: {
     ecr_repository_urls: {},
     ecr_repository_arns: {},
     plan_role_arn: `arn:aws:iam::${env.accountId}:role/mock-github-plan`,
+    planner_role_arn: `arn:aws:iam::${env.accountId}:role/mock-github-planner`,
     apply_role_arn: `arn:aws:iam::${env.accountId}:role/mock-github-apply`,
     eks_cluster_name: "mock-cluster",
     eks_cluster_endpoint: "https://mock-cluster.invalid",

@@ -20,7 +20,7 @@ import { availabilityZones } from "../environments/regions";
 import { awsProvider } from "./aws-provider";
 import { FOUNDATION_OUTPUTS, type FoundationOutputs } from "./foundation-contract";
 import { FOUNDATION_STACK as FOUNDATION } from "../core/naming";
-import { resourcePrefix, stackName } from "../core/naming";
+import { resourcePrefix, savedPlansPrefix, stackName } from "../core/naming";
 import { stateBackendConfig, stateKeyAlias } from "./state";
 
 export interface FoundationStackProps {
@@ -96,6 +96,7 @@ export class FoundationStack extends TerraformStack {
       ecr_repository_urls: Object.fromEntries(repositories.map(({ module, repo }) => [module, repo.repositoryUrl])),
       ecr_repository_arns: Object.fromEntries(repositories.map(({ module, repo }) => [module, repo.arn])),
       plan_role_arn: github.planRole.arn,
+      planner_role_arn: github.plannerRole.arn,
       apply_role_arn: github.applyRole.arn,
       // Empty without EKS, so the contract has the same shape in every environment.
       eks_cluster_name: eks?.cluster.name ?? "",
@@ -138,6 +139,7 @@ export class FoundationStack extends TerraformStack {
           ? undefined
           : `arn:aws:s3:::${env.state.bucket}/${env.state.keyPrefix}/*.tflock`,
       region: env.region,
+      savedPlansArn: `arn:aws:s3:::${env.state.bucket}/${savedPlansPrefix(env)}*`,
       // Bootstrap's key, found by its alias: the plan role may use this key only.
       stateKeyArn: new DataAwsKmsAlias(this, "state-key", { name: stateKeyAlias(env) }).targetKeyArn,
     });
@@ -250,7 +252,7 @@ export class FoundationStack extends TerraformStack {
       nodeMaxSize: env.eks.nodeMaxSize,
       publicEndpoint: env.eks.publicEndpoint,
       logRetentionDays: env.logRetentionDays,
-      access: { admin: [github.applyRole.arn], view: [github.planRole.arn] },
+      access: { admin: [github.applyRole.arn], view: [github.planRole.arn, github.plannerRole.arn] },
     });
   }
 }

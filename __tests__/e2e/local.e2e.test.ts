@@ -36,10 +36,12 @@ import {
   GetBucketLoggingCommand,
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
+  CopyObjectCommand,
   GetObjectCommand,
   DeleteObjectCommand,
   HeadObjectCommand,
   ListBucketsCommand,
+  ListObjectsV2Command,
   ListObjectVersionsCommand,
   PutBucketTaggingCommand,
   PutObjectCommand,
@@ -77,7 +79,7 @@ import { type Engine, engineOf } from "../../scripts/lib/engine";
 import type { StackDrift } from "../../review/drift";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { MOCK_REFUSAL } from "../../stacks/foundation-ref";
-import { stateKey } from "../../core/naming";
+import { savedPlanKey, stateKey } from "../../core/naming";
 import { type GithubStub, startGithubStub } from "../github-stub";
 import { expectRenderedPlan } from "../review/plan-assertions";
 import { leftovers } from "./leftovers";
@@ -97,6 +99,7 @@ import { motoUserPasswords, secretValues, stateObjectsHolding } from "./secrets-
 import { expectFrontendApplied, expectOrderTrackingApplied } from "./order-tracking";
 import { planFixture } from "./plan-fixture";
 import { rehearsal } from "./rehearsal";
+import { reviewedApply } from "./reviewed-apply";
 import { REPO, lowPriority, must, phase, run, timings, toolchainEnv } from "./run";
 
 const env = loadEnvironments(platformInputs({}), "local")[0];
@@ -125,6 +128,23 @@ const SCRATCH_ENDPOINT = `http://127.0.0.1:${SCRATCH.port}`;
 
 const aws = sdkConfig(env);
 const s3 = new S3Client(aws);
+
+/** Credentials of a role, through the emulator's STS, the way configure-aws-credentials gets them. */
+async function assumeRole(roleArn: string, session: string): Promise<NodeJS.ProcessEnv> {
+  const sts = new STSClient({ region: env.region, endpoint: env.endpoint });
+  const { Credentials } = await sts.send(
+    new AssumeRoleWithWebIdentityCommand({
+      RoleArn: roleArn,
+      RoleSessionName: session,
+      WebIdentityToken: "emulator-does-not-verify-tokens",
+    }),
+  );
+  return {
+    AWS_ACCESS_KEY_ID: Credentials!.AccessKeyId,
+    AWS_SECRET_ACCESS_KEY: Credentials!.SecretAccessKey,
+    AWS_SESSION_TOKEN: Credentials!.SessionToken,
+  };
+}
 const dynamo = new DynamoDBClient(aws);
 const ec2 = new EC2Client(aws);
 const sqs = new SQSClient(aws);
@@ -340,7 +360,8 @@ async function guardRefusesDestroy(): Promise<void> {
     log: "guard.log",
   });
   expect(refused.code).not.toBe(0);
-  expect(refused.output).toContain("Instance cannot be destroyed");
+  // OpenTofu 1.10: "Instance cannot be destroyed"; 1.12 and Terraform: "Resource instance cannot be destroyed".
+  expect(refused.output).toMatch(/[Ii]nstance cannot be destroyed/);
   expect(refused.output).toContain("prevent_destroy");
   const scratchS3 = new S3Client({ ...aws, endpoint: SCRATCH_ENDPOINT });
   expect((await scratchS3.send(new ListBucketsCommand({}))).Buckets!.map((b) => b.Name)).toContain(
@@ -926,6 +947,127 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     expect(blocks).toEqual(ALL_STACKS);
   });
 
+  step(
+    "reviewed-plan apply: the plan job saves the plan with the planner role (summary in the run), the apply job applies exactly it; a plan whose state changed since is refused and a new one applied; another commit's, another stack's or no plan is refused; the plan role cannot read a saved plan",
+    async () => {
+      const stack = "local-ml-platform";
+      const foundation = (await stateObject("foundation")).outputs;
+      const rehearsal = reviewedApply("reviewed-apply.log");
+      const dir = join(OUT, stack);
+      const tofu = (args: string[]) =>
+        must(tools.TERRAFORM_BINARY_NAME!, args, { cwd: dir, env: tools, log: "reviewed-apply.log" });
+      // "The state changed": a resource replaced behind the saved plan's back, as another apply would.
+      const target = (await tofu(["state", "list"])).output
+        .split("\n")
+        .find((a) => a.startsWith("aws_iam_role_policy."))!;
+      const key = (commit: string) => savedPlanKey(env, "ml-platform", commit);
+      const saved = async (commit: string) =>
+        (await s3.send(new ListObjectsV2Command({ Bucket: env.state.bucket, Prefix: key(commit) }))).KeyCount ?? 0;
+      /** The plan job: the planner role's credentials, IAM enforced by the emulator. */
+      const planJob = async (commit = rehearsal.commit) => {
+        const credentials = await assumeRole(foundation.planner_role_arn.value as string, "apply-plan-job");
+        await emulator(["iam", "on"]);
+        try {
+          return await rehearsal.plan(
+            stack,
+            { ...tools, ...credentials, PLATFORM_LOCAL_CREDENTIALS: "environment" },
+            commit,
+          );
+        } finally {
+          await emulator(["iam", "off"]);
+        }
+      };
+      const applyJob = (commit = rehearsal.commit) => rehearsal.apply(stack, tools, commit);
+      try {
+        // 1. Reviewed and applied: the plan (one replacement) is saved, its summary is in the run.
+        await tofu(["taint", target]);
+        const first = await planJob();
+        expect({ code: first.code, tail: first.code === 0 ? "" : first.output.slice(-3000) }).toEqual({
+          code: 0,
+          tail: "",
+        });
+        expect(first.summary).toContain(`### \`${stack}\`: 0 to create, 0 to update, 1 to replace, 0 to destroy`);
+        expect(first.summary).toContain(`Saved for commit \`${rehearsal.commit}\``);
+        expect(await saved(rehearsal.commit)).toBe(1);
+        // The pull requests' plan role reads state, never a saved plan.
+        const planRole = await assumeRole(foundation.plan_role_arn.value as string, "pull-request-1");
+        await emulator(["iam", "on"]);
+        try {
+          const denied = await new S3Client({
+            ...aws,
+            credentials: {
+              accessKeyId: planRole.AWS_ACCESS_KEY_ID!,
+              secretAccessKey: planRole.AWS_SECRET_ACCESS_KEY!,
+              sessionToken: planRole.AWS_SESSION_TOKEN,
+            },
+          })
+            .send(new GetObjectCommand({ Bucket: env.state.bucket, Key: key(rehearsal.commit) }))
+            .then(
+              () => "read",
+              (e: Error) => e.name,
+            );
+          expect(denied).toBe("AccessDenied");
+        } finally {
+          await emulator(["iam", "off"]);
+        }
+        const applied = await applyJob();
+        expect({ code: applied.code, tail: applied.code === 0 ? "" : applied.output.slice(-3000) }).toEqual({
+          code: 0,
+          tail: "",
+        });
+        expect(applied.output).toMatch(/Apply complete! Resources: 1 added, 0 changed, 1 destroyed\./);
+        expect(await saved(rehearsal.commit)).toBe(0);
+
+        // 2. Stale: a plan saved, then the state changes; the saved plan is refused, nothing applied.
+        expect((await planJob()).summary).toContain(`### \`${stack}\`: no changes`);
+        await tofu(["taint", target]);
+        const stale = await applyJob();
+        expect(stale.code).toBe(1);
+        expect(stale.output).toContain(
+          `plan-apply: the saved plan s3://${env.state.bucket}/${key(rehearsal.commit)} is stale: the state of ${stack} changed after the plan was made (another apply ran); nothing was applied. Plan again and review the new plan: npm run plan-save -- ${stack}`,
+        );
+        expect((await tofu(["state", "show", target])).output).toMatch(/# .* \(tainted\)/);
+
+        // 3. What is not that commit's plan of that stack is refused before any engine runs.
+        const otherCommit = await applyJob(rehearsal.nextCommit);
+        expect(otherCommit.code).toBe(1);
+        expect(otherCommit.output).toContain(
+          `plan-apply: no saved plan of ${stack} for commit ${rehearsal.nextCommit} (s3://${env.state.bucket}/${key(rehearsal.nextCommit)}); there are plans of this stack for other commits (${rehearsal.commit}), and a plan applies only at its own: plan it first: npm run plan-save -- ${stack}; nothing was applied`,
+        );
+        const otherStackKey = savedPlanKey(env, "data-pipeline", rehearsal.commit);
+        await s3.send(
+          new CopyObjectCommand({
+            Bucket: env.state.bucket,
+            Key: otherStackKey,
+            CopySource: `${env.state.bucket}/${key(rehearsal.commit)}`,
+          }),
+        );
+        try {
+          const otherStack = await rehearsal.apply("local-data-pipeline", tools);
+          expect(otherStack.code).toBe(1);
+          expect(otherStack.output).toContain(
+            `plan-apply: the saved plan s3://${env.state.bucket}/${otherStackKey} was saved for ${stack} at commit ${rehearsal.commit}, not local-data-pipeline at ${rehearsal.commit}`,
+          );
+        } finally {
+          await s3.send(new DeleteObjectCommand({ Bucket: env.state.bucket, Key: otherStackKey }));
+        }
+
+        // 4. Planned again, reviewed, applied: the state is what the code says.
+        const again = await planJob();
+        expect(again.summary).toContain(`### \`${stack}\`: 0 to create, 0 to update, 1 to replace, 0 to destroy`);
+        const reapplied = await applyJob();
+        expect({ code: reapplied.code, tail: reapplied.code === 0 ? "" : reapplied.output.slice(-3000) }).toEqual({
+          code: 0,
+          tail: "",
+        });
+        expect((await planJob()).summary).toContain(`### \`${stack}\`: no changes`);
+        await s3.send(new DeleteObjectCommand({ Bucket: env.state.bucket, Key: key(rehearsal.commit) }));
+      } finally {
+        rehearsal.remove();
+      }
+    },
+  );
+
   step("plain cdktf without the project's wrappers, offline: npx cdktf list and diff, no error line", async () => {
     const plain = join(REPO, ".e2e", "plain-cdktf");
     const list = await must("npx", ["cdktf", "list", "--output", plain], { env: tools, log: "plain-cdktf.log" });
@@ -962,22 +1104,7 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
           writeFileSync(file, after);
           appendFileSync(join(repo, "stacks", "module-stack.ts"), `\n// reviewed for ${hours}h retention\n`);
         };
-        /** Credentials of the plan role, through the emulator's STS, the way configure-aws-credentials gets them. */
-        const assumePlanRole = async () => {
-          const sts = new STSClient({ region: env.region, endpoint: env.endpoint });
-          const { Credentials } = await sts.send(
-            new AssumeRoleWithWebIdentityCommand({
-              RoleArn: planRole,
-              RoleSessionName: "pull-request-1",
-              WebIdentityToken: "emulator-does-not-verify-tokens",
-            }),
-          );
-          return {
-            AWS_ACCESS_KEY_ID: Credentials!.AccessKeyId,
-            AWS_SECRET_ACCESS_KEY: Credentials!.SecretAccessKey,
-            AWS_SESSION_TOKEN: Credentials!.SessionToken,
-          };
-        };
+        const assumePlanRole = () => assumeRole(planRole, "pull-request-1");
         const workflow = async (hours: number) => {
           pr.change(`retention ${hours}h`, edit(hours));
           const credentials = await assumePlanRole();

@@ -36,7 +36,7 @@ function trustPolicies(environments: Environment[] = envs) {
     );
     const find = (suffix: string) =>
       trustOf(String(roles.find((r) => String(r.name).endsWith(suffix))!.assume_role_policy));
-    map.set(env.name, { plan: find("-github-plan"), apply: find("-github-apply") });
+    map.set(env.name, { plan: find("-github-plan"), planner: find("-github-planner"), apply: find("-github-apply") });
   }
   return map;
 }
@@ -62,6 +62,9 @@ describe("workflows against the roles they assume", () => {
     expect(checked.sort()).toEqual(
       [
         ...["foundation", "modules"].flatMap((layer) => [
+          `apply.yml job "${layer}" > apply-stack.yml job "plan" on push of refs/heads/main: planner role of dev as ${repo}:environment:dev-plan`,
+          `apply.yml job "${layer}" > apply-stack.yml job "plan" on push of refs/heads/main: planner role of staging as ${repo}:environment:staging-plan`,
+          `apply.yml job "${layer}" > apply-stack.yml job "plan" on push of refs/tags/v1.0.0: planner role of prod as ${repo}:environment:prod-plan`,
           `apply.yml job "${layer}" > apply-stack.yml job "apply" on push of refs/heads/main: apply role of dev as ${repo}:environment:dev`,
           `apply.yml job "${layer}" > apply-stack.yml job "apply" on push of refs/heads/main: apply role of staging as ${repo}:environment:staging`,
           `apply.yml job "${layer}" > apply-stack.yml job "apply" on push of refs/tags/v1.0.0: apply role of prod as ${repo}:environment:prod`,
@@ -89,6 +92,7 @@ describe("workflows against the roles they assume", () => {
         operator: "StringEquals",
         subjects: ["repo:acme/platform:pull_request", "repo:acme/platform:ref:refs/heads/main"],
       },
+      planner: { operator: "StringEquals", subjects: ["repo:acme/platform:environment:prod-plan"] },
       apply: { operator: "StringEquals", subjects: ["repo:acme/platform:environment:prod"] },
     });
     expect(
@@ -122,6 +126,18 @@ describe("workflows against the roles they assume", () => {
     expect(problems).toContain(
       'pull-request.yml job "plan" on pull_request of refs/pull/1/merge: a pull request could assume the apply role of prod (sub "repo:acme/platform:environment:prod")',
     );
+    // Nor may it save the plan an apply would apply.
+    const planning = checkWorkflowRoles(
+      edited("pull-request.yml", (wf) => (wf.jobs.plan.environment = "${{ matrix.env }}-plan")),
+      envs,
+      trust,
+    );
+    expect(planning).toContain(
+      'pull-request.yml job "plan" on pull_request of refs/pull/1/merge: a pull request could assume the planner role of prod (sub "repo:acme/platform:environment:prod-plan")',
+    );
+    expect(planning).toContain(
+      'pull-request.yml job "plan" on pull_request of refs/pull/1/merge: runs in GitHub environment prod-plan, whose deployment rule (github.deployRef refs/tags/v*) does not admit that ref',
+    );
     expect(problems).toContain(
       'pull-request.yml job "plan" on pull_request of refs/pull/1/merge: cannot assume the plan role of dev: GitHub sends sub "repo:acme/platform:environment:dev", the role admits StringEquals ["repo:acme/platform:pull_request","repo:acme/platform:ref:refs/heads/main"]',
     );
@@ -134,7 +150,7 @@ describe("workflows against the roles they assume", () => {
     );
   });
 
-  test("prod's writing role admits nothing but prod's subject", () => {
+  test("prod's writing roles admit nothing but their own GitHub environment's subject", () => {
     const widened = new Map(trust);
     widened.set("prod", {
       ...trust.get("prod")!,
@@ -143,9 +159,16 @@ describe("workflows against the roles they assume", () => {
         subjects: ["repo:acme/platform:environment:prod", "repo:acme/platform:ref:refs/tags/v*"],
       },
     });
-    expect(checkWorkflowRoles(readWorkflows(), envs, widened)).toEqual([
-      'environment prod: its apply role must admit exactly "repo:acme/platform:environment:prod" (StringEquals), it admits StringLike ["repo:acme/platform:environment:prod","repo:acme/platform:ref:refs/tags/v*"]',
-    ]);
+    widened.set("prod", {
+      ...widened.get("prod")!,
+      planner: { operator: "StringEquals", subjects: ["repo:acme/platform:ref:refs/tags/v1.0.0"] },
+    });
+    expect(checkWorkflowRoles(readWorkflows(), envs, widened)).toEqual(
+      expect.arrayContaining([
+        'environment prod: its apply role must admit exactly "repo:acme/platform:environment:prod" (StringEquals), it admits StringLike ["repo:acme/platform:environment:prod","repo:acme/platform:ref:refs/tags/v*"]',
+        'environment prod: its planner role must admit exactly "repo:acme/platform:environment:prod-plan" (StringEquals), it admits StringEquals ["repo:acme/platform:ref:refs/tags/v1.0.0"]',
+      ]),
+    );
   });
 
   test("a push to main that would deploy prod breaks prod's deployment rule", () => {
@@ -168,7 +191,7 @@ describe("workflows against the roles they assume", () => {
     expect(checkWorkflowRoles(unknownRole, envs, trust)).toEqual(
       ["foundation", "modules"].map(
         (layer) =>
-          `apply.yml job "${layer}" > apply-stack.yml job "apply": asks for an OIDC token but assumes no known role (role-to-assume from AWS_PLAN_ROLE_ARN_<env> or AWS_APPLY_ROLE_ARN_<env>)`,
+          `apply.yml job "${layer}" > apply-stack.yml job "apply": asks for an OIDC token but assumes no known role (role-to-assume from AWS_PLAN_ROLE_ARN_<env>, AWS_PLANNER_ROLE_ARN_<env> or AWS_APPLY_ROLE_ARN_<env>)`,
       ),
     );
     const untraced = edited(

@@ -13,6 +13,7 @@ type Job = {
   permissions?: Record<string, string>;
   environment?: string;
   needs?: string[] | string;
+  strategy?: { matrix?: unknown };
 };
 const workflow = (f: string) =>
   parse(text(f)) as { on: unknown; permissions?: Record<string, string>; jobs: Record<string, Job> };
@@ -103,5 +104,20 @@ describe("GitHub workflows", () => {
     // Mock foundation outputs are for plans only.
     expect(text("apply-stack.yml")).not.toContain("--mock-foundation");
     expect(text("apply-stack.yml")).not.toContain("PLATFORM_MOCK_FOUNDATION");
+  });
+
+  test("the apply job applies the plan its plan job saved, never a fresh one: plan in <env>-plan with the planner role, then approval", () => {
+    const { plan, apply } = workflow("apply-stack.yml").jobs;
+    expect(plan.environment).toBe("${{ matrix.env }}-plan");
+    expect(apply.needs).toBe("plan");
+    expect(plan.strategy?.matrix).toEqual(apply.strategy?.matrix);
+    const role = (job: typeof plan) =>
+      job.steps?.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))?.with?.["role-to-assume"];
+    expect(role(plan)).toContain("AWS_PLANNER_ROLE_ARN_");
+    expect(plan.steps?.find((s) => s.name === "plan")?.run).toBe('npm run plan-save -- "$STACK"');
+    expect(apply.steps?.find((s) => s.name === "apply")?.run).toBe('npm run plan-apply -- "$STACK"');
+    // Nothing in the apply job plans or deploys on its own.
+    const runs = (apply.steps ?? []).map((s) => s.run ?? "").join("\n");
+    expect(runs).not.toMatch(/npm run (deploy|plan|plan-save)(\s|$)|--auto-approve/);
   });
 });

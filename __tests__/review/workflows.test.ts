@@ -106,6 +106,24 @@ describe("GitHub workflows", () => {
     expect(text("apply-stack.yml")).not.toContain("PLATFORM_MOCK_FOUNDATION");
   });
 
+  test("every job runs the Node line CI tests besides the machine's (local/toolchain.versions), which package.json supports", () => {
+    const pinned = /^NODE_CURRENT_VERSION=(\d+)\./m.exec(
+      readFileSync(join(__dirname, "..", "..", "local", "toolchain.versions"), "utf8"),
+    )![1];
+    const versions = files.flatMap((f) =>
+      Object.values(workflow(f).jobs).flatMap((job) =>
+        (job.steps ?? [])
+          .filter((s) => s.uses?.startsWith("actions/setup-node"))
+          .map((s) => String(s.with?.["node-version"])),
+      ),
+    );
+    expect(versions.length).toBeGreaterThan(5);
+    expect(new Set(versions)).toEqual(new Set([pinned]));
+    const engines = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")).engines.node;
+    expect(engines).toBe("^20.19.0 || ^22.12.0 || ^24.0.0");
+    expect(engines).toContain(`^${pinned}.`);
+  });
+
   test("the apply job applies the plan its plan job saved, never a fresh one: plan in <env>-plan with the planner role, then approval", () => {
     const { plan, apply } = workflow("apply-stack.yml").jobs;
     expect(plan.environment).toBe("${{ matrix.env }}-plan");

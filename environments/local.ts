@@ -1,6 +1,6 @@
 import { base } from "./base";
 import { defineEnvironment } from "./define";
-import { ConfigError } from "./index";
+import { ConfigError } from "../core/errors";
 import { type AwsService, EMULATORS, type EmulatorName, unservedBy } from "./emulators";
 import type { LockingMode } from "./schema";
 

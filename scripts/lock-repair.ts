@@ -210,6 +210,8 @@ interface Held {
   readonly lock: StoredLock;
   readonly raw: string;
   readonly kind: "object" | "item";
+  /** The lock object's ETag when it was read: it is deleted only while it is still that object. */
+  readonly etag?: string;
 }
 
 /** Reads the locks stored for the backend's state, and releases one that is this run's own. */
@@ -229,8 +231,9 @@ async function store(b: BackendConfig) {
       const out: Held[] = [];
       if (b.use_lockfile) {
         try {
-          const raw = await (await s3.send(new s3lib.GetObjectCommand(object))).Body!.transformToString();
-          out.push({ lock: JSON.parse(raw) as StoredLock, raw, kind: "object" });
+          const got = await s3.send(new s3lib.GetObjectCommand(object));
+          const raw = await got.Body!.transformToString();
+          out.push({ lock: JSON.parse(raw) as StoredLock, raw, kind: "object", etag: got.ETag });
         } catch (e) {
           if ((e as { name?: string }).name !== "NoSuchKey") throw e;
         }
@@ -242,11 +245,11 @@ async function store(b: BackendConfig) {
       }
       return out;
     },
-    async release({ kind, raw }: Held): Promise<void> {
+    async release({ kind, raw, etag }: Held): Promise<void> {
+      // Each is deleted only while it is still exactly this lock (S3: If-Match on its ETag).
       if (kind === "object") {
-        await s3.send(new s3lib.DeleteObjectCommand(object));
+        await s3.send(new s3lib.DeleteObjectCommand({ ...object, IfMatch: etag }));
       } else {
-        // Deleted only while it is still exactly this lock.
         await ddb!.send(
           new ddblib.DeleteItemCommand({
             ...item,

@@ -195,11 +195,12 @@ describe("BootstrapStack", () => {
   });
 
   test("publishes bucket, locking, table (where there is one) and key with descriptions", () => {
-    for (const name of ["state_bucket_name", "state_locking", "state_kms_key_arn"]) {
-      expect(prod.output?.[name]?.description).toBeTruthy();
-    }
-    expect(prod.output?.lock_table_name).toBeUndefined();
-    expect(prodTable.output?.lock_table_name?.description).toBeTruthy();
+    expect(Object.fromEntries(Object.entries(prod.output ?? {}).map(([name, o]) => [name, o.description]))).toEqual({
+      state_bucket_name: "Bucket that holds every stack's state.",
+      state_locking: "How stacks lock state: s3 (lock objects), dynamodb (the table) or both.",
+      state_kms_key_arn: "KMS key that encrypts state objects and locks.",
+    });
+    expect(prodTable.output?.lock_table_name?.description).toBe("DynamoDB table that holds state locks.");
     expect(Object.keys(resourcesOf(prod, "aws_kms_alias"))).toHaveLength(1);
   });
 });

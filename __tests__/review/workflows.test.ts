@@ -6,7 +6,7 @@ import { parse } from "yaml";
 const dir = join(__dirname, "..", "..", ".github", "workflows");
 const files = readdirSync(dir).filter((f) => f.endsWith(".yml"));
 const text = (f: string) => readFileSync(join(dir, f), "utf8");
-type Step = { name?: string; if?: string; uses?: string; run?: string; with?: Record<string, unknown> };
+type Step = { id?: string; name?: string; if?: string; uses?: string; run?: string; with?: Record<string, unknown> };
 type Job = {
   steps?: Step[];
   uses?: string;
@@ -54,7 +54,13 @@ describe("GitHub workflows", () => {
       "npm install --no-audit --no-fund",
       "npm test",
     ]);
-    expect(jobs.affected.steps?.find((s) => s.run?.includes("npm run --silent affected -- --base"))).toBeDefined();
+    expect(jobs.affected.steps?.find((s) => s.id === "affected")?.run?.split("\n")).toEqual([
+      'matrix=$(npm run --silent affected -- --base "$BASE" --json)',
+      'echo "matrix=$matrix" >> "$GITHUB_OUTPUT"',
+      'echo "any=$(echo "$matrix" | jq \'.stacks | length > 0\')" >> "$GITHUB_OUTPUT"',
+      'npm run --silent affected -- --base "$BASE" >> "$GITHUB_STEP_SUMMARY"',
+      "",
+    ]);
     expect(
       jobs.plan.steps?.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))?.with?.[
         "role-to-assume"
@@ -63,7 +69,9 @@ describe("GitHub workflows", () => {
     expect(jobs.plan.steps?.find((s) => s.run?.includes("npm run plan --"))?.run).toContain(
       "--mock-foundation=if-missing",
     );
-    expect(jobs.comment.steps?.find((s) => s.run?.includes("pr-comments"))).toBeDefined();
+    expect(jobs.comment.steps?.find((s) => s.run?.includes("pr-comments"))?.run).toBe(
+      'npm run --silent pr-comments -- --repo "$GITHUB_REPOSITORY" --pr "$PR" --dir .plans',
+    );
     expect(jobs.comment.needs).toEqual(["affected", "plan"]);
   });
 
@@ -77,7 +85,9 @@ describe("GitHub workflows", () => {
     ).toContain("AWS_PLAN_ROLE_ARN_");
     expect(wf.jobs.check.steps?.find((s) => s.run?.includes("npm run drift --"))?.run).toContain("|| [ $? -eq 2 ]");
     expect(wf.jobs.issues.permissions).toEqual({ contents: "read", issues: "write" });
-    expect(wf.jobs.issues.steps?.find((s) => s.run?.includes("drift-issues"))).toBeDefined();
+    expect(wf.jobs.issues.steps?.find((s) => s.run?.includes("drift-issues"))?.run).toBe(
+      'npm run --silent drift-issues -- --repo "$GITHUB_REPOSITORY" --dir .drift',
+    );
   });
 
   test("main and tags apply in layer order with the apply role, behind each environment's GitHub environment", () => {

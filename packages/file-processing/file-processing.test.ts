@@ -24,8 +24,20 @@ describe("file-processing", () => {
     for (const pab of Object.values(resourcesOf(stack, "aws_s3_bucket_public_access_block"))) {
       expect(pab).toMatchObject({ block_public_acls: true, restrict_public_buckets: true });
     }
-    for (const sse of Object.values(resourcesOf(stack, "aws_s3_bucket_server_side_encryption_configuration"))) {
-      expect(JSON.stringify(sse)).toContain("kms_key_arn");
+    const encryption = Object.values(resourcesOf(stack, "aws_s3_bucket_server_side_encryption_configuration"));
+    expect(encryption).toHaveLength(2);
+    for (const sse of encryption) {
+      expect(sse.rule).toEqual([
+        {
+          apply_server_side_encryption_by_default: {
+            kms_master_key_id: expect.stringMatching(
+              /^\$\{data\.terraform_remote_state\.foundation[^.]*\.outputs\.kms_key_arn\}$/,
+            ),
+            sse_algorithm: "aws:kms",
+          },
+          bucket_key_enabled: true,
+        },
+      ]);
     }
   });
 

@@ -6,7 +6,7 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { KubernetesApp } from "../constructs/kubernetes-app";
+import { CONTAINER_SECURITY_CONTEXT, KubernetesApp, serviceProbes } from "../constructs/kubernetes-app";
 import { loadEnvironments } from "../environments";
 
 import { FoundationStack } from "../stacks/foundation-stack";
@@ -121,14 +121,36 @@ describe("module workloads on Kubernetes", () => {
     expect(values.image).toMatch(/^\$\{local\.foundation_ecr_repository_urls_file_processing_[0-9A-F]+\}:1\.4\.2$/);
   });
 
-  test("the chart's deployment declares liveness and readiness probes", () => {
-    const template = readFileSync(
-      join(__dirname, "..", "packages", "file-processing", "chart", "templates", "deployment.yaml"),
-      "utf8",
+  test("the chart's container gets hardening, probes, pull policy and resources from the construct, as Deployments do; it defaults none", () => {
+    const release = onlyResource(fp.json, "helm_release") as { values: string[] };
+    const values = JSON.parse(release.values[0]);
+    expect(values).toMatchObject({
+      imagePullPolicy: "Always",
+      securityContext: {
+        runAsNonRoot: true,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ["ALL"] },
+      },
+      livenessProbe: { httpGet: { path: "/healthz", port: 8080 }, periodSeconds: 10, initialDelaySeconds: 15 },
+      readinessProbe: { httpGet: { path: "/healthz", port: 8080 }, periodSeconds: 10, initialDelaySeconds: 5 },
+    });
+    // The very objects the construct gives its Deployments and CronJobs.
+    expect(values.securityContext).toEqual(CONTAINER_SECURITY_CONTEXT);
+    expect({ livenessProbe: values.livenessProbe, readinessProbe: values.readinessProbe }).toEqual(
+      serviceProbes("/healthz", 8080),
     );
-    expect(template).toContain("livenessProbe:");
-    expect(template).toContain("readinessProbe:");
-    expect(template).toContain("toYaml .Values.resources");
+    const chart = join(__dirname, "..", "packages", "file-processing", "chart");
+    const template = readFileSync(join(chart, "templates", "deployment.yaml"), "utf8");
+    for (const required of [
+      'required "imagePullPolicy is required" .Values.imagePullPolicy',
+      'required "resources are required" .Values.resources',
+      'required "livenessProbe is required" .Values.livenessProbe',
+      'required "readinessProbe is required" .Values.readinessProbe',
+      'required "securityContext is required" .Values.securityContext',
+    ])
+      expect(template).toContain(required);
+    expect(readFileSync(join(chart, "values.yaml"), "utf8")).not.toMatch(/securityContext|Probe|resources:/);
   });
 
   test("batch module runs a CronJob with requests and limits, from its ECR repository", () => {

@@ -97,6 +97,29 @@ const DNS_EGRESS = {
   ],
 };
 
+/** Every workload's container runs as a non-root user on a read-only root, with no privilege and no capability. */
+export const CONTAINER_SECURITY_CONTEXT: {
+  readonly runAsNonRoot: boolean;
+  readonly readOnlyRootFilesystem: boolean;
+  readonly allowPrivilegeEscalation: boolean;
+  readonly capabilities: { readonly drop: string[] };
+} = {
+  runAsNonRoot: true,
+  readOnlyRootFilesystem: true,
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ["ALL"] },
+};
+
+/**
+ * A service's liveness and readiness probes: GET `healthPath` on its port every 10 s, after 15 s and
+ * 5 s. `port` as the API takes it: a number in a manifest (the chart), a string through the
+ * Kubernetes provider, whose field holds a number or a port name.
+ */
+export function serviceProbes<P extends number | string>(healthPath: string, port: P) {
+  const probe = { httpGet: { path: healthPath, port }, periodSeconds: 10 };
+  return { livenessProbe: { ...probe, initialDelaySeconds: 15 }, readinessProbe: { ...probe, initialDelaySeconds: 5 } };
+}
+
 /**
  * A module's Kubernetes runtime: namespace, IRSA service account (an IAM role trusting exactly this
  * namespace/service account through the cluster's OIDC provider), ConfigMap and the workload.
@@ -146,17 +169,12 @@ export class KubernetesApp extends Construct {
       },
       // Tags are immutable in ECR, so Always only asks the registry which digest the tag names.
       imagePullPolicy: "Always",
-      securityContext: {
-        runAsNonRoot: true,
-        readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ["ALL"] },
-      },
+      securityContext: CONTAINER_SECURITY_CONTEXT,
     };
     const w = props.workload;
     if (w.kind === "deployment") this.deployment(provider, name, ns, account, container, w);
     else if (w.kind === "cronjob") this.cronJob(provider, name, ns, account, container, w);
-    else this.helmRelease(props, ns, account, config, container.resources, w);
+    else this.helmRelease(props, ns, account, config, container, w);
   }
 
   /** The IAM role only this namespace's service account may assume, through the cluster's OIDC provider. */
@@ -253,7 +271,6 @@ export class KubernetesApp extends Construct {
     w: DeploymentWorkload,
   ): void {
     const labels = this.labels;
-    const probe = { httpGet: { path: w.healthPath, port: String(w.port) }, periodSeconds: 10 };
     new ServiceV1(this, "service", {
       provider,
       metadata: { name, namespace: ns, labels },
@@ -277,8 +294,7 @@ export class KubernetesApp extends Construct {
               {
                 ...container,
                 port: [{ containerPort: w.port }],
-                livenessProbe: { ...probe, initialDelaySeconds: 15 },
-                readinessProbe: { ...probe, initialDelaySeconds: 5 },
+                ...serviceProbes(w.healthPath, String(w.port)),
               },
             ],
           },
@@ -326,9 +342,10 @@ export class KubernetesApp extends Construct {
     ns: string,
     account: ServiceAccountV1,
     config: ConfigMapV1,
-    resources: Container["resources"],
+    container: Container,
     w: HelmWorkload,
   ): void {
+    // The chart renders what the other workloads get from this construct: it hardens nothing itself.
     const chart = new TerraformAsset(this, "chart", { path: w.chartDir, type: AssetType.DIRECTORY });
     new Release(this, "release", {
       provider: props.cluster.helm,
@@ -341,10 +358,12 @@ export class KubernetesApp extends Construct {
           image: props.image,
           replicas: w.replicas,
           port: w.port,
-          healthPath: w.healthPath,
           serviceAccountName: account.metadata.name,
           configMapName: config.metadata.name,
-          resources,
+          resources: container.resources,
+          imagePullPolicy: container.imagePullPolicy,
+          securityContext: container.securityContext,
+          ...serviceProbes(w.healthPath, w.port),
         }),
       ],
     });
@@ -358,5 +377,5 @@ type Container = {
   envFrom: { configMapRef: { name: string } }[];
   resources: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
   imagePullPolicy: string;
-  securityContext: Record<string, unknown>;
+  securityContext: typeof CONTAINER_SECURITY_CONTEXT;
 };

@@ -948,7 +948,7 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
   });
 
   step(
-    "reviewed-plan apply: the plan job saves the plan with the planner role (summary in the run), the apply job applies exactly it; a plan whose state changed since is refused and a new one applied; another commit's, another stack's or no plan is refused; the plan role cannot read a saved plan",
+    "reviewed-plan apply: the plan job saves the plan with the planner role (summary in the run), the apply job applies exactly it; a plan whose state changed since is refused and a new one applied; another commit's, another stack's or no plan is refused; neither the plan role nor the planner can read a saved plan",
     async () => {
       const stack = "local-ml-platform";
       const foundation = (await stateObject("foundation")).outputs;
@@ -989,24 +989,30 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
         expect(first.summary).toContain(`### \`${stack}\`: 0 to create, 0 to update, 1 to replace, 0 to destroy`);
         expect(first.summary).toContain(`Saved for commit \`${rehearsal.commit}\``);
         expect(await saved(rehearsal.commit)).toBe(1);
-        // The pull requests' plan role reads state, never a saved plan.
-        const planRole = await assumeRole(foundation.plan_role_arn.value as string, "pull-request-1");
+        // The pull requests' plan role reads state, never a saved plan; the planner writes them, reads none.
+        const roles = {
+          plan: await assumeRole(foundation.plan_role_arn.value as string, "pull-request-1"),
+          planner: await assumeRole(foundation.planner_role_arn.value as string, "apply-plan-job"),
+        };
         await emulator(["iam", "on"]);
         try {
-          const denied = await new S3Client({
-            ...aws,
-            credentials: {
-              accessKeyId: planRole.AWS_ACCESS_KEY_ID!,
-              secretAccessKey: planRole.AWS_SECRET_ACCESS_KEY!,
-              sessionToken: planRole.AWS_SESSION_TOKEN,
-            },
-          })
-            .send(new GetObjectCommand({ Bucket: env.state.bucket, Key: key(rehearsal.commit) }))
-            .then(
-              () => "read",
-              (e: Error) => e.name,
-            );
-          expect(denied).toBe("AccessDenied");
+          const reads: Record<string, string> = {};
+          for (const [role, credentials] of Object.entries(roles)) {
+            reads[role] = await new S3Client({
+              ...aws,
+              credentials: {
+                accessKeyId: credentials.AWS_ACCESS_KEY_ID!,
+                secretAccessKey: credentials.AWS_SECRET_ACCESS_KEY!,
+                sessionToken: credentials.AWS_SESSION_TOKEN,
+              },
+            })
+              .send(new GetObjectCommand({ Bucket: env.state.bucket, Key: key(rehearsal.commit) }))
+              .then(
+                () => "read",
+                (e: Error) => e.name,
+              );
+          }
+          expect(reads).toEqual({ plan: "AccessDenied", planner: "AccessDenied" });
         } finally {
           await emulator(["iam", "off"]);
         }

@@ -977,7 +977,12 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
           await emulator(["iam", "off"]);
         }
       };
-      const applyJob = (commit = rehearsal.commit) => rehearsal.apply(stack, tools, commit);
+      /** The apply job: the apply role's credentials (configure-aws-credentials), as the saved plan's configuration expects. */
+      const applyCredentials = {
+        ...(await assumeRole(foundation.apply_role_arn.value as string, "apply-job")),
+        PLATFORM_LOCAL_CREDENTIALS: "environment",
+      };
+      const applyJob = (commit = rehearsal.commit) => rehearsal.apply(stack, { ...tools, ...applyCredentials }, commit);
       try {
         // 1. Reviewed and applied: the plan (one replacement) is saved, its summary is in the run.
         await tofu(["taint", target]);
@@ -1049,7 +1054,7 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
           }),
         );
         try {
-          const otherStack = await rehearsal.apply("local-data-pipeline", tools);
+          const otherStack = await rehearsal.apply("local-data-pipeline", { ...tools, ...applyCredentials });
           expect(otherStack.code).toBe(1);
           expect(otherStack.output).toContain(
             `plan-apply: the saved plan s3://${env.state.bucket}/${otherStackKey} was saved for ${stack} at commit ${rehearsal.commit}, not local-data-pipeline at ${rehearsal.commit}`,

@@ -1,4 +1,5 @@
 import { App } from "cdktf";
+import { TARGET_VERSIONS } from "./core/engine";
 import { buildPlatform, planPlatform, selectStacks, stackLayers, type StackClosure } from "./app";
 import { ConfigError, loadEnvironments } from "./environments";
 import { EMULATORS } from "./environments/emulators";
@@ -44,7 +45,8 @@ for (const plan of plans) {
     );
 }
 
-const app = new App();
+// The engines the stacks target (core/engine.ts), in the context key CDK Terrain validates against.
+const app = new App({ context: { targetVersions: TARGET_VERSIONS } });
 try {
   buildPlatform(app, plans, {
     bootstrapLocalStatePath: process.env.PLATFORM_BOOTSTRAP_LOCAL_STATE || undefined,

@@ -9,3 +9,12 @@ export const ENGINE_SINCE = [1, 11] as const;
 
 /** `required_version` of every stack. */
 export const REQUIRED_ENGINE_VERSION = `>= ${ENGINE_SINCE.join(".")}.0`;
+
+/**
+ * The same floor as the app's `targetVersions` context, which CDK Terrain checks the stacks' features
+ * against (S3 lock objects, ephemeral resources...) at synth; cdktf ignores the key.
+ */
+export const TARGET_VERSIONS = {
+  terraform: `>=${ENGINE_SINCE.join(".")}.0`,
+  opentofu: `>=${ENGINE_SINCE.join(".")}.0`,
+} as const;

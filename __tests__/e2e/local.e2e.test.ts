@@ -129,6 +129,24 @@ const SCRATCH_ENDPOINT = `http://127.0.0.1:${SCRATCH.port}`;
 const aws = sdkConfig(env);
 const s3 = new S3Client(aws);
 
+const TERRAIN = join(REPO, ".e2e", "terrain");
+
+/**
+ * README's "Moving to CDK Terrain" rehearsal, as a team runs it: on the current Node (the machine's
+ * may be older than cdktn needs), with the toolchain's engine and provider mirror for `cdktn get`.
+ */
+async function terrainRehearsal(): Promise<string> {
+  const node = (await must("bash", [join(REPO, "local", "node.sh")], { log: "terrain.log" })).output
+    .trim()
+    .split("\n")
+    .pop()!;
+  const rehearsal = await must("npm", ["run", "--silent", "terrain-rehearsal", "--", "--out", TERRAIN], {
+    env: { ...tools, PATH: `${node}:${tools.PATH ?? process.env.PATH}` },
+    log: "terrain.log",
+  });
+  return rehearsal.output;
+}
+
 /** Credentials of a role, through the emulator's STS, the way configure-aws-credentials gets them. */
 async function assumeRole(roleArn: string, session: string): Promise<NodeJS.ProcessEnv> {
   const sts = new STSClient({ region: env.region, endpoint: env.endpoint });
@@ -263,7 +281,7 @@ const stateObject = async (stack: string) =>
   );
 
 let besides: Record<
-  "fixture" | "guard" | "validate" | "engine" | "kubernetes" | "localstack",
+  "fixture" | "guard" | "validate" | "engine" | "kubernetes" | "localstack" | "terrain",
   { awaited: () => Promise<unknown> }
 >;
 let queueStacksDestroyed: { awaited: () => Promise<unknown> } | undefined;
@@ -285,6 +303,7 @@ beforeAll(async () => {
   rmSync(join(REPO, ".bootstrap", "local.tfstate"), { force: true });
   rmSync(join(REPO, ".e2e", "tflocal"), { recursive: true, force: true });
   besides = {
+    terrain: beside("CDK Terrain rehearsal (npm run terrain-rehearsal on Node 24)", terrainRehearsal),
     fixture: beside("plan summary of a real create/update/replace/destroy plan (scratch emulator)", () =>
       planFixture(tools, SCRATCH_ENDPOINT),
     ),
@@ -1079,6 +1098,30 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
     },
   );
 
+  step("the CDK Terrain build plans the local stacks that the cdktf build deployed: no changes", async () => {
+    await besides.terrain.awaited();
+    const queue = [...ALL_STACKS];
+    const planned: Record<string, number> = {};
+    const worker = async () => {
+      for (let stack = queue.shift(); stack; stack = queue.shift()) {
+        const cwd = join(TERRAIN, "cdktn.out", "stacks", stack);
+        await must(tools.TERRAFORM_BINARY_NAME!, ["init", "-input=false", "-no-color"], {
+          cwd,
+          env: tools,
+          log: "terrain-plan.log",
+        });
+        const plan = await run(
+          tools.TERRAFORM_BINARY_NAME!,
+          ["plan", "-input=false", "-no-color", "-lock-timeout=120s", "-detailed-exitcode"],
+          { cwd, env: tools, log: "terrain-plan.log" },
+        );
+        planned[stack] = plan.code;
+      }
+    };
+    await Promise.all([worker(), worker()]);
+    expect(planned).toEqual(Object.fromEntries(ALL_STACKS.map((s) => [s, 0])));
+  });
+
   step("plain cdktf without the project's wrappers, offline: npx cdktf list and diff, no error line", async () => {
     const plain = join(REPO, ".e2e", "plain-cdktf");
     const list = await must("npx", ["cdktf", "list", "--output", plain], { env: tools, log: "plain-cdktf.log" });
@@ -1508,6 +1551,23 @@ describe(`local environment, end to end (${engineOf(tools.TERRAFORM_BINARY_NAME)
 });
 
 describe("beside the main line", () => {
+  test("CDK Terrain: the repository moved to cdktn on Node 24 installs, generates its kubernetes and helm bindings, type-checks, and synthesizes every stack; what differs from the cdktf synth is the version stamp and the providers' spelled-out sources", async () => {
+    const output = (await besides.terrain.awaited()) as string;
+    expect(output).toContain("[terrain] generated bindings with cdktn get: kubernetes 3.2.1, helm 3.2.0");
+    expect(output).toContain("[terrain] the moved copy type-checks against cdktn");
+    expect(output).toMatch(/\[terrain\] 24 stacks: 0 identical, 24 with differences;/);
+    const differences = output
+      .split("\n")
+      .filter((l) => l.startsWith("  /"))
+      .map((l) => l.replace(/\s+in .*$/, ""));
+    expect(differences).toEqual([
+      '  /"//"/metadata/version: "0.21.0" -> "0.24.0"',
+      '  /terraform/required_providers/aws/source: "aws" -> "hashicorp/aws"',
+      '  /terraform/required_providers/helm/source: "helm" -> "hashicorp/helm"',
+      '  /terraform/required_providers/kubernetes/source: "kubernetes" -> "hashicorp/kubernetes"',
+    ]);
+  }, 900_000);
+
   test("plan summary of a real plan with create, update, replace, destroy and secrets", async () => {
     expectRenderedPlan(JSON.parse((await besides.fixture.awaited()) as string));
   }, 900_000);

@@ -44,7 +44,9 @@ describe("the move to CDK Terrain (scripts/lib/terrain-move.ts)", () => {
     expect(moveSource("main.ts", 'import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";')).toBe(
       'import { KubernetesProvider } from "./.gen/providers/kubernetes/provider";',
     );
-    expect(() => moveSource("a/b.ts", 'import { X } from "@cdktf/provider-random/lib/x";')).toThrow(
+    // Written in two parts so that the rehearsal, which moves this file too, does not read it as an import.
+    const unknown = 'import { X } from "@cdktf/' + 'provider-random/lib/x";';
+    expect(() => moveSource("a/b.ts", unknown)).toThrow(
       "a/b.ts: imports @cdktf/provider-random, which the move to cdktn does not know; add it to PROVIDERS in scripts/lib/terrain-move.ts",
     );
   });

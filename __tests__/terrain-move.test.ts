@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
+  bindingsProblem,
   CDKTN,
   moveCdktfJson,
   moveScript,
@@ -89,6 +90,17 @@ describe("the move to CDK Terrain (scripts/lib/terrain-move.ts)", () => {
     const line = 'exec "${PLATFORM_CDKTF_BIN:-$repo/node_modules/.bin/cdktf}" "$command" "$@"';
     expect(moveScript(line)).toBe('exec "${PLATFORM_CDKTF_BIN:-$repo/node_modules/.bin/cdktn}" "$command" "$@"');
     expect(moveScript(readFileSync(join(ROOT, "scripts", "cdktf.sh"), "utf8"))).toContain("node_modules/.bin/cdktn}");
+  });
+
+  test("bindings cdktn get could not generate are named with their release and the engine's words", () => {
+    const generated = { kubernetes: "3.2.1", helm: "3.2.0" };
+    const message = bindingsProblem(["helm"], generated, "Error: Failed to query available provider packages");
+    expect(message).toBe(
+      "cdktn get could not generate bindings for helm (hashicorp/helm@3.2.0): it reads each provider's schema through the toolchain's engine and provider mirror (bash local/toolchain.sh builds them):\nError: Failed to query available provider packages",
+    );
+    expect(bindingsProblem([], generated, "")).toContain(
+      "kubernetes (hashicorp/kubernetes@3.2.1), helm (hashicorp/helm@3.2.0)",
+    );
   });
 
   test("cdktn-cli needs Node 22.19 or later", () => {

@@ -13,6 +13,7 @@ import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { ConfigError } from "../environments";
 import {
+  bindingsProblem,
   CDKTN,
   CDKTN_NODE,
   moveCdktfJson,
@@ -158,9 +159,7 @@ export async function terrainRehearsal(argv: readonly string[]): Promise<number>
   });
   const missing = Object.keys(generated).filter((p) => !existsSync(join(moved, ".gen", "providers", p, "provider")));
   if (get.status !== 0 || missing.length > 0) {
-    throw new ConfigError(
-      `cdktn get could not generate bindings for ${(missing.length > 0 ? missing : Object.keys(generated)).map((p) => `${p} (hashicorp/${p}@${generated[p]})`).join(", ")}: it reads each provider's schema through the toolchain's engine and provider mirror (bash local/toolchain.sh builds them):\n${`${get.stdout}${get.stderr}`.slice(-2000)}`,
-    );
+    throw new ConfigError(bindingsProblem(missing, generated, `${get.stdout}${get.stderr}`));
   }
   say(
     `generated bindings with cdktn get: ${Object.entries(generated)

@@ -103,3 +103,19 @@ export function moveCdktfJson(
     terraformProviders: Object.entries(generated).map(([name, version]) => `hashicorp/${name}@${version}`),
   };
 }
+
+/**
+ * What `cdktn get` failed to generate, naming each provider and its release, with the engine's words:
+ * `missing` are the providers without bindings afterwards (all of them when the command failed
+ * before writing any).
+ */
+export function bindingsProblem(
+  missing: readonly string[],
+  generated: Readonly<Record<string, string>>,
+  output: string,
+): string {
+  const named = (missing.length > 0 ? missing : Object.keys(generated)).map(
+    (p) => `${p} (hashicorp/${p}@${generated[p]})`,
+  );
+  return `cdktn get could not generate bindings for ${named.join(", ")}: it reads each provider's schema through the toolchain's engine and provider mirror (bash local/toolchain.sh builds them):\n${output.slice(-2000)}`;
+}

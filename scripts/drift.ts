@@ -6,7 +6,7 @@
 // changes say what an apply would do (review/drift.ts tells drift from pending code changes). Writes per stack <stack>.drift.json and
 // <stack>.drift.md, and drift.json / drift.md for the run, into DIR (default .drift); prints the
 // Markdown (or the JSON with --json). Exit 0 no drift, 2 drift, 1 a stack could not be checked.
-import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -17,8 +17,9 @@ import { MODULES, platformInputs } from "../packages";
 import { cloudEnvironments } from "../review/affected";
 import { driftExitCode, driftOf, renderDrift, renderStackDrift, type StackDrift } from "../review/drift";
 import { isStackOf, stateKey } from "../core/naming";
-import { httpStatus, sdkConfig } from "./aws";
-import { inOrder, synthStacks, tofu } from "./lib/stack-runs";
+import { sdkConfig } from "./aws";
+import { stateObjectExists } from "./lib/state-object";
+import { inOrder, planToFile, synthStacks } from "./lib/stack-runs";
 import { managedResources, preflightForStacks } from "./state";
 
 const repo = resolve(__dirname, "..");
@@ -90,15 +91,16 @@ async function wrongAccount(plans: EnvironmentPlan[], stacks: string[]): Promise
  * stack leaves an empty one). Otherwise false, or the reason its state cannot be read.
  */
 async function deployed(env: Environment, stack: string): Promise<true | false | string> {
-  const key = stateKey(env, stack.slice(env.name.length + 1));
+  const short = stack.slice(env.name.length + 1);
+  const key = stateKey(env, short);
   const s3 = new S3Client(sdkConfig(env));
   try {
-    await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: key }));
+    if (!(await stateObjectExists(s3, env, short))) return false;
     return (await managedResources(s3, env.state.bucket, key)) > 0;
   } catch (e) {
-    const status = httpStatus(e);
-    if (status === 404 || (e as Error).name === "NoSuchBucket" || (e as Error).name === "NoSuchKey") return false;
-    return `cannot read the state object s3://${env.state.bucket}/${key}: ${status === 403 ? "access denied" : (e as Error).message}`;
+    return e instanceof ConfigError
+      ? e.message
+      : `cannot read the state object s3://${env.state.bucket}/${key}: ${(e as Error).message}`;
   }
 }
 
@@ -117,24 +119,12 @@ async function checkStack(
     pending: [],
     error,
   });
-  const dir = join(outdir, "stacks", stack);
-  // -reconfigure: a working directory from before a locking change takes the new lock settings;
-  // the state location of a stack never changes (stacks/state.ts), so there is nothing to migrate.
-  const init = await tofu(binary, dir, ["init", "-input=false", "-no-color", "-reconfigure"]);
-  if (init.status !== 0) return failed(`init failed:\n${init.stdout}${init.stderr}`);
-  const file = join(out, `${stack}.drift.tfplan`);
-  const plan = await tofu(binary, dir, [
-    "plan",
-    "-input=false",
-    "-no-color",
+  const planned = await planToFile(binary, join(outdir, "stacks", stack), join(out, `${stack}.drift.tfplan`), [
     "-lock=false",
     "-detailed-exitcode",
-    `-out=${file}`,
   ]);
-  if (plan.status !== 0 && plan.status !== 2) return failed(`plan failed:\n${plan.stdout}${plan.stderr}`);
-  const show = await tofu(binary, dir, ["show", "-json", file]);
-  if (show.status !== 0) return failed(`show -json failed:\n${show.stderr}`);
-  return driftOf(stack, env.name, JSON.parse(show.stdout));
+  if ("error" in planned) return failed(planned.error);
+  return driftOf(stack, env.name, planned.json as Parameters<typeof driftOf>[2]);
 }
 
 async function main(): Promise<number> {

@@ -4,7 +4,7 @@
 // default one per CPU core), saves the plan, its JSON (`show -json`) and a Markdown summary per stack
 // in DIR (default .plans), and prints the summaries one block per stack in the order selected.
 // Exit code like -detailed-exitcode: 0 no changes, 2 changes, 1 failure of any stack.
-import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { S3Client } from "@aws-sdk/client-s3";
 import { cpus } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -12,9 +12,10 @@ import { type EnvironmentPlan, planPlatform, selectStacks } from "../app";
 import { ConfigError, loadEnvironments } from "../environments";
 import { MODULES, platformInputs } from "../packages";
 import { summarizePlan } from "../review/plan-summary";
-import { stackName, stateKey } from "../core/naming";
-import { httpStatus, sdkConfig } from "./aws";
-import { inOrder, synthStacks, tofu } from "./lib/stack-runs";
+import { FOUNDATION_STACK, stackName } from "../core/naming";
+import { sdkConfig } from "./aws";
+import { stateObjectExists } from "./lib/state-object";
+import { inOrder, planToFile, synthStacks } from "./lib/stack-runs";
 import { preflightForStacks } from "./state";
 
 const repo = resolve(__dirname, "..");
@@ -54,15 +55,8 @@ async function foundationMissing(plans: EnvironmentPlan[], stacks: string[]): Pr
   for (const { env, modules } of plans) {
     const mine = modules.map((m) => stackName(env, m.module.name)).filter((s) => stacks.includes(s));
     if (mine.length === 0) continue;
-    try {
-      await new S3Client(sdkConfig(env)).send(
-        new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, "foundation") }),
-      );
-    } catch (e) {
-      const status = httpStatus(e);
-      if (status !== 404 && status !== 403 && (e as Error).name !== "NoSuchBucket") throw e;
+    if (!(await stateObjectExists(new S3Client(sdkConfig(env)), env, FOUNDATION_STACK)))
       mine.forEach((s) => missing.add(s));
-    }
   }
   return missing;
 }
@@ -82,26 +76,13 @@ async function planStack(
   stack: string,
   mocked: boolean,
 ): Promise<StackResult> {
-  const dir = join(outdir, "stacks", stack);
-  // -reconfigure: a working directory from before a locking change takes the new lock settings;
-  // the state location of a stack never changes (stacks/state.ts), so there is nothing to migrate.
-  const init = await tofu(binary, dir, ["init", "-input=false", "-no-color", "-reconfigure"]);
-  if (init.status !== 0) return { stack, error: `${stack}: init failed:\n${init.stdout}${init.stderr}` };
-  const planFile = join(out, `${stack}.tfplan`);
-  const plan = await tofu(binary, dir, [
-    "plan",
-    "-input=false",
-    "-no-color",
+  const planned = await planToFile(binary, join(outdir, "stacks", stack), join(out, `${stack}.tfplan`), [
     "-lock-timeout=120s",
     "-detailed-exitcode",
-    `-out=${planFile}`,
   ]);
-  if (plan.status !== 0 && plan.status !== 2)
-    return { stack, error: `${stack}: plan failed:\n${plan.stdout}${plan.stderr}` };
-  const show = await tofu(binary, dir, ["show", "-json", planFile]);
-  if (show.status !== 0) return { stack, error: `${stack}: show -json failed:\n${show.stderr}` };
-  writeFileSync(join(out, `${stack}.json`), show.stdout);
-  const summary = summarizePlan(stack, JSON.parse(show.stdout));
+  if ("error" in planned) return { stack, error: `${stack}: ${planned.error}` };
+  writeFileSync(join(out, `${stack}.json`), JSON.stringify(planned.json));
+  const summary = summarizePlan(stack, planned.json as Parameters<typeof summarizePlan>[1]);
   const banner = mocked
     ? `> [!NOTE]\n> Planned against **mock foundation outputs**: the ${stack.split("-")[0]} foundation is not applied yet. This plan cannot be applied.\n\n`
     : "";

@@ -27,7 +27,7 @@ import { ConfigError, type Environment, loadEnvironments } from "../environments
 import { MODULES, platformInputs } from "../packages";
 import { summarizePlan } from "../review/plan-summary";
 import { httpStatus, sdkConfig } from "./aws";
-import { synthStacks, tofu } from "./lib/stack-runs";
+import { planToFile, synthStacks, tofu } from "./lib/stack-runs";
 import { preflightForStacks } from "./state";
 
 const repo = resolve(__dirname, "..");
@@ -92,15 +92,17 @@ function environmentOf(stack: string): Environment {
   return plans.find((p) => p.env.name === splitStackName(stack).env)!.env;
 }
 
-/** Synthesizes the stack and runs init in a fresh directory; returns the stack's directory. */
-async function prepared(stack: string, binary: string): Promise<{ dir: string; cleanup: () => void }> {
+/** Synthesizes the stack in a fresh directory (and runs init there, unless `init` is false). */
+async function prepared(stack: string, binary: string, init = true): Promise<{ dir: string; cleanup: () => void }> {
   const outdir = mkdtempSync(join(tmpdir(), "saved-plan-"));
   const cleanup = () => rmSync(outdir, { recursive: true, force: true });
   try {
     synthStacks([stack], outdir);
     const dir = join(outdir, "stacks", stack);
-    const init = await tofu(binary, dir, ["init", "-input=false", "-no-color"]);
-    if (init.status !== 0) throw new Error(`${stack}: init failed:\n${init.stdout}${init.stderr}`);
+    if (init) {
+      const done = await tofu(binary, dir, ["init", "-input=false", "-no-color"]);
+      if (done.status !== 0) throw new Error(`${stack}: init failed:\n${done.stdout}${done.stderr}`);
+    }
     return { dir, cleanup };
   } catch (e) {
     cleanup();
@@ -110,20 +112,12 @@ async function prepared(stack: string, binary: string): Promise<{ dir: string; c
 
 async function save(stack: string, commit: string, binary: string): Promise<number> {
   const env = environmentOf(stack);
-  const { dir, cleanup } = await prepared(stack, binary);
+  const { dir, cleanup } = await prepared(stack, binary, false);
   try {
     const planFile = join(dir, "saved.tfplan");
-    const plan = await tofu(binary, dir, [
-      "plan",
-      "-input=false",
-      "-no-color",
-      "-lock-timeout=120s",
-      `-out=${planFile}`,
-    ]);
-    if (plan.status !== 0) throw new Error(`${stack}: plan failed:\n${plan.stdout}${plan.stderr}`);
-    const show = await tofu(binary, dir, ["show", "-json", planFile]);
-    if (show.status !== 0) throw new Error(`${stack}: show -json failed:\n${show.stderr}`);
-    const summary = summarizePlan(stack, JSON.parse(show.stdout));
+    const planned = await planToFile(binary, dir, planFile, ["-lock-timeout=120s"]);
+    if ("error" in planned) throw new Error(`${stack}: ${planned.error}`);
+    const summary = summarizePlan(stack, planned.json as Parameters<typeof summarizePlan>[1]);
     const bytes = readFileSync(planFile);
     const record: SavedPlanRecord = { stack, commit, sha256: createHash("sha256").update(bytes).digest("hex") };
     const key = savedPlanKey(env, splitStackName(stack).stack, commit);

@@ -11,7 +11,6 @@ import {
   GetBucketVersioningCommand,
   GetObjectCommand,
   HeadBucketCommand,
-  HeadObjectCommand,
   ListObjectsV2Command,
   S3Client,
 } from "@aws-sdk/client-s3";
@@ -19,6 +18,7 @@ import { ConfigError, type Environment, loadEnvironments } from "../environments
 import { BOOTSTRAP_STACK, FOUNDATION_STACK, isStackOf, stackName, stateKey } from "../core/naming";
 import { httpStatus, sdkConfig } from "./aws";
 import { type Engine, engineOf, engineProblems, versioningProblems } from "./lib/engine";
+import { stateObjectExists } from "./lib/state-object";
 
 async function bucketExists(s3: S3Client, env: Environment): Promise<boolean> {
   try {
@@ -32,13 +32,7 @@ async function bucketExists(s3: S3Client, env: Environment): Promise<boolean> {
 
 async function exists(s3: S3Client, env: Environment, stack: string): Promise<string> {
   if (!(await bucketExists(s3, env))) return "no-bucket";
-  try {
-    await s3.send(new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, stack) }));
-    return "present";
-  } catch (e) {
-    if (httpStatus(e) === 404) return "no-object";
-    throw e;
-  }
+  return (await stateObjectExists(s3, env, stack)) ? "present" : "no-object";
 }
 
 /** Every object in the state bucket but the bootstrap's own state: other stacks' state and locks. */

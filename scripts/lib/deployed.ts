@@ -9,6 +9,7 @@ import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { stackName, stateKey } from "../../core/naming";
 import { ConfigError, type Environment } from "../../environments";
 import { httpStatus } from "../aws";
+import { stateReadFailure } from "./state-object";
 
 /** A module stack's outputs, from its state; a stack without state is an error saying to deploy it. */
 export async function stackOutputs(s3: S3Client, env: Environment, module: string): Promise<Record<string, unknown>> {
@@ -18,7 +19,8 @@ export async function stackOutputs(s3: S3Client, env: Environment, module: strin
     const state = JSON.parse(await body.Body!.transformToString()) as { outputs?: Record<string, { value: unknown }> };
     return Object.fromEntries(Object.entries(state.outputs ?? {}).map(([k, v]) => [k, v.value]));
   } catch (e) {
-    if (httpStatus(e) !== 404) throw e;
+    const failure = stateReadFailure(e, env.state.bucket, key);
+    if (failure !== "missing") throw failure;
     const stack = stackName(env, module);
     throw new ConfigError(
       `${stack} is not deployed (no state at s3://${env.state.bucket}/${key}); deploy it first: npm run deploy -- ${stack}`,

@@ -27,6 +27,30 @@ export function tofu(binary: string, cwd: string, args: string[]): Promise<Ran> 
   });
 }
 
+/** What planToFile gives: the plan's JSON and the plan's exit code, or the step that failed with its output. */
+export type PlannedToFile = { readonly exitCode: number; readonly json: unknown } | { readonly error: string };
+
+/**
+ * The plan of one synthesized stack directory, saved to `file`: init, plan with `planArgs` (exit 2
+ * counts as done: changes, under -detailed-exitcode), and the file's `show -json`.
+ */
+export async function planToFile(
+  binary: string,
+  dir: string,
+  file: string,
+  planArgs: readonly string[],
+): Promise<PlannedToFile> {
+  // -reconfigure: a working directory from before a locking change takes the new lock settings;
+  // the state location of a stack never changes (stacks/state.ts), so there is nothing to migrate.
+  const init = await tofu(binary, dir, ["init", "-input=false", "-no-color", "-reconfigure"]);
+  if (init.status !== 0) return { error: `init failed:\n${init.stdout}${init.stderr}` };
+  const plan = await tofu(binary, dir, ["plan", "-input=false", "-no-color", ...planArgs, `-out=${file}`]);
+  if (plan.status !== 0 && plan.status !== 2) return { error: `plan failed:\n${plan.stdout}${plan.stderr}` };
+  const show = await tofu(binary, dir, ["show", "-json", file]);
+  if (show.status !== 0) return { error: `show -json failed:\n${show.stderr}` };
+  return { exitCode: plan.status, json: JSON.parse(show.stdout) };
+}
+
 /** Synthesizes exactly `stacks` into `outdir` (its `stacks/<name>` directories); throws with synth's message. */
 export function synthStacks(stacks: readonly string[], outdir: string, env: NodeJS.ProcessEnv = {}): void {
   const synth = spawnSync(process.execPath, ["-r", "./scripts/register.js", "main.ts"], {

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { globMatches } from "../core/glob";
-import { BOOTSTRAP_STACK, FOUNDATION_STACK, stackName } from "../core/naming";
+import { BOOTSTRAP_STACK, FOUNDATION_STACK, splitStackName, stackName } from "../core/naming";
 
 /** One stack of the platform as the affected analysis sees it. */
 export interface StackInfo {
@@ -105,7 +105,7 @@ export function platformStacks(envs: { name: string; modules: string[] }[], modu
 export function affectedStacks(repo: string, stacks: StackInfo[], changed: string[]): AffectedStack[] {
   const envNames = [...new Set(stacks.map((s) => s.env))];
   const envFile = (env: string) => `environments/${env}.ts`;
-  const moduleFile = (stack: StackInfo) => `packages/${stack.name.slice(stack.env.length + 1)}/environments.ts`;
+  const moduleFile = (stack: StackInfo) => `packages/${splitStackName(stack.name).stack}/environments.ts`;
   const moduleFiles = new Set(stacks.filter((s) => s.layer === "module").map(moduleFile));
   const envFiles = new Set([...envNames.map(envFile), ...moduleFiles]);
   const configRoots = ["environments"]

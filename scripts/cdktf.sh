@@ -39,10 +39,8 @@ done
 # A locking mode that this engine or the state bucket cannot honour stops here, naming the
 # environment (scripts/state.ts preflight). PLATFORM_LOCKING_PREFLIGHT=0 skips the check.
 if [[ "$command" =~ ^(deploy|destroy|diff)$ && ${#stacks[@]} -gt 0 && "${PLATFORM_LOCKING_PREFLIGHT:-1}" != 0 ]]; then
-  envs="$(printf '%s\n' "${stacks[@]}" | sed 's/-.*//' | grep -v '[*?[]' | sort -u | paste -sd, -)" || true
-  if [[ -n "$envs" ]]; then
-    NODE_NO_WARNINGS=1 node -r ./scripts/register.js scripts/state.ts preflight "$envs" || exit 1
-  fi
+  # The environments are read from the stack names by core/naming.ts, not here.
+  NODE_NO_WARNINGS=1 node -r ./scripts/register.js scripts/state.ts preflight-stacks "${stacks[@]}" || exit 1
 fi
 if [[ "$command" =~ ^(deploy|destroy)$ ]]; then
   if [[ ${#stacks[@]} -gt 1 || "${stacks[0]:-}" == *[*?[]* ]]; then

@@ -6,7 +6,7 @@
 // alone. Values are never printed.
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { randomInt } from "node:crypto";
-import { secretName, splitStackName, stackName } from "../core/naming";
+import { BOOTSTRAP_STACK, FOUNDATION_STACK, secretName, splitStackName, stackName } from "../core/naming";
 import { ConfigError, type Environment, loadEnvironments } from "../environments";
 import { MODULES, platformInputs } from "../packages";
 import type { SecretDeclaration } from "../stacks/module-api";
@@ -46,7 +46,7 @@ export function modulesToFill(env: Environment, names: readonly string[]): strin
   return names.flatMap((n) => {
     const { env: prefix, stack } = splitStackName(n);
     const module = prefix === env.name && stack ? stack : n;
-    if (stack === "bootstrap" || stack === "foundation") return [];
+    if (stack === BOOTSTRAP_STACK || stack === FOUNDATION_STACK) return [];
     if (!MODULES.some((m) => m.name === module)) {
       throw new ConfigError(
         `"${n}" is no module of ${env.name}; modules with secrets there: ${enabled.join(", ") || "none"}`,

@@ -15,7 +15,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { ConfigError, type Environment, loadEnvironments } from "../environments";
-import { BOOTSTRAP_STACK, FOUNDATION_STACK, isStackOf, stackName, stateKey } from "../core/naming";
+import { BOOTSTRAP_STACK, FOUNDATION_STACK, isStackOf, splitStackName, stackName, stateKey } from "../core/naming";
 import { httpStatus, sdkConfig } from "./aws";
 import { type Engine, engineOf, engineProblems, versioningProblems } from "./lib/engine";
 import { stateObjectExists } from "./lib/state-object";
@@ -37,7 +37,7 @@ async function exists(s3: S3Client, env: Environment, stack: string): Promise<st
 
 /** Every object in the state bucket but the bootstrap's own state: other stacks' state and locks. */
 export async function otherStateObjects(s3: S3Client, env: Environment): Promise<string[]> {
-  const own = stateKey(env, "bootstrap");
+  const own = stateKey(env, BOOTSTRAP_STACK);
   const keys: string[] = [];
   let token: string | undefined;
   do {
@@ -154,19 +154,32 @@ export function describeLocking(env: Environment): string {
 async function main(): Promise<number> {
   const [command, envName, stack] = process.argv.slice(2);
   const usage =
-    "usage: state.ts exists <environment> <stack> | destroy-check <environment> | preflight <environment,...> | locking <environment> | stack-name <environment> bootstrap|foundation";
+    "usage: state.ts exists <environment> <stack> | destroy-check <environment> | preflight <environment,...> | preflight-stacks <stack or pattern> ... | locking <environment> | stack-name <environment> bootstrap|foundation";
   if (command === "stack-name" && envName && (stack === BOOTSTRAP_STACK || stack === FOUNDATION_STACK)) {
     // The id of a platform stack, for scripts/bootstrap.sh: names are built in core/naming.ts only.
     console.log(stackName({ name: envName }, stack));
     return 0;
   }
-  if (!envName || !((command === "exists" && stack) || ["destroy-check", "preflight", "locking"].includes(command))) {
+  if (
+    !envName ||
+    !(
+      (command === "exists" && stack) ||
+      ["destroy-check", "preflight", "preflight-stacks", "locking"].includes(command)
+    )
+  ) {
     console.error(usage);
     return 2;
   }
-  if (command === "preflight") {
-    // Names that are no environment are left to the synth, which lists the valid stacks.
-    const names = envName.split(",");
+  if (command === "preflight" || command === "preflight-stacks") {
+    // Names that are no environment are left to the synth, which lists the valid stacks; so is an
+    // environment given as a pattern (`*-foundation`).
+    const names =
+      command === "preflight"
+        ? envName.split(",")
+        : process.argv
+            .slice(3)
+            .map((s) => splitStackName(s).env)
+            .filter((e) => !/[*?[]/.test(e));
     const problems = await lockingPreflight(
       loadEnvironments(platformInputs(), "").filter((e) => names.includes(e.name)),
     );

@@ -49,15 +49,20 @@ export function parseEnvironment(input: unknown): Environment {
   throw new ConfigError(formatIssues(name, result.error));
 }
 
+/** The environment names of a comma list such as PLATFORM_ENVIRONMENTS="dev, local" (blanks dropped). */
+export function environmentList(selection: string | undefined): string[] {
+  return (selection ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 /**
  * Parses the selection of environments to synthesize, e.g. PLATFORM_ENVIRONMENTS="dev,local".
  * Empty or unset selects every environment.
  */
 export function selectEnvironments(inputs: EnvironmentInput[], selection: string | undefined): EnvironmentInput[] {
-  const wanted = (selection ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const wanted = environmentList(selection);
   if (wanted.length === 0) return inputs;
   const known = inputs.map((e) => e.name);
   const unknown = wanted.filter((w) => !known.includes(w));

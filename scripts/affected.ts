@@ -2,7 +2,7 @@
 //   npm run affected -- --base <ref> | --since-tag <glob>  [--env dev,staging | --deploy-ref <ref>] [--missing-base all] [--json] [--working-tree]
 import { join } from "node:path";
 import { planPlatform } from "../app";
-import { ConfigError, loadEnvironments } from "../environments";
+import { ConfigError, environmentList, loadEnvironments } from "../environments";
 import { MODULES, platformInputs } from "../packages";
 import {
   type AffectedStack,
@@ -52,17 +52,11 @@ try {
   const plans = planPlatform(loadEnvironments(platformInputs(), ""), MODULES);
   // CI plans and applies cloud environments only; an emulator environment is named explicitly
   // (--env, or PLATFORM_ENVIRONMENTS as for synth).
-  const selected = (process.env.PLATFORM_ENVIRONMENTS ?? "")
-    .split(",")
-    .map((e) => e.trim())
-    .filter(Boolean);
+  const selected = environmentList(process.env.PLATFORM_ENVIRONMENTS);
   const cloud = selected.length > 0 ? selected : cloudEnvironments(plans.map((p) => p.env)).map((e) => e.name);
   const deployRef = options["--deploy-ref"];
   const wanted = options["--env"]
-    ? options["--env"]
-        .split(",")
-        .map((e) => e.trim())
-        .filter(Boolean)
+    ? environmentList(options["--env"])
     : deployRef !== undefined
       ? environmentsDeployedFrom(
           plans.map((p) => p.env),

@@ -1,6 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { copyWorkingTree } from "../scripts/lib/working-tree";
 
 /**
  * `source`'s working tree (tracked and new files, not ignored ones) committed as `main` in a new git
@@ -8,19 +7,7 @@ import { dirname, join } from "node:path";
  * Files deleted in the working tree but still tracked are left out, as a commit of the tree would.
  */
 export function scratchRepository(source: string, target: string): string {
-  const files = execFileSync("git", ["-C", source, "ls-files", "--cached", "--others", "--exclude-standard", "-z"], {
-    encoding: "utf8",
-  })
-    .split("\0")
-    .filter(Boolean);
-  for (const f of files) {
-    mkdirSync(dirname(join(target, f)), { recursive: true });
-    try {
-      copyFileSync(join(source, f), join(target, f));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-    }
-  }
+  copyWorkingTree(source, target);
   const git = (...args: string[]) =>
     execFileSync("git", ["-C", target, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   git("init", "-q", "-b", "main");

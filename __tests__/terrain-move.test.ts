@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -10,21 +9,13 @@ import {
   movePackageJson,
   nodeCanRunCdktn,
 } from "../scripts/lib/terrain-move";
+import { workingTreeFiles } from "../scripts/lib/working-tree";
 import { jsonDifferences } from "../scripts/terrain-rehearsal";
 
 const ROOT = join(__dirname, "..");
 const api = JSON.parse(readFileSync(join(__dirname, "fixtures", "cdktn-0.24.0-api.json"), "utf8")) as {
   types: string[];
 };
-
-/** The project's TypeScript files (tracked or new, not ignored). */
-function sources(): string[] {
-  return execFileSync("git", ["-C", ROOT, "ls-files", "--cached", "--others", "--exclude-standard", "*.ts"], {
-    encoding: "utf8",
-  })
-    .split("\n")
-    .filter(Boolean);
-}
 
 describe("the move to CDK Terrain (scripts/lib/terrain-move.ts)", () => {
   test("imports: cdktf becomes cdktn, the AWS provider its cdktn package, kubernetes and helm the generated bindings", () => {
@@ -121,7 +112,7 @@ describe("the move to CDK Terrain (scripts/lib/terrain-move.ts)", () => {
 });
 
 describe("the cdktf code stays a rename away from cdktn", () => {
-  const files = sources();
+  const files = workingTreeFiles(ROOT, "*.ts");
 
   test("every name the code imports from cdktf exists in cdktn 0.24's public API", () => {
     const imported = new Map<string, string>();

@@ -8,10 +8,11 @@
 // stacks (differences are reported, for review), 1 when a step fails, naming it.
 // cdktn-cli needs Node 22.19 or later: run it with such a Node first on PATH.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { ConfigError } from "../environments";
+import { copyWorkingTree } from "./lib/working-tree";
 import {
   bindingsProblem,
   CDKTN,
@@ -72,20 +73,6 @@ function pinnedProvider(name: string): string {
   return match[1];
 }
 
-/** The repository's files as git sees them (tracked, and new ones not ignored), copied to `target`. */
-function copyRepository(target: string): string[] {
-  const files = spawnSync("git", ["-C", repo, "ls-files", "--cached", "--others", "--exclude-standard", "-z"], {
-    encoding: "utf8",
-  })
-    .stdout.split("\0")
-    .filter((f) => f && existsSync(join(repo, f)));
-  for (const f of files) {
-    mkdirSync(dirname(join(target, f)), { recursive: true });
-    cpSync(join(repo, f), join(target, f));
-  }
-  return files;
-}
-
 function synth(cwd: string, outdir: string, what: string): void {
   rmSync(outdir, { recursive: true, force: true });
   run(process.execPath, ["-r", "./scripts/register.js", "main.ts"], cwd, what, {
@@ -121,7 +108,7 @@ export async function terrainRehearsal(argv: readonly string[]): Promise<number>
   mkdirSync(moved, { recursive: true });
 
   // 1. The move, on a copy.
-  const files = copyRepository(moved);
+  const files = copyWorkingTree(repo, moved);
   let sources = 0;
   for (const f of files.filter((f) => f.endsWith(".ts"))) {
     const text = readFileSync(join(moved, f), "utf8");

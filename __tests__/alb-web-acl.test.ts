@@ -1,11 +1,8 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformStack, Testing } from "cdktf";
 import { AlbWebAcl, type AlbWebAclProps, MANAGED_RULE_GROUPS } from "../constructs/alb-web-acl";
-import { onlyResource, type StackJson, synthJson } from "./helpers";
+import { awsTestStack, onlyResource, type StackJson, synthJson } from "./helpers";
 
 function acl(props: Partial<AlbWebAclProps> = {}): StackJson {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  const stack = awsTestStack();
   new AlbWebAcl(stack, "waf", {
     name: "acme-x-api",
     loadBalancerArn: "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/api/1",

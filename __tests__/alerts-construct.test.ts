@@ -1,7 +1,5 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformStack, Testing } from "cdktf";
 import { ALERT_PUBLISHERS, Alerts, type AlertsProps, kmsStatementForPublishers } from "../constructs/alerts";
-import { onlyResource, policy, resourcesOf, type StackJson, synthJson } from "./helpers";
+import { awsTestStack, onlyResource, policy, resourcesOf, type StackJson, synthJson } from "./helpers";
 
 const BASE: AlertsProps = {
   name: "acme-x-alerts",
@@ -10,8 +8,7 @@ const BASE: AlertsProps = {
 };
 
 function alerts(props: Partial<AlertsProps> = {}): StackJson {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  const stack = awsTestStack();
   new Alerts(stack, "alerts", { ...BASE, ...props });
   return synthJson(stack);
 }

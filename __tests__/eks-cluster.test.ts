@@ -1,13 +1,10 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformStack, Testing } from "cdktf";
 import { EKS_ACCESS_POLICIES, type EksClusterProps, EksClusterWithIrsa } from "../constructs/eks-cluster";
-import { onlyResource, resourcesOf, type StackJson, synthJson } from "./helpers";
+import { awsTestStack, onlyResource, resourcesOf, type StackJson, synthJson } from "./helpers";
 
 const KEY = "arn:aws:kms:eu-west-1:111111111111:key/k";
 
 function eks(props: Partial<EksClusterProps> = {}): StackJson {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  const stack = awsTestStack();
   new EksClusterWithIrsa(stack, "eks", {
     name: "acme-x",
     version: "1.33",

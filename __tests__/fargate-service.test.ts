@@ -1,14 +1,11 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformStack, Testing } from "cdktf";
 import { FargateService, type FargateServiceProps } from "../constructs/fargate-service";
-import { onlyResource, policy, resourcesOf, type StackJson, synthJson } from "./helpers";
+import { awsTestStack, onlyResource, policy, resourcesOf, type StackJson, synthJson } from "./helpers";
 
 const KEY = "arn:aws:kms:eu-west-1:111111111111:key/k";
 const SECRET = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:acme-x/orders/db";
 
 function service(props: Partial<FargateServiceProps> = {}): StackJson {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  const stack = awsTestStack();
   new FargateService(stack, "api", {
     name: "acme-x-orders",
     region: "eu-west-1",

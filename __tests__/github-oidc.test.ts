@@ -1,7 +1,5 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformStack, Testing } from "cdktf";
 import { GithubOidcRoles, type GithubOidcRolesProps } from "../constructs/github-oidc";
-import { policy, resourcesOf, type StackJson, synthJson } from "./helpers";
+import { awsTestStack, policy, resourcesOf, type StackJson, synthJson } from "./helpers";
 
 const BASE: GithubOidcRolesProps = {
   namePrefix: "acme-x",
@@ -16,8 +14,7 @@ const BASE: GithubOidcRolesProps = {
 };
 
 function roles(props: Partial<GithubOidcRolesProps> = {}): StackJson {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  const stack = awsTestStack();
   new GithubOidcRoles(stack, "github", { ...BASE, ...props });
   return synthJson(stack);
 }

@@ -1,10 +1,18 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { App, Testing, type TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { App, TerraformStack, Testing } from "cdktf";
 import { buildPlatform, type EnvironmentPlan, planPlatform } from "../app";
 import { type Environment, loadEnvironments, parseEnvironment } from "../environments";
 import type { EnvironmentInput, LockingMode } from "../environments/schema";
 import { MODULES, platformInputs } from "../packages";
+
+/** A stack with the AWS provider in eu-west-1, for testing a construct on its own. */
+export function awsTestStack(): TerraformStack {
+  const stack = new TerraformStack(Testing.app(), "test");
+  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  return stack;
+}
 
 /** Synthesized Terraform JSON of a stack. */
 export type StackJson = {

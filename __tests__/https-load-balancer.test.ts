@@ -1,11 +1,8 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformStack, Testing } from "cdktf";
 import { HttpsLoadBalancer, type HttpsLoadBalancerProps, TLS_POLICY } from "../constructs/https-load-balancer";
-import { onlyResource, resourcesOf, type StackJson, synthJson } from "./helpers";
+import { awsTestStack, onlyResource, resourcesOf, type StackJson, synthJson } from "./helpers";
 
 function loadBalancer(props: Partial<HttpsLoadBalancerProps> = {}): StackJson {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  const stack = awsTestStack();
   new HttpsLoadBalancer(stack, "api", {
     name: "acme-x-order-tracking-api-public",
     vpcId: "vpc-1",

@@ -1,7 +1,5 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformStack, Testing } from "cdktf";
 import { MSK_IAM_PORT, MskServerless, type MskServerlessProps } from "../constructs/msk-serverless";
-import { onlyResource, policy, resourcesOf, type StackJson, synthJson } from "./helpers";
+import { awsTestStack, onlyResource, policy, resourcesOf, type StackJson, synthJson } from "./helpers";
 
 const BASE: MskServerlessProps = {
   clusterName: "acme-x-events",
@@ -13,8 +11,7 @@ const BASE: MskServerlessProps = {
 };
 
 function msk(props: Partial<MskServerlessProps> = {}, use: (m: MskServerless) => void = () => undefined): StackJson {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  const stack = awsTestStack();
   use(new MskServerless(stack, "events", { ...BASE, ...props }));
   return synthJson(stack);
 }

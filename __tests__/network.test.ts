@@ -1,7 +1,5 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformStack, Testing } from "cdktf";
 import { INTERFACE_ENDPOINTS, Network, type NetworkProps } from "../constructs/network";
-import { onlyResource, resourcesOf, type StackJson, synthJson } from "./helpers";
+import { awsTestStack, onlyResource, resourcesOf, type StackJson, synthJson } from "./helpers";
 
 const BASE: NetworkProps = {
   namePrefix: "acme-x",
@@ -11,8 +9,7 @@ const BASE: NetworkProps = {
 };
 
 function network(props: Partial<NetworkProps> = {}): StackJson {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  const stack = awsTestStack();
   new Network(stack, "network", { ...BASE, ...props });
   return synthJson(stack);
 }

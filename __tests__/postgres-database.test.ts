@@ -1,12 +1,10 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformStack, Testing } from "cdktf";
 import {
   DB_LOG_EXPORTS,
   POSTGRES_PORT,
   PostgresDatabase,
   type PostgresDatabaseProps,
 } from "../constructs/postgres-database";
-import { onlyResource, resourcesOf, type StackJson, synthJson } from "./helpers";
+import { awsTestStack, onlyResource, resourcesOf, type StackJson, synthJson } from "./helpers";
 
 const KEY = "arn:aws:kms:eu-west-1:111111111111:key/k";
 const BASE: PostgresDatabaseProps = {
@@ -28,8 +26,7 @@ const BASE: PostgresDatabaseProps = {
 };
 
 function database(props: Partial<PostgresDatabaseProps> = {}): StackJson {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  const stack = awsTestStack();
   new PostgresDatabase(stack, "database", { ...BASE, ...props });
   return synthJson(stack);
 }

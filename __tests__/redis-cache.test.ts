@@ -1,7 +1,5 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformStack, Testing } from "cdktf";
 import { REDIS_USER_ACCESS, RedisCache, type RedisCacheProps } from "../constructs/redis-cache";
-import { onlyResource, resourcesOf, type StackJson, synthJson } from "./helpers";
+import { awsTestStack, onlyResource, resourcesOf, type StackJson, synthJson } from "./helpers";
 
 const BASE: RedisCacheProps = {
   name: "acme-x-cache",
@@ -19,8 +17,7 @@ const BASE: RedisCacheProps = {
 };
 
 function cache(props: Partial<RedisCacheProps> = {}): { json: StackJson; construct: RedisCache } {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  const stack = awsTestStack();
   const construct = new RedisCache(stack, "cache", { ...BASE, ...props });
   return { json: synthJson(stack) as StackJson, construct };
 }

@@ -1,11 +1,9 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformStack, Testing } from "cdktf";
 import { StaticSite, type StaticSiteProps } from "../constructs/static-site";
-import { onlyResource, policy, resourcesOf, type StackJson, synthJson } from "./helpers";
+import { awsTestStack, onlyResource, policy, resourcesOf, type StackJson, synthJson } from "./helpers";
 
 function site(props: Partial<Omit<StaticSiteProps, "certificateProvider">> = {}): StackJson {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  const stack = awsTestStack();
   const usEast1 = new AwsProvider(stack, "aws-us-east-1", { region: "us-east-1", alias: "us-east-1" });
   new StaticSite(stack, "frontend", {
     name: "acme-x-web",

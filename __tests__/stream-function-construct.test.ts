@@ -1,15 +1,12 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformStack, Testing } from "cdktf";
 import { join } from "node:path";
 import { StreamFunction, type StreamFunctionProps } from "../constructs/stream-function";
-import { onlyResource, policy, resourcesOf, type StackJson, synthJson } from "./helpers";
+import { awsTestStack, onlyResource, policy, resourcesOf, type StackJson, synthJson } from "./helpers";
 
 const KEY = "arn:aws:kms:eu-west-1:111111111111:key/k";
 const STREAM = "arn:aws:kinesis:eu-west-1:111111111111:stream/acme-x-events";
 
 function fn(props: Partial<StreamFunctionProps> = {}): StackJson {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  const stack = awsTestStack();
   new StreamFunction(stack, "landing", {
     name: "acme-x-land-events",
     codeDir: join(__dirname, "..", "packages", "data-pipeline", "functions", "land-events"),

@@ -133,18 +133,18 @@ export class GithubOidcRoles extends Construct {
     id: "plan" | "planner",
     role: { name: string; description: string; subjects: string[] },
   ): IamRole {
-    const planRole = new IamRole(this, `${id}-role`, {
+    const readOnly = new IamRole(this, `${id}-role`, {
       name: role.name,
       description: role.description,
       assumeRolePolicy: this.trust(role.subjects),
       maxSessionDuration: 3600,
     });
     new IamRolePolicyAttachment(this, `${id}-readonly`, {
-      role: planRole.name,
+      role: readOnly.name,
       policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess",
     });
     new IamRolePolicy(this, `${id}-state`, {
-      role: planRole.id,
+      role: readOnly.id,
       name: "terraform-state-plan",
       policy: JSON.stringify({
         Version: "2012-10-17",
@@ -192,7 +192,7 @@ export class GithubOidcRoles extends Construct {
       }),
     });
 
-    return planRole;
+    return readOnly;
   }
 
   private createApplyRole(props: GithubOidcRolesProps): IamRole {

@@ -38,8 +38,12 @@ export function engineOf(binary = process.env.TERRAFORM_BINARY_NAME || "terrafor
   return parseEngine(binary, result.stdout);
 }
 
-function atLeast(version: string, [major, minor]: readonly [number, number]): boolean {
-  const [a, b] = version.split(".").map((n) => parseInt(n, 10));
+/** Whether a version (`1.12.6`, `v22.19.0`) is `major.minor` or later. */
+export function atLeast(version: string, [major, minor]: readonly [number, number]): boolean {
+  const [a, b] = version
+    .replace(/^v/, "")
+    .split(".")
+    .map((n) => parseInt(n, 10));
   return a > major || (a === major && b >= minor);
 }
 

@@ -65,8 +65,39 @@ export function savedPlanKey(
   return `${savedPlansOf(env, stack)}${commit}.tfplan`;
 }
 
-/** A stack id taken apart: environment names have no hyphen, so the first one ends it. */
-export function splitStackName(stackId: string): { env: string; stack: string } {
+/** The three layers of an environment, in deploy order: each reads the one before. */
+export const LAYERS = ["bootstrap", "foundation", "module"] as const;
+export type Layer = (typeof LAYERS)[number];
+
+/** One stack of the platform: its environment, its layer and its name within the environment. */
+export interface StackIdentity {
+  readonly env: string;
+  readonly layer: Layer;
+  /** `bootstrap`, `foundation` or the module's name. */
+  readonly stack: string;
+}
+
+/** The layer a stack of an environment belongs to: module stacks are named after their module. */
+export function layerOf(stack: string): Layer {
+  return stack === BOOTSTRAP_STACK ? "bootstrap" : stack === FOUNDATION_STACK ? "foundation" : "module";
+}
+
+/** Where a layer comes in deploy order: bootstrap 0, foundation 1, modules 2. */
+export function layerRank(layer: Layer): number {
+  return LAYERS.indexOf(layer);
+}
+
+/**
+ * A stack id taken apart: environment names have no hyphen, so the first one ends it. A glob
+ * (`dev-*`, `*-foundation`) parses too, its parts left as written.
+ */
+export function parseStackId(stackId: string): StackIdentity {
   const at = stackId.indexOf("-");
-  return at < 0 ? { env: stackId, stack: "" } : { env: stackId.slice(0, at), stack: stackId.slice(at + 1) };
+  const [env, stack] = at < 0 ? [stackId, ""] : [stackId.slice(0, at), stackId.slice(at + 1)];
+  return { env, layer: layerOf(stack), stack };
+}
+
+/** The stack id of an identity: `formatStackId(parseStackId(id)) === id`. */
+export function formatStackId(id: Pick<StackIdentity, "env" | "stack">): string {
+  return stackName({ name: id.env }, id.stack);
 }

@@ -6,14 +6,20 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { globMatches } from "../core/glob";
-import { BOOTSTRAP_STACK, FOUNDATION_STACK, splitStackName, stackName } from "../core/naming";
+import {
+  BOOTSTRAP_STACK,
+  FOUNDATION_STACK,
+  formatStackId,
+  type Layer,
+  layerRank,
+  parseStackId,
+  type StackIdentity,
+} from "../core/naming";
 
 /** One stack of the platform as the affected analysis sees it. */
-export interface StackInfo {
+export interface StackInfo extends StackIdentity {
+  /** The stack id, `<env>-<stack>`. */
   readonly name: string;
-  readonly env: string;
-  /** bootstrap, foundation or module: the layer decides apply order. */
-  readonly layer: "bootstrap" | "foundation" | "module";
   /** Repository-relative source files the stack's code starts from. */
   readonly roots: string[];
   /** Repository-relative directories whose every file belongs to the stack (charts, assets). */
@@ -23,7 +29,8 @@ export interface StackInfo {
 export interface AffectedStack {
   readonly stack: string;
   readonly env: string;
-  readonly layer: StackInfo["layer"];
+  /** bootstrap, foundation or module: the layer decides apply order. */
+  readonly layer: Layer;
   /** The changed files that reach this stack. */
   readonly because: string[];
 }
@@ -69,28 +76,21 @@ export function importClosure(repo: string, roots: string[], stopAt: ReadonlySet
 
 /** The stacks of the platform with their code roots, from the environments and modules in `repo`. */
 export function platformStacks(envs: { name: string; modules: string[] }[], moduleDir = "packages"): StackInfo[] {
+  const info = (env: string, stack: string, roots: string[], dirs: string[] = []): StackInfo => {
+    const name = formatStackId({ env, stack });
+    return { name, ...parseStackId(name), roots, dirs };
+  };
   return envs.flatMap(({ name, modules }) => [
-    {
-      name: stackName({ name }, BOOTSTRAP_STACK),
-      env: name,
-      layer: "bootstrap" as const,
-      roots: ["stacks/bootstrap-stack.ts"],
-      dirs: [],
-    },
-    {
-      name: stackName({ name }, FOUNDATION_STACK),
-      env: name,
-      layer: "foundation" as const,
-      roots: ["stacks/foundation-stack.ts"],
-      dirs: [],
-    },
-    ...modules.map((m) => ({
-      name: stackName({ name }, m),
-      env: name,
-      layer: "module" as const,
-      roots: ["stacks/module-stack.ts", `${moduleDir}/${m}/index.ts`, `${moduleDir}/${m}/resources.ts`],
-      dirs: [`${moduleDir}/${m}/`],
-    })),
+    info(name, BOOTSTRAP_STACK, ["stacks/bootstrap-stack.ts"]),
+    info(name, FOUNDATION_STACK, ["stacks/foundation-stack.ts"]),
+    ...modules.map((m) =>
+      info(
+        name,
+        m,
+        ["stacks/module-stack.ts", `${moduleDir}/${m}/index.ts`, `${moduleDir}/${m}/resources.ts`],
+        [`${moduleDir}/${m}/`],
+      ),
+    ),
   ]);
 }
 
@@ -105,7 +105,7 @@ export function platformStacks(envs: { name: string; modules: string[] }[], modu
 export function affectedStacks(repo: string, stacks: StackInfo[], changed: string[]): AffectedStack[] {
   const envNames = [...new Set(stacks.map((s) => s.env))];
   const envFile = (env: string) => `environments/${env}.ts`;
-  const moduleFile = (stack: StackInfo) => `packages/${splitStackName(stack.name).stack}/environments.ts`;
+  const moduleFile = (stack: StackInfo) => `packages/${stack.stack}/environments.ts`;
   const moduleFiles = new Set(stacks.filter((s) => s.layer === "module").map(moduleFile));
   const envFiles = new Set([...envNames.map(envFile), ...moduleFiles]);
   const configRoots = ["environments"]
@@ -228,9 +228,7 @@ export function changedFiles(repo: string, base: string, includeWorkingTree = fa
   return [...files].sort();
 }
 
-const LAYER_ORDER = { bootstrap: 0, foundation: 1, module: 2 };
-
 /** Sorted so that applying in this order respects the layers. */
 export function inLayerOrder(stacks: AffectedStack[]): AffectedStack[] {
-  return [...stacks].sort((a, b) => LAYER_ORDER[a.layer] - LAYER_ORDER[b.layer] || a.stack.localeCompare(b.stack));
+  return [...stacks].sort((a, b) => layerRank(a.layer) - layerRank(b.layer) || a.stack.localeCompare(b.stack));
 }

@@ -16,7 +16,7 @@ import { ConfigError, type Environment, loadEnvironments } from "../environments
 import { MODULES, platformInputs } from "../packages";
 import { cloudEnvironments } from "../review/affected";
 import { driftExitCode, driftOf, renderDrift, renderStackDrift, type StackDrift } from "../review/drift";
-import { isStackOf, splitStackName, stateKey } from "../core/naming";
+import { isStackOf, parseStackId, stateKey } from "../core/naming";
 import { sdkConfig } from "./aws";
 import { stateObjectExists } from "./lib/state-object";
 import { inOrder, planToFile, synthStacks } from "./lib/stack-runs";
@@ -91,7 +91,7 @@ async function wrongAccount(plans: EnvironmentPlan[], stacks: string[]): Promise
  * stack leaves an empty one). Otherwise false, or the reason its state cannot be read.
  */
 async function deployed(env: Environment, stack: string): Promise<true | false | string> {
-  const short = splitStackName(stack).stack;
+  const short = parseStackId(stack).stack;
   const key = stateKey(env, short);
   const s3 = new S3Client(sdkConfig(env));
   try {
@@ -146,7 +146,7 @@ async function main(): Promise<number> {
     }
     throw e;
   }
-  const envOf = (stack: string) => plans.find((p) => p.env.name === splitStackName(stack).env)!.env;
+  const envOf = (stack: string) => plans.find((p) => p.env.name === parseStackId(stack).env)!.env;
 
   const problems = await preflightForStacks(
     plans.map((p) => p.env),

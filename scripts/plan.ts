@@ -12,7 +12,7 @@ import { type EnvironmentPlan, planPlatform, selectStacks } from "../app";
 import { ConfigError, loadEnvironments } from "../environments";
 import { MODULES, platformInputs } from "../packages";
 import { summarizePlan } from "../review/plan-summary";
-import { FOUNDATION_STACK, splitStackName, stackName } from "../core/naming";
+import { FOUNDATION_STACK, parseStackId, stackName } from "../core/naming";
 import { sdkConfig } from "./aws";
 import { stateObjectExists } from "./lib/state-object";
 import { inOrder, planToFile, synthStacks } from "./lib/stack-runs";
@@ -84,7 +84,7 @@ async function planStack(
   writeFileSync(join(out, `${stack}.json`), JSON.stringify(planned.json));
   const summary = summarizePlan(stack, planned.json as Parameters<typeof summarizePlan>[1]);
   const banner = mocked
-    ? `> [!NOTE]\n> Planned against **mock foundation outputs**: the ${splitStackName(stack).env} foundation is not applied yet. This plan cannot be applied.\n\n`
+    ? `> [!NOTE]\n> Planned against **mock foundation outputs**: the ${parseStackId(stack).env} foundation is not applied yet. This plan cannot be applied.\n\n`
     : "";
   const markdown = banner + summary.markdown;
   writeFileSync(join(out, `${stack}.md`), markdown);

@@ -22,7 +22,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { planPlatform, selectStacks } from "../app";
-import { savedPlanKey, savedPlansOf, splitStackName } from "../core/naming";
+import { savedPlanKey, savedPlansOf, parseStackId } from "../core/naming";
 import { ConfigError, type Environment, loadEnvironments } from "../environments";
 import { MODULES, platformInputs } from "../packages";
 import { summarizePlan } from "../review/plan-summary";
@@ -89,7 +89,7 @@ function environmentOf(stack: string): Environment {
   if (/[*?,]/.test(stack)) throw new ConfigError(`one stack by its name, not a selection: ${stack}\n${USAGE}`);
   const plans = planPlatform(loadEnvironments(platformInputs(), ""), MODULES);
   selectStacks(plans, stack, "the stack to plan or apply");
-  return plans.find((p) => p.env.name === splitStackName(stack).env)!.env;
+  return plans.find((p) => p.env.name === parseStackId(stack).env)!.env;
 }
 
 /** Synthesizes the stack in a fresh directory (and runs init there, unless `init` is false). */
@@ -120,7 +120,7 @@ async function save(stack: string, commit: string, binary: string): Promise<numb
     const summary = summarizePlan(stack, planned.json as Parameters<typeof summarizePlan>[1]);
     const bytes = readFileSync(planFile);
     const record: SavedPlanRecord = { stack, commit, sha256: createHash("sha256").update(bytes).digest("hex") };
-    const key = savedPlanKey(env, splitStackName(stack).stack, commit);
+    const key = savedPlanKey(env, parseStackId(stack).stack, commit);
     await new S3Client(sdkConfig(env)).send(
       new PutObjectCommand({
         Bucket: env.state.bucket,
@@ -145,7 +145,7 @@ async function save(stack: string, commit: string, binary: string): Promise<numb
 async function apply(stack: string, commit: string, binary: string): Promise<number> {
   const env = environmentOf(stack);
   const s3 = new S3Client(sdkConfig(env));
-  const key = savedPlanKey(env, splitStackName(stack).stack, commit);
+  const key = savedPlanKey(env, parseStackId(stack).stack, commit);
   const where = `the saved plan s3://${env.state.bucket}/${key}`;
   let bytes: Buffer;
   let record: Partial<SavedPlanRecord>;
@@ -157,11 +157,9 @@ async function apply(stack: string, commit: string, binary: string): Promise<num
     if (httpStatus(e) !== 404) throw e;
     const others = (
       await s3.send(
-        new ListObjectsV2Command({ Bucket: env.state.bucket, Prefix: savedPlansOf(env, splitStackName(stack).stack) }),
+        new ListObjectsV2Command({ Bucket: env.state.bucket, Prefix: savedPlansOf(env, parseStackId(stack).stack) }),
       )
-    ).Contents?.map((o) =>
-      o.Key!.slice(savedPlansOf(env, splitStackName(stack).stack).length).replace(/\.tfplan$/, ""),
-    );
+    ).Contents?.map((o) => o.Key!.slice(savedPlansOf(env, parseStackId(stack).stack).length).replace(/\.tfplan$/, ""));
     throw new ConfigError(
       `no saved plan of ${stack} for commit ${commit} (s3://${env.state.bucket}/${key})` +
         (others?.length

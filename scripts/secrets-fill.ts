@@ -6,7 +6,7 @@
 // alone. Values are never printed.
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { randomInt } from "node:crypto";
-import { BOOTSTRAP_STACK, FOUNDATION_STACK, secretName, splitStackName, stackName } from "../core/naming";
+import { BOOTSTRAP_STACK, FOUNDATION_STACK, secretName, parseStackId, stackName } from "../core/naming";
 import { ConfigError, type Environment, loadEnvironments } from "../environments";
 import { MODULES, platformInputs } from "../packages";
 import type { SecretDeclaration } from "../stacks/module-api";
@@ -44,7 +44,7 @@ export function modulesToFill(env: Environment, names: readonly string[]): strin
   );
   if (names.length === 0) return enabled;
   return names.flatMap((n) => {
-    const { env: prefix, stack } = splitStackName(n);
+    const { env: prefix, stack } = parseStackId(n);
     const module = prefix === env.name && stack ? stack : n;
     if (stack === BOOTSTRAP_STACK || stack === FOUNDATION_STACK) return [];
     if (!MODULES.some((m) => m.name === module)) {

@@ -15,7 +15,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { ConfigError, type Environment, loadEnvironments } from "../environments";
-import { BOOTSTRAP_STACK, FOUNDATION_STACK, isStackOf, splitStackName, stackName, stateKey } from "../core/naming";
+import { BOOTSTRAP_STACK, FOUNDATION_STACK, isStackOf, parseStackId, stackName, stateKey } from "../core/naming";
 import { httpStatus, sdkConfig } from "./aws";
 import { type Engine, engineOf, engineProblems, versioningProblems } from "./lib/engine";
 import { stateObjectExists } from "./lib/state-object";
@@ -178,7 +178,7 @@ async function main(): Promise<number> {
         ? envName.split(",")
         : process.argv
             .slice(3)
-            .map((s) => splitStackName(s).env)
+            .map((s) => parseStackId(s).env)
             .filter((e) => !/[*?[]/.test(e));
     const problems = await lockingPreflight(
       loadEnvironments(platformInputs(), "").filter((e) => names.includes(e.name)),

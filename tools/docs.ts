@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TerraformStack, Testing } from "cdktf";
 import { buildPlatform, planPlatform, stackLayers } from "../app";
-import { splitStackName } from "../core/naming";
+import { parseStackId } from "../core/naming";
 import { loadEnvironments } from "../environments";
 import { MODULES, platformInputs } from "../packages";
 import { CHECKOV_SUPPRESSIONS } from "../policies/checkov-suppressions";
@@ -56,7 +56,7 @@ function moduleOutputs(): Map<string, Map<string, OutputDoc>> {
   buildPlatform(app, plans, { stacks: new Set(plans.flatMap((plan) => stackLayers(plan)[2])) });
   const byModule = new Map<string, Map<string, OutputDoc>>();
   for (const stack of app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack)) {
-    const { env, stack: module } = splitStackName(stack.node.id);
+    const { env, stack: module } = parseStackId(stack.node.id);
     const outputs = (
       JSON.parse(Testing.synth(stack)) as { output?: Record<string, { description?: string; sensitive?: boolean }> }
     ).output;

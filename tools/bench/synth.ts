@@ -2,7 +2,7 @@
 // one environment and one stack as fractions of (a).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { FOUNDATION_STACK, splitStackName } from "../../core/naming";
+import { FOUNDATION_STACK, parseStackId } from "../../core/naming";
 import { copyProject, rewriteToBarrels, ROOT } from "./copies";
 import { type Case, commandLine, measureInterleaved, outdirOf, type Result, run } from "./measure";
 import type { Options } from "./options";
@@ -79,7 +79,7 @@ async function prepare(tmpRoot: string) {
   await run(b);
   const same = compareOutputs(outdirOf(a), outdirOf(b));
   const stackCount = same.stacks;
-  const envCount = stacksIn(outdirOf(a)).filter((s) => splitStackName(s).stack === FOUNDATION_STACK).length;
+  const envCount = stacksIn(outdirOf(a)).filter((s) => parseStackId(s).stack === FOUNDATION_STACK).length;
   log(`(b) verified: ${same.stacks} stacks, all ${same.files} output files byte-identical to (a)'s`);
   log();
 

@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { planPlatform, selectStacks } from "../app";
 import { moduleEntry, unknownEnvironmentKeys } from "../environments/module-entries";
 import { ConfigError, loadEnvironments, parseEnvironment } from "../environments";
-import { MODULES, moduleEnvironments, platformInputs } from "../packages";
+import { MODULE_NAMES, MODULES, moduleEnvironments, platformInputs } from "../packages";
 import type { ModuleDefinition } from "../stacks/module-api";
 import { FoundationRef } from "../stacks/foundation-ref";
-import { env, input, thrownMessage } from "./helpers";
+import { env, input, stacksOfEnvironment, thrownMessage } from "./helpers";
 import { synthProcess } from "./synth-process";
 import { TerraformStack, Testing } from "cdktf";
 
@@ -91,7 +91,7 @@ describe("bad input is refused with a message that says what and how to fix", ()
     bad.modules = { ...bad.modules, "file-procesing": { enabled: true, settings: {} } };
     const [parsed] = loadEnvironments([bad], undefined);
     expect(messageOf(() => planPlatform([parsed], MODULES))).toBe(
-      'environment "dev": modules.file-procesing: unknown module; known modules: file-processing, data-pipeline, order-tracking, ml-platform',
+      `environment "dev": modules.file-procesing: unknown module; known modules: ${MODULE_NAMES.join(", ")}`,
     );
   });
 
@@ -190,15 +190,9 @@ describe("bad input is refused with a message that says what and how to fix", ()
     expect(messageOf(() => selectStacks(plans(), "dev-foundaton"))).toMatch(
       /^unknown stack "dev-foundaton" in PLATFORM_STACKS; valid names: local-bootstrap, /,
     );
-    expect([...(selectStacks(plans(), "prod-*,dev-foundation") ?? [])].sort()).toEqual([
-      "dev-foundation",
-      "prod-bootstrap",
-      "prod-data-pipeline",
-      "prod-file-processing",
-      "prod-foundation",
-      "prod-ml-platform",
-      "prod-order-tracking",
-    ]);
+    expect([...(selectStacks(plans(), "prod-*,dev-foundation") ?? [])].sort()).toEqual(
+      ["dev-foundation", ...stacksOfEnvironment("prod")].sort(),
+    );
   });
 
   test("ConfigError is what the CLI turns into exit 1", () => {
@@ -235,16 +229,7 @@ describe("synth as a process", () => {
     const result = synth({ PLATFORM_STACKS: "dev-foundation,prod-order-tracking,local-*" });
     expect(result.status).toBe(0);
     const selected = readdirSync(join(result.outdir, "stacks")).sort();
-    expect(selected).toEqual([
-      "dev-foundation",
-      "local-bootstrap",
-      "local-data-pipeline",
-      "local-file-processing",
-      "local-foundation",
-      "local-ml-platform",
-      "local-order-tracking",
-      "prod-order-tracking",
-    ]);
+    expect(selected).toEqual(["dev-foundation", ...stacksOfEnvironment("local"), "prod-order-tracking"].sort());
     // The full synth: the one the global setup ran with the same clean environment (unit.setup.ts).
     const full = process.env.PLATFORM_UNIT_SYNTH!;
     for (const stack of selected) {
@@ -261,13 +246,9 @@ describe("synth as a process", () => {
       "dev-foundation",
     ]);
     const destroy = synth({ PLATFORM_STACKS: "prod-foundation", PLATFORM_STACKS_CLOSURE: "dependants" });
-    expect(readdirSync(join(destroy.outdir, "stacks")).sort()).toEqual([
-      "prod-data-pipeline",
-      "prod-file-processing",
-      "prod-foundation",
-      "prod-ml-platform",
-      "prod-order-tracking",
-    ]);
+    expect(readdirSync(join(destroy.outdir, "stacks")).sort()).toEqual(
+      ["prod-foundation", ...stacksOfEnvironment("prod", "modules")].sort(),
+    );
     const bad = synth({ PLATFORM_STACKS: "dev-*", PLATFORM_STACKS_CLOSURE: "everything" });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('PLATFORM_STACKS_CLOSURE is "everything"; use dependencies or dependants');

@@ -5,7 +5,17 @@ import { App, TerraformStack, Testing } from "cdktf";
 import { buildPlatform, type EnvironmentPlan, planPlatform } from "../app";
 import { type Environment, loadEnvironments, parseEnvironment } from "../environments";
 import type { EnvironmentInput, LockingMode } from "../environments/schema";
-import { MODULES, platformInputs } from "../packages";
+import { MODULE_NAMES, MODULES, platformInputs } from "../packages";
+import { BOOTSTRAP_STACK, FOUNDATION_STACK, stackName } from "../core/naming";
+
+/**
+ * The stacks of one environment: bootstrap, foundation and every registered module (each is enabled
+ * in every environment), in registry order; a module added with `npm run new-module` is among them.
+ */
+export function stacksOfEnvironment(name: string, layers: "all" | "modules" = "all"): string[] {
+  const stacks = layers === "all" ? [BOOTSTRAP_STACK, FOUNDATION_STACK, ...MODULE_NAMES] : [...MODULE_NAMES];
+  return stacks.map((s) => stackName({ name }, s));
+}
 
 /** A stack with the AWS provider in eu-west-1, for testing a construct on its own. */
 export function awsTestStack(): TerraformStack {

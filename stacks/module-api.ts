@@ -5,12 +5,14 @@ import type { ModuleSecret } from "../constructs/module-secret";
 import type { Environment } from "../environments";
 import type { AwsService } from "../environments/emulators";
 import type { ModuleEnvironments } from "../environments/module-entries";
+import type { PrivateBucketProps } from "../constructs/private-bucket";
 import type { FoundationOutputName } from "./foundation-contract";
 import type { FoundationRef } from "./foundation-ref";
 
 // The module API: everything a module (packages/<m>/) may use of the stacks layer, in one place.
 export { clusterAccess, KUBERNETES_INPUTS } from "./kubernetes";
 export type { FoundationOutputName } from "./foundation-contract";
+export type { ModuleEnvironments } from "../environments/module-entries";
 
 /** What a module's build function gets: its stack scope, typed settings and foundation view. */
 export interface ModuleContext<S, C extends FoundationOutputName> {
@@ -24,6 +26,39 @@ export interface ModuleContext<S, C extends FoundationOutputName> {
   awsProviderIn(region: string): AwsProvider;
   /** One of the secrets the module declared (`secrets`); another module's secret is refused. */
   secret(name: string): ModuleSecret;
+  /** What the environment decides for every module's resources; see ModuleDefaults. */
+  readonly defaults: ModuleDefaults;
+}
+
+/**
+ * What the environment decides for the resources of every module, so that a module states only
+ * what is its own. Each foundation output is read when first used, and only if the module consumes
+ * it (an output it does not consume is refused, naming it).
+ */
+export interface ModuleDefaults {
+  /** Deletion protection of stateful resources: the environment's `deletionProtection`. */
+  readonly protect: boolean;
+  /** Bucket policies refuse requests without TLS: the environment's `s3TlsOnly`. */
+  readonly denyInsecureTransport: boolean;
+  /** The environment's KMS key (foundation output `kms_key_arn`). */
+  readonly kmsKeyArn: string;
+  /**
+   * The topic alarms notify (foundation output `alerts_topic_arn`) where the environment raises
+   * alarms (`alarms`), undefined where it does not: constructs then create no alarm.
+   */
+  readonly alarmTopicArn: string | undefined;
+  /** S3 access logs of one of the module's buckets: to the log bucket (`log_bucket_name`), under `s3/<name(part)>/`. */
+  accessLogs(part: string): { readonly bucketName: string; readonly prefix: string };
+  /**
+   * A PrivateBucket of the module as the environment wants it: named `<name(part)>-<account>`,
+   * encrypted with the environment's key, protected and TLS-only as the environment says, access
+   * logs as accessLogs(part). Spread it and add what is the bucket's own.
+   */
+  bucket(
+    part: string,
+  ): Required<
+    Pick<PrivateBucketProps, "bucketName" | "kmsKeyArn" | "protect" | "denyInsecureTransport" | "accessLogs">
+  >;
 }
 
 /**
@@ -98,9 +133,14 @@ export interface ModuleDeclaration<
   readonly check?: (settings: z.output<S>, env: Environment) => [path: string, message: string][];
 }
 
+/**
+ * The context a declared module builds with: `ModuleContextOf<typeof declaration>` in
+ * packages/<m>/resources.ts, for helpers that take the whole context.
+ */
+export type ModuleContextOf<D> = D extends ModuleDeclaration<infer S, infer C> ? ModuleContext<z.output<S>, C> : never;
+
 /** Creates a module's resources in its stack: `build` of packages/<m>/resources.ts. */
-export type ModuleBuild<D> =
-  D extends ModuleDeclaration<infer S, infer C> ? (ctx: ModuleContext<z.output<S>, C>) => void : never;
+export type ModuleBuild<D> = (ctx: ModuleContextOf<D>) => void;
 
 /** A deployable unit: its declaration and its resources; one stack per environment where enabled. */
 export interface ModuleDefinition<

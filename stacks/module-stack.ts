@@ -4,7 +4,7 @@ import type { Construct } from "constructs";
 import { ModuleSecret } from "../constructs/module-secret";
 import { ConfigError, type Environment } from "../environments";
 import type { SecretRotation } from "../environments/schema";
-import type { ModuleDefinition } from "./module-api";
+import type { ModuleDefaults, ModuleDefinition } from "./module-api";
 import type { FoundationOutputName } from "./foundation-contract";
 import { FoundationRef } from "./foundation-ref";
 import { awsProvider } from "./aws-provider";
@@ -39,12 +39,12 @@ export class ModuleStack<S = unknown> extends TerraformStack {
     const regional = new Map<string, AwsProvider>();
     new S3Backend(this, stateBackendConfig(env, module.name));
     const declared = module.secrets ?? [];
-    // Secrets are encrypted with the environment's key, whether or not the module reads it itself.
-    const consumes: FoundationOutputName[] =
-      declared.length > 0 && !module.consumes.includes("kms_key_arn")
-        ? [...module.consumes, "kms_key_arn"]
-        : [...module.consumes];
-    this.foundation = new FoundationRef(this, "foundation", env, consumes, module.name, props.mockFoundation);
+    if (declared.length > 0 && !module.consumes.includes("kms_key_arn")) {
+      throw new ConfigError(
+        `module "${module.name}" declares secrets (${declared.map((d) => d.name).join(", ")}), which are encrypted with the environment's KMS key: add "kms_key_arn" to its consumes`,
+      );
+    }
+    this.foundation = new FoundationRef(this, "foundation", env, module.consumes, module.name, props.mockFoundation);
     const secrets = new Map<string, ModuleSecret>();
     for (const declaration of declared) {
       secrets.set(
@@ -60,13 +60,15 @@ export class ModuleStack<S = unknown> extends TerraformStack {
         }),
       );
     }
+    const name = (suffix?: string) =>
+      suffix ? `${resourcePrefix(env, module.name)}-${suffix}` : resourcePrefix(env, module.name);
     module.build({
       scope: this,
       env,
       settings: props.settings,
       foundation: this.foundation,
-      name: (suffix?: string) =>
-        suffix ? `${resourcePrefix(env, module.name)}-${suffix}` : resourcePrefix(env, module.name),
+      name,
+      defaults: moduleDefaults(env, this.foundation, name),
       awsProviderIn: (region: string) => {
         if (!regional.has(region)) regional.set(region, awsProvider(this, env, tags, region));
         return regional.get(region)!;
@@ -85,4 +87,34 @@ export class ModuleStack<S = unknown> extends TerraformStack {
     });
     for (const secret of secrets.values()) secret.finish();
   }
+}
+
+/** The environment's defaults for a module's resources (ModuleDefaults); outputs read on first use. */
+export function moduleDefaults(
+  env: Environment,
+  foundation: FoundationRef<FoundationOutputName>,
+  name: (suffix?: string) => string,
+): ModuleDefaults {
+  const accessLogs = (part: string) => ({
+    bucketName: foundation.string("log_bucket_name"),
+    prefix: `s3/${name(part)}/`,
+  });
+  return {
+    protect: env.deletionProtection,
+    denyInsecureTransport: env.s3TlsOnly,
+    get kmsKeyArn() {
+      return foundation.string("kms_key_arn");
+    },
+    get alarmTopicArn() {
+      return env.alarms ? foundation.string("alerts_topic_arn") : undefined;
+    },
+    accessLogs,
+    bucket: (part: string) => ({
+      bucketName: name(`${part}-${env.accountId}`),
+      kmsKeyArn: foundation.string("kms_key_arn"),
+      protect: env.deletionProtection,
+      denyInsecureTransport: env.s3TlsOnly,
+      accessLogs: accessLogs(part),
+    }),
+  };
 }

@@ -17,7 +17,14 @@ import { scratchRepository } from "../scratch-repo";
 
 const source = join(__dirname, "..", "..");
 const plans = planPlatform(loadEnvironments(platformInputs({}), undefined), MODULES);
-const stacks = platformStacks(plans.map((p) => ({ name: p.env.name, modules: p.modules.map((m) => m.module.name) })));
+// The modules whose imports the expectations below know: a module added later changes nothing here.
+const KNOWN = ["file-processing", "data-pipeline", "order-tracking", "ml-platform"];
+const stacks = platformStacks(
+  plans.map((p) => ({
+    name: p.env.name,
+    modules: p.modules.map((m) => m.module.name).filter((m) => KNOWN.includes(m)),
+  })),
+);
 let repo: string;
 
 const git = (...args: string[]) =>

@@ -7,17 +7,17 @@ import { PrivateBucket } from "../../constructs/private-bucket";
 import { protection } from "../../constructs/protection";
 import { QueueWithDeadLetter } from "../../constructs/queue";
 import { StreamFunction } from "../../constructs/stream-function";
-import { clusterAccess, type ModuleBuild } from "../../stacks/module-api";
+import { clusterAccess, type ModuleBuild, type ModuleContextOf } from "../../stacks/module-api";
 import type declaration from ".";
 
 const LAKE_ZONES = ["raw", "processed", "curated"] as const;
 
-type Context = Parameters<ModuleBuild<typeof declaration>>[0];
+type Context = ModuleContextOf<typeof declaration>;
 
 export const build: ModuleBuild<typeof declaration> = (ctx) => {
-  const { scope, env, settings: s, foundation, name, secret } = ctx;
-  const kmsKeyArn = foundation.string("kms_key_arn");
-  const buckets = lakeBuckets(ctx, kmsKeyArn);
+  const { scope, env, settings: s, foundation, name, secret, defaults } = ctx;
+  const { kmsKeyArn } = defaults;
+  const buckets = lakeBuckets(ctx);
 
   const stream = new KinesisStream(scope, "events", {
     name: name("events"),
@@ -28,12 +28,12 @@ export const build: ModuleBuild<typeof declaration> = (ctx) => {
     kmsKeyId: kmsKeyArn,
   });
 
-  const table = s.metadata.enabled ? metadataTable(ctx, kmsKeyArn) : undefined;
+  const table = s.metadata.enabled ? metadataTable(ctx) : undefined;
 
   const jobs = new QueueWithDeadLetter(scope, "jobs", {
     queueName: name("jobs"),
     kmsKeyArn,
-    alarmTopicArn: env.alarms ? foundation.string("alerts_topic_arn") : undefined,
+    alarmTopicArn: defaults.alarmTopicArn,
   });
 
   const cluster = clusterAccess(scope, env, foundation);
@@ -70,7 +70,7 @@ export const build: ModuleBuild<typeof declaration> = (ctx) => {
     if (batch.role) for (const database of databases) database.grantRead(batch.role.arn);
   }
 
-  if (s.landing.enabled) landingFunction(ctx, { kmsKeyArn, rawBucket: buckets.raw, stream });
+  if (s.landing.enabled) landingFunction(ctx, { rawBucket: buckets.raw, stream });
   new TerraformOutput(scope, "stream_name", {
     value: stream.name,
     description: "Kinesis stream of pipeline events.",
@@ -85,7 +85,7 @@ export const build: ModuleBuild<typeof declaration> = (ctx) => {
 };
 
 /** The table of dataset metadata the batch job keeps: on demand, point-in-time recovery, the environment's key. */
-function metadataTable({ scope, env, name }: Context, kmsKeyArn: string): DynamodbTable {
+function metadataTable({ scope, name, defaults }: Context): DynamodbTable {
   return new DynamodbTable(scope, "metadata", {
     name: name("metadata"),
     billingMode: "PAY_PER_REQUEST",
@@ -96,28 +96,20 @@ function metadataTable({ scope, env, name }: Context, kmsKeyArn: string): Dynamo
       { name: "sk", type: "S" },
     ],
     pointInTimeRecovery: { enabled: true },
-    serverSideEncryption: { enabled: true, kmsKeyArn },
-    deletionProtectionEnabled: env.deletionProtection,
-    lifecycle: protection(env.deletionProtection).lifecycle,
+    serverSideEncryption: { enabled: true, kmsKeyArn: defaults.kmsKeyArn },
+    deletionProtectionEnabled: defaults.protect,
+    lifecycle: protection(defaults.protect).lifecycle,
   });
 }
 
 /** One bucket per lake zone, each with its Glacier transition and access logs. */
-function lakeBuckets(
-  { scope, env, settings: s, foundation, name }: Context,
-  kmsKeyArn: string,
-): Record<(typeof LAKE_ZONES)[number], PrivateBucket> {
-  const logBucket = foundation.string("log_bucket_name");
+function lakeBuckets({ scope, settings: s, defaults }: Context): Record<(typeof LAKE_ZONES)[number], PrivateBucket> {
   const buckets = {} as Record<(typeof LAKE_ZONES)[number], PrivateBucket>;
   for (const zone of LAKE_ZONES) {
     const days = s.glacierAfterDays[zone];
     const bucket = new PrivateBucket(scope, `lake-${zone}`, {
-      bucketName: name(`${zone}-${env.accountId}`),
-      kmsKeyArn,
+      ...defaults.bucket(zone),
       transitions: days > 0 ? [{ days, storageClass: "GLACIER" }] : [],
-      accessLogs: { bucketName: logBucket, prefix: `s3/${name(zone)}/` },
-      protect: env.deletionProtection,
-      denyInsecureTransport: env.s3TlsOnly,
     });
     buckets[zone] = bucket;
     new TerraformOutput(scope, `${zone}_bucket_name`, {
@@ -130,10 +122,10 @@ function lakeBuckets(
 
 /** The function that lands the events stream in the raw zone (functions/land-events). */
 function landingFunction(
-  { scope, env, settings: s, foundation, name }: Context,
-  parts: { kmsKeyArn: string; rawBucket: PrivateBucket; stream: KinesisStream },
+  { scope, env, settings: s, name, defaults }: Context,
+  parts: { rawBucket: PrivateBucket; stream: KinesisStream },
 ): void {
-  const { kmsKeyArn, stream } = parts;
+  const { stream } = parts;
   const buckets = { raw: parts.rawBucket };
   const landing = new StreamFunction(scope, "landing", {
     name: name("land-events"),
@@ -143,7 +135,7 @@ function landingFunction(
     memoryMb: s.landing.memoryMb,
     timeoutSeconds: s.landing.timeoutSeconds,
     reservedConcurrency: s.landing.reservedConcurrency,
-    kmsKeyArn,
+    kmsKeyArn: defaults.kmsKeyArn,
     logRetentionDays: env.logRetentionDays,
     environment: { RAW_BUCKET: buckets.raw.bucketName, RAW_PREFIX: "events/" },
     stream: {
@@ -156,7 +148,7 @@ function landingFunction(
     statements: [
       { Sid: "LandInRaw", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${buckets.raw.bucketArn}/events/*` },
     ],
-    alarmTopicArn: env.alarms ? foundation.string("alerts_topic_arn") : undefined,
+    alarmTopicArn: defaults.alarmTopicArn,
   });
   new TerraformOutput(scope, "landing_function_name", {
     value: landing.fn.functionName,

@@ -12,27 +12,18 @@ import { QueueWithDeadLetter } from "../../constructs/queue";
 import { clusterAccess, type ModuleBuild } from "../../stacks/module-api";
 import type declaration from ".";
 
-export const build: ModuleBuild<typeof declaration> = ({ scope, env, settings: s, foundation, name }) => {
-  const kmsKeyArn = foundation.string("kms_key_arn");
-  const logBucket = foundation.string("log_bucket_name");
-  const common = { kmsKeyArn, protect: env.deletionProtection, denyInsecureTransport: env.s3TlsOnly };
-
-  const inbox = new PrivateBucket(scope, "inbox", {
-    ...common,
-    bucketName: name(`inbox-${env.accountId}`),
-    accessLogs: { bucketName: logBucket, prefix: `s3/${name("inbox")}/` },
-  });
+export const build: ModuleBuild<typeof declaration> = ({ scope, env, settings: s, foundation, name, defaults }) => {
+  const { kmsKeyArn } = defaults;
+  const inbox = new PrivateBucket(scope, "inbox", defaults.bucket("inbox"));
   const processed = new PrivateBucket(scope, "processed", {
-    ...common,
-    bucketName: name(`processed-${env.accountId}`),
+    ...defaults.bucket("processed"),
     transitions: [{ days: s.processedGlacierAfterDays, storageClass: "GLACIER" }],
-    accessLogs: { bucketName: logBucket, prefix: `s3/${name("processed")}/` },
   });
 
   // S3 cannot publish to a queue encrypted with a customer key it may not use, so SQS-managed SSE.
   const work = new QueueWithDeadLetter(scope, "work", {
     queueName: name("work"),
-    alarmTopicArn: env.alarms ? foundation.string("alerts_topic_arn") : undefined,
+    alarmTopicArn: defaults.alarmTopicArn,
     maxReceiveCount: s.maxReceiveCount,
     visibilityTimeoutSeconds: s.visibilityTimeoutSeconds,
   });

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { ModuleEnvironments } from "../../environments/module-entries";
+import type { ModuleEnvironments } from "../../stacks/module-api";
 import { LOCAL_WORKLOAD_SIZE } from "../workload";
 import type { settings } from "./settings";
 

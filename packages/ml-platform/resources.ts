@@ -8,17 +8,20 @@ import type declaration from ".";
 /** The Redis ACL user the model server connects as. */
 export const CACHE_USER = "ml-platform";
 
-export const build: ModuleBuild<typeof declaration> = ({ scope, env, settings: s, foundation, name, secret }) => {
-  const kmsKeyArn = foundation.string("kms_key_arn");
-  const alarmTopicArn = env.alarms ? foundation.string("alerts_topic_arn") : undefined;
+export const build: ModuleBuild<typeof declaration> = ({
+  scope,
+  env,
+  settings: s,
+  foundation,
+  name,
+  secret,
+  defaults,
+}) => {
+  const { kmsKeyArn, alarmTopicArn } = defaults;
 
   const models = new PrivateBucket(scope, "models", {
-    bucketName: name(`models-${env.accountId}`),
-    kmsKeyArn,
+    ...defaults.bucket("models"),
     noncurrentVersionExpirationDays: s.oldModelVersionsKeptDays,
-    accessLogs: { bucketName: foundation.string("log_bucket_name"), prefix: `s3/${name("models")}/` },
-    protect: env.deletionProtection,
-    denyInsecureTransport: env.s3TlsOnly,
   });
   new TerraformOutput(scope, "models_bucket_name", {
     value: models.bucketName,

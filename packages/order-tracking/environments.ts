@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { ModuleEnvironments } from "../../environments/module-entries";
+import type { ModuleEnvironments } from "../../stacks/module-api";
 import type { settings } from "./settings";
 
 /** Where the module runs and with which settings: `default` everywhere, an environment's entry merged over it. */

@@ -6,21 +6,20 @@ import { HttpsLoadBalancer } from "../../constructs/https-load-balancer";
 import { MskServerless } from "../../constructs/msk-serverless";
 import { POSTGRES_PORT, PostgresDatabase } from "../../constructs/postgres-database";
 import { CLOUDFRONT_CERTIFICATE_REGION, StaticSite } from "../../constructs/static-site";
-import { type ModuleBuild } from "../../stacks/module-api";
+import type { ModuleBuild, ModuleContextOf } from "../../stacks/module-api";
 import type declaration from ".";
 
 const DB_NAME = "orders";
 
-type Context = Parameters<ModuleBuild<typeof declaration>>[0];
+type Context = ModuleContextOf<typeof declaration>;
 
 export const build: ModuleBuild<typeof declaration> = (ctx) => {
-  const { scope, env, settings: s, foundation, name } = ctx;
-  const kmsKeyArn = foundation.string("kms_key_arn");
+  const { scope, env, settings: s, foundation, name, defaults } = ctx;
+  const { kmsKeyArn, alarmTopicArn } = defaults;
   const vpcId = foundation.string("vpc_id");
   const privateSubnets = foundation.list("private_subnet_ids");
-  const alarmTopicArn = env.alarms ? foundation.string("alerts_topic_arn") : undefined;
 
-  if (s.frontend.enabled) frontend(ctx, kmsKeyArn);
+  if (s.frontend.enabled) frontend(ctx);
   if (!s.database.enabled && !s.service.enabled && !s.events.enabled) return;
 
   // The tasks' group exists whenever the service, the database or the brokers do: it is what they admit.
@@ -41,7 +40,7 @@ export const build: ModuleBuild<typeof declaration> = (ctx) => {
         clientSecurityGroupId: serviceSg.id,
         kmsKeyArn,
         logRetentionDays: env.logRetentionDays,
-        protect: env.deletionProtection,
+        protect: defaults.protect,
         alarmTopicArn,
       })
     : undefined;
@@ -77,11 +76,11 @@ export const build: ModuleBuild<typeof declaration> = (ctx) => {
     });
   }
 
-  if (s.service.enabled) apiService(ctx, { kmsKeyArn, vpcId, privateSubnets, alarmTopicArn, serviceSg, db, events });
+  if (s.service.enabled) apiService(ctx, { vpcId, privateSubnets, serviceSg, db, events });
 };
 
 /** The customers' tracking page: static files behind CloudFront on frontend.domain. */
-function frontend({ scope, env, settings: s, foundation, name, awsProviderIn }: Context, kmsKeyArn: string): void {
+function frontend({ scope, env, settings: s, foundation, name, awsProviderIn, defaults }: Context): void {
   const site = new StaticSite(scope, "frontend", {
     name: name("frontend"),
     accountId: env.accountId,
@@ -89,12 +88,12 @@ function frontend({ scope, env, settings: s, foundation, name, awsProviderIn }: 
     domain: s.frontend.domain as string,
     zoneId: foundation.string("public_zone_id"),
     certificateProvider: awsProviderIn(CLOUDFRONT_CERTIFICATE_REGION),
-    kmsKeyArn,
-    accessLogs: { bucketName: foundation.string("log_bucket_name"), prefix: `s3/${name("frontend")}/` },
+    kmsKeyArn: defaults.kmsKeyArn,
+    accessLogs: defaults.accessLogs("frontend"),
     priceClass: s.frontend.priceClass,
     singlePageApp: true,
-    protect: env.deletionProtection,
-    denyInsecureTransport: env.s3TlsOnly,
+    protect: defaults.protect,
+    denyInsecureTransport: defaults.denyInsecureTransport,
   });
   new TerraformOutput(scope, "frontend_bucket_name", {
     value: site.bucket.bucketName,
@@ -112,18 +111,17 @@ function frontend({ scope, env, settings: s, foundation, name, awsProviderIn }: 
 
 /** What the API is built from: the network, the tasks' group, and the database and brokers where enabled. */
 interface ApiParts {
-  readonly kmsKeyArn: string;
   readonly vpcId: string;
   readonly privateSubnets: string[];
-  readonly alarmTopicArn?: string;
   readonly serviceSg: SecurityGroup;
   readonly db?: PostgresDatabase;
   readonly events?: MskServerless;
 }
 
 /** The API: HTTPS load balancer with its web ACL in front of the Fargate service. */
-function apiService({ scope, env, settings: s, foundation, name, secret }: Context, parts: ApiParts): void {
-  const { kmsKeyArn, vpcId, privateSubnets, alarmTopicArn, serviceSg, db, events } = parts;
+function apiService({ scope, env, settings: s, foundation, name, secret, defaults }: Context, parts: ApiParts): void {
+  const { vpcId, privateSubnets, serviceSg, db, events } = parts;
+  const { kmsKeyArn, alarmTopicArn } = defaults;
   const domain = s.service.domain as string;
   const port = s.service.containerPort;
   new VpcSecurityGroupEgressRule(scope, "service-https-out", {
@@ -143,7 +141,7 @@ function apiService({ scope, env, settings: s, foundation, name, secret }: Conte
     target: { port, healthCheckPath: s.service.healthCheckPath, securityGroupId: serviceSg.id },
     accessLogs: { bucket: foundation.string("log_bucket_name"), prefix: `alb/${name()}` },
     waf: { rateLimitPer5Minutes: s.service.rateLimitPer5Minutes, kmsKeyArn, logRetentionDays: env.logRetentionDays },
-    protect: env.deletionProtection,
+    protect: defaults.protect,
     alarmTopicArn,
   });
 

@@ -9,13 +9,14 @@ import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwa
 import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { stateKey } from "../../core/naming";
+import { BOOTSTRAP_STACK, FOUNDATION_STACK, stateKey } from "../../core/naming";
 import { loadEnvironments } from "../../environments";
 import { platformInputs } from "../../packages";
 import { sdkConfig } from "../../scripts/aws";
 import { leftovers } from "./leftovers";
 import { applyAgainstHeldLock, stateLockObjects } from "./locks";
 import { REPO, must, phase, run } from "./run";
+import { LOCAL, local, noChangeStacks } from "./stacks";
 
 const PORT = "4569";
 const ENDPOINT = `http://127.0.0.1:${PORT}`;
@@ -34,7 +35,7 @@ export async function localstackLane(tools: NodeJS.ProcessEnv): Promise<void> {
     CDKTF_OUTDIR: outdir,
     PLATFORM_BOOTSTRAP_STATE_DIR: join(work, "state"),
   };
-  const env = loadEnvironments(platformInputs(at), "local")[0];
+  const env = loadEnvironments(platformInputs(at), LOCAL)[0];
   expect({ emulator: env.emulator, endpoint: env.endpoint, alarms: env.alarms }).toEqual({
     emulator: "localstack",
     endpoint: ENDPOINT,
@@ -61,21 +62,21 @@ export async function localstackLane(tools: NodeJS.ProcessEnv): Promise<void> {
       const bootstrap = await must("bash", ["scripts/bootstrap.sh", "local"], { env: at, log });
       expect(bootstrap.output).toContain("state migrated to the bucket");
       await new S3Client(aws).send(
-        new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, "bootstrap") }),
+        new HeadObjectCommand({ Bucket: env.state.bucket, Key: stateKey(env, BOOTSTRAP_STACK) }),
       );
       // The synth says once what LocalStack cannot serve and is left out.
-      const foundation = await cdktf(["deploy", "local-foundation", "--auto-approve"]);
+      const foundation = await cdktf(["deploy", local(FOUNDATION_STACK), "--auto-approve"]);
       expect(foundation.output).toContain("local runs against LocalStack community 2026.3.0, which cannot serve these");
     });
 
     const tflocalOut = join(work, "tflocal");
-    const tflocalDir = join(tflocalOut, "stacks", "local-data-pipeline");
+    const tflocalDir = join(tflocalOut, "stacks", local("data-pipeline"));
     const tflocalEnv = { ...at, TF_CMD: tools.TERRAFORM_BINARY_NAME, S3_HOSTNAME: "127.0.0.1" };
     const tflocal = (args: string[]) => run("tflocal", args, { cwd: tflocalDir, env: tflocalEnv, log });
     /** data-pipeline through tflocal in its synthesized directory, as the seeds run LocalStack. */
     const dataPipeline = async () => {
       await must("node", ["-r", "./scripts/register.js", "main.ts"], {
-        env: { ...at, PLATFORM_STACKS: "local-data-pipeline", CDKTF_OUTDIR: tflocalOut },
+        env: { ...at, PLATFORM_STACKS: local("data-pipeline"), CDKTF_OUTDIR: tflocalOut },
         log,
       });
       expect((await tflocal(["init", "-input=false"])).code).toBe(0);
@@ -91,7 +92,7 @@ export async function localstackLane(tools: NodeJS.ProcessEnv): Promise<void> {
       expect((await tflocal(["apply", "-input=false", "-auto-approve"])).code).toBe(0);
     };
     await phase("(beside) LocalStack: file-processing with cdktf, data-pipeline with tflocal beside it", () =>
-      Promise.all([cdktf(["deploy", "local-file-processing", "--auto-approve"]), dataPipeline()]),
+      Promise.all([cdktf(["deploy", local("file-processing"), "--auto-approve"]), dataPipeline()]),
     );
 
     await phase("(beside) LocalStack: alarms read back; a no-change plan of every stack", async () => {
@@ -103,13 +104,13 @@ export async function localstackLane(tools: NodeJS.ProcessEnv): Promise<void> {
         ["acme-local-data-pipeline-jobs-dlq-not-empty", "AWS/SQS", [topic]],
         ["acme-local-file-processing-work-dlq-not-empty", "AWS/SQS", [topic]],
       ]);
-      const stacks = ["local-bootstrap", "local-foundation", "local-file-processing", "local-data-pipeline"];
+      const stacks = [BOOTSTRAP_STACK, FOUNDATION_STACK, "file-processing", "data-pipeline"].map(local);
       const plan = await run("npm", ["run", "--silent", "plan", "--", stacks.join(","), "--out", join(work, "plans")], {
         env: at,
         log,
       });
       expect({ code: plan.code, tail: plan.code === 0 ? "" : plan.output.slice(-3000) }).toEqual({ code: 0, tail: "" });
-      expect([...plan.output.matchAll(/^### `(local-[a-z-]+)`: no changes$/gm)].map((m) => m[1])).toEqual(stacks);
+      expect(noChangeStacks(plan.output)).toEqual(stacks);
     });
 
     await phase(
@@ -119,7 +120,7 @@ export async function localstackLane(tools: NodeJS.ProcessEnv): Promise<void> {
         const s3 = new S3Client(aws);
         const before = await s3.send(new GetObjectCommand({ Bucket: env.state.bucket, Key: key }));
         const { held, second, firstOutput } = await applyAgainstHeldLock({
-          cwd: stackDir("local-file-processing"),
+          cwd: stackDir(local("file-processing")),
           env: at,
           replace: "aws_sqs_queue_policy.work-policy",
           logs: [log, log],
@@ -139,10 +140,10 @@ export async function localstackLane(tools: NodeJS.ProcessEnv): Promise<void> {
 
     await phase("(beside) LocalStack: destroy in reverse layer order; nothing left", async () => {
       await Promise.all([
-        cdktf(["destroy", "local-file-processing", "--auto-approve"]),
+        cdktf(["destroy", local("file-processing"), "--auto-approve"]),
         (async () => expect((await tflocal(["destroy", "-input=false", "-auto-approve"])).code).toBe(0))(),
       ]);
-      await cdktf(["destroy", "local-foundation", "--auto-approve"]);
+      await cdktf(["destroy", local(FOUNDATION_STACK), "--auto-approve"]);
       await must("bash", ["scripts/bootstrap.sh", "local", "--destroy"], { env: at, log });
       expect(await leftovers(aws, "localstack")).toEqual([]);
     });

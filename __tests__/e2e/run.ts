@@ -10,6 +10,13 @@ mkdirSync(LOG_DIR, { recursive: true });
 /** Wall time per phase, printed at the end of the run. */
 export const timings: { phase: string; seconds: number }[] = [];
 
+/** The timings as printed at the end of the run. */
+export function timingsReport(): string {
+  return ["e2e phase timings (s):", ...timings.map((t) => `  ${t.phase.padEnd(78)} ${t.seconds.toFixed(1)}`)].join(
+    "\n",
+  );
+}
+
 export interface RunResult {
   readonly code: number;
   readonly output: string;

@@ -3,6 +3,7 @@
 // with what is wrong and the usage line.
 import { join, resolve } from "node:path";
 import { UsageError } from "../scripts/lib/cli";
+import { parseDriftArgs } from "../scripts/drift";
 import { parsePlanArgs } from "../scripts/plan";
 import { thrownMessage } from "./helpers";
 
@@ -53,5 +54,54 @@ describe("npm run plan (scripts/plan.ts)", () => {
     [["-x"], "Unknown option '-x'"],
   ])("refuses %j", (argv, message) => {
     expect(thrownMessage(() => parsePlanArgs(argv, 2), UsageError)).toBe(`${message}\n${USAGE}`);
+  });
+});
+
+describe("npm run drift (scripts/drift.ts)", () => {
+  const USAGE =
+    "usage: npm run drift -- <stack or glob>[,...] [--out DIR] [--json] [--parallelism N] | --list-environments";
+
+  test("a selection; by default .drift, Markdown, one stack per core", () => {
+    expect(parseDriftArgs(["dev-*"], 4)).toEqual({
+      list: false,
+      selection: "dev-*",
+      out: join(repo, ".drift"),
+      json: false,
+      parallelism: 4,
+    });
+  });
+
+  test("the callers' command lines: drift.yml, the e2e", () => {
+    expect(parseDriftArgs(["--list-environments"], 4)).toEqual({ list: true });
+    expect(parseDriftArgs(["prod-*", "--out", ".drift"], 4)).toEqual({
+      list: false,
+      selection: "prod-*",
+      out: join(process.cwd(), ".drift"),
+      json: false,
+      parallelism: 4,
+    });
+    expect(parseDriftArgs(["local-*", "--out", "/tmp/d", "--parallelism", "2", "--json"], 4)).toEqual({
+      list: false,
+      selection: "local-*",
+      out: "/tmp/d",
+      json: true,
+      parallelism: 2,
+    });
+  });
+
+  test.each([
+    [["dev-*", "--bogus"], "Unknown option '--bogus'"],
+    [["dev-*", "--out"], "Option '--out <value>' argument missing"],
+    [["dev-*", "--out", ""], "--out needs a value, not an empty string"],
+    [["dev-*", "--json=yes"], "Option '--json' does not take an argument"],
+    [["dev-*", "--parallelism", "1.5"], "--parallelism takes a whole number from 1, not 1.5"],
+    [["dev-*", "prod-*"], "one selection only (use commas): prod-*"],
+    [["--json"], "name the stacks to check"],
+    [
+      ["--list-environments", "dev-*", "--json"],
+      "--list-environments stands alone (it prints the cloud environments as a CI matrix), not with --json dev-*",
+    ],
+  ])("refuses %j", (argv, message) => {
+    expect(thrownMessage(() => parseDriftArgs(argv, 2), UsageError)).toBe(`${message}\n${USAGE}`);
   });
 });

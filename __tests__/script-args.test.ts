@@ -3,6 +3,7 @@
 // with what is wrong and the usage line.
 import { join, resolve } from "node:path";
 import { UsageError } from "../scripts/lib/cli";
+import { parseAffectedArgs } from "../scripts/affected";
 import { parseDriftArgs } from "../scripts/drift";
 import { parsePlanArgs } from "../scripts/plan";
 import { thrownMessage } from "./helpers";
@@ -103,5 +104,67 @@ describe("npm run drift (scripts/drift.ts)", () => {
     ],
   ])("refuses %j", (argv, message) => {
     expect(thrownMessage(() => parseDriftArgs(argv, 2), UsageError)).toBe(`${message}\n${USAGE}`);
+  });
+});
+
+describe("npm run affected (scripts/affected.ts)", () => {
+  const USAGE =
+    "usage: npm run affected -- (--base <git ref> | --since-tag <glob>) [--env <env,...> | --deploy-ref <ref>] [--missing-base error|all] [--json] [--working-tree]";
+  const DEFAULTS = {
+    base: undefined,
+    sinceTag: undefined,
+    env: undefined,
+    deployRef: undefined,
+    missingBase: "error",
+    json: false,
+    workingTree: false,
+  };
+
+  test("the callers' command lines: pull-request.yml, apply.yml (a branch push, a tag)", () => {
+    expect(parseAffectedArgs(["--base", "origin/main", "--json"])).toEqual({
+      ...DEFAULTS,
+      base: "origin/main",
+      json: true,
+    });
+    expect(parseAffectedArgs(["--base", "origin/main"])).toEqual({ ...DEFAULTS, base: "origin/main" });
+    expect(
+      parseAffectedArgs(["--deploy-ref", "refs/heads/main", "--base", "0123abc", "--missing-base", "all", "--json"]),
+    ).toEqual({ ...DEFAULTS, base: "0123abc", deployRef: "refs/heads/main", missingBase: "all", json: true });
+    expect(parseAffectedArgs(["--deploy-ref", "refs/tags/v1.2.0", "--since-tag", "v*", "--json"])).toEqual({
+      ...DEFAULTS,
+      sinceTag: "v*",
+      deployRef: "refs/tags/v1.2.0",
+      json: true,
+    });
+  });
+
+  test("--env is read as a comma list, blanks dropped; --working-tree", () => {
+    expect(parseAffectedArgs(["--base", "HEAD~1", "--env", "dev, local,", "--working-tree"])).toEqual({
+      ...DEFAULTS,
+      base: "HEAD~1",
+      env: ["dev", "local"],
+      workingTree: true,
+    });
+  });
+
+  test.each([
+    [["--base", "main", "--bogus"], "Unknown option '--bogus'"],
+    [["--base"], "Option '--base <value>' argument missing"],
+    [
+      ["--base", "--json"],
+      "Option '--base' argument is ambiguous.\nDid you forget to specify the option argument for '--base'?\nTo specify an option argument starting with a dash use '--base=-XYZ'.",
+    ],
+    [["--base", "main", "stray"], "unexpected argument stray: this command takes options only"],
+    [["--json"], "give exactly one of --base <git ref> and --since-tag <glob>"],
+    [["--base", "main", "--since-tag", "v*"], "give exactly one of --base <git ref> and --since-tag <glob>"],
+    [["--since-tag", ""], "--since-tag needs a value, not an empty string"],
+    [
+      ["--base", "main", "--env", "dev", "--deploy-ref", "refs/heads/main"],
+      "give at most one of --env and --deploy-ref",
+    ],
+    [["--base", "main", "--missing-base", "some"], "--missing-base takes error or all, not some"],
+    [["--base", "main", "--env", " , "], "--env names no environment: give a comma list such as dev,staging"],
+  ])("refuses %j", (argv, message) => {
+    expect(thrownMessage(() => parseAffectedArgs(argv), UsageError)).toBe(`${message}\n${USAGE}`);
   });
 });

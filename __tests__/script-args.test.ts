@@ -6,6 +6,7 @@ import { UsageError } from "../scripts/lib/cli";
 import { parseAffectedArgs } from "../scripts/affected";
 import { parseDriftArgs } from "../scripts/drift";
 import { parsePlanArgs } from "../scripts/plan";
+import { parsePrCommentsArgs } from "../scripts/pr-comments";
 import { thrownMessage } from "./helpers";
 
 const repo = join(__dirname, "..");
@@ -166,5 +167,51 @@ describe("npm run affected (scripts/affected.ts)", () => {
     [["--base", "main", "--env", " , "], "--env names no environment: give a comma list such as dev,staging"],
   ])("refuses %j", (argv, message) => {
     expect(thrownMessage(() => parseAffectedArgs(argv), UsageError)).toBe(`${message}\n${USAGE}`);
+  });
+});
+
+describe("npm run pr-comments (scripts/pr-comments.ts)", () => {
+  const USAGE = "usage: npm run pr-comments -- --repo owner/name --pr N --dir .plans";
+  const ENV = { GITHUB_TOKEN: "t0ken" };
+
+  test("the caller's command line: pull-request.yml; the API from GITHUB_API_URL, else GitHub's", () => {
+    expect(parsePrCommentsArgs(["--repo", "acme/platform", "--pr", "12", "--dir", ".plans"], ENV)).toEqual({
+      target: { api: "https://api.github.com", repo: "acme/platform", token: "t0ken", pr: 12 },
+      dir: ".plans",
+    });
+    expect(
+      parsePrCommentsArgs(["--dir=out", "--pr=3", "--repo=acme/platform"], {
+        ...ENV,
+        GITHUB_API_URL: "http://127.0.0.1:8080",
+      }),
+    ).toEqual({
+      target: { api: "http://127.0.0.1:8080", repo: "acme/platform", token: "t0ken", pr: 3 },
+      dir: "out",
+    });
+  });
+
+  test.each([
+    [["--repo", "acme/platform", "--pr", "12"], "--dir is required"],
+    [["--pr", "12", "--dir", ".plans"], "--repo is required"],
+    [["--repo", "acme/platform", "--dir", ".plans"], "--pr is required"],
+    [["--repo", "acme/platform", "--pr", "twelve", "--dir", ".plans"], "--pr takes a whole number from 1, not twelve"],
+    [["--repo", "acme", "--pr", "12", "--dir", ".plans"], "--repo takes owner/name, not acme"],
+    [["--repo", "acme/platform", "--pr", "12", "--dir", ""], "--dir needs a value, not an empty string"],
+    [["--repo", "acme/platform", "--pr", "12", "--dir", ".plans", "--bogus"], "Unknown option '--bogus'"],
+    [
+      ["--repo", "acme/platform", "--pr", "12", ".plans"],
+      "unexpected argument .plans: this command takes options only",
+    ],
+  ])("refuses %j", (argv, message) => {
+    expect(thrownMessage(() => parsePrCommentsArgs(argv, ENV), UsageError)).toBe(`${message}\n${USAGE}`);
+  });
+
+  test("refuses to run without GITHUB_TOKEN", () => {
+    expect(
+      thrownMessage(
+        () => parsePrCommentsArgs(["--repo", "acme/platform", "--pr", "12", "--dir", ".plans"], {}),
+        UsageError,
+      ),
+    ).toBe(`GITHUB_TOKEN is not set: export the token to call the GitHub API with\n${USAGE}`);
   });
 });

@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { UsageError } from "../scripts/lib/cli";
 import { parseAffectedArgs } from "../scripts/affected";
 import { parseDriftArgs } from "../scripts/drift";
+import { parseDriftIssuesArgs } from "../scripts/drift-issues";
 import { parsePlanArgs } from "../scripts/plan";
 import { parsePrCommentsArgs } from "../scripts/pr-comments";
 import { thrownMessage } from "./helpers";
@@ -212,6 +213,54 @@ describe("npm run pr-comments (scripts/pr-comments.ts)", () => {
         () => parsePrCommentsArgs(["--repo", "acme/platform", "--pr", "12", "--dir", ".plans"], {}),
         UsageError,
       ),
+    ).toBe(`GITHUB_TOKEN is not set: export the token to call the GitHub API with\n${USAGE}`);
+  });
+});
+
+describe("npm run drift-issues (scripts/drift-issues.ts)", () => {
+  const USAGE = "usage: npm run drift-issues -- --repo owner/name --dir .drift [--label drift]";
+  const ENV = { GITHUB_TOKEN: "t0ken" };
+
+  test("the callers' command line: drift.yml, the e2e; the label defaults to drift", () => {
+    expect(parseDriftIssuesArgs(["--repo", "acme/platform", "--dir", ".drift"], ENV)).toEqual({
+      target: { api: "https://api.github.com", repo: "acme/platform", token: "t0ken" },
+      dir: ".drift",
+      label: "drift",
+    });
+    expect(
+      parseDriftIssuesArgs(["--dir", "/tmp/d", "--label", "cloud-drift", "--repo", "acme/platform"], {
+        ...ENV,
+        GITHUB_API_URL: "http://127.0.0.1:8080",
+      }),
+    ).toEqual({
+      target: { api: "http://127.0.0.1:8080", repo: "acme/platform", token: "t0ken" },
+      dir: "/tmp/d",
+      label: "cloud-drift",
+    });
+  });
+
+  test.each([
+    [["--repo", "acme/platform"], "--dir is required"],
+    [["--dir", ".drift"], "--repo is required"],
+    [
+      ["--dir", "--repo", "acme/platform"],
+      "Option '--dir' argument is ambiguous.\nDid you forget to specify the option argument for '--dir'?\nTo specify an option argument starting with a dash use '--dir=-XYZ'.",
+    ],
+    [["--repo", "acme/platform", "--dir", ".drift", "--label"], "Option '--label <value>' argument missing"],
+    [["--repo", "acme/platform", "--dir", ".drift", "--label", ""], "--label needs a value, not an empty string"],
+    [
+      ["--repo", "https://github.com/acme/platform", "--dir", ".drift"],
+      "--repo takes owner/name, not https://github.com/acme/platform",
+    ],
+    [["--repo", "acme/platform", "--dir", ".drift", "--pr", "1"], "Unknown option '--pr'"],
+    [["--repo", "acme/platform", ".drift"], "unexpected argument .drift: this command takes options only"],
+  ])("refuses %j", (argv, message) => {
+    expect(thrownMessage(() => parseDriftIssuesArgs(argv, ENV), UsageError)).toBe(`${message}\n${USAGE}`);
+  });
+
+  test("refuses to run without GITHUB_TOKEN", () => {
+    expect(
+      thrownMessage(() => parseDriftIssuesArgs(["--repo", "acme/platform", "--dir", ".drift"], {}), UsageError),
     ).toBe(`GITHUB_TOKEN is not set: export the token to call the GitHub API with\n${USAGE}`);
   });
 });

@@ -2,6 +2,7 @@
 // (package.json, the workflows, the e2e, tools/bench) passes still parses, and bad input is refused
 // with what is wrong and the usage line.
 import { join, resolve } from "node:path";
+import { parseCheckovArgs } from "../scripts/checkov";
 import { UsageError } from "../scripts/lib/cli";
 import { parseAffectedArgs } from "../scripts/affected";
 import { parseDriftArgs } from "../scripts/drift";
@@ -262,5 +263,23 @@ describe("npm run drift-issues (scripts/drift-issues.ts)", () => {
     expect(
       thrownMessage(() => parseDriftIssuesArgs(["--repo", "acme/platform", "--dir", ".drift"], {}), UsageError),
     ).toBe(`GITHUB_TOKEN is not set: export the token to call the GitHub API with\n${USAGE}`);
+  });
+});
+
+describe("npm run checkov (scripts/checkov.ts)", () => {
+  const USAGE = "usage: npm run checkov [-- --dir <directory with one folder per stack>]";
+
+  test("nothing: synthesize every stack and scan that; --dir: scan a synth output", () => {
+    expect(parseCheckovArgs([])).toEqual({ dir: undefined });
+    expect(parseCheckovArgs(["--dir", "cdktf.out/stacks"])).toEqual({ dir: "cdktf.out/stacks" });
+  });
+
+  test.each([
+    [["cdktf.out/stacks"], "unexpected argument cdktf.out/stacks: a directory to scan is given as --dir <directory>"],
+    [["--dir"], "Option '--dir <value>' argument missing"],
+    [["--dir", ""], "--dir needs a value, not an empty string"],
+    [["--dir", "x", "--quiet"], "Unknown option '--quiet'"],
+  ])("refuses %j", (argv, message) => {
+    expect(thrownMessage(() => parseCheckovArgs(argv), UsageError)).toBe(`${message}\n${USAGE}`);
   });
 });

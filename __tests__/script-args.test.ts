@@ -9,6 +9,7 @@ import { parseDriftArgs } from "../scripts/drift";
 import { parseDriftIssuesArgs } from "../scripts/drift-issues";
 import { parsePlanArgs } from "../scripts/plan";
 import { parsePrCommentsArgs } from "../scripts/pr-comments";
+import { parseStateArgs } from "../scripts/state";
 import { thrownMessage } from "./helpers";
 
 const repo = join(__dirname, "..");
@@ -281,5 +282,46 @@ describe("npm run checkov (scripts/checkov.ts)", () => {
     [["--dir", "x", "--quiet"], "Unknown option '--quiet'"],
   ])("refuses %j", (argv, message) => {
     expect(thrownMessage(() => parseCheckovArgs(argv), UsageError)).toBe(`${message}\n${USAGE}`);
+  });
+});
+
+describe("state.ts (scripts/bootstrap.sh, scripts/cdktf.sh)", () => {
+  const USAGE =
+    "usage: state.ts exists <environment> <stack> | destroy-check <environment> | preflight <environment,...> | preflight-stacks <stack or pattern> ... | locking <environment> | stack-name <environment> bootstrap|foundation";
+
+  test("the callers' command lines", () => {
+    expect(parseStateArgs(["exists", "dev", "bootstrap"])).toEqual({
+      command: "exists",
+      env: "dev",
+      stack: "bootstrap",
+    });
+    expect(parseStateArgs(["stack-name", "dev", "bootstrap"])).toEqual({
+      command: "stack-name",
+      env: "dev",
+      stack: "bootstrap",
+    });
+    expect(parseStateArgs(["destroy-check", "dev"])).toEqual({ command: "destroy-check", env: "dev" });
+    expect(parseStateArgs(["locking", "staging"])).toEqual({ command: "locking", env: "staging" });
+    expect(parseStateArgs(["preflight", "dev"])).toEqual({ command: "preflight", envs: ["dev"] });
+    expect(parseStateArgs(["preflight", "dev, local"])).toEqual({ command: "preflight", envs: ["dev", "local"] });
+    expect(parseStateArgs(["preflight-stacks", "dev-foundation", "*-ml-platform"])).toEqual({
+      command: "preflight-stacks",
+      stacks: ["dev-foundation", "*-ml-platform"],
+    });
+  });
+
+  test.each([
+    [[], "name a command"],
+    [["status", "dev"], "unknown command status"],
+    [["exists", "dev"], 'exists takes <environment> <stack>, not "dev"'],
+    [["locking"], "locking takes <environment>"],
+    [["locking", "dev", "extra"], 'locking takes <environment>, not "dev" "extra"'],
+    [["destroy-check", ""], 'destroy-check takes <environment>, not ""'],
+    [["preflight-stacks"], "preflight-stacks takes <stack or pattern> ..."],
+    [["preflight", ","], 'preflight names no environment: ","'],
+    [["stack-name", "dev", "ml-platform"], "stack-name takes bootstrap or foundation, not ml-platform"],
+    [["locking", "dev", "--json"], "Unknown option '--json'"],
+  ])("refuses %j", (argv, message) => {
+    expect(thrownMessage(() => parseStateArgs(argv), UsageError)).toBe(`${message}\n${USAGE}`);
   });
 });

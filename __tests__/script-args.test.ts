@@ -2,11 +2,11 @@
 // (package.json, the workflows, the e2e, tools/bench) passes still parses, and bad input is refused
 // with what is wrong and the usage line.
 import { join, resolve } from "node:path";
-import { parseCheckovArgs } from "../scripts/checkov";
-import { UsageError } from "../scripts/lib/cli";
 import { parseAffectedArgs } from "../scripts/affected";
+import { parseCheckovArgs } from "../scripts/checkov";
 import { parseDriftArgs } from "../scripts/drift";
 import { parseDriftIssuesArgs } from "../scripts/drift-issues";
+import { UsageError } from "../scripts/lib/cli";
 import { parsePlanArgs } from "../scripts/plan";
 import { parsePrCommentsArgs } from "../scripts/pr-comments";
 import { parseStateArgs } from "../scripts/state";
@@ -81,7 +81,7 @@ describe("npm run drift (scripts/drift.ts)", () => {
     expect(parseDriftArgs(["prod-*", "--out", ".drift"], 4)).toEqual({
       list: false,
       selection: "prod-*",
-      out: join(process.cwd(), ".drift"),
+      out: resolve(".drift"),
       json: false,
       parallelism: 4,
     });

@@ -1,6 +1,7 @@
 import { ConfigError } from "../environments";
 import { savedPlanKey, savedPlansOf, savedPlansPrefix } from "../core/naming";
-import { commitOf, savedPlanProblem } from "../scripts/saved-plan";
+import { UsageError } from "../scripts/lib/cli";
+import { commitOf, parseSavedPlanArgs, savedPlanProblem } from "../scripts/saved-plan";
 import { env, thrownMessage } from "./helpers";
 
 const A = "a".repeat(40);
@@ -41,5 +42,41 @@ describe("saved plans (npm run plan-save / plan-apply)", () => {
     expect(thrownMessage(() => commitOf("abc123", A, undefined), ConfigError)).toBe(
       '--commit takes a full 40-character commit id, not "abc123"',
     );
+  });
+
+  const USAGE = "usage: npm run plan-save|plan-apply -- <stack> [--commit SHA]";
+
+  test("the command line: package.json's save or apply, the callers' stack (apply-stack.yml), --commit", () => {
+    expect(parseSavedPlanArgs(["save", "prod-ml-platform"])).toEqual({
+      command: "save",
+      stack: "prod-ml-platform",
+      commit: undefined,
+    });
+    expect(parseSavedPlanArgs(["apply", "--commit", A, "prod-ml-platform"])).toEqual({
+      command: "apply",
+      stack: "prod-ml-platform",
+      commit: A,
+    });
+    expect(parseSavedPlanArgs(["save", "prod-ml-platform", `--commit=${B}`])).toEqual({
+      command: "save",
+      stack: "prod-ml-platform",
+      commit: B,
+    });
+  });
+
+  test.each([
+    [["save"], "name the stack to plan or apply"],
+    [["save", "prod-ml-platform", "prod-data-pipeline"], "one stack at a time (prod-ml-platform, prod-data-pipeline)"],
+    [["save", "prod-*"], "one stack by its name, not a selection: prod-*"],
+    [
+      ["apply", "prod-foundation,prod-ml-platform"],
+      "one stack by its name, not a selection: prod-foundation,prod-ml-platform",
+    ],
+    [["save", "prod-ml-platform", "--commit"], "Option '--commit <value>' argument missing"],
+    [["save", "prod-ml-platform", "--auto-approve"], "Unknown option '--auto-approve'"],
+    [["deploy", "prod-ml-platform"], "the command is save or apply (npm run plan-save, plan-apply), not deploy"],
+    [[], "the command is save or apply (npm run plan-save, plan-apply), not none"],
+  ])("refuses %j", (argv, message) => {
+    expect(thrownMessage(() => parseSavedPlanArgs(argv), UsageError)).toBe(`${message}\n${USAGE}`);
   });
 });

@@ -15,54 +15,76 @@ import {
   platformStacks,
   resolveBase,
 } from "../review/affected";
+import { noPositionals, nonEmpty, parseCommandLine, runMain, UsageError } from "./lib/cli";
 
 const USAGE =
   "usage: npm run affected -- (--base <git ref> | --since-tag <glob>) [--env <env,...> | --deploy-ref <ref>] [--missing-base error|all] [--json] [--working-tree]";
 
-function usage(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
+const OPTIONS = {
+  base: { type: "string" },
+  "since-tag": { type: "string" },
+  env: { type: "string" },
+  "deploy-ref": { type: "string" },
+  "missing-base": { type: "string" },
+  json: { type: "boolean" },
+  "working-tree": { type: "boolean" },
+} as const;
+
+export interface AffectedArgs {
+  readonly base?: string;
+  readonly sinceTag?: string;
+  /** The environments named with --env; undefined without it. */
+  readonly env?: string[];
+  readonly deployRef?: string;
+  readonly missingBase: "error" | "all";
+  readonly json: boolean;
+  readonly workingTree: boolean;
 }
 
-const VALUED = ["--base", "--since-tag", "--env", "--deploy-ref", "--missing-base"];
-const FLAGS = ["--json", "--working-tree"];
-const args = process.argv.slice(2);
-const options: Record<string, string> = {};
-for (let i = 0; i < args.length; i++) {
-  const arg = args[i];
-  if (VALUED.includes(arg)) {
-    const value = args[++i];
-    if (value === undefined || value.startsWith("--")) usage(`${arg} needs a value`);
-    options[arg] = value;
-  } else if (FLAGS.includes(arg)) {
-    options[arg] = "true";
-  } else {
-    usage(`unknown argument ${arg}`);
-  }
+/** The command line of `npm run affected`; bad input is a UsageError. */
+export function parseAffectedArgs(argv: readonly string[]): AffectedArgs {
+  const { values, positionals } = parseCommandLine(argv, OPTIONS, USAGE);
+  noPositionals(positionals, USAGE);
+  const sinceTag = nonEmpty("since-tag", values["since-tag"], USAGE);
+  if ((values.base === undefined) === (sinceTag === undefined))
+    throw new UsageError("give exactly one of --base <git ref> and --since-tag <glob>", USAGE);
+  if (values.env !== undefined && values["deploy-ref"] !== undefined)
+    throw new UsageError("give at most one of --env and --deploy-ref", USAGE);
+  const missingBase = values["missing-base"] ?? "error";
+  if (missingBase !== "error" && missingBase !== "all")
+    throw new UsageError(`--missing-base takes error or all, not ${missingBase}`, USAGE);
+  const env = values.env === undefined ? undefined : environmentList(values.env);
+  if (env?.length === 0)
+    throw new UsageError(`--env names no environment: give a comma list such as dev,staging`, USAGE);
+  return {
+    base: values.base,
+    sinceTag,
+    env,
+    deployRef: values["deploy-ref"],
+    missingBase,
+    json: values.json ?? false,
+    workingTree: values["working-tree"] ?? false,
+  };
 }
-if ((options["--base"] === undefined) === (options["--since-tag"] === undefined))
-  usage("give exactly one of --base <git ref> and --since-tag <glob>");
-if (options["--env"] !== undefined && options["--deploy-ref"] !== undefined)
-  usage("give at most one of --env and --deploy-ref");
-const missingBase = options["--missing-base"] ?? "error";
-if (missingBase !== "error" && missingBase !== "all") usage(`--missing-base takes error or all, not ${missingBase}`);
 
 const repo = join(__dirname, "..");
-try {
+
+function main(): number {
+  const options = parseAffectedArgs(process.argv.slice(2));
   const plans = planPlatform(loadEnvironments(platformInputs(), ""), MODULES);
   // CI plans and applies cloud environments only; an emulator environment is named explicitly
   // (--env, or PLATFORM_ENVIRONMENTS as for synth).
   const selected = environmentList(process.env.PLATFORM_ENVIRONMENTS);
   const cloud = selected.length > 0 ? selected : cloudEnvironments(plans.map((p) => p.env)).map((e) => e.name);
-  const deployRef = options["--deploy-ref"];
-  const wanted = options["--env"]
-    ? environmentList(options["--env"])
-    : deployRef !== undefined
+  const { deployRef } = options;
+  const wanted =
+    options.env ??
+    (deployRef !== undefined
       ? environmentsDeployedFrom(
           plans.map((p) => p.env),
           deployRef,
         ).map((e) => e.name)
-      : cloud;
+      : cloud);
   if (deployRef !== undefined && wanted.length === 0)
     console.error(`affected: no environment deploys from ${deployRef} (github.deployRef)`);
   const known = plans.map((p) => p.env.name);
@@ -78,7 +100,14 @@ try {
       .map((p) => ({ name: p.env.name, modules: p.modules.map((m) => m.module.name) })),
   );
 
-  const base = resolveBase(repo, { base: options["--base"], sinceTag: options["--since-tag"], missingBase });
+  let base: ReturnType<typeof resolveBase>;
+  try {
+    base = resolveBase(repo, { base: options.base, sinceTag: options.sinceTag, missingBase: options.missingBase });
+  } catch (e) {
+    if (!(e instanceof AffectedError)) throw e;
+    console.error(e.message);
+    return 1;
+  }
   let affected: AffectedStack[];
   let because: string;
   if ("everything" in base) {
@@ -86,12 +115,12 @@ try {
     because = `every stack: ${base.everything}`;
     console.error(`affected: ${because}`);
   } else {
-    const changed = changedFiles(repo, base.commit, options["--working-tree"] === "true");
+    const changed = changedFiles(repo, base.commit, options.workingTree);
     affected = affectedStacks(repo, stacks, changed);
     because = `the ${changed.length} file(s) changed since ${base.label}`;
   }
   affected = inLayerOrder(affected);
-  if (options["--json"]) {
+  if (options.json) {
     // Shaped for a CI matrix: `matrix: ${{ fromJSON(needs.affected.outputs.matrix) }}`.
     console.log(
       JSON.stringify({
@@ -106,7 +135,7 @@ try {
     for (const a of affected)
       console.log(`  ${a.stack.padEnd(32)} ${a.because.slice(0, 3).join(", ")}${a.because.length > 3 ? ", ..." : ""}`);
   }
-} catch (e) {
-  console.error(e instanceof ConfigError || e instanceof AffectedError ? e.message : (e as Error).message);
-  process.exit(1);
+  return 0;
 }
+
+if (require.main === module) runMain(main);

@@ -18,22 +18,27 @@ import {
   triageCheckov,
 } from "../policies/checkov";
 import { CHECKOV_SUPPRESSIONS } from "../policies/checkov-suppressions";
+import { nonEmpty, parseCommandLine, runMain, UsageError } from "./lib/cli";
 
 const repo = join(__dirname, "..");
-const args = process.argv.slice(2);
-const dirIndex = args.indexOf("--dir");
-if (
-  args.some((a, i) => a.startsWith("--") && a !== "--dir" && i !== dirIndex + 1) ||
-  (dirIndex >= 0 && !args[dirIndex + 1])
-) {
-  console.error("usage: npm run checkov [-- --dir <directory with one folder per stack>]");
-  process.exit(2);
+const USAGE = "usage: npm run checkov [-- --dir <directory with one folder per stack>]";
+
+/** The command line of `npm run checkov`: the synth output to scan, if not a fresh synth of every stack. */
+export function parseCheckovArgs(argv: readonly string[]): { dir?: string } {
+  const { values, positionals } = parseCommandLine(argv, { dir: { type: "string" } }, USAGE);
+  if (positionals.length > 0)
+    throw new UsageError(
+      `unexpected argument ${positionals[0]}: a directory to scan is given as --dir <directory>`,
+      USAGE,
+    );
+  return { dir: nonEmpty("dir", values.dir, USAGE) };
 }
 
 async function main(): Promise<number> {
+  const { dir } = parseCheckovArgs(process.argv.slice(2));
   checkCheckovSuppressions(CHECKOV_SUPPRESSIONS);
   const exe = checkovExecutable(pinnedCheckovVersion(repo));
-  let stacksDir = dirIndex >= 0 ? args[dirIndex + 1] : undefined;
+  let stacksDir = dir;
   let scratch: string | undefined;
   if (!stacksDir) {
     scratch = mkdtempSync(join(tmpdir(), "checkov-synth-"));
@@ -60,10 +65,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: Error) => {
-    console.error(e.message);
-    process.exit(1);
-  },
-);
+if (require.main === module) runMain(main);

@@ -2,45 +2,45 @@
 //   npm run drift-issues -- --repo owner/name --dir .drift [--label drift]   (token in GITHUB_TOKEN)
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { GithubRepo } from "../review/github";
 import type { StackDrift } from "../review/drift";
 import { syncDriftIssues } from "../review/drift-issues";
+import { noPositionals, nonEmpty, parseCommandLine, required, runMain } from "./lib/cli";
+import { githubRepo } from "./lib/github";
 
 const USAGE = "usage: npm run drift-issues -- --repo owner/name --dir .drift [--label drift]";
+const OPTIONS = { repo: { type: "string" }, dir: { type: "string" }, label: { type: "string" } } as const;
 
-function arg(name: string, fallback?: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? process.argv[i + 1] : fallback;
-  if (!value) {
-    console.error(`--${name} is required\n${USAGE}`);
-    process.exit(2);
+/** The command line (and GITHUB_TOKEN, GITHUB_API_URL) of `npm run drift-issues`; bad input is a UsageError. */
+export function parseDriftIssuesArgs(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { target: GithubRepo; dir: string; label: string } {
+  const { values, positionals } = parseCommandLine(argv, OPTIONS, USAGE);
+  noPositionals(positionals, USAGE);
+  const dir = required("dir", values.dir, USAGE);
+  const repo = required("repo", values.repo, USAGE);
+  const label = nonEmpty("label", values.label, USAGE) ?? "drift";
+  return { target: githubRepo(repo, env, USAGE), dir, label };
+}
+
+async function main(): Promise<number> {
+  const { target, dir, label } = parseDriftIssuesArgs(process.argv.slice(2));
+  const reports: StackDrift[] = (existsSync(dir) ? readdirSync(dir) : [])
+    .filter((f) => f.endsWith(".drift.json"))
+    .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as StackDrift);
+  if (reports.length === 0) {
+    console.error(`no drift reports (*.drift.json) in ${dir}; nothing to do`);
+    return 1;
   }
-  return value;
-}
-
-const dir = arg("dir");
-const token = process.env.GITHUB_TOKEN;
-if (!token) {
-  console.error("GITHUB_TOKEN is not set");
-  process.exit(2);
-}
-const reports: StackDrift[] = (existsSync(dir) ? readdirSync(dir) : [])
-  .filter((f) => f.endsWith(".drift.json"))
-  .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as StackDrift);
-if (reports.length === 0) {
-  console.error(`no drift reports (*.drift.json) in ${dir}; nothing to do`);
-  process.exit(1);
-}
-
-syncDriftIssues(
-  { api: process.env.GITHUB_API_URL || "https://api.github.com", repo: arg("repo"), token },
-  reports,
-  arg("label", "drift"),
-).then(
-  (results) => {
+  try {
+    const results = await syncDriftIssues(target, reports, label);
     for (const r of results) console.log(`drift issue ${r.env}: ${r.action}${r.issue ? ` (#${r.issue})` : ""}`);
-  },
-  (e) => {
+    return 0;
+  } catch (e) {
     console.error(`could not update the drift issues: ${(e as Error).message}`);
-    process.exit(1);
-  },
-);
+    return 1;
+  }
+}
+
+if (require.main === module) runMain(main);

@@ -18,6 +18,7 @@ import { cloudEnvironments } from "../review/affected";
 import { driftExitCode, driftOf, renderDrift, renderStackDrift, type StackDrift } from "../review/drift";
 import { isStackOf, parseStackId, stateKey } from "../core/naming";
 import { sdkConfig } from "./aws";
+import { nonEmpty, parseCommandLine, runMain, stackSelection, UsageError, wholeNumber } from "./lib/cli";
 import { stateObjectExists } from "./lib/state-object";
 import { inOrder, planToFile, synthStacks } from "./lib/stack-runs";
 import { managedResources, preflightForStacks } from "./state";
@@ -26,32 +27,47 @@ const repo = resolve(__dirname, "..");
 const USAGE =
   "usage: npm run drift -- <stack or glob>[,...] [--out DIR] [--json] [--parallelism N] | --list-environments";
 
-function usage(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
-}
+const OPTIONS = {
+  out: { type: "string" },
+  json: { type: "boolean" },
+  "list-environments": { type: "boolean" },
+  parallelism: { type: "string" },
+} as const;
 
-function parseArgs(argv: string[]) {
-  let selection: string | undefined;
-  let out = join(repo, ".drift");
-  let json = false;
-  let list = false;
-  let parallelism = cpus().length;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--out") out = resolve(argv[++i] ?? usage("--out needs a directory"));
-    else if (arg === "--json") json = true;
-    else if (arg === "--list-environments") list = true;
-    else if (arg === "--parallelism") {
-      parallelism = Number(argv[++i]);
-      if (!Number.isInteger(parallelism) || parallelism < 1)
-        usage(`--parallelism takes a whole number from 1, not ${argv[i]}`);
-    } else if (arg.startsWith("--")) usage(`unknown option ${arg}`);
-    else if (selection) usage(`one selection only (use commas): ${arg}`);
-    else selection = arg;
+export type DriftArgs =
+  | { readonly list: true }
+  | {
+      readonly list: false;
+      readonly selection: string;
+      readonly out: string;
+      readonly json: boolean;
+      readonly parallelism: number;
+    };
+
+/** The command line of `npm run drift`; bad input is a UsageError. */
+export function parseDriftArgs(argv: readonly string[], cores = cpus().length): DriftArgs {
+  const { values, positionals } = parseCommandLine(argv, OPTIONS, USAGE);
+  if (values["list-environments"]) {
+    const others = [
+      ...Object.keys(values)
+        .filter((k) => k !== "list-environments")
+        .map((k) => `--${k}`),
+      ...positionals,
+    ];
+    if (others.length > 0)
+      throw new UsageError(
+        `--list-environments stands alone (it prints the cloud environments as a CI matrix), not with ${others.join(" ")}`,
+        USAGE,
+      );
+    return { list: true };
   }
-  if (!selection && !list) usage("name the stacks to check");
-  return { selection, out, json, list, parallelism };
+  return {
+    list: false,
+    selection: stackSelection(positionals, "check", USAGE),
+    out: resolve(nonEmpty("out", values.out, USAGE) ?? join(repo, ".drift")),
+    json: values.json ?? false,
+    parallelism: wholeNumber("parallelism", values.parallelism, cores, USAGE),
+  };
 }
 
 /** The account the current credentials belong to, per environment (the emulator's for local). */
@@ -128,24 +144,14 @@ async function checkStack(
 }
 
 async function main(): Promise<number> {
-  const { selection, out, json, list, parallelism } = parseArgs(process.argv.slice(2));
-  let plans: EnvironmentPlan[];
-  let stacks: string[];
-  try {
-    plans = planPlatform(loadEnvironments(platformInputs(), ""), MODULES);
-    if (list) {
-      const envs = cloudEnvironments(plans.map((p) => p.env)).map((e) => e.name);
-      console.log(JSON.stringify({ env: envs }));
-      return 0;
-    }
-    stacks = [...(selectStacks(plans, selection, "the drift selection") ?? [])];
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      return 1;
-    }
-    throw e;
+  const args = parseDriftArgs(process.argv.slice(2));
+  const plans = planPlatform(loadEnvironments(platformInputs(), ""), MODULES);
+  if (args.list) {
+    console.log(JSON.stringify({ env: cloudEnvironments(plans.map((p) => p.env)).map((e) => e.name) }));
+    return 0;
   }
+  const { selection, out, json, parallelism } = args;
+  const stacks = [...(selectStacks(plans, selection, "the drift selection") ?? [])];
   const envOf = (stack: string) => plans.find((p) => p.env.name === parseStackId(stack).env)!.env;
 
   const problems = await preflightForStacks(
@@ -192,10 +198,4 @@ async function main(): Promise<number> {
   return driftExitCode(reports);
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(`drift check failed: ${(e as Error).message}`);
-    process.exit(1);
-  },
-);
+if (require.main === module) runMain(main);

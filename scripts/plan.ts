@@ -9,11 +9,12 @@ import { cpus } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type EnvironmentPlan, planPlatform, selectStacks } from "../app";
-import { ConfigError, loadEnvironments } from "../environments";
+import { loadEnvironments } from "../environments";
 import { MODULES, platformInputs } from "../packages";
 import { summarizePlan } from "../review/plan-summary";
 import { FOUNDATION_STACK, parseStackId, stackName } from "../core/naming";
 import { sdkConfig } from "./aws";
+import { nonEmpty, optionalValue, parseCommandLine, runMain, stackSelection, wholeNumber } from "./lib/cli";
 import { stateObjectExists } from "./lib/state-object";
 import { inOrder, planToFile, synthStacks } from "./lib/stack-runs";
 import { preflightForStacks } from "./state";
@@ -22,31 +23,27 @@ const repo = resolve(__dirname, "..");
 const USAGE =
   "usage: npm run plan -- <stack or glob>[,...] [--mock-foundation | --mock-foundation=if-missing] [--out DIR] [--parallelism N]";
 
-function fail(message: string, code = 1): never {
-  console.error(message);
-  process.exit(code);
+const OPTIONS = { out: { type: "string" }, parallelism: { type: "string" } } as const;
+
+export interface PlanArgs {
+  readonly selection: string;
+  /** Module stacks plan against mock foundation outputs: never, always, or where the foundation is not applied. */
+  readonly mock: "never" | "always" | "if-missing";
+  readonly out: string;
+  readonly parallelism: number;
 }
 
-function parseArgs(argv: string[]) {
-  let selection: string | undefined;
-  let mock: "never" | "always" | "if-missing" = "never";
-  let out = join(repo, ".plans");
-  let parallelism = cpus().length;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--parallelism") {
-      parallelism = Number(argv[++i]);
-      if (!Number.isInteger(parallelism) || parallelism < 1)
-        fail(`--parallelism takes a whole number from 1, not ${argv[i]}\n${USAGE}`, 2);
-    } else if (arg === "--mock-foundation") mock = "always";
-    else if (arg === "--mock-foundation=if-missing") mock = "if-missing";
-    else if (arg === "--out") out = resolve(argv[++i] ?? fail(USAGE, 2));
-    else if (arg.startsWith("--")) fail(`unknown option ${arg}\n${USAGE}`, 2);
-    else if (selection) fail(`one selection only (use commas): ${arg}\n${USAGE}`, 2);
-    else selection = arg;
-  }
-  if (!selection) fail(USAGE, 2);
-  return { selection, mock, out, parallelism };
+/** The command line of `npm run plan`; bad input is a UsageError. */
+export function parsePlanArgs(argv: readonly string[], cores = cpus().length): PlanArgs {
+  // --mock-foundation stands alone or takes =if-missing: parseArgs has no type for that.
+  const { value: mock, rest } = optionalValue(argv, "mock-foundation", ["if-missing"], USAGE);
+  const { values, positionals } = parseCommandLine(rest, OPTIONS, USAGE);
+  return {
+    selection: stackSelection(positionals, "plan", USAGE),
+    mock: mock === undefined ? "never" : mock === true ? "always" : mock,
+    out: resolve(nonEmpty("out", values.out, USAGE) ?? join(repo, ".plans")),
+    parallelism: wholeNumber("parallelism", values.parallelism, cores, USAGE),
+  };
 }
 
 /** Module stacks whose environment's foundation state does not exist yet. */
@@ -96,23 +93,19 @@ async function planStack(
 }
 
 async function main(): Promise<number> {
-  const { selection, mock, out, parallelism } = parseArgs(process.argv.slice(2));
+  const { selection, mock, out, parallelism } = parsePlanArgs(process.argv.slice(2));
   const binary = process.env.TERRAFORM_BINARY_NAME || "terraform";
-  let plans: EnvironmentPlan[];
-  let stacks: string[];
-  try {
-    plans = planPlatform(loadEnvironments(platformInputs(), ""), MODULES);
-    stacks = [...(selectStacks(plans, selection, "the plan selection") ?? [])];
-  } catch (e) {
-    if (e instanceof ConfigError) fail(e.message);
-    throw e;
-  }
+  const plans = planPlatform(loadEnvironments(platformInputs(), ""), MODULES);
+  const stacks = [...(selectStacks(plans, selection, "the plan selection") ?? [])];
   const problems = await preflightForStacks(
     plans.map((p) => p.env),
     stacks,
     binary,
   );
-  if (problems.length > 0) fail(problems.join("\n"));
+  if (problems.length > 0) {
+    console.error(problems.join("\n"));
+    return 1;
+  }
   const moduleStacks = new Set(plans.flatMap(({ env, modules }) => modules.map((m) => stackName(env, m.module.name))));
   const mocked =
     mock === "always"
@@ -126,7 +119,8 @@ async function main(): Promise<number> {
   try {
     synthStacks(stacks, outdir, { PLATFORM_MOCK_FOUNDATION: [...mocked].join(",") });
   } catch (e) {
-    fail((e as Error).message);
+    console.error((e as Error).message);
+    return 1;
   }
 
   // Independent stacks plan at once; each block is printed as soon as every stack before it is done.
@@ -144,7 +138,4 @@ async function main(): Promise<number> {
   return results.some((r) => r.hasChanges) ? 2 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => fail(`plan failed: ${(e as Error).message}`),
-);
+if (require.main === module) runMain(main);

@@ -27,6 +27,7 @@ import { ConfigError, type Environment, loadEnvironments } from "../environments
 import { MODULES, platformInputs } from "../packages";
 import { summarizePlan } from "../review/plan-summary";
 import { httpStatus, sdkConfig } from "./aws";
+import { parseCommandLine, UsageError } from "./lib/cli";
 import { planToFile, synthStacks, tofu } from "./lib/stack-runs";
 import { preflightForStacks } from "./state";
 
@@ -71,22 +72,30 @@ export function commitOf(asked: string | undefined, head: string, githubSha = pr
   return commit;
 }
 
-function parseArgs(argv: readonly string[]): { stack: string; commit?: string } {
-  let stack: string | undefined;
-  let commit: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--commit") commit = argv[++i] ?? "";
-    else if (argv[i].startsWith("--")) throw new ConfigError(`unknown option ${argv[i]}\n${USAGE}`);
-    else if (stack) throw new ConfigError(`one stack at a time (${stack}, ${argv[i]})\n${USAGE}`);
-    else stack = argv[i];
-  }
-  if (!stack) throw new ConfigError(USAGE);
-  return { stack, commit };
+export interface SavedPlanArgs {
+  readonly command: "save" | "apply";
+  readonly stack: string;
+  /** --commit; checked against the checkout by commitOf. */
+  readonly commit?: string;
+}
+
+/** The command line of `npm run plan-save` and `npm run plan-apply`; bad input is a UsageError. */
+export function parseSavedPlanArgs(argv: readonly string[]): SavedPlanArgs {
+  const { values, positionals } = parseCommandLine(argv, { commit: { type: "string" } }, USAGE);
+  const [command, stack, other] = positionals;
+  if (command !== "save" && command !== "apply")
+    throw new UsageError(
+      `the command is save or apply (npm run plan-save, plan-apply), not ${command ?? "none"}`,
+      USAGE,
+    );
+  if (stack === undefined) throw new UsageError("name the stack to plan or apply", USAGE);
+  if (other !== undefined) throw new UsageError(`one stack at a time (${stack}, ${other})`, USAGE);
+  if (/[*?,]/.test(stack)) throw new UsageError(`one stack by its name, not a selection: ${stack}`, USAGE);
+  return { command, stack, commit: values.commit };
 }
 
 /** The environment of a stack that exists in the platform; anything else names the valid ones. */
 function environmentOf(stack: string): Environment {
-  if (/[*?,]/.test(stack)) throw new ConfigError(`one stack by its name, not a selection: ${stack}\n${USAGE}`);
   const plans = planPlatform(loadEnvironments(platformInputs(), ""), MODULES);
   selectStacks(plans, stack, "the stack to plan or apply");
   return plans.find((p) => p.env.name === parseStackId(stack).env)!.env;
@@ -193,18 +202,16 @@ async function apply(stack: string, commit: string, binary: string): Promise<num
 }
 
 async function main(): Promise<number> {
-  const [command, ...rest] = process.argv.slice(2);
-  const { stack, commit: asked } = parseArgs(rest);
+  const { command, stack, commit: asked } = parseSavedPlanArgs(process.argv.slice(2));
   const head = execFileSync("git", ["-C", repo, "rev-parse", "HEAD"], { encoding: "utf8" }).trim();
   const commit = commitOf(asked, head);
   const binary = process.env.TERRAFORM_BINARY_NAME || "terraform";
   const problems = await preflightForStacks([environmentOf(stack)], [stack], binary);
   if (problems.length > 0) throw new ConfigError(problems.join("\n"));
-  if (command === "save") return save(stack, commit, binary);
-  if (command === "apply") return apply(stack, commit, binary);
-  throw new ConfigError(USAGE);
+  return command === "save" ? save(stack, commit, binary) : apply(stack, commit, binary);
 }
 
+// Not runMain: a configuration error is printed after the command's name (plan-save: ..., plan-apply: ...).
 if (require.main === module) {
   main()
     .then((code) => process.exit(code))
@@ -214,6 +221,6 @@ if (require.main === module) {
           ? `${process.argv[2] === "apply" ? "plan-apply" : "plan-save"}: ${e.message}`
           : e.stack,
       );
-      process.exit(1);
+      process.exit(e instanceof UsageError ? 2 : 1);
     });
 }

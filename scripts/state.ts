@@ -14,9 +14,10 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { ConfigError, type Environment, loadEnvironments } from "../environments";
+import { type Environment, environmentList, loadEnvironments } from "../environments";
 import { BOOTSTRAP_STACK, FOUNDATION_STACK, isStackOf, parseStackId, stackName, stateKey } from "../core/naming";
 import { httpStatus, sdkConfig } from "./aws";
+import { parseCommandLine, runMain, UsageError } from "./lib/cli";
 import { type Engine, engineOf, engineProblems, versioningProblems } from "./lib/engine";
 import { stateObjectExists } from "./lib/state-object";
 
@@ -151,60 +152,94 @@ export function describeLocking(env: Environment): string {
     : `state locking: s3; ${objects}; no lock table`;
 }
 
+/** The commands of this script, what each takes and how many arguments that is. */
+const COMMANDS = {
+  exists: { form: "<environment> <stack>", min: 2, max: 2 },
+  "destroy-check": { form: "<environment>", min: 1, max: 1 },
+  preflight: { form: "<environment,...>", min: 1, max: 1 },
+  "preflight-stacks": { form: "<stack or pattern> ...", min: 1, max: Infinity },
+  locking: { form: "<environment>", min: 1, max: 1 },
+  "stack-name": { form: "<environment> bootstrap|foundation", min: 2, max: 2 },
+} as const;
+const USAGE = `usage: state.ts ${Object.entries(COMMANDS)
+  .map(([command, { form }]) => `${command} ${form}`)
+  .join(" | ")}`;
+
+export type StateCommand =
+  | { readonly command: "exists"; readonly env: string; readonly stack: string }
+  | { readonly command: "destroy-check" | "locking"; readonly env: string }
+  | { readonly command: "preflight"; readonly envs: string[] }
+  | { readonly command: "preflight-stacks"; readonly stacks: string[] }
+  | {
+      readonly command: "stack-name";
+      readonly env: string;
+      readonly stack: typeof BOOTSTRAP_STACK | typeof FOUNDATION_STACK;
+    };
+
+/** The command line of state.ts; bad input is a UsageError. */
+export function parseStateArgs(argv: readonly string[]): StateCommand {
+  const { positionals } = parseCommandLine(argv, {}, USAGE);
+  const [command, ...args] = positionals;
+  if (command === undefined) throw new UsageError("name a command", USAGE);
+  if (!Object.hasOwn(COMMANDS, command)) throw new UsageError(`unknown command ${command}`, USAGE);
+  const name = command as keyof typeof COMMANDS;
+  const { form, min, max } = COMMANDS[name];
+  if (args.length < min || args.length > max || args.includes("")) {
+    const given = args.length === 0 ? "" : `, not ${args.map((a) => JSON.stringify(a)).join(" ")}`;
+    throw new UsageError(`${name} takes ${form}${given}`, USAGE);
+  }
+  const [env, stack] = args;
+  switch (name) {
+    case "exists":
+      return { command: name, env, stack };
+    case "destroy-check":
+    case "locking":
+      return { command: name, env };
+    case "preflight": {
+      const envs = environmentList(env);
+      if (envs.length === 0) throw new UsageError(`preflight names no environment: ${JSON.stringify(env)}`, USAGE);
+      return { command: name, envs };
+    }
+    case "preflight-stacks":
+      return { command: name, stacks: args };
+    case "stack-name":
+      if (stack !== BOOTSTRAP_STACK && stack !== FOUNDATION_STACK)
+        throw new UsageError(`stack-name takes ${BOOTSTRAP_STACK} or ${FOUNDATION_STACK}, not ${stack}`, USAGE);
+      return { command: name, env, stack };
+  }
+}
+
 async function main(): Promise<number> {
-  const [command, envName, stack] = process.argv.slice(2);
-  const usage =
-    "usage: state.ts exists <environment> <stack> | destroy-check <environment> | preflight <environment,...> | preflight-stacks <stack or pattern> ... | locking <environment> | stack-name <environment> bootstrap|foundation";
-  if (command === "stack-name" && envName && (stack === BOOTSTRAP_STACK || stack === FOUNDATION_STACK)) {
+  const args = parseStateArgs(process.argv.slice(2));
+  if (args.command === "stack-name") {
     // The id of a platform stack, for scripts/bootstrap.sh: names are built in core/naming.ts only.
-    console.log(stackName({ name: envName }, stack));
+    console.log(stackName({ name: args.env }, args.stack));
     return 0;
   }
-  if (
-    !envName ||
-    !(
-      (command === "exists" && stack) ||
-      ["destroy-check", "preflight", "preflight-stacks", "locking"].includes(command)
-    )
-  ) {
-    console.error(usage);
-    return 2;
-  }
-  if (command === "preflight" || command === "preflight-stacks") {
+  if (args.command === "preflight" || args.command === "preflight-stacks") {
     // Names that are no environment are left to the synth, which lists the valid stacks; so is an
     // environment given as a pattern (`*-foundation`).
     const names =
-      command === "preflight"
-        ? envName.split(",")
-        : process.argv
-            .slice(3)
-            .map((s) => parseStackId(s).env)
-            .filter((e) => !/[*?[]/.test(e));
+      args.command === "preflight"
+        ? args.envs
+        : args.stacks.map((s) => parseStackId(s).env).filter((e) => !/[*?[]/.test(e));
     const problems = await lockingPreflight(
       loadEnvironments(platformInputs(), "").filter((e) => names.includes(e.name)),
     );
     for (const p of problems) console.error(p);
     return problems.length > 0 ? 3 : 0;
   }
-  const [env] = loadEnvironments(platformInputs(), envName);
-  if (command === "locking") {
+  const [env] = loadEnvironments(platformInputs(), args.env);
+  if (args.command === "locking") {
     console.log(describeLocking(env));
     return 0;
   }
   const s3 = new S3Client(sdkConfig(env));
-  if (command === "exists") {
-    console.log(await exists(s3, env, stack));
+  if (args.command === "exists") {
+    console.log(await exists(s3, env, args.stack));
     return 0;
   }
   return destroyCheck(s3, env);
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (e) => {
-      console.error(e instanceof ConfigError ? e.message : `state check failed: ${(e as Error).message}`);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runMain(main);

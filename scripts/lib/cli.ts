@@ -45,6 +45,66 @@ export function parseCommandLine<O extends Options>(
   }
 }
 
+/**
+ * An option that stands alone or carries a value after `=` (`--mock-foundation`,
+ * `--mock-foundation=if-missing`), which parseArgs has no type for: taken out of `argv` (up to a
+ * `--`) before parseCommandLine reads the rest. The last one given counts: `true` alone, else its
+ * value, which must be one of `values`.
+ */
+export function optionalValue<V extends string>(
+  argv: readonly string[],
+  name: string,
+  values: readonly V[],
+  usage: string,
+): { value: true | V | undefined; rest: string[] } {
+  const end = argv.includes("--") ? argv.indexOf("--") : argv.length;
+  let value: true | V | undefined;
+  const rest: string[] = [];
+  for (const arg of argv.slice(0, end)) {
+    if (arg === `--${name}`) value = true;
+    else if (!arg.startsWith(`--${name}=`)) rest.push(arg);
+    else {
+      const given = arg.slice(`--${name}=`.length);
+      if (!(values as readonly string[]).includes(given))
+        throw new UsageError(
+          `--${name} stands alone or takes ${values.map((v) => `=${v}`).join(" or ")}, not =${given}`,
+          usage,
+        );
+      value = given as V;
+    }
+  }
+  return { value, rest: [...rest, ...argv.slice(end)] };
+}
+
+/** An option's value, undefined when absent; an empty value (`--out ""`) is refused. */
+export function nonEmpty(name: string, value: string | undefined, usage: string): string | undefined {
+  if (value === "") throw new UsageError(`--${name} needs a value, not an empty string`, usage);
+  return value;
+}
+
+/** The value of an option the script cannot do without. */
+export function required(name: string, value: string | undefined, usage: string): string {
+  const given = nonEmpty(name, value, usage);
+  if (given === undefined) throw new UsageError(`--${name} is required`, usage);
+  return given;
+}
+
+/**
+ * The one positional argument of a script that works on a selection of stacks (a stack, a glob, a
+ * comma list); `verb` says what it does with them.
+ */
+export function stackSelection(positionals: readonly string[], verb: string, usage: string): string {
+  if (positionals.length === 0) throw new UsageError(`name the stacks to ${verb}`, usage);
+  if (positionals.length > 1) throw new UsageError(`one selection only (use commas): ${positionals[1]}`, usage);
+  return positionals[0];
+}
+
+/** Refuses positional arguments where a script takes options only. */
+export function noPositionals(positionals: readonly string[], usage: string): void {
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected argument ${positionals[0]}: this command takes options only`, usage);
+}
+
 /** A whole number from 1 (`--parallelism`), or the default when the option is absent. */
 export function wholeNumber(name: string, value: string | undefined, fallback: number, usage: string): number {
   if (value === undefined) return fallback;

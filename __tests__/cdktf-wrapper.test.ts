@@ -3,14 +3,17 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const repo = join(__dirname, "..");
+import { flagValue, parseCdktfArgs, runsSeveral, withoutFlag } from "../scripts/cdktf";
+import { UsageError } from "../scripts/lib/cli";
+import { CDKTF_TS, thrownMessage } from "./helpers";
+
 // Stands in for cdktf and prints the arguments it was given, one per line.
 const fake = join(mkdtempSync(join(tmpdir(), "fake-cdktf-")), "cdktf");
 writeFileSync(fake, '#!/usr/bin/env bash\nprintf "%s\\n" "$@"\n', { mode: 0o755 });
 
-/** What scripts/cdktf.sh hands to cdktf; a Terraform binary is given, so the toolchain is left alone. */
+/** What scripts/cdktf.ts hands to cdktf; a Terraform binary is given, so the toolchain is left alone. */
 function wrapper(args: string[], cliConfig = ""): string[] {
-  const out = execFileSync("bash", [join(repo, "scripts", "cdktf.sh"), ...args], {
+  const out = execFileSync(process.execPath, [...CDKTF_TS, ...args], {
     env: {
       ...process.env,
       PLATFORM_CDKTF_BIN: fake,
@@ -33,7 +36,7 @@ writeFileSync(selectionFake, '#!/usr/bin/env bash\necho "${PLATFORM_STACKS-}|${P
   mode: 0o755,
 });
 const selection = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-  execFileSync("bash", [join(repo, "scripts", "cdktf.sh"), ...args], {
+  execFileSync(process.execPath, [...CDKTF_TS, ...args], {
     env: {
       ...process.env,
       PLATFORM_STACKS: "",
@@ -46,7 +49,7 @@ const selection = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     encoding: "utf8",
   }).trim();
 
-describe("scripts/cdktf.sh", () => {
+describe("scripts/cdktf.ts", () => {
   test("one stack by name deploys without its lower layers in the same run", () => {
     expect(wrapper(["deploy", "dev-foundation"])).toEqual([
       "deploy",
@@ -112,7 +115,7 @@ describe("scripts/cdktf.sh", () => {
     };
     const oldEngine = fakeEngine("Terraform v1.9.8");
     const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-      spawnSync("bash", [join(repo, "scripts", "cdktf.sh"), ...args], {
+      spawnSync(process.execPath, [...CDKTF_TS, ...args], {
         env: {
           ...process.env,
           PLATFORM_CDKTF_BIN: fake,
@@ -159,5 +162,47 @@ describe("scripts/cdktf.sh", () => {
       expect(result.status).toBe(0);
       expect(result.stdout.split("\n")).toContain("prdo-foundation");
     });
+  });
+});
+
+describe("the command line, read once (scripts/cdktf.ts)", () => {
+  test("stacks are the words that are neither a flag nor the value of one", () => {
+    expect(parseCdktfArgs(["deploy", "dev-*", "--var", "x=1", "--output", "out", "--auto-approve", "prod-a"])).toEqual({
+      command: "deploy",
+      stacks: ["dev-*", "prod-a"],
+      flags: ["--var", "x=1", "--output", "out", "--auto-approve"],
+    });
+    expect(parseCdktfArgs(["diff", "-o", "x", "dev-a", "--parallelism=2"])).toEqual({
+      command: "diff",
+      stacks: ["dev-a"],
+      flags: ["-o", "x", "--parallelism=2"],
+    });
+  });
+
+  test("flag values in either spelling, and a flag taken out with its value", () => {
+    expect(flagValue(["--output", "a", "--output=b"], "--output", "-o")).toBe("b");
+    expect(flagValue(["-o", "c"], "--output", "-o")).toBe("c");
+    expect(flagValue(["--auto-approve"], "--parallelism")).toBeUndefined();
+    expect(withoutFlag(["--parallelism", "3", "--var", "x=1", "--parallelism=4"], "--parallelism")).toEqual([
+      "--var",
+      "x=1",
+    ]);
+  });
+
+  test("several stacks or a glob run one cdktf process per stack; one stack runs as it is", () => {
+    expect(runsSeveral(parseCdktfArgs(["deploy", "dev-*"]))).toBe(true);
+    expect(runsSeveral(parseCdktfArgs(["destroy", "dev-a", "dev-b"]))).toBe(true);
+    expect(runsSeveral(parseCdktfArgs(["deploy", "dev-a"]))).toBe(false);
+    expect(runsSeveral(parseCdktfArgs(["diff", "dev-*"]))).toBe(false);
+  });
+
+  test.each([
+    [[], "name a command"],
+    [["plan", "dev-a"], 'unknown command "plan"'],
+    [["deploy", "dev-a", "--var"], "--var needs a value"],
+  ])("refuses %j", (argv, message) => {
+    expect(thrownMessage(() => parseCdktfArgs(argv), UsageError)).toBe(
+      `${message}\nusage: npm run deploy|destroy|diff -- <stack or glob...> [cdktf flags]`,
+    );
   });
 });

@@ -154,3 +154,10 @@ export function thrownMessage(fn: () => unknown, type: new (...args: never[]) =>
   }
   throw new Error(`expected ${type.name} to be thrown, nothing was`);
 }
+
+/** `node -r scripts/register.js scripts/cdktf.ts`: what `npm run deploy|destroy|diff` runs, as arguments of process.execPath. */
+export const CDKTF_TS = [
+  "-r",
+  join(__dirname, "..", "scripts", "register.js"),
+  join(__dirname, "..", "scripts", "cdktf.ts"),
+];

@@ -1,4 +1,5 @@
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { cacheDirs } from "../core/cache";
 import { MODULES, platformInputs, moduleNamed } from "../packages";
 import { LOCAL_WORKLOAD_SIZE, quantityValue, type WorkloadSettings } from "../packages/workload";
 import { parse } from "yaml";
@@ -307,7 +308,9 @@ describe("module workloads on Kubernetes", () => {
   test("local/cluster.sh writes the kubeconfig, context and issuer the local environment reads", () => {
     const script = readFileSync(join(__dirname, "..", "local", "cluster.sh"), "utf8");
     const local = env("local").kubeconfig!;
-    expect(script).toContain('dir="${CLUSTER_DIR:-$HOME/.cache/cdktf-platform/cluster}"\nkubeconfig="$dir/kubeconfig"');
+    expect(script).toContain('dir="$platform_cluster_dir"\nkubeconfig="$dir/kubeconfig"');
+    // The cache's default place (local/paths.sh, core/cache.ts), written with ~ so synth is the same on every machine.
+    expect(local.path).toBe(`${cacheDirs({ HOME: "~" }).cluster}/kubeconfig`);
     expect(local.path).toBe("~/.cache/cdktf-platform/cluster/kubeconfig");
     expect(script).toContain(`context="${local.context}"`);
     expect(script).toContain(`issuer="${local.serviceAccountIssuer}"`);

@@ -84,7 +84,7 @@ describe("npm run new-module", () => {
   test("bad input is refused naming what is wrong, and nothing is written", () => {
     const before = git(copy, "status", "--porcelain");
     const refused = run(copy, ["-r", "./scripts/register.js", "tools/new-module.ts", "Billing", "--owner", "@acme/x"]);
-    expect(refused.status).toBe(2);
+    expect(refused.status).toBe(64);
     expect(refused.stderr).toBe(
       `module name "Billing" must be lowercase letters and digits in words joined by single hyphens, starting with a letter, at most 30 characters (it names the folder, the stacks and the resources)\n${USAGE}\n`,
     );

@@ -6,35 +6,13 @@ import { planPlatform } from "../app";
 import { ConfigError, loadEnvironments } from "../environments";
 import { MODULES, platformInputs } from "../packages";
 import { inDependencyOrder } from "../scripts/lib/stack-runs";
-import { parseStackRunArgs, stackOrder, stacksAtOnce } from "../scripts/run-stacks";
-import { stacksOfEnvironment, thrownMessage } from "./helpers";
+import { stackOrder, stacksAtOnce } from "../scripts/run-stacks";
+import { CDKTF_TS, stacksOfEnvironment, thrownMessage } from "./helpers";
 
-const repo = join(__dirname, "..");
 const plans = planPlatform(loadEnvironments(platformInputs({}), "dev"), MODULES);
 const DEV_MODULES = stacksOfEnvironment("dev", "modules");
 
 describe("several stacks, one cdktf process each (scripts/run-stacks.ts)", () => {
-  test("arguments: stacks and globs, --parallelism (default: the cores), the rest handed to each stack", () => {
-    expect(parseStackRunArgs(["deploy", "dev-*", "--auto-approve", "--var", "x=1"], 2)).toEqual({
-      command: "deploy",
-      selection: ["dev-*"],
-      parallelism: 2,
-      ignoreMissing: false,
-      output: join(repo, "cdktf.out"),
-      passThrough: ["--auto-approve", "--var", "x=1"],
-    });
-    const args = parseStackRunArgs(["destroy", "a", "b", "--parallelism=3", "--ignore-missing-stack-dependencies"]);
-    expect([args.parallelism, args.ignoreMissing, args.selection]).toEqual([3, true, ["a", "b"]]);
-    expect(thrownMessage(() => parseStackRunArgs(["deploy", "a", "b", "--parallelism", "0"]), ConfigError)).toBe(
-      "--parallelism takes a whole number from 1, not 0",
-    );
-    expect(
-      thrownMessage(() => parseStackRunArgs(["deploy", "a", "b", "--outputs-file", "o.json"]), ConfigError),
-    ).toMatch(
-      /^--outputs-file with several stacks: each stack runs in its own cdktf process; name one stack per command/,
-    );
-  });
-
   test("without --auto-approve the stacks ask for approval one at a time, whatever the parallelism", () => {
     expect(stacksAtOnce({ parallelism: 4, passThrough: ["--auto-approve"] })).toBe(4);
     expect(stacksAtOnce({ parallelism: 4, passThrough: ["--var", "x=1"] })).toBe(1);
@@ -130,13 +108,13 @@ describe("several stacks, one cdktf process each (scripts/run-stacks.ts)", () =>
     });
   });
 
-  describe("through scripts/cdktf.sh", () => {
+  describe("through scripts/cdktf.ts", () => {
     // Stands in for cdktf: prints one line of its arguments; fails for the stack named in FAIL_STACK.
     const fake = join(mkdtempSync(join(tmpdir(), "fake-cdktf-")), "cdktf");
     writeFileSync(fake, '#!/usr/bin/env bash\necho "cdktf $*"\n[[ "$2" != "${FAIL_STACK:-}" ]]\n', { mode: 0o755 });
     const wrapper = (args: string[], env: NodeJS.ProcessEnv = {}) => {
       const out = mkdtempSync(join(tmpdir(), "run-stacks-out-"));
-      const result = spawnSync("bash", [join(repo, "scripts", "cdktf.sh"), ...args, "--output", out], {
+      const result = spawnSync(process.execPath, [...CDKTF_TS, ...args, "--output", out], {
         env: {
           ...process.env,
           PLATFORM_CDKTF_BIN: fake,
@@ -175,9 +153,22 @@ describe("several stacks, one cdktf process each (scripts/run-stacks.ts)", () =>
       expect(run.stdout).toContain("  dev-foundation: not started");
     });
 
+    test("--parallelism and --outputs-file are checked before anything runs", () => {
+      const zero = wrapper(["deploy", "dev-a", "dev-b", "--parallelism", "0"]);
+      expect([zero.status, zero.calls]).toEqual([64, []]);
+      expect(zero.stderr).toBe(
+        "--parallelism takes a whole number from 1, not 0\nusage: npm run deploy|destroy|diff -- <stack or glob...> [cdktf flags]\n",
+      );
+      const outputs = wrapper(["deploy", "dev-*", "--outputs-file", "o.json"]);
+      expect([outputs.status, outputs.calls]).toEqual([1, []]);
+      expect(outputs.stderr).toMatch(
+        /^--outputs-file with several stacks: each stack runs in its own cdktf process; name one stack per command/,
+      );
+    });
+
     test("a selection without what it needs stops before anything runs", () => {
       const run = wrapper(["destroy", "dev-foundation", "dev-file-processing"]);
-      expect(run.status).toBe(2);
+      expect(run.status).toBe(1);
       expect(run.calls).toEqual([]);
       expect(run.stderr).toContain("the stacks that depend on them are not selected: dev-data-pipeline");
     });

@@ -285,9 +285,9 @@ describe("npm run checkov (scripts/checkov.ts)", () => {
   });
 });
 
-describe("state.ts (scripts/bootstrap.sh, scripts/cdktf.sh)", () => {
+describe("state.ts (scripts/bootstrap.sh)", () => {
   const USAGE =
-    "usage: state.ts exists <environment> <stack> | destroy-check <environment> | preflight <environment,...> | preflight-stacks <stack or pattern> ... | locking <environment> | stack-name <environment> bootstrap|foundation";
+    "usage: state.ts exists <environment> <stack> | destroy-check <environment> | preflight <environment,...> | locking <environment> | stack-name <environment> bootstrap|foundation";
 
   test("the callers' command lines", () => {
     expect(parseStateArgs(["exists", "dev", "bootstrap"])).toEqual({
@@ -304,10 +304,6 @@ describe("state.ts (scripts/bootstrap.sh, scripts/cdktf.sh)", () => {
     expect(parseStateArgs(["locking", "staging"])).toEqual({ command: "locking", env: "staging" });
     expect(parseStateArgs(["preflight", "dev"])).toEqual({ command: "preflight", envs: ["dev"] });
     expect(parseStateArgs(["preflight", "dev, local"])).toEqual({ command: "preflight", envs: ["dev", "local"] });
-    expect(parseStateArgs(["preflight-stacks", "dev-foundation", "*-ml-platform"])).toEqual({
-      command: "preflight-stacks",
-      stacks: ["dev-foundation", "*-ml-platform"],
-    });
   });
 
   test.each([
@@ -317,7 +313,7 @@ describe("state.ts (scripts/bootstrap.sh, scripts/cdktf.sh)", () => {
     [["locking"], "locking takes <environment>"],
     [["locking", "dev", "extra"], 'locking takes <environment>, not "dev" "extra"'],
     [["destroy-check", ""], 'destroy-check takes <environment>, not ""'],
-    [["preflight-stacks"], "preflight-stacks takes <stack or pattern> ..."],
+    [["preflight-stacks", "dev-foundation"], "unknown command preflight-stacks"],
     [["preflight", ","], 'preflight names no environment: ","'],
     [["stack-name", "dev", "ml-platform"], "stack-name takes bootstrap or foundation, not ml-platform"],
     [["locking", "dev", "--json"], "Unknown option '--json'"],

@@ -80,7 +80,9 @@ describe("the move to CDK Terrain (scripts/lib/terrain-move.ts)", () => {
   test("the CLI the scripts run becomes cdktn's", () => {
     const line = 'exec "${PLATFORM_CDKTF_BIN:-$repo/node_modules/.bin/cdktf}" "$command" "$@"';
     expect(moveScript(line)).toBe('exec "${PLATFORM_CDKTF_BIN:-$repo/node_modules/.bin/cdktn}" "$command" "$@"');
-    expect(moveScript(readFileSync(join(ROOT, "scripts", "cdktf.sh"), "utf8"))).toContain("node_modules/.bin/cdktn}");
+    expect(moveScript(readFileSync(join(ROOT, "scripts", "cdktf.ts"), "utf8"))).toContain(
+      'join(repo, "node_modules/.bin/cdktn")',
+    );
   });
 
   test("bindings cdktn get could not generate are named with their release and the engine's words", () => {

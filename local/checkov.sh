@@ -12,7 +12,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=local/toolchain.versions
 source "$here/toolchain.versions"
-venv="${PLATFORM_CHECKOV_DIR:-$HOME/.cache/cdktf-platform/checkov-$CHECKOV_VERSION}"
+source "$(dirname "${BASH_SOURCE[0]}")/paths.sh"
+venv="${PLATFORM_CHECKOV_DIR:-$PLATFORM_CACHE/checkov-$CHECKOV_VERSION}"
 exe="$venv/bin/checkov"
 quiet=false
 [[ "${1:-}" == "--quiet" ]] && quiet=true

@@ -16,13 +16,14 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=local/process.sh
 source "$here/process.sh"
-dir="${CLUSTER_DIR:-$HOME/.cache/cdktf-platform/cluster}"
+source "$(dirname "${BASH_SOURCE[0]}")/paths.sh"
+dir="$platform_cluster_dir"
 kubeconfig="$dir/kubeconfig"
 context="acme-local"
 host="127.0.0.1"
 api_port="${CLUSTER_API_PORT:-6443}"
 etcd_port="${CLUSTER_ETCD_PORT:-2379}"
-toolchain="${PLATFORM_TOOLCHAIN_DIR:-$HOME/.cache/cdktf-platform/toolchain}"
+toolchain="$platform_toolchain_dir"
 bin="$toolchain/bin"
 timeout_s="${CLUSTER_READY_TIMEOUT:-60}"
 # The issuer of service-account tokens, as Kind's (kubeadm's) default: the local environment

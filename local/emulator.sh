@@ -19,12 +19,13 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/process.sh"
 port="${EMULATOR_PORT:-4566}"
 host="127.0.0.1"
-state_dir="${EMULATOR_DIR:-$HOME/.cache/cdktf-platform/emulator}"
+source "$(dirname "${BASH_SOURCE[0]}")/paths.sh"
+state_dir="$platform_emulator_dir"
 pid_file="$state_dir/emulator.pid"
 log_file="$state_dir/emulator.log"
 timeout_s="${EMULATOR_READY_TIMEOUT:-60}"
 # LocalStack in host mode: its virtualenv and the files it keeps (the packages it installs itself).
-localstack_dir="${PLATFORM_LOCALSTACK_DIR:-$HOME/.cache/cdktf-platform/localstack}"
+localstack_dir="$platform_localstack_dir"
 localstack_requirements="$here/localstack-requirements.txt"
 mkdir -p "$state_dir"
 
@@ -59,7 +60,7 @@ wait_ready() {
 
 moto_python() {
   # The toolchain's virtualenv has the pinned moto (local/requirements.txt).
-  local python="${PLATFORM_TOOLCHAIN_DIR:-$HOME/.cache/cdktf-platform/toolchain}/venv/bin/python"
+  local python="$platform_toolchain_dir/venv/bin/python"
   if [[ -x "$python" ]] && "$python" -c "import moto.server" 2>/dev/null; then echo "$python"; return; fi
   say "moto is not installed; run local/toolchain.sh venv first"
   exit 1

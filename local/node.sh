@@ -12,7 +12,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=local/toolchain.versions
 source "$here/toolchain.versions"
 version="$NODE_CURRENT_VERSION"
-dir="${PLATFORM_NODE_DIR:-$HOME/.cache/cdktf-platform/node-$version}"
+source "$(dirname "${BASH_SOURCE[0]}")/paths.sh"
+dir="${PLATFORM_NODE_DIR:-$PLATFORM_CACHE/node-$version}"
 bin="$dir/package/bin"
 
 if [[ "$("$bin/node" --version 2>/dev/null)" != "v$version" ]]; then

@@ -14,7 +14,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=local/toolchain.versions
 source "$here/toolchain.versions"
 
-root="${PLATFORM_TOOLCHAIN_DIR:-$HOME/.cache/cdktf-platform/toolchain}"
+source "$(dirname "${BASH_SOURCE[0]}")/paths.sh"
+root="$platform_toolchain_dir"
 bin="$root/bin"
 mirror="$root/providers"
 venv="$root/venv"

@@ -1,6 +1,7 @@
+import { platformCache } from "../core/cache";
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { globMatches } from "../core/glob";
 import { applySuppressions, checkSuppressionList } from "./suppression";
@@ -122,11 +123,7 @@ export function describeTriage(triage: CheckovTriage): string {
 export function checkovExecutable(version: string): string {
   const exe =
     process.env.PLATFORM_CHECKOV ||
-    join(
-      process.env.PLATFORM_CHECKOV_DIR || join(homedir(), ".cache", "cdktf-platform", `checkov-${version}`),
-      "bin",
-      "checkov",
-    );
+    join(process.env.PLATFORM_CHECKOV_DIR || join(platformCache(), `checkov-${version}`), "bin", "checkov");
   if (!existsSync(exe))
     throw new Error(
       `Checkov ${version} is not installed at ${exe}: run bash local/checkov.sh (npm test does this first)`,

@@ -8,7 +8,8 @@
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
-cache="$HOME/.cache/cdktf-platform"
+source "$(dirname "${BASH_SOURCE[0]}")/../local/paths.sh"
+cache="$PLATFORM_CACHE"
 mkdir -p "$cache"
 owner="$cache/e2e.owner"
 # The owner file names the run's process (this one, which becomes jest); a run whose process is

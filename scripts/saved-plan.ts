@@ -27,7 +27,7 @@ import { ConfigError, type Environment, loadEnvironments } from "../environments
 import { MODULES, platformInputs } from "../packages";
 import { summarizePlan } from "../review/plan-summary";
 import { httpStatus, sdkConfig } from "./aws";
-import { parseCommandLine, UsageError } from "./lib/cli";
+import { EX_USAGE, parseCommandLine, UsageError } from "./lib/cli";
 import { planToFile, synthStacks, tofu } from "./lib/stack-runs";
 import { preflightForStacks } from "./state";
 
@@ -221,6 +221,6 @@ if (require.main === module) {
           ? `${process.argv[2] === "apply" ? "plan-apply" : "plan-save"}: ${e.message}`
           : e.stack,
       );
-      process.exit(e instanceof UsageError ? 2 : 1);
+      process.exit(e instanceof UsageError ? EX_USAGE : 1);
     });
 }

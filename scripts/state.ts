@@ -139,6 +139,16 @@ export async function preflightForStacks(
   );
 }
 
+/**
+ * The locking preflight of `npm run deploy|destroy|diff`: the environments the named stacks belong
+ * to. Names that are no environment are left to the synth, which lists the valid stacks; so is an
+ * environment given as a pattern (`*-foundation`).
+ */
+export async function preflightStacks(stacks: readonly string[]): Promise<string[]> {
+  const names = stacks.map((s) => parseStackId(s).env).filter((e) => !/[*?[]/.test(e));
+  return lockingPreflight(loadEnvironments(platformInputs(), "").filter((e) => names.includes(e.name)));
+}
+
 /** One paragraph for bootstrap's output: where locks live and what the lock table is for. */
 export function describeLocking(env: Environment): string {
   const { locking, bucket, lockTable, keyPrefix } = env.state;
@@ -157,7 +167,6 @@ const COMMANDS = {
   exists: { form: "<environment> <stack>", min: 2, max: 2 },
   "destroy-check": { form: "<environment>", min: 1, max: 1 },
   preflight: { form: "<environment,...>", min: 1, max: 1 },
-  "preflight-stacks": { form: "<stack or pattern> ...", min: 1, max: Infinity },
   locking: { form: "<environment>", min: 1, max: 1 },
   "stack-name": { form: "<environment> bootstrap|foundation", min: 2, max: 2 },
 } as const;
@@ -169,7 +178,6 @@ export type StateCommand =
   | { readonly command: "exists"; readonly env: string; readonly stack: string }
   | { readonly command: "destroy-check" | "locking"; readonly env: string }
   | { readonly command: "preflight"; readonly envs: string[] }
-  | { readonly command: "preflight-stacks"; readonly stacks: string[] }
   | {
       readonly command: "stack-name";
       readonly env: string;
@@ -200,8 +208,6 @@ export function parseStateArgs(argv: readonly string[]): StateCommand {
       if (envs.length === 0) throw new UsageError(`preflight names no environment: ${JSON.stringify(env)}`, USAGE);
       return { command: name, envs };
     }
-    case "preflight-stacks":
-      return { command: name, stacks: args };
     case "stack-name":
       if (stack !== BOOTSTRAP_STACK && stack !== FOUNDATION_STACK)
         throw new UsageError(`stack-name takes ${BOOTSTRAP_STACK} or ${FOUNDATION_STACK}, not ${stack}`, USAGE);
@@ -216,15 +222,9 @@ async function main(): Promise<number> {
     console.log(stackName({ name: args.env }, args.stack));
     return 0;
   }
-  if (args.command === "preflight" || args.command === "preflight-stacks") {
-    // Names that are no environment are left to the synth, which lists the valid stacks; so is an
-    // environment given as a pattern (`*-foundation`).
-    const names =
-      args.command === "preflight"
-        ? args.envs
-        : args.stacks.map((s) => parseStackId(s).env).filter((e) => !/[*?[]/.test(e));
+  if (args.command === "preflight") {
     const problems = await lockingPreflight(
-      loadEnvironments(platformInputs(), "").filter((e) => names.includes(e.name)),
+      loadEnvironments(platformInputs(), "").filter((e) => args.envs.includes(e.name)),
     );
     for (const p of problems) console.error(p);
     return problems.length > 0 ? 3 : 0;

@@ -7,9 +7,9 @@
 // DIR/cdktf.out, and prints, stack by stack, what differs. Exit 0 when both synthesized the same
 // stacks (differences are reported, for review), 1 when a step fails, naming it.
 // cdktn-cli needs Node 22.19 or later: run it with such a Node first on PATH.
+import { cacheDirs } from "../core/cache";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { ConfigError } from "../environments";
 import { copyWorkingTree } from "./lib/working-tree";
@@ -92,7 +92,7 @@ function stacksIn(outdir: string): string[] {
 }
 
 export async function terrainRehearsal(argv: readonly string[]): Promise<number> {
-  let out = join(homedir(), ".cache", "cdktf-platform", "terrain-rehearsal");
+  let out = cacheDirs().terrainRehearsal;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--out" && argv[i + 1]) out = resolve(argv[++i]);
     else throw new ConfigError(USAGE);
@@ -110,17 +110,13 @@ export async function terrainRehearsal(argv: readonly string[]): Promise<number>
   // 1. The move, on a copy.
   const files = copyWorkingTree(repo, moved);
   let sources = 0;
-  for (const f of files.filter((f) => f.endsWith(".ts"))) {
+  for (const f of files.filter((f) => f.endsWith(".ts") || f.endsWith(".sh"))) {
     const text = readFileSync(join(moved, f), "utf8");
-    const after = moveSource(f, text);
+    const after = moveScript(f.endsWith(".ts") ? moveSource(f, text) : text);
     if (after !== text) {
       writeFileSync(join(moved, f), after);
       sources++;
     }
-  }
-  for (const f of files.filter((f) => f.endsWith(".sh"))) {
-    const text = readFileSync(join(moved, f), "utf8");
-    if (moveScript(text) !== text) writeFileSync(join(moved, f), moveScript(text));
   }
   const pkg = JSON.parse(readFileSync(join(moved, "package.json"), "utf8"));
   writeFileSync(join(moved, "package.json"), `${JSON.stringify(movePackageJson(pkg), null, 2)}\n`);

@@ -2,8 +2,8 @@
 # caller already chose a Terraform binary, or has terraform/tofu installed the usual way.
 if [[ -z "${TERRAFORM_BINARY_NAME:-}" ]]; then
   _toolchain="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/local/toolchain.sh"
-  _root="${PLATFORM_TOOLCHAIN_DIR:-$HOME/.cache/cdktf-platform/toolchain}"
-  if [[ -x "$_root/bin/tofu" ]]; then
+  source "$(dirname "${BASH_SOURCE[0]}")/../local/paths.sh"
+  if [[ -x "$platform_toolchain_dir/bin/tofu" ]]; then
     eval "$("$_toolchain" --env)"
   elif command -v tofu >/dev/null 2>&1; then
     export TERRAFORM_BINARY_NAME=tofu
@@ -13,7 +13,7 @@ if [[ -z "${TERRAFORM_BINARY_NAME:-}" ]]; then
     echo "no Terraform binary: run local/toolchain.sh (builds OpenTofu offline) or install tofu/terraform" >&2
     exit 1
   fi
-  unset _toolchain _root
+  unset _toolchain
 fi
 # Every engine run goes through scripts/engine.sh, which releases a state lock the run collided with
 # itself on (a lock write retried after its answer was lost) and runs the command again.

@@ -2,7 +2,9 @@
  * What every phase of the local e2e works with: the local environment as the product loads it, the
  * toolchain, SDK clients on the emulator, and the project's commands as the e2e runs them.
  */
+import { cacheDirs } from "../../core/cache";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CDKTF_TS } from "../helpers";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -24,7 +26,7 @@ export const OUT = join(REPO, "cdktf.out", "stacks");
 export const TFLOCAL_OUT = join(REPO, ".e2e", "tflocal");
 export const TFLOCAL_DIR = join(TFLOCAL_OUT, "stacks", TFLOCAL_STACK);
 /** A second emulator for work that needs none of the main line's resources. */
-const SCRATCH = { port: "4567", dir: join(process.env.HOME ?? "/tmp", ".cache", "cdktf-platform", "emulator-scratch") };
+const SCRATCH = { port: "4567", dir: cacheDirs().scratchEmulator };
 export const SCRATCH_ENDPOINT = `http://127.0.0.1:${SCRATCH.port}`;
 const SCRATCH_ENV = { EMULATOR: "moto", EMULATOR_PORT: SCRATCH.port, EMULATOR_DIR: SCRATCH.dir };
 
@@ -57,9 +59,9 @@ export class LocalPlatform {
     });
   /** cdktf through the project's wrapper: toolchain env, single-layer runs, no registry lock. */
   readonly cdktf = (args: string[], log: string) =>
-    run("bash", [join(REPO, "scripts", "cdktf.sh"), ...args], { env: this.tools, log });
+    run(process.execPath, [...CDKTF_TS, ...args], { env: this.tools, log });
   readonly mustCdktf = (args: string[], log: string) =>
-    must("bash", [join(REPO, "scripts", "cdktf.sh"), ...args], { env: this.tools, log });
+    must(process.execPath, [...CDKTF_TS, ...args], { env: this.tools, log });
   readonly emulator = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
     must("bash", [join(REPO, "local", "emulator.sh"), ...args], { env: extraEnv, log: "emulator.log" });
   /** The local Kubernetes cluster (the built control plane here), where the module stacks deploy their workloads. */
@@ -136,7 +138,7 @@ export class LocalPlatform {
     await run("bash", [join(REPO, "local", "emulator.sh"), "stop"], { env: SCRATCH_ENV, log: "emulator.log" });
     // The emulators' request logs (one line per request, with the SDK's attempt counter) stay with the run's logs.
     for (const [dir, name] of [
-      [join(process.env.HOME ?? "/tmp", ".cache", "cdktf-platform", "emulator"), "emulator-requests.log"],
+      [cacheDirs().emulator, "emulator-requests.log"],
       [SCRATCH.dir, "scratch-emulator-requests.log"],
     ]) {
       if (existsSync(join(dir, "requests.log")))

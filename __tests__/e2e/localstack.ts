@@ -6,6 +6,7 @@
  * no-change plan of each, two applies of one stack at once, destroy, and nothing left.
  */
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { CDKTF_TS } from "../helpers";
 import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -45,7 +46,7 @@ export async function localstackLane(tools: NodeJS.ProcessEnv): Promise<void> {
   const emulator = (action: string) =>
     must("bash", [join(REPO, "local", "emulator.sh"), action], { env: emulatorEnv, log });
   const cdktf = (args: string[]) =>
-    must("bash", [join(REPO, "scripts", "cdktf.sh"), ...args, "--output", outdir], { env: at, log });
+    must(process.execPath, [...CDKTF_TS, ...args, "--output", outdir], { env: at, log });
   const stackDir = (stack: string) => join(outdir, "stacks", stack);
 
   await emulator("stop");

@@ -5,6 +5,7 @@
  * written, and the engine leaves its own lock behind. scripts/engine.sh releases such a lock and runs
  * the command again; a lock it cannot show to be the run's own stays where it is.
  */
+import { cacheDirs } from "../../core/cache";
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateBucketCommand, PutBucketVersioningCommand } from "@aws-sdk/client-s3";
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
@@ -17,7 +18,7 @@ import { REPO, must, run, toolchainEnv } from "./run";
 
 const tools = toolchainEnv();
 const PORT = "4568";
-const DIR = join(process.env.HOME ?? "/tmp", ".cache", "cdktf-platform", "emulator-lock-repair");
+const DIR = cacheDirs().lockRepairEmulator;
 const EMULATOR = `http://127.0.0.1:${PORT}`;
 const BUCKET = "lock-repair-state";
 const WORK = join(REPO, ".e2e", "lock-repair");

@@ -1,5 +1,6 @@
 // The command line of every script, on Node's own util.parseArgs: one way to declare options, one
 // wording for bad input (what is wrong, then the usage line), one exit code for it (2).
+import { basename } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ConfigError } from "../../core/errors";
 
@@ -114,25 +115,33 @@ export function wholeNumber(name: string, value: string | undefined, fallback: n
 }
 
 /**
- * Runs a script's main and exits with its code. A ConfigError (bad input, a refused selection) is
- * printed without a stack trace: exit 2 for usage errors, 1 otherwise. Anything else is a defect
- * and keeps its trace.
+ * The exit code of a refused command line: EX_USAGE of sysexits.h, apart from 1 (failure) and from
+ * 2, which `npm run plan` and `npm run drift` use for "changes" (-detailed-exitcode), so a workflow
+ * that accepts 2 never takes a mistyped option for a plan with changes.
  */
-export function runMain(main: () => Promise<number> | number): void {
+export const EX_USAGE = 64;
+
+/**
+ * Runs a script's main and exits with its code. A ConfigError (bad input, a refused selection) is
+ * printed as its message: exit EX_USAGE for a refused command line, 1 otherwise. Anything else
+ * (credentials missing, a service not answering, a defect) exits 1 with `<script> failed: <message>`
+ * and, with PLATFORM_DEBUG=1, its stack trace.
+ */
+export function runMain(
+  main: () => Promise<number> | number,
+  name = basename(process.argv[1] ?? "script", ".ts"),
+): void {
   Promise.resolve()
     .then(main)
     .then(
       (code) => process.exit(code),
       (e: unknown) => {
-        if (e instanceof UsageError) {
-          console.error(e.message);
-          process.exit(2);
-        }
         if (e instanceof ConfigError) {
           console.error(e.message);
-          process.exit(1);
+          process.exit(e instanceof UsageError ? EX_USAGE : 1);
         }
-        console.error(e);
+        if (process.env.PLATFORM_DEBUG === "1" || !(e instanceof Error)) console.error(e);
+        else console.error(`${name} failed: ${e.message} (PLATFORM_DEBUG=1 prints where)`);
         process.exit(1);
       },
     );

@@ -59,7 +59,7 @@ export function moveSource(file: string, text: string): string {
   );
 }
 
-/** A shell script moved: the CLI it runs is cdktn's (`node_modules/.bin/cdktf` -> `.../cdktn`). */
+/** A script moved: the CLI it runs is cdktn's (`node_modules/.bin/cdktf` -> `.../cdktn`; scripts/cdktf.ts). */
 export function moveScript(text: string): string {
   return text.replace(/node_modules\/\.bin\/cdktf\b/g, "node_modules/.bin/cdktn");
 }

@@ -1,5 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { accessSync, constants } from "node:fs";
+import { delimiter, join } from "node:path";
+import { cacheDirs } from "../../core/cache";
+import { ConfigError } from "../../core/errors";
+import { ENGINE_GUARD } from "./engine";
 
 /** The toolchain environment (engine, CLI config, tflocal) as `local/toolchain.sh --env` prints it. */
 export function toolchainEnv(): NodeJS.ProcessEnv {
@@ -23,4 +27,43 @@ export function parseToolchainEnv(text: string, path: string): NodeJS.ProcessEnv
     env[m[1]] = (m[2] ?? m[3]).replace("$PATH", path);
   }
   return env;
+}
+
+function onPath(name: string, path: string): boolean {
+  return path.split(delimiter).some((dir) => dir !== "" && isExecutable(join(dir, name)));
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The environment the project's commands run the engine with (what scripts/toolchain-env.sh does for
+ * the shell scripts): the offline toolchain unless the caller chose a Terraform binary or has tofu or
+ * terraform on PATH, and every engine run through scripts/engine.sh (ENGINE_GUARD), which releases a
+ * state lock the run collided with itself on.
+ */
+export function projectToolchain(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env };
+  if (!out.TERRAFORM_BINARY_NAME) {
+    if (isExecutable(join(cacheDirs(env).toolchain, "bin", "tofu"))) Object.assign(out, toolchainEnv());
+    else if (onPath("tofu", env.PATH ?? "")) out.TERRAFORM_BINARY_NAME = "tofu";
+    else if (onPath("terraform", env.PATH ?? "")) out.TERRAFORM_BINARY_NAME = "terraform";
+    else
+      throw new ConfigError(
+        "no Terraform binary: run local/toolchain.sh (builds OpenTofu offline) or install tofu/terraform",
+      );
+  }
+  if (out.TERRAFORM_BINARY_NAME !== ENGINE_GUARD) {
+    out.PLATFORM_ENGINE = out.TERRAFORM_BINARY_NAME;
+    out.TERRAFORM_BINARY_NAME = ENGINE_GUARD;
+  }
+  out.CHECKPOINT_DISABLE = "1";
+  out.CDKTF_DISABLE_PLUGIN_CACHE_ENV = "1";
+  return out;
 }

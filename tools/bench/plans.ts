@@ -13,6 +13,9 @@ import { loadEnvironments } from "../../environments";
 import { MODULES, platformInputs } from "../../packages";
 import { toolchainEnv } from "../../scripts/lib/toolchain-env";
 
+/** `npm run deploy --`: scripts/cdktf.ts. */
+const DEPLOY = [process.execPath, "-r", "./scripts/register.js", "scripts/cdktf.ts", "deploy"];
+
 const ROOT = path.resolve(__dirname, "..", "..");
 const PORT = "4577";
 const ENDPOINT = `http://127.0.0.1:${PORT}`;
@@ -86,15 +89,10 @@ export async function benchPlans(tmpRoot: string, runs: number, log: (line?: str
     log(`no-change plans: deploying the local environment on its own emulator (${ENDPOINT}) ...`);
     const setup = [
       await timed(["bash", "scripts/bootstrap.sh", "local"], env),
-      await timed(
-        ["bash", "scripts/cdktf.sh", "deploy", "local-foundation", "--auto-approve", "--output", outdir],
-        env,
-      ),
+      await timed([...DEPLOY, "local-foundation", "--auto-approve", "--output", outdir], env),
       await timed(
         [
-          "bash",
-          "scripts/cdktf.sh",
-          "deploy",
+          ...DEPLOY,
           ...STACKS.slice(2),
           "--auto-approve",
           "--parallelism",

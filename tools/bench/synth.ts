@@ -11,7 +11,7 @@ import { log, pad, table, verdict } from "./report";
 
 /** Goal of the issue: (a) at most a fifth of (b). */
 const GOAL_RATIO = 1 / 5;
-/** What `npm run deploy -- dev-file-processing` synthesizes (scripts/cdktf.sh sets PLATFORM_STACKS). */
+/** What `npm run deploy -- dev-file-processing` synthesizes (scripts/cdktf.ts sets PLATFORM_STACKS). */
 export const ONE_STACK = "dev-file-processing";
 export const SWC = ["node", "-r", "./scripts/register.js", "main.ts"];
 
@@ -90,7 +90,7 @@ async function prepare(tmpRoot: string) {
     argv: SWC,
     env: { PLATFORM_ENVIRONMENTS: "dev" },
   };
-  // What `npm run deploy -- dev-file-processing` synthesizes (scripts/cdktf.sh sets PLATFORM_STACKS).
+  // What `npm run deploy -- dev-file-processing` synthesizes (scripts/cdktf.ts sets PLATFORM_STACKS).
   const ONE_STACK = "dev-file-processing";
   const oneStack: Case = {
     key: "stack",

@@ -2,6 +2,7 @@
  * A second environment's life beside the main line, on the scratch emulator with the other engine:
  * the move from DynamoDB locks to S3 locks (README runbook), then a full cycle.
  */
+import { CDKTF_TS } from "../../helpers";
 import {
   CreateTableCommand,
   DeleteItemCommand,
@@ -83,9 +84,7 @@ export async function otherEngineCycle({ env, aws, tools, lockObjects }: LocalPl
     return output;
   };
   const cdktfHere = async (args: string[]) => {
-    const output = (
-      await must("bash", [join(REPO, "scripts", "cdktf.sh"), ...args, "--output", outdir], { env: at, log })
-    ).output;
+    const output = (await must(process.execPath, [...CDKTF_TS, ...args, "--output", outdir], { env: at, log })).output;
     expect(output).toContain(`engine: ${engine.name} v${engine.version}`);
   };
   const locksHeld = async () => ({

@@ -63,7 +63,7 @@ export function destroyPhase(
         }),
         mustCdktf(["destroy", LOCK_STACK, "--auto-approve"], "destroy-ml-platform.log"),
       ]);
-      // Its dependants are gone now; one stack by name goes without them (scripts/cdktf.sh).
+      // Its dependants are gone now; one stack by name goes without them (scripts/cdktf.ts).
       await mustCdktf(["destroy", local(FOUNDATION_STACK), "--auto-approve"], "destroy-foundation.log");
       const destroyed = await bootstrap(["--destroy"]);
       expect({ code: destroyed.code, tail: destroyed.code === 0 ? "" : destroyed.output.slice(-3000) }).toEqual({

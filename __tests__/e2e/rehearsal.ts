@@ -5,26 +5,12 @@
  * comment job with the plan artifacts), against the emulator and a GitHub API stub.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse } from "yaml";
 import { scratchRepository } from "../scratch-repo";
-import { REPO, run, type RunResult } from "./run";
-
-interface Step {
-  readonly id?: string;
-  readonly name?: string;
-  readonly run?: string;
-}
-type Jobs = Record<string, { steps?: Step[] }>;
-
-/** The `run:` script of one step of pull-request.yml, found by id or name. */
-function script(jobs: Jobs, job: string, key: string): string {
-  const step = jobs[job].steps?.find((s) => s.id === key || s.name === key);
-  if (!step?.run) throw new Error(`pull-request.yml: job ${job} has no step ${key} with a run: script`);
-  return step.run;
-}
+import { REPO, type RunResult } from "./run";
+import { WorkflowRunner } from "./workflow-runner";
 
 export interface Rehearsal {
   /** The scratch repository (branch `feature` checked out, main as origin/main). */
@@ -68,41 +54,11 @@ export function rehearsal(): Rehearsal {
   // actions/checkout with fetch-depth 0 leaves the base branch as origin/<base>.
   git(repo, "update-ref", "refs/remotes/origin/main", "HEAD");
   git(repo, "checkout", "-q", "-b", "feature");
-  const jobs = (parse(readFileSync(join(repo, ".github", "workflows", "pull-request.yml"), "utf8")) as { jobs: Jobs })
-    .jobs;
-
-  /** A fresh runner workspace: the repository at the feature head, npm install done (linked). */
-  let workspaces = 0;
-  const workspace = () => {
-    const dir = join(root, `runner-${++workspaces}`);
-    git(repo, "worktree", "add", "-q", "--detach", dir, "HEAD");
-    symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"));
-    return dir;
-  };
-
-  /** Runs one `run:` script the way the runner does (bash -e, GITHUB_* files), in `cwd`. */
-  const step = async (cwd: string, body: string, env: NodeJS.ProcessEnv, log: string) => {
-    const output = join(cwd, ".github-output");
-    writeFileSync(output, "");
-    const result = await run("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", body], {
-      cwd,
-      env: {
-        ...env,
-        GITHUB_OUTPUT: output,
-        GITHUB_STEP_SUMMARY: join(cwd, ".github-summary"),
-        GITHUB_REPOSITORY: "acme/platform",
-        CI: "true",
-      },
-      log,
-    });
-    const outputs = Object.fromEntries(
-      readFileSync(output, "utf8")
-        .split("\n")
-        .filter((l) => l.includes("="))
-        .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-    );
-    return { ...result, outputs };
-  };
+  const runner = new WorkflowRunner(repo, root, "pull-request.yml");
+  /** A fresh runner workspace: the repository at the feature head. */
+  const workspace = () => runner.workspace();
+  const script = (job: string, key: string) => runner.script(job, key);
+  const step = (cwd: string, body: string, env: NodeJS.ProcessEnv, log: string) => runner.step(cwd, body, env, log);
 
   return {
     repo,
@@ -116,7 +72,7 @@ export function rehearsal(): Rehearsal {
       const affectedDir = workspace();
       const affected = await step(
         affectedDir,
-        script(jobs, "affected", "affected"),
+        script("affected", "affected"),
         { ...options.env, BASE: "origin/main" },
         options.log,
       );
@@ -131,7 +87,7 @@ export function rehearsal(): Rehearsal {
           const dir = workspace();
           const result = await step(
             dir,
-            script(jobs, "plan", "plan"),
+            script("plan", "plan"),
             { ...options.env, ...options.planEnv, STACK: entry.stack },
             options.log,
           );
@@ -154,7 +110,7 @@ export function rehearsal(): Rehearsal {
       }
       const comment = await step(
         commentDir,
-        script(jobs, "comment", "create or update one comment per stack"),
+        script("comment", "create or update one comment per stack"),
         {
           ...options.env,
           GITHUB_TOKEN: options.githubToken,

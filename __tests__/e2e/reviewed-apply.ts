@@ -5,14 +5,12 @@
  * emulator. The plan job runs with the planner role's credentials while the emulator enforces IAM.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse } from "yaml";
 import { scratchRepository } from "../scratch-repo";
-import { REPO, run, type RunResult } from "./run";
-
-type Jobs = Record<string, { steps?: { name?: string; run?: string }[] }>;
+import { REPO, type RunResult } from "./run";
+import { WorkflowRunner } from "./workflow-runner";
 
 export interface ReviewedApply {
   /** The commit of the scratch repository's main, and of a second commit made on top of it. */
@@ -34,33 +32,9 @@ export function reviewedApply(log: string): ReviewedApply {
   const commit = git(repo, "rev-parse", "HEAD");
   git(repo, "commit", "-q", "--allow-empty", "-m", "a later commit");
   const nextCommit = git(repo, "rev-parse", "HEAD");
-  const jobs = (parse(readFileSync(join(repo, ".github", "workflows", "apply-stack.yml"), "utf8")) as { jobs: Jobs })
-    .jobs;
-  const script = (job: string, name: string) => {
-    const body = jobs[job]?.steps?.find((s) => s.name === name)?.run;
-    if (!body) throw new Error(`apply-stack.yml: job ${job} has no step ${name} with a run: script`);
-    return body;
-  };
-
-  let workspaces = 0;
-  /** A fresh runner workspace at `at` (actions/checkout of GITHUB_SHA), npm install done (linked). */
-  const workspace = (at: string) => {
-    const dir = join(root, `runner-${++workspaces}`);
-    git(repo, "worktree", "add", "-q", "--detach", dir, at);
-    symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"));
-    return dir;
-  };
-  const step = async (job: string, name: string, stack: string, env: NodeJS.ProcessEnv, at: string) => {
-    const cwd = workspace(at);
-    const summary = join(cwd, ".github-summary");
-    writeFileSync(summary, "");
-    const result = await run("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script(job, name)], {
-      cwd,
-      env: { ...env, STACK: stack, GITHUB_SHA: at, GITHUB_STEP_SUMMARY: summary, CI: "true" },
-      log,
-    });
-    return { ...result, summary: readFileSync(summary, "utf8") };
-  };
+  const runner = new WorkflowRunner(repo, root, "apply-stack.yml");
+  const step = async (job: string, name: string, stack: string, env: NodeJS.ProcessEnv, at: string) =>
+    runner.step(runner.workspace(at), runner.script(job, name), { ...env, STACK: stack, GITHUB_SHA: at }, log);
 
   return {
     commit,

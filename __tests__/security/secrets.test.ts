@@ -1,7 +1,7 @@
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { scanText, secretLikeOutput } from "../../review/secrets";
+import { workingTreeFiles } from "../../scripts/lib/working-tree";
 import { synthesizedPlatform } from "../helpers";
 
 const repo = join(__dirname, "..", "..");
@@ -49,13 +49,9 @@ describe("no secrets anywhere", () => {
   });
 
   test("tracked code, environment files and workflows hold no secret-shaped value", () => {
-    const files = execFileSync("git", ["-C", repo, "ls-files", "--cached", "--others", "--exclude-standard"], {
-      encoding: "utf8",
-    })
-      .split("\n")
-      .filter(
-        (f) => f && !f.startsWith("__tests__/fixtures/") && !/\.(lock|png)$/.test(f) && f !== "package-lock.json",
-      );
+    const files = workingTreeFiles(repo).filter(
+      (f) => !f.startsWith("__tests__/fixtures/") && !/\.(lock|png)$/.test(f) && f !== "package-lock.json",
+    );
     const findings = files.flatMap((f) => scanText(f, readFileSync(join(repo, f), "utf8")));
     expect(findings).toEqual([]);
   });

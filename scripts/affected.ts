@@ -1,9 +1,8 @@
 // Lists the stacks a change affects:
 //   npm run affected -- --base <ref> | --since-tag <glob>  [--env dev,staging | --deploy-ref <ref>] [--missing-base all] [--json] [--working-tree]
 import { join } from "node:path";
-import { planPlatform } from "../app";
-import { ConfigError, environmentList, loadEnvironments } from "../environments";
-import { MODULES, platformInputs } from "../packages";
+import { loadPlatform } from "./lib/platform";
+import { ConfigError, environmentList } from "../environments";
 import {
   type AffectedStack,
   AffectedError,
@@ -71,7 +70,7 @@ const repo = join(__dirname, "..");
 
 function main(): number {
   const options = parseAffectedArgs(process.argv.slice(2));
-  const plans = planPlatform(loadEnvironments(platformInputs(), ""), MODULES);
+  const plans = loadPlatform();
   // CI plans and applies cloud environments only; an emulator environment is named explicitly
   // (--env, or PLATFORM_ENVIRONMENTS as for synth).
   const selected = environmentList(process.env.PLATFORM_ENVIRONMENTS);

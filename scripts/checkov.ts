@@ -3,12 +3,11 @@
 //   npm run checkov -- --dir <stacks>    scan an existing synth output (e.g. cdktf.out/stacks)
 // Exit 0 when every failed check is suppressed with a reason, 1 otherwise.
 import { mkdtempSync, rmSync } from "node:fs";
+import { loadPlatform } from "./lib/platform";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
-import { buildPlatform, planPlatform } from "../app";
-import { loadEnvironments } from "../environments";
-import { MODULES, platformInputs } from "../packages";
+import { buildPlatform } from "../app";
 import {
   checkCheckovSuppressions,
   checkovExecutable,
@@ -43,7 +42,7 @@ async function main(): Promise<number> {
   if (!stacksDir) {
     scratch = mkdtempSync(join(tmpdir(), "checkov-synth-"));
     const app = new App({ outdir: scratch });
-    buildPlatform(app, planPlatform(loadEnvironments(platformInputs()), MODULES));
+    buildPlatform(app, loadPlatform(undefined));
     app.synth();
     stacksDir = join(scratch, "stacks");
   }

@@ -7,13 +7,13 @@
 // <stack>.drift.md, and drift.json / drift.md for the run, into DIR (default .drift); prints the
 // Markdown (or the JSON with --json). Exit 0 no drift, 2 drift, 1 a stack could not be checked.
 import { S3Client } from "@aws-sdk/client-s3";
+import { loadPlatform } from "./lib/platform";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join, resolve } from "node:path";
-import { type EnvironmentPlan, planPlatform, selectStacks } from "../app";
-import { ConfigError, type Environment, loadEnvironments } from "../environments";
-import { MODULES, platformInputs } from "../packages";
+import { type EnvironmentPlan, selectStacks } from "../app";
+import { ConfigError, type Environment } from "../environments";
 import { cloudEnvironments } from "../review/affected";
 import { driftExitCode, driftOf, renderDrift, renderStackDrift, type StackDrift } from "../review/drift";
 import { isStackOf, parseStackId, stateKey } from "../core/naming";
@@ -145,7 +145,7 @@ async function checkStack(
 
 async function main(): Promise<number> {
   const args = parseDriftArgs(process.argv.slice(2));
-  const plans = planPlatform(loadEnvironments(platformInputs(), ""), MODULES);
+  const plans = loadPlatform();
   if (args.list) {
     console.log(JSON.stringify({ env: cloudEnvironments(plans.map((p) => p.env)).map((e) => e.name) }));
     return 0;

@@ -5,12 +5,11 @@
 // in DIR (default .plans), and prints the summaries one block per stack in the order selected.
 // Exit code like -detailed-exitcode: 0 no changes, 2 changes, 1 failure of any stack.
 import { S3Client } from "@aws-sdk/client-s3";
+import { loadPlatform } from "./lib/platform";
 import { cpus } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type EnvironmentPlan, planPlatform, selectStacks } from "../app";
-import { loadEnvironments } from "../environments";
-import { MODULES, platformInputs } from "../packages";
+import { type EnvironmentPlan, selectStacks } from "../app";
 import { summarizePlan } from "../review/plan-summary";
 import { FOUNDATION_STACK, parseStackId, stackName } from "../core/naming";
 import { sdkConfig } from "./aws";
@@ -95,7 +94,7 @@ async function planStack(
 async function main(): Promise<number> {
   const { selection, mock, out, parallelism } = parsePlanArgs(process.argv.slice(2));
   const binary = process.env.TERRAFORM_BINARY_NAME || "terraform";
-  const plans = planPlatform(loadEnvironments(platformInputs(), ""), MODULES);
+  const plans = loadPlatform();
   const stacks = [...(selectStacks(plans, selection, "the plan selection") ?? [])];
   const problems = await preflightForStacks(
     plans.map((p) => p.env),

@@ -11,9 +11,9 @@
 // still running when one of them fails, and they leave their state locks behind. Here a failure
 // starts nothing new, and the stacks already running finish on their own. Exit 0 when every stack
 // succeeded, 1 otherwise, with a line per stack.
-import { planPlatform, type EnvironmentPlan, selectStacks, stackLayers } from "../app";
-import { ConfigError, loadEnvironments } from "../environments";
-import { MODULES, platformInputs } from "../packages";
+import { type EnvironmentPlan, selectStacks, stackLayers } from "../app";
+import { loadPlatform } from "./lib/platform";
+import { ConfigError } from "../environments";
 import { inDependencyOrder, synthStacks } from "./lib/stack-runs";
 
 export interface StackRunArgs {
@@ -76,7 +76,7 @@ export function stacksAtOnce(args: Pick<StackRunArgs, "parallelism" | "passThrou
  * failure starts nothing new. Resolves to 0 when every stack succeeded, 1 otherwise.
  */
 export async function runStacks(args: StackRunArgs, runOne: (stack: string) => Promise<number>): Promise<number> {
-  const plans = planPlatform(loadEnvironments(platformInputs(), ""), MODULES);
+  const plans = loadPlatform();
   const { stacks, after } = stackOrder(plans, args);
   synthStacks(stacks, args.output);
   const started = Date.now();

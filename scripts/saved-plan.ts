@@ -9,6 +9,7 @@
 // job. plan-apply refuses a missing plan,
 // a plan of another stack or commit, a damaged one, and one whose state changed since it was made
 // (the engine's own check), each with what to do; a plan is applied once, then deleted.
+import { loadPlatform } from "./lib/platform";
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -21,10 +22,9 @@ import { createHash } from "node:crypto";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { planPlatform, selectStacks } from "../app";
+import { selectStacks } from "../app";
 import { savedPlanKey, savedPlansOf, parseStackId } from "../core/naming";
-import { ConfigError, type Environment, loadEnvironments } from "../environments";
-import { MODULES, platformInputs } from "../packages";
+import { ConfigError, type Environment } from "../environments";
 import { summarizePlan } from "../review/plan-summary";
 import { httpStatus, sdkConfig } from "./aws";
 import { EX_USAGE, parseCommandLine, UsageError } from "./lib/cli";
@@ -96,7 +96,7 @@ export function parseSavedPlanArgs(argv: readonly string[]): SavedPlanArgs {
 
 /** The environment of a stack that exists in the platform; anything else names the valid ones. */
 function environmentOf(stack: string): Environment {
-  const plans = planPlatform(loadEnvironments(platformInputs(), ""), MODULES);
+  const plans = loadPlatform();
   selectStacks(plans, stack, "the stack to plan or apply");
   return plans.find((p) => p.env.name === parseStackId(stack).env)!.env;
 }

@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
+import { loadPlatform } from "../scripts/lib/platform";
 import { join } from "node:path";
 import { TerraformStack, Testing } from "cdktf";
-import { buildPlatform, planPlatform, stackLayers } from "../app";
+import { buildPlatform, stackLayers } from "../app";
 import { parseStackId } from "../core/naming";
-import { loadEnvironments } from "../environments";
-import { MODULES, platformInputs } from "../packages";
+import { MODULES } from "../packages";
 import { CHECKOV_SUPPRESSIONS } from "../policies/checkov-suppressions";
 import { RULES } from "../policies/rules";
 import { SUPPRESSIONS } from "../policies/suppressions";
@@ -50,7 +50,7 @@ let outputsCache: Map<string, Map<string, OutputDoc>> | undefined;
  */
 function moduleOutputs(): Map<string, Map<string, OutputDoc>> {
   if (outputsCache) return outputsCache;
-  const plans = planPlatform(loadEnvironments(platformInputs({}), ""), MODULES);
+  const plans = loadPlatform("", {});
   const app = Testing.app();
   // The module layer of each environment.
   buildPlatform(app, plans, { stacks: new Set(plans.flatMap((plan) => stackLayers(plan)[2])) });

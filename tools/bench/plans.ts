@@ -6,11 +6,10 @@
 // It runs against its own emulator (moto's server on 127.0.0.1:4577, in-memory, thrown away after),
 // deploys the local environment there once with the project's commands, then measures.
 import { spawn } from "node:child_process";
+import { loadPlatform } from "../../scripts/lib/platform";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { planPlatform, stackNames } from "../../app";
-import { loadEnvironments } from "../../environments";
-import { MODULES, platformInputs } from "../../packages";
+import { stackNames } from "../../app";
 import { toolchainEnv } from "../../scripts/lib/toolchain-env";
 
 /** `npm run deploy --`: scripts/cdktf.ts. */
@@ -20,7 +19,7 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const PORT = "4577";
 const ENDPOINT = `http://127.0.0.1:${PORT}`;
 /** Every stack of the local environment, in layer order: what the comparison plans. */
-const STACKS = stackNames(planPlatform(loadEnvironments(platformInputs({}), "local"), MODULES));
+const STACKS = stackNames(loadPlatform("local", {}));
 
 interface Timed {
   readonly seconds: number;

@@ -101,7 +101,11 @@ export async function localstackLane(tools: NodeJS.ProcessEnv): Promise<void> {
         await new CloudWatchClient(aws).send(new DescribeAlarmsCommand({ AlarmNamePrefix: "acme-local-" }))
       ).MetricAlarms;
       const topic = `arn:aws:sns:${env.region}:${env.accountId}:acme-local-alerts`;
-      expect(alarms?.map((a) => [a.AlarmName, a.Namespace, a.AlarmActions])).toEqual([
+      // LocalStack lists alarms in the order they were made, and the two stacks are deployed at once:
+      // the order is not part of what is checked.
+      const byName = (a: { AlarmName?: string }, b: { AlarmName?: string }) =>
+        (a.AlarmName ?? "").localeCompare(b.AlarmName ?? "");
+      expect([...(alarms ?? [])].sort(byName).map((a) => [a.AlarmName, a.Namespace, a.AlarmActions])).toEqual([
         ["acme-local-data-pipeline-jobs-dlq-not-empty", "AWS/SQS", [topic]],
         ["acme-local-file-processing-work-dlq-not-empty", "AWS/SQS", [topic]],
       ]);

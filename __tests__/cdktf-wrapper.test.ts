@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { flagValue, parseCdktfArgs, runsSeveral, withoutFlag } from "../scripts/cdktf";
+import { cdktfArgv, flagValue, parseCdktfArgs, runsSeveral, selectionEnv, withoutFlag } from "../scripts/cdktf";
 import { UsageError } from "../scripts/lib/cli";
 import { CDKTF_TS, thrownMessage } from "./helpers";
 
@@ -11,8 +11,11 @@ import { CDKTF_TS, thrownMessage } from "./helpers";
 const fake = join(mkdtempSync(join(tmpdir(), "fake-cdktf-")), "cdktf");
 writeFileSync(fake, '#!/usr/bin/env bash\nprintf "%s\\n" "$@"\n', { mode: 0o755 });
 
-/** What scripts/cdktf.ts hands to cdktf; a Terraform binary is given, so the toolchain is left alone. */
-function wrapper(args: string[], cliConfig = ""): string[] {
+/**
+ * What scripts/cdktf.ts hands to cdktf, as a process: a Terraform binary is given, so the toolchain
+ * is left alone. Only the wiring is checked this way; the arguments themselves below, with cdktfArgv.
+ */
+function throughProcess(args: string[], cliConfig = ""): string[] {
   const out = execFileSync(process.execPath, [...CDKTF_TS, ...args], {
     env: {
       ...process.env,
@@ -30,12 +33,21 @@ const IGNORE = "--ignore-missing-stack-dependencies";
 // A working directory from before a locking change re-initializes without a prompt.
 const MIGRATE = "--migrate-state";
 
+/** The arguments cdktf gets for a command line (scripts/cdktf.ts cdktfArgv). */
+const wrapper = (args: string[], cliConfig = "") => cdktfArgv(parseCdktfArgs(args), cliConfig || undefined);
+
+/** The stacks the app is told to synthesize, and the closure: `PLATFORM_STACKS|PLATFORM_STACKS_CLOSURE`. */
+const selection = (args: string[], env: NodeJS.ProcessEnv = {}) => {
+  const set = selectionEnv(parseCdktfArgs(args), env);
+  return `${set.PLATFORM_STACKS ?? env.PLATFORM_STACKS ?? ""}|${set.PLATFORM_STACKS_CLOSURE ?? ""}`;
+};
+
 // Stands in for cdktf and prints which stacks the app would synthesize.
 const selectionFake = join(mkdtempSync(join(tmpdir(), "fake-cdktf-")), "cdktf");
 writeFileSync(selectionFake, '#!/usr/bin/env bash\necho "${PLATFORM_STACKS-}|${PLATFORM_STACKS_CLOSURE-}"\n', {
   mode: 0o755,
 });
-const selection = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+const selectionThroughProcess = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   execFileSync(process.execPath, [...CDKTF_TS, ...args], {
     env: {
       ...process.env,
@@ -50,6 +62,22 @@ const selection = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   }).trim();
 
 describe("scripts/cdktf.ts", () => {
+  test("as a process: cdktf gets exactly those arguments, and the app the stacks to synthesize", () => {
+    expect(throughProcess(["deploy", "dev-foundation", "--var", "x=1"], "/x/tofu.rc")).toEqual(
+      wrapper(["deploy", "dev-foundation", "--var", "x=1"], "/x/tofu.rc"),
+    );
+    expect(throughProcess(["deploy", "dev-foundation"])).toEqual([
+      "deploy",
+      "dev-foundation",
+      IGNORE,
+      "--parallelism",
+      "1",
+      MIGRATE,
+    ]);
+    expect(selectionThroughProcess(["diff", "dev-foundation"])).toBe("dev-foundation|dependencies");
+    expect(selectionThroughProcess(["deploy", "dev-a"], { PLATFORM_STACKS: "dev-*" })).toBe("dev-*|");
+  });
+
   test("one stack by name deploys without its lower layers in the same run", () => {
     expect(wrapper(["deploy", "dev-foundation"])).toEqual([
       "deploy",
@@ -133,7 +161,9 @@ describe("scripts/cdktf.ts", () => {
         // S3 lock objects came in 1.10, ephemeral resources in OpenTofu 1.11.
         [fakeEngine("OpenTofu v1.10.6"), "OpenTofu 1.10.6 ("],
       ]) {
-        for (const locking of ["", "dynamodb"]) {
+        // Whatever the locking mode: one engine with the default, the other with a lock table.
+        {
+          const locking = engine === oldEngine ? "" : "dynamodb";
           const result = run(["deploy", "dev-*", "staging-foundation"], {
             TERRAFORM_BINARY_NAME: engine,
             PLATFORM_LOCAL_LOCKING: locking,

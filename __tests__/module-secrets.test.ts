@@ -321,10 +321,16 @@ describe("secrets-init", () => {
       target: "data-pipeline",
       out: "/tmp/s",
     });
-    expect(thrownMessage(() => parseArgs(["local"]), ConfigError)).toContain(
-      "usage: npm run secrets-init -- <env> <module|profile> [--out DIR]",
+    const usage = "usage: npm run secrets-init -- <env> <module|profile> [--out DIR]";
+    expect(thrownMessage(() => parseArgs(["local"]), ConfigError)).toBe(
+      `expected an environment and a module or profile, got 1 argument(s)\n${usage}`,
     );
-    expect(thrownMessage(() => parseArgs(["local", "x", "--force"]), ConfigError)).toContain("unknown option --force");
+    expect(thrownMessage(() => parseArgs(["local", "x", "--force"]), ConfigError)).toBe(
+      `Unknown option '--force'\n${usage}`,
+    );
+    expect(thrownMessage(() => parseArgs(["local", "x", "--out", ""]), ConfigError)).toBe(
+      `--out needs a value, not an empty string\n${usage}`,
+    );
   });
 
   test("a profile or module that does not exist is refused, listing the profiles and modules there are", () => {

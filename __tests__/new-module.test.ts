@@ -1,5 +1,15 @@
 import { spawnSync } from "node:child_process";
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseNewModule } from "../tools/new-module";
@@ -61,7 +71,10 @@ describe("npm run new-module", () => {
 
   test("synthesizes a stack in every environment, and its own test, lint and format pass", () => {
     const out = join(mkdtempSync(join(tmpdir(), "new-module-out-")), "out");
-    const synth = run(copy, ["-r", "./scripts/register.js", "main.ts"], { CDKTF_OUTDIR: out });
+    const synth = run(copy, ["-r", "./scripts/register.js", "main.ts"], {
+      CDKTF_OUTDIR: out,
+      PLATFORM_STACKS: "*-billing-events",
+    });
     expect(synth.status).toBe(0);
     for (const env of ["local", "dev", "staging", "prod"]) {
       expect(existsSync(join(out, "stacks", `${env}-billing-events`, "cdk.tf.json"))).toBe(true);
@@ -79,6 +92,19 @@ describe("npm run new-module", () => {
       "packages/billing-events",
     ]);
     expect(prettier.status).toBe(0);
+  });
+
+  test("a module folder left out of MODULE_NAMES stops synth instead of never being deployed", () => {
+    mkdirSync(join(copy, "packages", "stray"));
+    writeFileSync(join(copy, "packages", "stray", "index.ts"), "export {};\n");
+    const synth = run(copy, ["-r", "./scripts/register.js", "main.ts"], {
+      CDKTF_OUTDIR: join(mkdtempSync(join(tmpdir(), "new-module-out-")), "out"),
+    });
+    rmSync(join(copy, "packages", "stray"), { recursive: true });
+    expect(synth.status).toBe(1);
+    expect(synth.stderr).toContain(
+      'packages/stray/ is a module folder but not in MODULE_NAMES of packages/index.ts; add "stray" there',
+    );
   });
 
   test("bad input is refused naming what is wrong, and nothing is written", () => {

@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { parseArgs as parseBenchArgs } from "../tools/bench/options";
 // The command lines of the scripts, each parsed by scripts/lib/cli.ts: what every caller
 // (package.json, the workflows, the e2e, tools/bench) passes still parses, and bad input is refused
 // with what is wrong and the usage line.
@@ -319,5 +321,72 @@ describe("state.ts (scripts/bootstrap.sh)", () => {
     [["locking", "dev", "--json"], "Unknown option '--json'"],
   ])("refuses %j", (argv, message) => {
     expect(thrownMessage(() => parseStateArgs(argv), UsageError)).toBe(`${message}\n${USAGE}`);
+  });
+});
+
+describe("bench (tools/bench/options.ts)", () => {
+  const USAGE =
+    "usage: npm run bench -- [--runs N] [--scale 10,50,200] [--large-runs N] [--quick] [--keep] [--no-plans] [--no-unit]";
+
+  test("defaults, --quick's smaller defaults, and what is given winning over them", () => {
+    expect(parseBenchArgs([])).toEqual({
+      runs: 5,
+      largeRuns: 3,
+      scale: [10, 50, 200],
+      quick: false,
+      keep: false,
+      plans: true,
+      unit: true,
+    });
+    expect(parseBenchArgs(["--quick"])).toEqual({
+      runs: 1,
+      largeRuns: 1,
+      scale: [2, 5],
+      quick: true,
+      keep: false,
+      plans: true,
+      unit: true,
+    });
+    expect(parseBenchArgs(["--runs=2", "--scale", "5,2,5", "--no-plans", "--no-unit", "--keep"])).toEqual({
+      runs: 2,
+      largeRuns: 3,
+      scale: [2, 5],
+      quick: false,
+      keep: true,
+      plans: false,
+      unit: false,
+    });
+  });
+
+  test.each([
+    [["--runs", "0"], "--runs takes a whole number from 1, not 0"],
+    [["--scale", "10,x"], "--scale takes a whole number from 1, not x"],
+    [["--bogus"], "Unknown option '--bogus'"],
+    [["plans"], "unexpected argument plans: this command takes options only"],
+  ])("refuses %j", (argv, message) => {
+    expect(thrownMessage(() => parseBenchArgs(argv), UsageError)).toBe(`${message}\n${USAGE}`);
+  });
+});
+
+describe("seed, secrets-fill and the CDK Terrain rehearsal refuse a bad command line before they do anything", () => {
+  const script = (file: string, ...args: string[]) =>
+    spawnSync(process.execPath, ["-r", "./scripts/register.js", file, ...args], {
+      cwd: join(__dirname, ".."),
+      encoding: "utf8",
+    });
+
+  test.each([
+    [["scripts/seed.ts", "--all"], "Unknown option '--all'\nusage: npm run seed [-- <module> ...]\n"],
+    [
+      ["scripts/secrets-fill.ts"],
+      "secrets-fill: name the environment\nusage: npm run secrets-fill -- <env> [<module>|<env>-<module> ...]\n",
+    ],
+    [
+      ["scripts/terrain-rehearsal.ts", "--out"],
+      "terrain-rehearsal: Option '--out <value>' argument missing\nusage: npm run terrain-rehearsal [-- --out DIR]\n",
+    ],
+  ])("%j", (argv, stderr) => {
+    const result = script(...(argv as [string, ...string[]]));
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 64, stderr });
   });
 });

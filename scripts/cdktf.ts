@@ -30,7 +30,7 @@ import { join, resolve } from "node:path";
 import { ConfigError } from "../environments";
 import { UsageError, runMain, wholeNumber } from "./lib/cli";
 import { projectToolchain } from "./lib/toolchain-env";
-import { runStacks, type StackRunArgs } from "./run-stacks";
+import type { StackRunArgs } from "./run-stacks";
 import { preflightStacks } from "./state";
 
 const repo = resolve(__dirname, "..");
@@ -189,6 +189,8 @@ async function main(): Promise<number> {
   }
   if (several) {
     const flags = ["--skip-synth", "--output", several.output, ...several.passThrough];
+    // Loaded only here: it builds the platform's plans, which one stack does not need.
+    const { runStacks } = await import("./run-stacks");
     return runStacks(several, (stack) =>
       runCdktf(cdktfArgv({ command: args.command, stacks: [stack], flags }, env.TF_CLI_CONFIG_FILE), env),
     );

@@ -5,6 +5,7 @@
 // apply workflow runs it after each module stack. A secret its stack writes (`writtenByStack`) is left
 // alone. Values are never printed.
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { EX_USAGE, parseCommandLine, UsageError } from "./lib/cli";
 import { randomInt } from "node:crypto";
 import { BOOTSTRAP_STACK, FOUNDATION_STACK, secretName, parseStackId, stackName } from "../core/naming";
 import { ConfigError, type Environment, loadEnvironments } from "../environments";
@@ -56,9 +57,11 @@ export function modulesToFill(env: Environment, names: readonly string[]): strin
   });
 }
 
+const USAGE = "usage: npm run secrets-fill -- <env> [<module>|<env>-<module> ...]";
+
 export async function secretsFill(argv: readonly string[]): Promise<string[]> {
-  const [envName, ...names] = argv;
-  if (!envName) throw new ConfigError("usage: npm run secrets-fill -- <env> [<module>|<env>-<module> ...]");
+  const [envName, ...names] = parseCommandLine(argv, {}, USAGE).positionals;
+  if (!envName) throw new UsageError("name the environment", USAGE);
   const env = loadEnvironments(platformInputs(), envName)[0];
   const aws = sdkConfig(env);
   const client = new SecretsManagerClient(aws);
@@ -93,6 +96,6 @@ if (require.main === module) {
     .then((lines) => lines.forEach((l) => console.log(`secrets-fill: ${l}`)))
     .catch((e: Error) => {
       console.error(e instanceof ConfigError ? `secrets-fill: ${e.message}` : e.stack);
-      process.exit(1);
+      process.exit(e instanceof UsageError ? EX_USAGE : 1);
     });
 }

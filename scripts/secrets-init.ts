@@ -6,6 +6,7 @@
 // not at all. DIR defaults to ~/.<project>/secrets/<env> and may not lie inside the repository.
 // Values are never printed: the summary names files, secrets and variables only.
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { EX_USAGE, nonEmpty, parseCommandLine, UsageError } from "./lib/cli";
 import { chmodSync, existsSync, mkdirSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
@@ -26,27 +27,15 @@ export interface SecretsInitArgs {
   readonly out?: string;
 }
 
+/** The command line of secrets-init; bad input is a UsageError. */
 export function parseArgs(argv: readonly string[]): SecretsInitArgs {
-  const positional: string[] = [];
-  let out: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--out") {
-      out = argv[++i];
-      if (!out) throw new ConfigError(`--out needs a directory; ${USAGE}`);
-    } else if (arg.startsWith("--out=")) {
-      out = arg.slice("--out=".length);
-    } else if (arg.startsWith("-")) {
-      throw new ConfigError(`unknown option ${arg}; ${USAGE}`);
-    } else {
-      positional.push(arg);
-    }
-  }
-  if (positional.length !== 2)
-    throw new ConfigError(
-      `expected an environment and a module or profile, got ${positional.length} argument(s); ${USAGE}`,
+  const { values, positionals } = parseCommandLine(argv, { out: { type: "string" } }, USAGE);
+  if (positionals.length !== 2)
+    throw new UsageError(
+      `expected an environment and a module or profile, got ${positionals.length} argument(s)`,
+      USAGE,
     );
-  return { env: positional[0], target: positional[1], out };
+  return { env: positionals[0], target: positionals[1], out: nonEmpty("out", values.out, USAGE) };
 }
 
 /** The profiles a target names in an environment: a module's profiles, or one profile; anything else is refused listing both. */
@@ -220,6 +209,6 @@ if (require.main === module) {
     .then((lines) => lines.forEach((l) => console.log(`secrets-init: wrote ${l}`)))
     .catch((e: Error) => {
       console.error(e instanceof ConfigError ? `secrets-init: ${e.message}` : e.stack);
-      process.exit(1);
+      process.exit(e instanceof UsageError ? EX_USAGE : 1);
     });
 }

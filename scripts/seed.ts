@@ -6,6 +6,7 @@
 // only on the first load, which the first object remembers in its metadata (seed-sha256), so
 // running it again adds no duplicates. The local environment only: seed data never goes to a cloud.
 import { type AttributeValue, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { parseCommandLine, runMain } from "./lib/cli";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -227,20 +228,19 @@ function groupBy<T>(list: T[], key: (t: T) => string): Map<string, T[]> {
   return groups;
 }
 
-async function main(argv: string[]): Promise<void> {
+const USAGE = "usage: npm run seed [-- <module> ...]";
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals } = parseCommandLine(argv, {}, USAGE);
   const available = seedModules();
-  const wanted = argv.length > 0 ? argv : available;
+  const wanted = positionals.length > 0 ? positionals : available;
   const unknown = wanted.filter((m) => !available.includes(m));
   if (unknown.length > 0)
     throw new ConfigError(
       `no seed data for ${unknown.join(", ")}; modules with seed data: ${available.join(", ")} (local/seed/<module>/seed.json)`,
     );
   for (const module of wanted) console.log(await load(module));
+  return 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).catch((e: Error) => {
-    console.error(e instanceof ConfigError ? e.message : e.stack);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain(() => main(process.argv.slice(2)));

@@ -8,6 +8,7 @@
 // stacks (differences are reported, for review), 1 when a step fails, naming it.
 // cdktn-cli needs Node 22.19 or later: run it with such a Node first on PATH.
 import { cacheDirs } from "../core/cache";
+import { EX_USAGE, nonEmpty, noPositionals, parseCommandLine, UsageError } from "./lib/cli";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -92,11 +93,10 @@ function stacksIn(outdir: string): string[] {
 }
 
 export async function terrainRehearsal(argv: readonly string[]): Promise<number> {
-  let out = cacheDirs().terrainRehearsal;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--out" && argv[i + 1]) out = resolve(argv[++i]);
-    else throw new ConfigError(USAGE);
-  }
+  const { values, positionals } = parseCommandLine(argv, { out: { type: "string" } }, USAGE);
+  noPositionals(positionals, USAGE);
+  const given = nonEmpty("out", values.out, USAGE);
+  const out = given === undefined ? cacheDirs().terrainRehearsal : resolve(given);
   if (!nodeCanRunCdktn(process.version)) {
     throw new ConfigError(
       `CDK Terrain's CLI (cdktn-cli ${CDKTN["cdktn-cli"]}) needs Node ${CDKTN_NODE.join(".")} or later, and this is Node ${process.version.slice(1)} (${process.execPath}); run the rehearsal with a current Node first on PATH, e.g. PATH="$(bash local/node.sh):$PATH" npm run terrain-rehearsal`,
@@ -196,6 +196,6 @@ if (require.main === module) {
     .then((code) => process.exit(code))
     .catch((e: Error) => {
       console.error(e instanceof ConfigError ? `terrain-rehearsal: ${e.message}` : e.stack);
-      process.exit(1);
+      process.exit(e instanceof UsageError ? EX_USAGE : 1);
     });
 }

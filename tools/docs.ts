@@ -19,6 +19,7 @@ import {
 } from "../environments/emulators";
 import type { ModuleEnvironments } from "../environments/module-entries";
 import { replaceGenerated, settingsMarkdown } from "./settings-table";
+import { noPositionals, parseCommandLine, runMain } from "../scripts/lib/cli";
 
 // `npm run docs`: the tables in README.md and the module READMEs that mirror code are written from
 // the code (module settings schemas and environments, the outputs of the module stacks as synthesized
@@ -198,15 +199,24 @@ export function staleDocs(root = ROOT): string[] {
 }
 
 if (require.main === module) {
-  if (process.argv.includes("--check")) {
-    const stale = staleDocs();
-    if (stale.length > 0) {
-      console.error(`stale generated tables in ${stale.join(", ")}; run npm run docs`);
-      process.exit(1);
+  runMain(() => {
+    const { values, positionals } = parseCommandLine(
+      process.argv.slice(2),
+      { check: { type: "boolean" } },
+      "usage: npm run docs [-- --check]",
+    );
+    noPositionals(positionals, "usage: npm run docs [-- --check]");
+    if (values.check) {
+      const stale = staleDocs();
+      if (stale.length > 0) {
+        console.error(`stale generated tables in ${stale.join(", ")}; run npm run docs`);
+        return 1;
+      }
+      console.log("generated tables are current");
+      return 0;
     }
-    console.log("generated tables are current");
-  } else {
     for (const [file, text] of generatedDocs()) writeFileSync(join(ROOT, file), text);
     console.log("wrote the generated tables of README.md, local/README.md and packages/*/README.md");
-  }
+    return 0;
+  }, "docs");
 }

@@ -22,6 +22,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
+import { runMain } from "../../scripts/lib/cli";
 import { ROOT } from "./copies";
 import { childEnv, useScratch } from "./measure";
 import { parseArgs } from "./options";
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: Error) => {
-  console.error(`bench failed: ${e.message}`);
-  process.exit(1);
-});
+runMain(async () => {
+  await main();
+  return 0;
+}, "bench");

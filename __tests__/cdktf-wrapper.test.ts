@@ -66,14 +66,9 @@ describe("scripts/cdktf.ts", () => {
     expect(throughProcess(["deploy", "dev-foundation", "--var", "x=1"], "/x/tofu.rc")).toEqual(
       wrapper(["deploy", "dev-foundation", "--var", "x=1"], "/x/tofu.rc"),
     );
-    expect(throughProcess(["deploy", "dev-foundation"])).toEqual([
-      "deploy",
-      "dev-foundation",
-      IGNORE,
-      "--parallelism",
-      "1",
-      MIGRATE,
-    ]);
+    expect(throughProcess(["destroy", "dev-foundation", "--parallelism=4"])).toEqual(
+      wrapper(["destroy", "dev-foundation", "--parallelism=4"]),
+    );
     expect(selectionThroughProcess(["diff", "dev-foundation"])).toBe("dev-foundation|dependencies");
     expect(selectionThroughProcess(["deploy", "dev-a"], { PLATFORM_STACKS: "dev-*" })).toBe("dev-*|");
   });

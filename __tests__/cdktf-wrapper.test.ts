@@ -171,6 +171,26 @@ describe("scripts/cdktf.ts", () => {
       }
     });
 
+    test("the engine checked is the one the command runs: tofu found on PATH, not a TERRAFORM_BINARY_NAME of the caller's", () => {
+      const bin = mkdtempSync(join(tmpdir(), "fake-path-"));
+      writeFileSync(join(bin, "tofu"), '#!/usr/bin/env bash\necho "OpenTofu v1.10.6"\n', { mode: 0o755 });
+      const env = { ...process.env, PLATFORM_LOCAL_LOCKING: "dynamodb" };
+      delete env.TERRAFORM_BINARY_NAME;
+      const result = spawnSync(process.execPath, [...CDKTF_TS, "deploy", "local-foundation"], {
+        env: {
+          ...env,
+          PATH: `${bin}:/usr/bin:/bin`,
+          PLATFORM_TOOLCHAIN_DIR: mkdtempSync(join(tmpdir(), "no-toolchain-")),
+          PLATFORM_CDKTF_BIN: fake,
+          PLATFORM_LOCKING_PREFLIGHT: "",
+        },
+        encoding: "utf8",
+      });
+      expect(result.status).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toContain("OpenTofu 1.10.6 (tofu) is older than the stacks need");
+    });
+
     test("a current engine passes: cdktf runs", () => {
       for (const line of ["OpenTofu v1.11.0", "Terraform v1.16.4"]) {
         const result = run(["deploy", "local-foundation"], {

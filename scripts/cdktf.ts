@@ -29,6 +29,7 @@ import { cpus } from "node:os";
 import { join, resolve } from "node:path";
 import { ConfigError } from "../environments";
 import { UsageError, runMain, wholeNumber } from "./lib/cli";
+import { engineOf } from "./lib/engine";
 import { projectToolchain } from "./lib/toolchain-env";
 import type { StackRunArgs } from "./run-stacks";
 import { preflightStacks } from "./state";
@@ -177,15 +178,20 @@ async function main(): Promise<number> {
   const args = parseCdktfArgs(process.argv.slice(2));
   const several = runsSeveral(args) ? severalStacks(args) : undefined;
   const env = projectToolchain(process.env);
-  const engineCommand = args.command !== "synth";
-  if (engineCommand && args.stacks.length > 0 && env.PLATFORM_LOCKING_PREFLIGHT !== "0") {
-    const problems = await preflightStacks(args.stacks);
-    for (const p of problems) console.error(p);
-    if (problems.length > 0) return 1;
-  }
-  if (engineCommand) {
-    const version = spawnSync(env.TERRAFORM_BINARY_NAME!, ["version"], { env, encoding: "utf8" }).stdout ?? "";
-    console.error(`[cdktf] engine: ${version.split("\n")[0]} (${env.PLATFORM_ENGINE ?? env.TERRAFORM_BINARY_NAME})`);
+  if (args.command !== "synth") {
+    // The engine the guard runs (PLATFORM_ENGINE of the toolchain environment), asked for its
+    // version once: the preflight checks it, the line below names it.
+    const binary = env.PLATFORM_ENGINE ?? env.TERRAFORM_BINARY_NAME!;
+    const engine = args.stacks.length > 0 && env.PLATFORM_LOCKING_PREFLIGHT !== "0" ? engineOf(binary) : undefined;
+    if (engine) {
+      const problems = await preflightStacks(args.stacks, engine);
+      for (const p of problems) console.error(p);
+      if (problems.length > 0) return 1;
+    }
+    const version = engine
+      ? `${engine.name} v${engine.version}`
+      : (spawnSync(binary, ["version"], { env, encoding: "utf8" }).stdout ?? "").split("\n")[0];
+    console.error(`[cdktf] engine: ${version} (${binary})`);
   }
   if (several) {
     const flags = ["--skip-synth", "--output", several.output, ...several.passThrough];

@@ -140,13 +140,16 @@ export async function preflightForStacks(
 }
 
 /**
- * The locking preflight of `npm run deploy|destroy|diff`: the environments the named stacks belong
- * to. Names that are no environment are left to the synth, which lists the valid stacks; so is an
+ * The locking preflight of `npm run deploy|destroy|diff`, with the engine the command runs: the
+ * environments the named stacks belong to. Names that are no environment are left to the synth, which lists the valid stacks; so is an
  * environment given as a pattern (`*-foundation`).
  */
-export async function preflightStacks(stacks: readonly string[]): Promise<string[]> {
+export async function preflightStacks(stacks: readonly string[], engine: Engine): Promise<string[]> {
   const names = stacks.map((s) => parseStackId(s).env).filter((e) => !/[*?[]/.test(e));
-  return lockingPreflight(loadEnvironments(platformInputs(), "").filter((e) => names.includes(e.name)));
+  return lockingPreflight(
+    loadEnvironments(platformInputs(), "").filter((e) => names.includes(e.name)),
+    engine,
+  );
 }
 
 /** One paragraph for bootstrap's output: where locks live and what the lock table is for. */

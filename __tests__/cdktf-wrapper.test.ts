@@ -174,7 +174,7 @@ describe("scripts/cdktf.ts", () => {
     test("the engine checked is the one the command runs: tofu found on PATH, not a TERRAFORM_BINARY_NAME of the caller's", () => {
       const bin = mkdtempSync(join(tmpdir(), "fake-path-"));
       writeFileSync(join(bin, "tofu"), '#!/usr/bin/env bash\necho "OpenTofu v1.10.6"\n', { mode: 0o755 });
-      const env = { ...process.env, PLATFORM_LOCAL_LOCKING: "dynamodb" };
+      const env: NodeJS.ProcessEnv = { ...process.env, PLATFORM_LOCAL_LOCKING: "dynamodb" };
       delete env.TERRAFORM_BINARY_NAME;
       const result = spawnSync(process.execPath, [...CDKTF_TS, "deploy", "local-foundation"], {
         env: {

@@ -45,6 +45,9 @@ export class ModuleStack<S = unknown> extends TerraformStack {
       );
     }
     this.foundation = new FoundationRef(this, "foundation", env, module.consumes, module.name, props.mockFoundation);
+    const name = (suffix?: string) =>
+      suffix ? `${resourcePrefix(env, module.name)}-${suffix}` : resourcePrefix(env, module.name);
+    const defaults = moduleDefaults(env, this.foundation, name);
     const secrets = new Map<string, ModuleSecret>();
     for (const declaration of declared) {
       secrets.set(
@@ -54,21 +57,19 @@ export class ModuleStack<S = unknown> extends TerraformStack {
           description: declaration.description,
           keys: declaration.keys,
           writtenByStack: declaration.writtenByStack ?? false,
-          kmsKeyArn: this.foundation.string("kms_key_arn"),
-          protect: env.deletionProtection,
+          kmsKeyArn: defaults.kmsKeyArn,
+          protect: defaults.protect,
           rotation: props.secretRotation?.[declaration.name],
         }),
       );
     }
-    const name = (suffix?: string) =>
-      suffix ? `${resourcePrefix(env, module.name)}-${suffix}` : resourcePrefix(env, module.name);
     module.build({
       scope: this,
       env,
       settings: props.settings,
       foundation: this.foundation,
       name,
-      defaults: moduleDefaults(env, this.foundation, name),
+      defaults,
       awsProviderIn: (region: string) => {
         if (!regional.has(region)) regional.set(region, awsProvider(this, env, tags, region));
         return regional.get(region)!;
@@ -95,11 +96,7 @@ export function moduleDefaults(
   foundation: FoundationRef<FoundationOutputName>,
   name: (suffix?: string) => string,
 ): ModuleDefaults {
-  const accessLogs = (part: string) => ({
-    bucketName: foundation.string("log_bucket_name"),
-    prefix: `s3/${name(part)}/`,
-  });
-  return {
+  const defaults: ModuleDefaults = {
     protect: env.deletionProtection,
     denyInsecureTransport: env.s3TlsOnly,
     get kmsKeyArn() {
@@ -108,13 +105,14 @@ export function moduleDefaults(
     get alarmTopicArn() {
       return env.alarms ? foundation.string("alerts_topic_arn") : undefined;
     },
-    accessLogs,
+    accessLogs: (part: string) => ({ bucketName: foundation.string("log_bucket_name"), prefix: `s3/${name(part)}/` }),
     bucket: (part: string) => ({
       bucketName: name(`${part}-${env.accountId}`),
-      kmsKeyArn: foundation.string("kms_key_arn"),
-      protect: env.deletionProtection,
-      denyInsecureTransport: env.s3TlsOnly,
-      accessLogs: accessLogs(part),
+      kmsKeyArn: defaults.kmsKeyArn,
+      protect: defaults.protect,
+      denyInsecureTransport: defaults.denyInsecureTransport,
+      accessLogs: defaults.accessLogs(part),
     }),
   };
+  return defaults;
 }

@@ -11,10 +11,15 @@ export const PLATFORM_TEAM = "@acme/platform-team";
 export const CODEOWNERS_PATH = ".github/CODEOWNERS";
 const OWNER = /^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)?$|^[^@\s]+@[^@\s]+\.[a-z]+$/;
 
+/** Whether CODEOWNERS accepts `owner`: a team or user handle (`@acme/data-team`) or an email address. */
+export function isOwnerHandle(owner: string): boolean {
+  return OWNER.test(owner);
+}
+
 /** Throws when a module has no owner or one CODEOWNERS would not accept. */
 export function checkOwners(modules: readonly OwnedModule[]): void {
   for (const m of modules) {
-    if (!m.owner || !OWNER.test(m.owner)) {
+    if (!m.owner || !isOwnerHandle(m.owner)) {
       throw new Error(
         `module "${m.name}" has ${m.owner ? `an invalid owner "${m.owner}"` : "no owner"}; set owner in packages/${m.name}/index.ts to a team handle such as @acme/data-team`,
       );

@@ -7,8 +7,8 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { BOOTSTRAP_STACK, FOUNDATION_STACK } from "../core/naming";
-import { checkOwners } from "../review/codeowners";
+import { layerOf } from "../core/naming";
+import { isOwnerHandle } from "../review/codeowners";
 import { parseCommandLine, runMain, UsageError } from "../scripts/lib/cli";
 import { addModule, moduleFiles, type NewModule } from "./module-folder";
 
@@ -30,19 +30,16 @@ export function parseNewModule(argv: readonly string[], root = ROOT): NewModule 
       `module name "${name}" must be lowercase letters and digits in words joined by single hyphens, starting with a letter, at most 30 characters (it names the folder, the stacks and the resources)`,
       USAGE,
     );
-  if (name === BOOTSTRAP_STACK || name === FOUNDATION_STACK)
+  if (layerOf(name) !== "module")
     throw new UsageError(`module name "${name}" is reserved for a platform stack; choose another`, USAGE);
   if (existsSync(join(root, "packages", name)))
     throw new UsageError(`packages/${name}/ exists already; choose another name`, USAGE);
   if (!values.owner) throw new UsageError("--owner is required: the team that owns the module", USAGE);
-  try {
-    checkOwners([{ name, owner: values.owner }]);
-  } catch (e) {
+  if (!isOwnerHandle(values.owner))
     throw new UsageError(
-      (e as Error).message.replace(/; set owner in .*$/, "; give --owner a team handle such as @acme/data-team"),
+      `module "${name}" has an invalid owner "${values.owner}"; give --owner a team handle such as @acme/data-team`,
       USAGE,
     );
-  }
   return { name, owner: values.owner, description: values.description ?? `TODO: one line on what ${name} provides.` };
 }
 

@@ -27,7 +27,7 @@ import { savedPlanKey, savedPlansOf, parseStackId } from "../core/naming";
 import { ConfigError, type Environment } from "../environments";
 import { summarizePlan } from "../review/plan-summary";
 import { httpStatus, sdkConfig } from "./aws";
-import { EX_USAGE, parseCommandLine, UsageError } from "./lib/cli";
+import { parseCommandLine, runMain, UsageError } from "./lib/cli";
 import { planToFile, synthStacks, tofu } from "./lib/stack-runs";
 import { preflightForStacks } from "./state";
 
@@ -211,16 +211,5 @@ async function main(): Promise<number> {
   return command === "save" ? save(stack, commit, binary) : apply(stack, commit, binary);
 }
 
-// Not runMain: a configuration error is printed after the command's name (plan-save: ..., plan-apply: ...).
-if (require.main === module) {
-  main()
-    .then((code) => process.exit(code))
-    .catch((e: Error) => {
-      console.error(
-        e instanceof ConfigError
-          ? `${process.argv[2] === "apply" ? "plan-apply" : "plan-save"}: ${e.message}`
-          : e.stack,
-      );
-      process.exit(e instanceof UsageError ? EX_USAGE : 1);
-    });
-}
+// A configuration error is printed after the command's name (plan-save: ..., plan-apply: ...).
+if (require.main === module) runMain(main, process.argv[2] === "apply" ? "plan-apply" : "plan-save", true);

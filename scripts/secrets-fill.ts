@@ -5,7 +5,7 @@
 // apply workflow runs it after each module stack. A secret its stack writes (`writtenByStack`) is left
 // alone. Values are never printed.
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { EX_USAGE, parseCommandLine, UsageError } from "./lib/cli";
+import { parseCommandLine, runMain, UsageError } from "./lib/cli";
 import { randomInt } from "node:crypto";
 import { BOOTSTRAP_STACK, FOUNDATION_STACK, secretName, parseStackId, stackName } from "../core/naming";
 import { ConfigError, type Environment, loadEnvironments } from "../environments";
@@ -92,10 +92,12 @@ export async function secretsFill(argv: readonly string[]): Promise<string[]> {
 }
 
 if (require.main === module) {
-  secretsFill(process.argv.slice(2))
-    .then((lines) => lines.forEach((l) => console.log(`secrets-fill: ${l}`)))
-    .catch((e: Error) => {
-      console.error(e instanceof ConfigError ? `secrets-fill: ${e.message}` : e.stack);
-      process.exit(e instanceof UsageError ? EX_USAGE : 1);
-    });
+  runMain(
+    async () => {
+      for (const line of await secretsFill(process.argv.slice(2))) console.log(`secrets-fill: ${line}`);
+      return 0;
+    },
+    "secrets-fill",
+    true,
+  );
 }

@@ -6,7 +6,7 @@
 // not at all. DIR defaults to ~/.<project>/secrets/<env> and may not lie inside the repository.
 // Values are never printed: the summary names files, secrets and variables only.
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { EX_USAGE, nonEmpty, parseCommandLine, UsageError } from "./lib/cli";
+import { nonEmpty, parseCommandLine, runMain, UsageError } from "./lib/cli";
 import { chmodSync, existsSync, mkdirSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
@@ -205,10 +205,12 @@ export async function secretsInit(argv: readonly string[]): Promise<string[]> {
 }
 
 if (require.main === module) {
-  secretsInit(process.argv.slice(2))
-    .then((lines) => lines.forEach((l) => console.log(`secrets-init: wrote ${l}`)))
-    .catch((e: Error) => {
-      console.error(e instanceof ConfigError ? `secrets-init: ${e.message}` : e.stack);
-      process.exit(e instanceof UsageError ? EX_USAGE : 1);
-    });
+  runMain(
+    async () => {
+      for (const line of await secretsInit(process.argv.slice(2))) console.log(`secrets-init: wrote ${line}`);
+      return 0;
+    },
+    "secrets-init",
+    true,
+  );
 }

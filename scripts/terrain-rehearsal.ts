@@ -8,7 +8,7 @@
 // stacks (differences are reported, for review), 1 when a step fails, naming it.
 // cdktn-cli needs Node 22.19 or later: run it with such a Node first on PATH.
 import { cacheDirs } from "../core/cache";
-import { EX_USAGE, nonEmpty, noPositionals, parseCommandLine, UsageError } from "./lib/cli";
+import { nonEmpty, noPositionals, parseCommandLine, runMain } from "./lib/cli";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -191,11 +191,4 @@ export async function terrainRehearsal(argv: readonly string[]): Promise<number>
   return onlyOne.length > 0 || cdktfStacks.length === 0 ? 1 : 0;
 }
 
-if (require.main === module) {
-  terrainRehearsal(process.argv.slice(2))
-    .then((code) => process.exit(code))
-    .catch((e: Error) => {
-      console.error(e instanceof ConfigError ? `terrain-rehearsal: ${e.message}` : e.stack);
-      process.exit(e instanceof UsageError ? EX_USAGE : 1);
-    });
-}
+if (require.main === module) runMain(() => terrainRehearsal(process.argv.slice(2)), "terrain-rehearsal", true);

@@ -123,13 +123,14 @@ export const EX_USAGE = 64;
 
 /**
  * Runs a script's main and exits with its code. A ConfigError (bad input, a refused selection) is
- * printed as its message: exit EX_USAGE for a refused command line, 1 otherwise. Anything else
- * (credentials missing, a service not answering, a defect) exits 1 with `<script> failed: <message>`
- * and, with PLATFORM_DEBUG=1, its stack trace.
+ * printed as its message (after `<name>: ` with `prefixed`): exit EX_USAGE for a refused command
+ * line, 1 otherwise. Anything else (credentials missing, a service not answering, a defect) exits 1
+ * with `<name> failed: <message>` and, with PLATFORM_DEBUG=1, its stack trace.
  */
 export function runMain(
   main: () => Promise<number> | number,
   name = basename(process.argv[1] ?? "script", ".ts"),
+  prefixed = false,
 ): void {
   Promise.resolve()
     .then(main)
@@ -137,7 +138,7 @@ export function runMain(
       (code) => process.exit(code),
       (e: unknown) => {
         if (e instanceof ConfigError) {
-          console.error(e.message);
+          console.error(prefixed ? `${name}: ${e.message}` : e.message);
           process.exit(e instanceof UsageError ? EX_USAGE : 1);
         }
         if (process.env.PLATFORM_DEBUG === "1" || !(e instanceof Error)) console.error(e);

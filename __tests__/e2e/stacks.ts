@@ -1,6 +1,6 @@
 /** The local environment's stack ids, built as the product builds them (core/naming.ts). */
-import { BOOTSTRAP_STACK, FOUNDATION_STACK, formatStackId } from "../../core/naming";
-import { MODULE_NAMES } from "../../packages";
+import { formatStackId } from "../../core/naming";
+import { stacksOfEnvironment } from "../helpers";
 
 /** The environment the e2e deploys. */
 export const LOCAL = "local";
@@ -9,8 +9,8 @@ export const LOCAL = "local";
 export const local = (stack: string): string => formatStackId({ env: LOCAL, stack });
 
 /** In registry order (packages/index.ts), the order `local-*` selects them in. */
-export const MODULE_STACKS = MODULE_NAMES.map(local);
-export const ALL_STACKS = [local(BOOTSTRAP_STACK), local(FOUNDATION_STACK), ...MODULE_STACKS];
+export const MODULE_STACKS = stacksOfEnvironment(LOCAL, "modules");
+export const ALL_STACKS = stacksOfEnvironment(LOCAL);
 
 /** One module goes through tflocal to prove the JSON works there too; cdktf deploys the others. */
 export const TFLOCAL_STACK = local("order-tracking");
